@@ -1,0 +1,1 @@
+"""perfkg command line: thin typer commands over the kg/ and index/ libraries."""

@@ -1,0 +1,24 @@
+"""File → :class:`Document`: read, detect the layout, parse, stamp provenance of the whole file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.layouts import detect_layout
+from kg.model import Document
+from kg.reading import SourceText, read_source
+
+
+def extract_source(src: SourceText) -> Document:
+    layout = detect_layout(src)
+    doc = layout.parse(src)
+    doc.source = src.name
+    doc.layout = layout.NAME
+    doc.sha256 = src.sha256
+    doc.encoding = src.encoding
+    return doc
+
+
+def extract_file(path: str | Path) -> Document:
+    """Extract one document. Raises :class:`kg.errors.PerfkgError` subclasses on bad input."""
+    return extract_source(read_source(path))

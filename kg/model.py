@@ -1,0 +1,335 @@
+"""Typed records extracted from one budget disclosure, each with its provenance.
+
+The shape of :meth:`Document.to_gold_dict` is exactly the answer-key shape of
+``tests/gold/SCHEMA.md``; :meth:`Document.to_dict` adds provenance and the
+original text of every normalized value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kg.normalize import goal_prefix, money_str
+
+
+@dataclass
+class Provenance:
+    """Where a record came from: file, table (表四, 预算12表 …) and 1-based line span."""
+
+    file: str
+    table: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "table": self.table, "line_start": self.line_start, "line_end": self.line_end}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None, file: str = "") -> Provenance:
+        d = d or {}
+        return cls(d.get("file") or file, d.get("table"), d.get("line_start"), d.get("line_end"))
+
+    def cite(self) -> str:
+        if self.line_start is None:
+            return self.file
+        if self.line_end and self.line_end != self.line_start:
+            return f"{self.file}:{self.line_start}-{self.line_end}"
+        return f"{self.file}:{self.line_start}"
+
+
+@dataclass
+class Indicator:
+    """One performance target (绩效指标) of a project's target form."""
+
+    l1: str | None
+    l2: str | None
+    l3: str | None
+    op: str | None
+    value: str | None
+    unit: str | None
+    direction: str | None = None
+    text: str = ""  # the original cell text(s) of the row, joined by tabs
+    provenance: Provenance | None = None
+    link_method: str = "form"  # how the owning project was decided (form, merged_cell_repair, …)
+    confidence: float = 1.0
+
+    GOLD_KEYS = ("l1", "l2", "l3", "op", "value", "unit", "direction")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.GOLD_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d.update(text=self.text, link_method=self.link_method, confidence=self.confidence,
+                 provenance=self.provenance.to_dict() if self.provenance else None)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Indicator:
+        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
+                   provenance=Provenance.from_dict(d.get("provenance"), file),
+                   link_method=d.get("link_method") or "form", confidence=float(d.get("confidence", 1.0)))
+
+
+@dataclass
+class FundingLine:
+    """A line of money for a project under a function × economic classification."""
+
+    project: str | None
+    amount: Decimal | None
+    amount_text: str = ""
+    function_code: str | None = None
+    function_name: str | None = None
+    econ_gov_code: str | None = None
+    econ_gov_name: str | None = None
+    econ_dept_code: str | None = None
+    econ_dept_name: str | None = None
+    source: str | None = None  # e.g. 财政拨款, 上年结转
+    link_method: str = "exact"  # how the line was tied to its project (exact, sum_match, …)
+    confidence: float = 1.0
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("provenance", "amount")}
+        d["amount"] = money_str(self.amount)
+        d["provenance"] = self.provenance.to_dict() if self.provenance else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> FundingLine:
+        kw = {k: d.get(k) for k in cls.__dataclass_fields__ if k in d and k not in ("provenance", "amount")}
+        return cls(amount=_dec(d.get("amount")), provenance=Provenance.from_dict(d.get("provenance"), file), **kw)
+
+
+@dataclass
+class Project:
+    """A project (项目) with its own budget line or its own target form."""
+
+    name: str
+    amount: Decimal | None = None
+    amount_text: str = ""
+    aliases: list[str] = field(default_factory=list)
+    code: str | None = None
+    function_code: str | None = None
+    econ_gov_code: str | None = None
+    econ_dept_code: str | None = None
+    category: str | None = None
+    owner: str | None = None
+    goal: str | None = None  # full 绩效目标 text, whitespace and tags removed
+    indicators: list[Indicator] = field(default_factory=list)
+    funding_lines: list[FundingLine] = field(default_factory=list)
+    provenance: Provenance | None = None
+    # where else the project is printed: table name -> provenance (表十一, 表十三 …)
+    seen_in: list[Provenance] = field(default_factory=list)
+
+    @property
+    def goal_prefix(self) -> str | None:
+        return goal_prefix(self.goal)
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "code": self.code,
+            "amount": money_str(self.amount),
+            "function_code": self.function_code,
+            "econ_gov_code": self.econ_gov_code,
+            "econ_dept_code": self.econ_dept_code,
+            "category": self.category,
+            "owner": self.owner,
+            "goal_prefix": self.goal_prefix,
+            "indicators": [i.to_gold_dict() for i in self.indicators],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d["indicators"] = [i.to_dict() for i in self.indicators]
+        d.update(amount_text=self.amount_text, goal=self.goal,
+                 funding_lines=[f.to_dict() for f in self.funding_lines],
+                 provenance=self.provenance.to_dict() if self.provenance else None,
+                 seen_in=[p.to_dict() for p in self.seen_in])
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Project:
+        return cls(
+            name=d["name"], amount=_dec(d.get("amount")), amount_text=d.get("amount_text") or "",
+            aliases=list(d.get("aliases") or []), code=d.get("code"), function_code=d.get("function_code"),
+            econ_gov_code=d.get("econ_gov_code"), econ_dept_code=d.get("econ_dept_code"),
+            category=d.get("category"), owner=d.get("owner"), goal=d.get("goal") or d.get("goal_prefix"),
+            indicators=[Indicator.from_dict(i, file) for i in d.get("indicators") or []],
+            funding_lines=[FundingLine.from_dict(f, file) for f in d.get("funding_lines") or []],
+            provenance=Provenance.from_dict(d.get("provenance"), file),
+            seen_in=[Provenance.from_dict(p, file) for p in d.get("seen_in") or []],
+        )
+
+
+@dataclass
+class DepartmentIndicator:
+    """A row of the department-wide target table (部门整体支出绩效目标申报表)."""
+
+    activity: str | None
+    project: str | None
+    l2: str | None
+    l3: str | None
+    op: str | None
+    value: str | None
+    unit: str | None
+    text: str = ""
+    provenance: Provenance | None = None
+
+    GOLD_KEYS = ("activity", "project", "l2", "l3", "op", "value", "unit")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.GOLD_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d.update(text=self.text, provenance=self.provenance.to_dict() if self.provenance else None)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> DepartmentIndicator:
+        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
+                   provenance=Provenance.from_dict(d.get("provenance"), file))
+
+
+@dataclass
+class Figure:
+    """A stated figure with its original text: a total, or a final-account outcome."""
+
+    key: str  # total / basic / project, or for outcomes: actual, budget, variance …
+    amount: Decimal | None
+    text: str = ""
+    subject: str | None = None  # what the figure is about (a project name, 基本支出 …)
+    note: str | None = None  # e.g. the variance explanation of a final account
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "amount": money_str(self.amount), "text": self.text, "subject": self.subject,
+                "note": self.note, "provenance": self.provenance.to_dict() if self.provenance else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Figure:
+        return cls(d["key"], _dec(d.get("amount")), d.get("text") or "", d.get("subject"), d.get("note"),
+                   Provenance.from_dict(d.get("provenance"), file))
+
+
+@dataclass
+class Classification:
+    """A classification code with the name a document states for it (2010301 一般行政管理事务)."""
+
+    scheme: str  # function / econ_gov / econ_dept
+    code: str
+    name: str | None = None
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scheme": self.scheme, "code": self.code, "name": self.name,
+                "provenance": self.provenance.to_dict() if self.provenance else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Classification:
+        return cls(d["scheme"], d["code"], d.get("name"), Provenance.from_dict(d.get("provenance"), file))
+
+
+@dataclass
+class ParseWarning:
+    """Something a parser noticed and could not settle: data, not a log line."""
+
+    kind: str
+    message: str
+    file: str
+    line: int | None = None
+    severity: str = "warning"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "severity": self.severity, "message": self.message,
+                "file": self.file, "line": self.line}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ParseWarning:
+        return cls(d["kind"], d["message"], d.get("file") or "", d.get("line"), d.get("severity") or "warning")
+
+
+TOTAL_KEYS = ("total", "basic", "project")
+
+
+@dataclass
+class Document:
+    """One disclosure: its metadata, totals and records."""
+
+    source: str
+    layout: str = ""
+    sha256: str = ""
+    encoding: str = ""
+    department: str | None = None
+    department_code: str | None = None
+    year: int | None = None
+    doc_kind: str | None = None  # budget / final_account
+    totals: dict[str, Figure] = field(default_factory=dict)  # keys: total, basic, project
+    projects: list[Project] = field(default_factory=list)
+    department_indicators: list[DepartmentIndicator] = field(default_factory=list)
+    classifications: list[Classification] = field(default_factory=list)
+    outcomes: list[Figure] = field(default_factory=list)  # final-account figures (决算)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def total(self, key: str) -> Decimal | None:
+        f = self.totals.get(key)
+        return f.amount if f else None
+
+    def warn(self, kind: str, message: str, line: int | None = None, severity: str = "warning") -> None:
+        self.warnings.append(ParseWarning(kind, message, self.source, line, severity))
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "department": self.department,
+            "department_code": self.department_code,
+            "year": self.year,
+            "doc_kind": self.doc_kind,
+            "totals": {k: money_str(self.total(k)) for k in TOTAL_KEYS},
+            "projects": [p.to_gold_dict() for p in self.projects],
+            "department_indicators": [d.to_gold_dict() for d in self.department_indicators],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d.update(
+            layout=self.layout, sha256=self.sha256, encoding=self.encoding,
+            totals_detail={k: f.to_dict() for k, f in self.totals.items()},
+            projects=[p.to_dict() for p in self.projects],
+            department_indicators=[x.to_dict() for x in self.department_indicators],
+            classifications=[c.to_dict() for c in self.classifications],
+            outcomes=[o.to_dict() for o in self.outcomes],
+            warnings=[w.to_dict() for w in self.warnings],
+        )
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        """Inverse of :meth:`to_dict`; also accepts a gold answer key (no provenance)."""
+        src = d["source"]
+        if d.get("totals_detail"):
+            totals = {k: Figure.from_dict(v, src) for k, v in d["totals_detail"].items()}
+        else:
+            totals = {k: Figure(k, _dec(v), v or "") for k, v in (d.get("totals") or {}).items() if v is not None}
+        return cls(
+            source=src, layout=d.get("layout") or "", sha256=d.get("sha256") or "",
+            encoding=d.get("encoding") or "", department=d.get("department"),
+            department_code=d.get("department_code"), year=d.get("year"), doc_kind=d.get("doc_kind"),
+            totals=totals,
+            projects=[Project.from_dict(p, src) for p in d.get("projects") or []],
+            department_indicators=[DepartmentIndicator.from_dict(x, src) for x in d.get("department_indicators") or []],
+            classifications=[Classification.from_dict(c, src) for c in d.get("classifications") or []],
+            outcomes=[Figure.from_dict(o, src) for o in d.get("outcomes") or []],
+            warnings=[ParseWarning.from_dict(w) for w in d.get("warnings") or []],
+        )
+
+
+def _dec(v: Any) -> Decimal | None:
+    if v is None or v == "":
+        return None
+    return Decimal(str(v))

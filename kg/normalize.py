@@ -1,0 +1,139 @@
+"""Text, number, money, operator and unit normalization shared by every layout parser.
+
+All functions are pure; each keeps to one conversion so parsers can chain them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+YUAN_QUANTUM = Decimal("0.01")
+WAN = Decimal(10000)
+GOAL_PREFIX_CHARS = 15
+
+_TAG = re.compile(r"</?p\s*/?>", re.IGNORECASE)
+_WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+_OPEN_QUOTES = "“\"「『‘'"
+_NUMBER_CHARS = re.compile(r"^[+-]?[\d,，\s]*\.?[\d\s]*$")
+
+
+def strip_tags(s: str) -> str:
+    """Drop the HTML paragraph tags some exports put in cells (``<p>…</p>``)."""
+    return _TAG.sub("", s)
+
+
+def clean_text(s: str | None) -> str | None:
+    """A text field as the gold writes it: tags and all whitespace removed; ``None`` if empty."""
+    if s is None:
+        return None
+    s = _WS.sub("", strip_tags(s))
+    return s or None
+
+
+def squash_spaces(s: str) -> str:
+    """Collapse runs of whitespace to one space and trim (for display text that keeps word gaps)."""
+    return _WS.sub(" ", strip_tags(s)).strip()
+
+
+def goal_prefix(goal: str | None) -> str | None:
+    """First 15 characters of a 绩效目标 text, whitespace/tags and an opening quote removed."""
+    g = clean_text(goal)
+    if not g:
+        return None
+    g = g.lstrip(_OPEN_QUOTES)
+    return g[:GOAL_PREFIX_CHARS] or None
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A number printed with stray spaces and thousands separators: ``1, 431. 217495`` → 1431.217495.
+
+    Returns ``None`` for anything that is not purely a number (``-``, ``无``, text).
+    """
+    if text is None:
+        return None
+    t = unicodedata.normalize("NFKC", strip_tags(text)).strip()
+    if not t or not _NUMBER_CHARS.match(t) or not any(c.isdigit() for c in t):
+        return None
+    t = re.sub(r"[\s,，]", "", t)
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def to_yuan(amount: Decimal | None, unit: str = "元") -> Decimal | None:
+    """Convert an amount in 元 or 万元 to yuan, quantized to 0.01."""
+    if amount is None:
+        return None
+    if unit == "万元":
+        amount = amount * WAN
+    return amount.quantize(YUAN_QUANTUM)
+
+
+def money_str(amount: Decimal | None) -> str | None:
+    """Yuan as the decimal string of the gold (``"115000.00"``)."""
+    if amount is None:
+        return None
+    return str(amount.quantize(YUAN_QUANTUM))
+
+
+def number_str(text: str) -> str:
+    """A value as written but without spaces or thousands separators (``2,808,000`` → ``2808000``)."""
+    return re.sub(r"[\s,，]", "", text)
+
+
+_OPS = {
+    "≥": "≥", ">=": "≥", "＞＝": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
+    "≤": "≤", "<=": "≤", "＜＝": "≤", "小于等于": "≤", "不超过": "≤", "不高于": "≤",
+    "=": "=", "＝": "=", "等于": "=",
+    ">": ">", "＞": ">", "大于": ">",
+    "<": "<", "＜": "<", "小于": "<",
+    "定性": "定性",
+}
+
+
+def normalize_op(text: str | None) -> str | None:
+    """An operator cell (``>=``, ``≥``, ``大于等于``, ``定性`` …) → one of ≥ ≤ = > < 定性, else None."""
+    t = clean_text(text)
+    if t is None:
+        return None
+    return _OPS.get(t)
+
+
+def normalize_unit(text: str | None) -> str | None:
+    """A unit cell: whitespace removed; 百分比 and ％ are written ``%``."""
+    u = clean_text(text)
+    if u is None:
+        return None
+    u = unicodedata.normalize("NFKC", u) if u == "％" else u
+    return "%" if u in ("百分比", "%") else u
+
+
+_VALUE_UNIT = re.compile(r"^([+-]?\d[\d,，\s]*(?:\.\s*\d+)?)\s*(%|％|[^\d\s.,，%％][^\d]*)?$")
+
+
+def split_value_unit(value_text: str | None, unit_text: str | None = None) -> tuple[str | None, str | None]:
+    """Split a value cell that carries its unit (``98%`` → 98, %; ``2808000元`` → 2808000, 元).
+
+    A value that is not <number><unit> is kept whole (``1次全区大会``) and the unit cell is used.
+    """
+    v = clean_text(value_text)
+    unit = normalize_unit(unit_text)
+    if v is None:
+        return None, unit
+    m = _VALUE_UNIT.match(v)
+    if m and m.group(2) and _is_plain_unit(m.group(2)):
+        return number_str(m.group(1)), unit or normalize_unit(m.group(2))
+    if m and not m.group(2):
+        return number_str(m.group(1)), unit
+    return v, unit
+
+
+_PLAIN_UNITS = re.compile(r"^(%|％|元|万元|亿元|个|次|人|人次|台|套|件|份|天|日|小时|分钟|秒|年|月|周|期|条|场|场次|项|家|"
+                          r"户|间|处|平方米|米|公里|千米|吨|辆|部|本|册|篇|批|台、套|台套|万人次|万次|个工作日|工作日)$")
+
+
+def _is_plain_unit(u: str) -> bool:
+    return bool(_PLAIN_UNITS.match(u.strip()))
