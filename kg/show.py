@@ -1,0 +1,59 @@
+"""``perfkg show NAME|CODE``: one project or department with everything known about it, each fact cited.
+
+JSON shape of :func:`show` (``perfkg show --json``)::
+
+    {"query", "status": "ok"|"ambiguous", "candidates": [...],
+     "results": [{"kind": "project", ...ProjectTrace (see kg.trace)...}
+                 | {"kind": "department", "department": {id, name, code},
+                    "documents": [{id, doc_id, source, year, doc_kind, totals: {total, basic, project},
+                                   "projects": [{id, name, code, amount, indicators, cite}],
+                                   "department_indicators": int}]}]}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from kg.graph import out_edges
+from kg.lookup import pick, resolve
+from kg.trace import project_trace
+
+SHOW_KINDS = ("Project", "Department")
+
+
+def department_view(g: nx.DiGraph, dep: str) -> dict[str, Any]:
+    a = g.nodes[dep]
+    docs = []
+    for did, _ in sorted(out_edges(g, dep, "PUBLISHED"), key=lambda x: (g.nodes[x[0]].get("year") or 0, x[0])):
+        d = g.nodes[did]
+        projects = []
+        for pid, _ in out_edges(g, did, "HAS_PROJECT"):
+            p = g.nodes[pid]
+            projects.append({"id": pid, "name": p.get("name"), "code": p.get("code"), "amount": p.get("amount"),
+                             "indicators": len(out_edges(g, pid, "HAS_INDICATOR")),
+                             "cite": p.get("cite") or p.get("file")})
+        projects.sort(key=lambda x: int(x["id"].rsplit("#", 1)[1]))
+        docs.append({"id": did, "doc_id": d.get("doc_id"), "source": d.get("source"), "year": d.get("year"),
+                     "doc_kind": d.get("doc_kind"),
+                     "totals": {k: d.get(k) for k in ("total", "basic", "project")},
+                     "projects": projects,
+                     "department_indicators": len(out_edges(g, did, "HAS_DEPT_INDICATOR"))})
+    return {"kind": "department", "department": {"id": dep, "name": a.get("name"), "code": a.get("code")},
+            "documents": docs}
+
+
+def show(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]:
+    """Resolve ``query`` among projects and departments; an ambiguous query returns candidates only."""
+    res = resolve(g, query, SHOW_KINDS)
+    if choice is not None:
+        res = pick(res, choice)
+    results = []
+    for c in res.matches:
+        if c.kind == "Department":
+            results.append(department_view(g, c.node))
+        else:
+            results.append({"kind": "project", **project_trace(g, c.node)})
+    return {"query": query, "status": res.status, "candidates": [c.to_dict() for c in res.candidates],
+            "results": results}

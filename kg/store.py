@@ -1,0 +1,249 @@
+"""The persistent record store: one SQLite database per store directory.
+
+Where the store lives (:func:`resolve_store_dir`): the ``--store DIR`` option, else the ``PERFKG_STORE``
+environment variable, else ``$XDG_DATA_HOME/perfkg`` (``~/.local/share/perfkg`` when XDG_DATA_HOME is unset).
+The database is ``<dir>/perfkg.sqlite``; the search index (package ``index``) sits beside it in ``<dir>/index``.
+
+Every document is written in one transaction (:meth:`Store.put_document`): its old records are deleted and
+the new ones inserted, or nothing changes. The database runs in WAL mode, so a process killed mid-ingest
+leaves a store that opens and holds every document committed before the kill. Each document is kept twice:
+as normalized rows (one table per record type, for SQL and CSV export) and as its full JSON
+(:meth:`kg.model.Document.to_dict`), so :meth:`Store.load_document` gives back exactly what was stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.errors import StoreError
+from kg.model import Document, Provenance
+from kg.normalize import money_str
+
+SCHEMA_VERSION = 1
+DB_NAME = "perfkg.sqlite"
+STORE_ENV = "PERFKG_STORE"
+# Seconds a writer waits for another writer's lock before giving up.
+BUSY_TIMEOUT_S = 30.0
+
+_PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER"
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, source TEXT, layout TEXT, encoding TEXT,
+    department TEXT, department_code TEXT, year INTEGER, doc_kind TEXT,
+    total TEXT, basic TEXT, project TEXT, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT NOT NULL, aliases TEXT, code TEXT, amount TEXT,
+    amount_text TEXT, function_code TEXT, econ_gov_code TEXT, econ_dept_code TEXT, category TEXT, owner TEXT,
+    goal TEXT, seen_in TEXT, {_PROV}, PRIMARY KEY (doc_id, n));
+CREATE TABLE IF NOT EXISTS indicators (
+    doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, l1 TEXT, l2 TEXT, l3 TEXT, op TEXT,
+    value TEXT, unit TEXT, direction TEXT, text TEXT, link_method TEXT, confidence REAL, {_PROV},
+    PRIMARY KEY (doc_id, project_n, n));
+CREATE TABLE IF NOT EXISTS funding_lines (
+    doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT, amount TEXT,
+    amount_text TEXT, function_code TEXT, function_name TEXT, econ_gov_code TEXT, econ_gov_name TEXT,
+    econ_dept_code TEXT, econ_dept_name TEXT, source TEXT, link_method TEXT, confidence REAL, {_PROV},
+    PRIMARY KEY (doc_id, project_n, n));
+CREATE TABLE IF NOT EXISTS department_indicators (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, activity TEXT, project TEXT, l2 TEXT, l3 TEXT, op TEXT,
+    value TEXT, unit TEXT, text TEXT, {_PROV}, PRIMARY KEY (doc_id, n));
+CREATE TABLE IF NOT EXISTS classifications (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, scheme TEXT NOT NULL, code TEXT NOT NULL, name TEXT, {_PROV},
+    PRIMARY KEY (doc_id, n));
+CREATE TABLE IF NOT EXISTS outcomes (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, key TEXT, amount TEXT, text TEXT, subject TEXT, note TEXT, {_PROV},
+    PRIMARY KEY (doc_id, n));
+CREATE TABLE IF NOT EXISTS warnings (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT, severity TEXT, message TEXT, line INTEGER,
+    PRIMARY KEY (doc_id, n));
+"""
+# Record tables in export order; each has a doc_id column.
+RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "department_indicators",
+                 "classifications", "outcomes", "warnings")
+
+
+def resolve_store_dir(store: Path | None) -> Path:
+    """``--store`` if given, else ``$PERFKG_STORE``, else ``$XDG_DATA_HOME/perfkg`` or ``~/.local/share/perfkg``."""
+    if store is not None:
+        return Path(store).expanduser()
+    env = os.environ.get(STORE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "perfkg"
+
+
+class Store:
+    """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database."""
+
+    def __init__(self, path: Path, *, create: bool = True):
+        self.path = Path(path).expanduser()
+        self.db_path = self.path / DB_NAME
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError("store path is not a directory", str(self.path))
+        if not create and not self.db_path.is_file():
+            raise StoreError("no store here (run `perfkg ingest` first, or pass --store DIR)", str(self.path))
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._init_schema()
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the store ({e})", str(self.path)) from None
+
+    # -- schema ------------------------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if has_meta:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else None
+            if version != SCHEMA_VERSION:
+                raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
+                                 "ingest into a new --store directory", str(self.path))
+            return
+        with self._tx():
+            for stmt in SCHEMA.split(";"):
+                if stmt.strip():
+                    self.conn.execute(stmt)
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def doc_hashes(self) -> dict[str, str]:
+        """doc_id → sha256 of every stored document."""
+        return dict(self.conn.execute("SELECT doc_id, sha256 FROM documents"))
+
+    def load_document(self, doc_id: str) -> Document:
+        row = self.conn.execute("SELECT json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document {doc_id!r} in the store", str(self.path))
+        return Document.from_dict(json.loads(row[0]))
+
+    def iter_documents(self) -> Iterator[tuple[str, Document]]:
+        """(doc_id, Document) for every stored document, in doc_id order."""
+        rows = self.conn.execute("SELECT doc_id, json FROM documents ORDER BY doc_id").fetchall()
+        for doc_id, text in rows:
+            yield doc_id, Document.from_dict(json.loads(text))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per record table."""
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
+
+    def table_rows(self, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of one record table (for CSV / JSON Lines export)."""
+        if table not in RECORD_TABLES:
+            raise StoreError(f"unknown record table {table!r}", str(self.path))
+        cur = self.conn.execute(f"SELECT * FROM {table} ORDER BY doc_id")
+        return [c[0] for c in cur.description], cur.fetchall()
+
+    # -- writing -----------------------------------------------------------------------------------
+    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None) -> int:
+        """Replace the document's records in one transaction; returns the number of record rows written."""
+        digest = sha256 or doc.sha256
+        if not digest:
+            raise StoreError("document has no sha256", doc_id)
+        try:
+            with self._tx():
+                self._delete(doc_id)
+                return self._insert(doc_id, doc, digest)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write document ({e})", doc_id) from None
+
+    def delete_document(self, doc_id: str) -> None:
+        with self._tx():
+            self._delete(doc_id)
+
+    def _delete(self, doc_id: str) -> None:
+        for table in RECORD_TABLES:
+            self.conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+
+    def _insert(self, doc_id: str, doc: Document, digest: str) -> int:
+        rows = document_rows(doc_id, doc, digest)
+        for table, table_rows in rows.items():
+            for row in table_rows:
+                cols = ", ".join(row)
+                marks = ", ".join("?" * len(row))
+                self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+        return sum(len(r) for r in rows.values())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (autocommit connection)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _prov(p: Provenance | None) -> dict[str, Any]:
+    if p is None:
+        return {"table_name": None, "line_start": None, "line_end": None}
+    return {"table_name": p.table, "line_start": p.line_start, "line_end": p.line_end}
+
+
+def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
+    """The normalized rows of one document, table → rows (column → value)."""
+    gold = doc.to_gold_dict()
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
+    rows["documents"].append({
+        "doc_id": doc_id, "sha256": digest, "source": doc.source, "layout": doc.layout, "encoding": doc.encoding,
+        "department": doc.department, "department_code": doc.department_code, "year": doc.year,
+        "doc_kind": doc.doc_kind, **gold["totals"],
+        "json": json.dumps(doc.to_dict(), ensure_ascii=False, default=str)})
+    for pn, p in enumerate(doc.projects):
+        rows["projects"].append({
+            "doc_id": doc_id, "n": pn, "name": p.name, "aliases": json.dumps(p.aliases, ensure_ascii=False),
+            "code": p.code, "amount": money_str(p.amount), "amount_text": p.amount_text,
+            "function_code": p.function_code, "econ_gov_code": p.econ_gov_code, "econ_dept_code": p.econ_dept_code,
+            "category": p.category, "owner": p.owner, "goal": p.goal,
+            "seen_in": json.dumps([s.to_dict() for s in p.seen_in], ensure_ascii=False), **_prov(p.provenance)})
+        for i, ind in enumerate(p.indicators):
+            rows["indicators"].append({
+                "doc_id": doc_id, "project_n": pn, "n": i, **ind.to_gold_dict(), "text": ind.text,
+                "link_method": ind.link_method, "confidence": ind.confidence, **_prov(ind.provenance)})
+        for i, f in enumerate(p.funding_lines):
+            d = f.to_dict()
+            d.pop("provenance")
+            rows["funding_lines"].append({"doc_id": doc_id, "project_n": pn, "n": i, **d, **_prov(f.provenance)})
+    for i, x in enumerate(doc.department_indicators):
+        rows["department_indicators"].append({"doc_id": doc_id, "n": i, **x.to_gold_dict(), "text": x.text,
+                                              **_prov(x.provenance)})
+    for i, c in enumerate(doc.classifications):
+        rows["classifications"].append({"doc_id": doc_id, "n": i, "scheme": c.scheme, "code": c.code,
+                                        "name": c.name, **_prov(c.provenance)})
+    for i, o in enumerate(doc.outcomes):
+        rows["outcomes"].append({"doc_id": doc_id, "n": i, "key": o.key, "amount": money_str(o.amount),
+                                 "text": o.text, "subject": o.subject, "note": o.note, **_prov(o.provenance)})
+    for i, w in enumerate(doc.warnings):
+        rows["warnings"].append({"doc_id": doc_id, "n": i, "kind": w.kind, "severity": w.severity,
+                                 "message": w.message, "line": w.line})
+    return rows

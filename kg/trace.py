@@ -1,0 +1,183 @@
+"""``perfkg trace``: from a target to the money, and from a classification to what it funds.
+
+Every step carries ``cite`` (file:line where the record has provenance, else the file) and, for the link
+that led to it, ``method`` and ``confidence``. A project without funding lines is traced through its own
+function / economic codes (method ``project_field``).
+
+JSON shape of :func:`trace` (``perfkg trace --json``)::
+
+    {"query", "status": "ok"|"ambiguous", "candidates": [{id, kind, label, score, how, source, year}],
+     "traces": [ProjectTrace + {"kind", "start"} | ClassificationTrace]}
+
+    ProjectTrace = {"project": {id, name, code, amount, aliases, cite, seen_in},
+                    "department": {id, name, code}, "document": {id, doc_id, source, year, doc_kind},
+                    "funding": [{id, amount, source, method, confidence, cite, function, econ_gov, econ_dept}],
+                    "indicators": [{id, l1, l2, l3, op, value, unit, method, confidence, cite}],
+                    "department_indicators": [{id, activity, l2, l3, op, value, unit, method, confidence, cite}],
+                    "other_years": [{id, name, code, year, doc_kind, source, amount, method, confidence}]}
+    ClassificationTrace = {"kind": "classification", "classification": {scheme, code, name, path},
+                           "projects": [ProjectTrace + {"amount_under_code", "via"}]}
+
+``function`` / ``econ_gov`` / ``econ_dept`` are paths ``[{code, name, level}]`` from 类 down to 项.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import networkx as nx
+
+from kg.graph import class_path, in_edges, out_edges
+from kg.lookup import Resolution, pick, resolve
+from kg.normalize import money_str
+
+TRACE_KINDS = ("Project", "Indicator", "DepartmentIndicator", "Classification")
+
+
+def _cite(a: dict[str, Any]) -> str | None:
+    return a.get("cite") or a.get("file")
+
+
+def _link(d: dict[str, Any]) -> dict[str, Any]:
+    return {"method": d.get("method", "exact"), "confidence": d.get("confidence", 1.0)}
+
+
+def _pick(a: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: a.get(k) for k in keys}
+
+
+def _doc_of(g: nx.DiGraph, node: str) -> tuple[str, dict[str, Any]]:
+    did = f"doc:{g.nodes[node]['doc_id']}"
+    return did, g.nodes[did]
+
+
+def _department(g: nx.DiGraph, doc_node: str) -> dict[str, Any]:
+    deps = in_edges(g, doc_node, "PUBLISHED")
+    if not deps:
+        return {"id": None, "name": None, "code": None}
+    dep = deps[0][0]
+    return {"id": dep, **_pick(g.nodes[dep], "name", "code")}
+
+
+def _funding(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
+    lines = out_edges(g, pid, "HAS_FUNDING")
+    out = []
+    for fid, d in lines:
+        a = g.nodes[fid]
+        out.append({"id": fid, "amount": a.get("amount"), "source": a.get("source"), **_link(d), "cite": _cite(a),
+                    **{s: class_path(g, s, a.get(f"{s}_code")) for s in ("function", "econ_gov", "econ_dept")}})
+    if out:
+        return out
+    p = g.nodes[pid]  # no funding lines: the project's own classification fields
+    return [{"id": None, "amount": p.get("amount"), "source": None, "method": "project_field", "confidence": 1.0,
+             "cite": _cite(p), **{s: class_path(g, s, p.get(f"{s}_code")) for s in ("function", "econ_gov",
+                                                                                  "econ_dept")}}]
+
+
+def _indicator(g: nx.DiGraph, iid: str, d: dict[str, Any]) -> dict[str, Any]:
+    a = g.nodes[iid]
+    return {"id": iid, **_pick(a, "l1", "l2", "l3", "op", "value", "unit"), **_link(d), "cite": _cite(a)}
+
+
+def _other_years(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
+    links = [(v, d) for v, d in out_edges(g, pid, "SAME_PROJECT")] + \
+            [(u, d) for u, d in in_edges(g, pid, "SAME_PROJECT")]
+    out = []
+    for q, d in links:
+        a = g.nodes[q]
+        _, doc = _doc_of(g, q)
+        out.append({"id": q, **_pick(a, "name", "code", "year", "doc_kind", "amount"), "source": doc.get("source"),
+                    **_link(d)})
+    return sorted(out, key=lambda x: (x["year"] or 0, x["id"]))
+
+
+def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
+    """Everything known about one project node, each fact with its provenance."""
+    a = g.nodes[pid]
+    did, doc = _doc_of(g, pid)
+    dinds = []
+    for xid, d in in_edges(g, pid, "ABOUT_PROJECT"):
+        x = g.nodes[xid]
+        dinds.append({"id": xid, **_pick(x, "activity", "l2", "l3", "op", "value", "unit"), **_link(d),
+                      "cite": _cite(x)})
+    return {
+        "project": {"id": pid, **_pick(a, "name", "code", "amount"),
+                    "aliases": [s for s in str(a.get("aliases", "")).split("; ") if s], "cite": _cite(a),
+                    "seen_in": [s for s in str(a.get("seen_in", "")).split("; ") if s]},
+        "department": _department(g, did),
+        "document": {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind")},
+        "funding": _funding(g, pid),
+        "indicators": [_indicator(g, i, d) for i, d in out_edges(g, pid, "HAS_INDICATOR")],
+        "department_indicators": dinds,
+        "other_years": _other_years(g, pid),
+    }
+
+
+def _subtree(g: nx.DiGraph, cid: str) -> set[str]:
+    """The classification node and all its descendants (SUBCLASS_OF edges point child → parent)."""
+    seen, todo = {cid}, [cid]
+    while todo:
+        for child, _ in in_edges(g, todo.pop(), "SUBCLASS_OF"):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def classification_trace(g: nx.DiGraph, cid: str) -> dict[str, Any]:
+    """Every project funded under a classification or its children, with the amount under it."""
+    c = g.nodes[cid]
+    rel = {"function": "FUNCTION", "econ_gov": "ECON_GOV", "econ_dept": "ECON_DEPT"}[c["scheme"]]
+    under: dict[str, dict[str, Any]] = {}  # project id -> {"amounts": [...], "via": {codes}}
+    for node in _subtree(g, cid):
+        code = g.nodes[node]["code"]
+        for src, _ in in_edges(g, node, rel):
+            kind = g.nodes[src]["kind"]
+            if kind == "FundingLine":
+                pid = g.nodes[src]["project"]
+                entry = under.setdefault(pid, {"amounts": [], "via": set(), "by_lines": True})
+                entry["amounts"].append(g.nodes[src].get("amount"))
+                entry["via"].add(code)
+            elif kind == "Project" and not out_edges(g, src, "HAS_FUNDING"):
+                entry = under.setdefault(src, {"amounts": [g.nodes[src].get("amount")], "via": set()})
+                entry["via"].add(code)
+    projects = []
+    for pid in sorted(under, key=lambda p: (g.nodes[p].get("year") or 0, p)):
+        amounts = [Decimal(x) for x in under[pid]["amounts"] if x]
+        projects.append({**project_trace(g, pid),
+                         "amount_under_code": money_str(sum(amounts, Decimal(0))) if amounts else None,
+                         "via": sorted(under[pid]["via"])})
+    return {"kind": "classification",
+            "classification": {"id": cid, **_pick(c, "scheme", "code", "name"),
+                               "path": class_path(g, c["scheme"], c["code"])},
+            "projects": projects}
+
+
+def trace_node(g: nx.DiGraph, node: str) -> dict[str, Any]:
+    """The trace of one resolved node (project, indicator, department-wide row or classification)."""
+    a = g.nodes[node]
+    kind = a["kind"]
+    if kind == "Classification":
+        return classification_trace(g, node)
+    if kind == "Project":
+        return {"kind": "project", "start": None, **project_trace(g, node)}
+    if kind == "Indicator":
+        (pid, d), = in_edges(g, node, "HAS_INDICATOR")
+        return {"kind": "indicator", "start": _indicator(g, node, d), **project_trace(g, pid)}
+    # a department-wide row: through the project it names, if it could be tied to one
+    targets = out_edges(g, node, "ABOUT_PROJECT")
+    start = {"id": node, **_pick(a, "activity", "project", "l2", "l3", "op", "value", "unit"), "cite": _cite(a),
+             **(_link(targets[0][1]) if targets else {"method": None, "confidence": None})}
+    if not targets:
+        return {"kind": "department_indicator", "start": start, "project": None}
+    return {"kind": "department_indicator", "start": start, **project_trace(g, targets[0][0])}
+
+
+def trace(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]:
+    """Resolve ``query`` and trace every match; an ambiguous query returns its candidates and no traces."""
+    res: Resolution = resolve(g, query, TRACE_KINDS)
+    if choice is not None:
+        res = pick(res, choice)
+    return {"query": query, "status": res.status, "candidates": [c.to_dict() for c in res.candidates],
+            "traces": [trace_node(g, c.node) for c in res.matches]}
