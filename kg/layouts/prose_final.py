@@ -1,18 +1,161 @@
-"""Layout family D — prose-only final account 决算 (seed 002)."""
+"""Layout family D — prose-only final account 决算 (seed 002).
+
+A 部门决算 published as prose only (说明 + 绩效评价报告, the tables are an attachment not in the file).
+Everything is read from sentences of the joined prose (line wraps removed):
+
+lines → :class:`Prose` (joined text + offset → line map + headings)
+      → metadata (department, year, doc_kind) from the title and the 基本情况 paragraph
+      → totals from the 支出决算 sentence (本年支出合计 … 其中：基本支出 … 项目支出 …)
+      → projects from the 项目绩效评价报告 sections
+      → outcomes: 决算/预算/variance figures of every figure sentence, and achieved output counts.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from kg.errors import ParseError
-from kg.model import Document
+from kg.layouts.prose_final_figures import read_figures
+from kg.layouts.prose_final_projects import (
+    ReportSection,
+    output_counts,
+    report_sections,
+    section_to_project,
+)
+from kg.layouts.prose_final_text import AMOUNT, Prose, lines_to_prose, parse_amount
+from kg.model import Document, Figure, Project
 from kg.reading import SourceText
 
 NAME = "prose_final"
 
+# Detection: how many leading lines hold the title, and the markers of the final-account prose template.
+TITLE_LINES = 6
+DETECT_MARKERS = ("决算说明", "收入支出决算总体情况", "支出决算", "年初预算", "决算数", "绩效评价", "比上年")
+# Share of lines with a tab above which the text is a table layout, not prose.
+MAX_TAB_LINE_SHARE = 0.05
+# Known prefixes a title drops from the department's full name (中共北京市…委办公室 → 北京市…委办公室).
+NAME_PREFIXES = ("中国共产党", "中共")
+TOTALS_TABLE = "支出决算说明"
+
+_TITLE = re.compile(r"(?P<year>\d{4})年度?(?P<name>[^，。：]{2,40}?)(?:部门|单位)?决算")
+_FULL_NAME = re.compile(r"基本情况(?:[（(]一[)）][^。]{0,12}?)?(?P<full>[^，。；（(是]{4,40}?)(?:[（(]简称|是)")
+_YEAR = re.compile(r"(\d{4})年度")
+_SPEND_TOTAL = re.compile(rf"本年支出合计(?P<total>{AMOUNT})(?P<rest>[^。]*)")
+_SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?P<total>{AMOUNT})(?P<rest>[^。]*)")
+_BASIC = re.compile(rf"基本支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
+_PROJECT = re.compile(rf"项目支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
+
 
 def detect(src: SourceText) -> float:
-    """Score in [0, 1]: how surely the text is of this family."""
-    return 0.0
+    """Score in [0, 1]: a 决算 title, the template's prose markers, and no tab tables."""
+    lines = src.lines
+    if not lines:
+        return 0.0
+    head = "".join(line.strip() for line in lines[:TITLE_LINES])
+    tab_share = sum("\t" in line for line in lines) / len(lines)
+    if "决算" not in head or tab_share > MAX_TAB_LINE_SHARE:
+        return 0.0
+    text = src.text
+    marker_share = sum(m in text for m in DETECT_MARKERS) / len(DETECT_MARKERS)
+    return round(0.4 + 0.6 * marker_share, 3)
 
 
 def parse(src: SourceText) -> Document:
-    raise ParseError("parser for layout prose_final is not written yet", src.path)
+    prose = lines_to_prose(src)
+    if not prose.text:
+        raise ParseError("no text to parse", src.path)
+    doc = Document(source=src.name, layout=NAME, doc_kind="final_account")
+    read_metadata(prose, doc)
+    read_totals(prose, doc)
+    sections = report_sections(prose)
+    owners, project_figures = read_projects(prose, sections, doc)
+    figures, _ = read_figures(prose, [(s, e) for s, e, _ in project_figures])
+    doc.outcomes = figures + [f for _, _, f in project_figures] + output_counts(prose, owners)
+    if not doc.outcomes:
+        doc.warn("no_figures", "no figure sentence of a final account was found")
+    return doc
+
+
+def read_metadata(prose: Prose, doc: Document) -> None:
+    """Department and year from the title (``2023年度<名>部门决算``); full name from the 基本情况 paragraph."""
+    title = _TITLE.search(prose.text[: prose.starts[min(TITLE_LINES, len(prose.starts) - 1)] + 1])
+    if title:
+        doc.year = int(title.group("year"))
+        doc.department = full_department_name(prose.text, title.group("name"))
+    else:
+        doc.warn("no_title", "no title of the form <year>年度<department>部门决算", 1)
+        years = Counter(int(y) for y in _YEAR.findall(prose.text))
+        doc.year = years.most_common(1)[0][0] if years else None
+
+
+def full_department_name(text: str, title_name: str) -> str:
+    """The title's name, or a longer printed form of it (``中共`` + name, or the 基本情况 opening name)."""
+    m = _FULL_NAME.search(text)
+    if m and title_name in m.group("full"):
+        return m.group("full")
+    for prefix in NAME_PREFIXES:
+        if prefix + title_name in text:
+            return prefix + title_name
+    return title_name
+
+
+def read_totals(prose: Prose, doc: Document) -> None:
+    """本年支出合计 … 其中：基本支出 A，项目支出 B (else the 资金总体支出 sentence) → doc.totals."""
+    m = _SPEND_TOTAL.search(prose.text) or _SPEND_OVERALL.search(prose.text)
+    if not m:
+        doc.warn("no_totals", "no 本年支出合计 / 资金总体支出 sentence")
+        return
+    rest_at = m.start("rest")
+    parts = {"total": (m.start("total"), m.group("total"))}
+    for key, pat in (("basic", _BASIC), ("project", _PROJECT)):
+        if p := pat.search(m.group("rest")):
+            parts[key] = (rest_at + p.start("amount"), p.group(0))
+    for key, (start, text) in parts.items():
+        doc.totals[key] = Figure(key, parse_amount(text), text, None, None,
+                                 prose.provenance(start, start + len(text), TOTALS_TABLE))
+    check_totals(doc, prose.line_at(m.start()))
+
+
+def check_totals(doc: Document, line: int) -> None:
+    total, basic, project = doc.total("total"), doc.total("basic"), doc.total("project")
+    if basic is None or project is None:
+        doc.warn("totals_incomplete", "基本支出 or 项目支出 not stated in the 支出 sentence", line)
+    elif total is not None and basic + project > total:
+        doc.warn("totals_mismatch", f"基本支出 {basic} + 项目支出 {project} exceed 支出合计 {total}", line)
+
+
+def read_projects(prose: Prose, sections: list[ReportSection],
+                  doc: Document) -> tuple[list[tuple[ReportSection, str]], list[tuple[int, int, Figure]]]:
+    """Report sections → doc.projects; returns (section, project name) pairs and the projects' figures
+    with their spans (which the general figure sweep skips)."""
+    owners: list[tuple[ReportSection, str]] = []
+    figures: list[tuple[int, int, Figure]] = []
+    for sec in sections:
+        project, figs = section_to_project(prose, sec)
+        if project.amount is None:
+            doc.warn("project_amount_missing", f"no 预算 amount stated for project {project.name}", sec.heading_line)
+        if project.goal is None:
+            doc.warn("project_goal_missing", f"no 项目绩效目标 paragraph for project {project.name}", sec.heading_line)
+        doc.projects.append(project)
+        figures += figs
+        owners.append((sec, project.name))
+    _merge_duplicates(doc)
+    return owners, figures
+
+
+def _merge_duplicates(doc: Document) -> None:
+    """Two report sections for the same project name: keep the first, note the second in seen_in."""
+    seen: dict[str, Project] = {}
+    kept: list[Project] = []
+    for p in doc.projects:
+        if p.name in seen:
+            first = seen[p.name]
+            if p.provenance:
+                first.seen_in.append(p.provenance)
+            doc.warn("duplicate_project", f"project {p.name} has two report sections",
+                     p.provenance.line_start if p.provenance else None)
+            continue
+        seen[p.name] = p
+        kept.append(p)
+    doc.projects = kept
