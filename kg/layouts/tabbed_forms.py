@@ -1,0 +1,215 @@
+"""Family A, step 3: the project target table (表十三 项目支出绩效目标申报表) → one form per project.
+
+Rows are classified by structure, not by content:
+- a *project row* has the name cell and a number in an amount cell (总额 / 财政资金);
+- an *indicator row* has an operator or a value (or an 一级/二级 label) in the indicator columns;
+- any other row is a *continuation* of the row above cut by a page break: its fragments are appended to
+  the same column of the project (name, category, goal …) or of the last indicator (三级指标 …); a fragment
+  landing in a label column (一级/二级/性质) is given to the nearest free-text column.
+Rows whose leading tabs were lost (cells shifted left, empties trailing) are realigned on the operator cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.layouts.tabbed_budget import PROJECT_CODE_RE, column_labels, find_column, header_rows
+from kg.layouts.tabbed_tables import Row, Table, realign
+from kg.model import Indicator, ParseWarning, Provenance
+from kg.normalize import clean_text, normalize_op, parse_decimal, split_value_unit
+
+# Standard column positions of the 15-column form, used where the header names none.
+DEFAULT_COLUMNS = {"name": 0, "category": 1, "owner": 2, "phone": 3, "total": 4, "fiscal": 5, "other": 6,
+                   "goal": 7, "l1": 8, "l2": 9, "l3": 10, "op": 11, "value": 12, "unit": 13, "direction": 14}
+HEADER_KEYWORDS = {"name": ("项目名称",), "category": ("类别",), "owner": ("责任人",), "phone": ("电话",),
+                   "total": ("总额",), "fiscal": ("财政",), "other": ("其他",), "goal": ("绩效目标",),
+                   "l1": ("一级",), "l2": ("二级",), "l3": ("三级",), "op": ("性质",), "value": ("指标值",),
+                   "unit": ("度量",), "direction": ("方向",)}
+PROJECT_FIELDS = ("name", "category", "owner", "goal")  # free-text fields of the project part
+INDICATOR_TEXT_FIELDS = ("l3", "value")  # free-text fields of an indicator
+# An 一级/二级 label cell: short and ending in 指标 / 成本 (时效成本).
+LABEL_RE = re.compile(r"^.{1,10}(指标|成本)$")
+# Confidence of an indicator whose row had to be realigned / whose owner came across a page break.
+REALIGNED_CONFIDENCE = 0.9
+PAGE_BREAK_CONFIDENCE = 0.95
+
+
+@dataclass
+class Form:
+    """One project's target form as printed."""
+
+    name: str
+    category: str | None
+    owner: str | None
+    amount_text: str
+    goal_parts: list[str]
+    provenance: Provenance
+    code: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    name_parts: list[str] = field(default_factory=list)
+    category_parts: list[str] = field(default_factory=list)
+    owner_parts: list[str] = field(default_factory=list)
+
+    @property
+    def goal(self) -> str | None:
+        return clean_text("".join(self.goal_parts))
+
+
+def form_columns(table: Table) -> dict[str, int]:
+    labels = column_labels(table)
+    cols = dict(DEFAULT_COLUMNS)
+    for key, kws in HEADER_KEYWORDS.items():
+        i = find_column(labels, *kws, exclude="电话" if key == "owner" else None)
+        if i is not None:
+            cols[key] = i
+    return cols
+
+
+def is_label(text: str | None) -> bool:
+    return bool(text and LABEL_RE.match(text))
+
+
+def realign_row(cells: list[str], cols: dict[str, int]) -> tuple[list[str], bool]:
+    """Put the operator cell (else an 一级 label) back in its column; report whether the row moved."""
+    for i, c in enumerate(cells):
+        if normalize_op(c) is not None:
+            return (realign(cells, i, cols["op"]), True) if i != cols["op"] else (cells, False)
+    for i, c in enumerate(cells):
+        if i < cols["l1"] and is_label(clean_text(c)) and (clean_text(c) or "").startswith(("产出", "效益", "成本", "满意")):
+            return realign(cells, i, cols["l1"]), True
+    return cells, False
+
+
+def _cell(cells: list[str], i: int) -> str | None:
+    return clean_text(cells[i]) if 0 <= i < len(cells) else None
+
+
+def is_indicator_row(cells: list[str], cols: dict[str, int]) -> bool:
+    return bool(normalize_op(_cell(cells, cols["op"])) or _cell(cells, cols["value"])
+                or is_label(_cell(cells, cols["l1"])) or is_label(_cell(cells, cols["l2"])))
+
+
+def is_project_row(cells: list[str], cols: dict[str, int]) -> bool:
+    if not _cell(cells, cols["name"]):
+        return False
+    return parse_decimal(_cell(cells, cols["total"])) is not None or parse_decimal(_cell(cells, cols["fiscal"])) is not None
+
+
+def nearest_field(col: int, cols: dict[str, int], fields: tuple[str, ...]) -> str:
+    """The free-text field whose column is nearest ``col`` (ties go left)."""
+    return min(fields, key=lambda f: (abs(cols[f] - col), cols[f]))
+
+
+@dataclass
+class FormParser:
+    """Walks the rows of the form table once, keeping the current form and indicator."""
+
+    file: str
+    table_key: str
+    cols: dict[str, int]
+    forms: list[Form] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def feed(self, row: Row) -> None:
+        cells, moved = realign_row(row.cells, self.cols)
+        if moved:
+            self._warn("realigned_row", "cells shifted by lost leading tabs; realigned on the operator cell", row)
+        if is_project_row(cells, self.cols):
+            self._start_form(cells, row)
+        elif self.forms:
+            self._append_project_fragments(cells, row)
+        if not self.forms:
+            if any(clean_text(c) for c in cells):
+                self._warn("orphan_row", "row before any project row skipped", row)
+            return
+        if is_indicator_row(cells, self.cols):
+            self._add_indicator(cells, row, moved)
+        elif not is_project_row(cells, self.cols):
+            self._append_indicator_fragments(cells, row)
+
+    def _start_form(self, cells: list[str], row: Row) -> None:
+        c = self.cols
+        raw_name = _cell(cells, c["name"]) or ""
+        m = PROJECT_CODE_RE.match(raw_name)
+        form = Form(name=clean_text(m.group(2)) if m else raw_name, category=None, owner=None,
+                    amount_text=(cells[c["total"]] if c["total"] < len(cells) else "").strip(),
+                    goal_parts=[], provenance=Provenance(self.file, self.table_key, row.line, row.line),
+                    code=m.group(1) if m else None)
+        form.name_parts = [form.name]
+        self.forms.append(form)
+        for f in ("category", "owner", "goal"):
+            self._add_project_part(form, f, _cell(cells, c[f]))
+
+    def _add_project_part(self, form: Form, f: str, text: str | None) -> None:
+        if not text:
+            return
+        if f == "goal":
+            form.goal_parts.append(text)
+            return
+        parts = getattr(form, f"{f}_parts")
+        parts.append(text)
+        joined = "".join(parts)
+        if f == "name":
+            form.name = joined
+        else:
+            setattr(form, f, joined)
+
+    def _append_project_fragments(self, cells: list[str], row: Row) -> None:
+        form = self.forms[-1]
+        limit = self.cols["l1"]
+        frags = [(i, _cell(cells, i)) for i in range(min(limit, len(cells))) if _cell(cells, i)]
+        for i, text in frags:
+            self._add_project_part(form, nearest_field(i, self.cols, PROJECT_FIELDS), text)
+        if frags:
+            self._warn("page_break_join", f"project cells continued on this row joined to {form.name}", row)
+        form.provenance.line_end = row.line
+
+    def _add_indicator(self, cells: list[str], row: Row, moved: bool) -> None:
+        c, form = self.cols, self.forms[-1]
+        prev = form.indicators[-1] if form.indicators else None
+        value, unit = split_value_unit(_cell(cells, c["value"]), _cell(cells, c["unit"]))
+        ind = Indicator(
+            l1=_cell(cells, c["l1"]) or (prev.l1 if prev else None),
+            l2=_cell(cells, c["l2"]) or (prev.l2 if prev else None),
+            l3=_cell(cells, c["l3"]), op=normalize_op(_cell(cells, c["op"])), value=value, unit=unit,
+            direction=_cell(cells, c["direction"]),
+            text="\t".join(x.strip() for x in cells[c["l1"]:] if x.strip()),
+            provenance=Provenance(self.file, self.table_key, row.line, row.line))
+        if moved:
+            ind.link_method, ind.confidence = "realigned_row:form", REALIGNED_CONFIDENCE
+        elif row.after_break and not is_project_row(cells, c):
+            ind.link_method, ind.confidence = "page_break_fill_down:form", PAGE_BREAK_CONFIDENCE
+        form.indicators.append(ind)
+        form.provenance.line_end = row.line
+
+    def _append_indicator_fragments(self, cells: list[str], row: Row) -> None:
+        form = self.forms[-1] if self.forms else None
+        frags = [(i, _cell(cells, i)) for i in range(self.cols["l1"], len(cells)) if _cell(cells, i)]
+        if not frags:
+            return
+        if form is None or not form.indicators:
+            self._warn("orphan_fragment", "indicator text with no indicator above it skipped", row)
+            return
+        ind = form.indicators[-1]
+        for i, text in frags:
+            f = nearest_field(i, self.cols, INDICATOR_TEXT_FIELDS)
+            setattr(ind, f, clean_text((getattr(ind, f) or "") + (text or "")))
+            ind.text += "\n" + (text or "")
+        if ind.provenance:
+            ind.provenance.line_end = row.line
+        if ind.link_method == "form":
+            ind.link_method, ind.confidence = "page_break_join:form", PAGE_BREAK_CONFIDENCE
+        self._warn("page_break_join", f"indicator cell continued on this row joined to line "
+                   f"{ind.provenance.line_start if ind.provenance else '?'}", row)
+
+    def _warn(self, kind: str, message: str, row: Row) -> None:
+        self.warnings.append(ParseWarning(kind, message, self.file, row.line))
+
+
+def parse_forms(table: Table, file: str) -> tuple[list[Form], list[ParseWarning]]:
+    """表十三 → forms in table order, with the parse warnings."""
+    parser = FormParser(file, table.key, form_columns(table))
+    for row in table.rows[len(header_rows(table)):]:
+        parser.feed(row)
+    return parser.forms, parser.warnings
