@@ -1,0 +1,189 @@
+"""Lines → rows → cells → tables for the one-cell-per-line layout.
+
+A line that starts with a tab opens a cell (further tabs on the line open further cells); a blank line ends a
+row; a non-empty line without a leading tab continues the last cell (paragraphs of a multi-paragraph cell,
+even across a blank line) unless it is a free-standing title (``表十一：``, ``…申报表``, ``（2019年度）``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.normalize import clean_text
+
+TABLE_LABEL = re.compile(r"^\s*(表[一二三四五六七八九十]+)\s*[：:]")
+_FREE_TITLE = re.compile(r"(?:^\s*表[一二三四五六七八九十]+\s*[：:]|^\s*[（(]\d{4}年度?[)）]\s*$|^\s*第[一二三四五六七八九十]+部分"
+                         r"|^.{0,30}(?:申报表|情况表|明细表|预算表|总表)\s*$)")
+# Longest free-standing title line; longer text without a tab is a continued cell.
+MAX_TITLE_CHARS = 40
+PAGE_BREAK_CHARS = "\f\x0c"
+UNIT_CELL = re.compile(r"单位\s*[：:]\s*(万元|元)")
+PLACEHOLDERS = frozenset({"", "…", "...", "……", "-", "—", "/"})
+
+
+@dataclass
+class Cell:
+    """One cell: its raw text (paragraphs joined by newlines) and 1-based line span."""
+
+    text: str
+    line_start: int
+    line_end: int
+
+    @property
+    def clean(self) -> str:
+        return clean_text(self.text) or ""
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    line_start: int
+    line_end: int
+    free: bool = False  # a free-standing line (title, prose), not a table row
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.clean for c in self.cells]
+
+    @property
+    def is_empty(self) -> bool:
+        return all(t in ("",) for t in self.texts)
+
+    def raw_text(self) -> str:
+        return "\t".join(c.text.strip() for c in self.cells)
+
+
+@dataclass
+class Table:
+    """A numbered table (表九 …) or the prose before the first table (label None)."""
+
+    label: str | None
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def line_start(self) -> int | None:
+        return self.rows[0].line_start if self.rows else None
+
+    @property
+    def title(self) -> str:
+        """The first row whose only text ends in 表 (2019年部门预算明细表), else ''."""
+        for row in self.rows[:6]:
+            filled = [t for t in row.texts if t]
+            if len(filled) == 1 and filled[0].endswith("表") and not TABLE_LABEL.match(filled[0]):
+                return filled[0]
+        return ""
+
+    @property
+    def unit(self) -> str | None:
+        for row in self.rows[:12]:
+            for t in row.texts:
+                m = UNIT_CELL.search(t)
+                if m:
+                    return m.group(1)
+        return None
+
+
+def is_free_line(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= MAX_TITLE_CHARS and bool(_FREE_TITLE.search(s))
+
+
+def lines_to_rows(lines: list[str]) -> list[Row]:
+    """Group the document's lines into rows of cells (see module doc)."""
+    rows: list[Row] = []
+    current: Row | None = None
+    last: tuple[Row, Cell] | None = None
+    for no, raw in enumerate(lines, start=1):
+        line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
+        if line.startswith("\t"):
+            if current is None:
+                current = Row([], no, no)
+                rows.append(current)
+            for part in line[1:].split("\t"):
+                cell = Cell(part, no, no)
+                current.cells.append(cell)
+            current.line_end = no
+            last = (current, current.cells[-1])
+        elif not line.strip():
+            current = None
+        elif last is None or is_free_line(line):
+            rows.append(Row([Cell(line, no, no)], no, no, free=True))
+            current, last = None, None
+        else:
+            row, cell = last
+            cell.text += "\n" + line
+            cell.line_end = row.line_end = no
+    return rows
+
+
+def rows_to_tables(rows: list[Row]) -> list[Table]:
+    """Cut the rows into tables at their labels (表一： …); rows before the first label form the prose table."""
+    tables = [Table(None)]
+    for row in rows:
+        first = next((t for t in row.texts if t), "")
+        m = TABLE_LABEL.match(first)
+        if m and len(first) <= MAX_TITLE_CHARS:
+            tables.append(Table(m.group(1), [row]))
+        else:
+            tables[-1].rows.append(row)
+    return tables
+
+
+def find_header(rows: list[Row], required: tuple[str, ...], start: int = 0) -> int | None:
+    """Index of the first row (from ``start``) holding every required label (substring match on cells)."""
+    for i in range(start, len(rows)):
+        texts = rows[i].texts
+        if all(any(r in t for t in texts) for r in required):
+            return i
+    return None
+
+
+def column_of(header: Row, *names: str) -> int | None:
+    """Index of the first header cell equal to (or, failing that, containing) one of ``names``."""
+    texts = header.texts
+    for name in names:
+        if name in texts:
+            return texts.index(name)
+    for name in names:
+        for i, t in enumerate(texts):
+            if name in t:
+                return i
+    return None
+
+
+def merge_split_rows(rows: list[Row], width: int) -> tuple[list[Row], list[Row]]:
+    """Join consecutive short rows whose cells add up to ``width`` (a row cut by a stray blank line).
+
+    Returns (rows, repaired) where ``repaired`` lists the joined rows.
+    """
+    out: list[Row] = []
+    repaired: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if not row.free and 0 < len(row.cells) < width:
+            cells, j = list(row.cells), i + 1
+            while len(cells) < width and j < len(rows) and not rows[j].free and len(rows[j].cells) < width:
+                cells.extend(rows[j].cells)
+                j += 1
+            if len(cells) == width and j > i + 1:
+                merged = Row(cells, row.line_start, rows[j - 1].line_end)
+                out.append(merged)
+                repaired.append(merged)
+                i = j
+                continue
+        out.append(row)
+        i += 1
+    return out, repaired
+
+
+def cell_at(row: Row, index: int | None) -> Cell | None:
+    if index is None or index < 0 or index >= len(row.cells):
+        return None
+    return row.cells[index]
+
+
+def text_at(row: Row, index: int | None) -> str:
+    c = cell_at(row, index)
+    return c.clean if c else ""
