@@ -29,11 +29,12 @@ from kg.reading import SourceText
 
 NAME = "prose_final"
 
-# Detection: how many leading lines hold the title, and the markers of the final-account prose template.
+# Detection: how many leading non-empty lines hold the title, and the markers of the final-account prose template.
 TITLE_LINES = 6
 DETECT_MARKERS = ("决算说明", "收入支出决算总体情况", "支出决算", "年初预算", "决算数", "绩效评价", "比上年")
-# Share of lines with a tab above which the text is a table layout, not prose.
-MAX_TAB_LINE_SHARE = 0.05
+# Share of non-empty lines that look like table rows (a tab, or 3+ separate numbers) above which it is not prose.
+MAX_TABLE_LINE_SHARE = 0.05
+_TABLE_ROW = re.compile(r"\t|(?:(?:^|\s)[\d,.]+(?=\s|$).*){3}")
 # Known prefixes a title drops from the department's full name (中共北京市…委办公室 → 北京市…委办公室).
 NAME_PREFIXES = ("中国共产党", "中共")
 TOTALS_TABLE = "支出决算说明"
@@ -49,12 +50,12 @@ _PROJECT = re.compile(rf"项目支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: a 决算 title, the template's prose markers, and no tab tables."""
-    lines = src.lines
+    lines = [line for line in src.lines if line.strip()]
     if not lines:
         return 0.0
     head = "".join(line.strip() for line in lines[:TITLE_LINES])
-    tab_share = sum("\t" in line for line in lines) / len(lines)
-    if "决算" not in head or tab_share > MAX_TAB_LINE_SHARE:
+    table_share = sum(bool(_TABLE_ROW.search(line)) for line in lines) / len(lines)
+    if "决算" not in head or table_share > MAX_TABLE_LINE_SHARE:
         return 0.0
     text = src.text
     marker_share = sum(m in text for m in DETECT_MARKERS) / len(DETECT_MARKERS)

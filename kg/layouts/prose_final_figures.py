@@ -52,7 +52,8 @@ ANY_AMOUNT = re.compile(rf"(?P<amount>{NUM})(?P<unit>{MONEY_UNIT})")
 
 # "1、一般公共服务（类）…行政运行（项）。" right before a figure sentence names its subject.
 _ITEM_HEADING = re.compile(r"(?<![\d.])\d{1,2}[、．.](?P<item>(?:(?!\d{1,2}[、．.]).)+?)。$")
-_LEADING_YEAR = re.compile(r"^(?:年度|年)")
+_LEADING_YEAR = re.compile(r"^(?:\d{4})?(?:年度|年)")
+_CLAUSE_YEAR = re.compile(r"\d{4}年度?")
 
 
 def read_figures(prose: Prose, skip: list[Span]) -> tuple[list[Figure], list[Span]]:
@@ -134,7 +135,11 @@ def stated_figures(prose: Prose, spans: list[Span]) -> Iterator[tuple[int, int, 
             continue
         clause_start = max([prose.text.rfind(c, 0, m.start()) + 1 for c in "，,。；;：:"]
                            + [prose.heading_end_before(m.start())])
-        subject = _clean_subject(re.sub(r"[\d.]+[%％]?", "", prose.text[clause_start:m.start()]))
+        # a heading wrapped into the clause ends where the sentence's year starts (…总体情况2023年度…)
+        years = list(_CLAUSE_YEAR.finditer(prose.text, clause_start, m.start()))
+        if years:
+            clause_start = years[-1].start()
+        subject = _clean_subject(_LEADING_YEAR.sub("", prose.text[clause_start:m.start()]))
         amount = amount_to_yuan(m.group("amount"), m.group("unit"))
         yield m.start(), m.end(), Figure("stated", amount, prose.text[clause_start:m.end()],
                                          subject or _section(prose, m.start()), None,

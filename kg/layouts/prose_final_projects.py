@@ -27,10 +27,13 @@ ALIAS_MIN_RATIO = 0.6
 NAME_MAX = 60
 # Count units of achieved outputs, longest first (money and % are not counts; 年/月/日 are dates).
 COUNT_UNITS = ("万人次", "人次", "场次", "个工作日", "平方米", "公里", "项", "场", "次", "篇", "件", "个", "人", "户",
-               "家", "期", "批", "份", "条", "册", "本", "套", "台", "辆", "处", "所", "部", "天", "吨", "组", "名", "座")
+               "家", "期", "批", "份", "条", "册", "本", "套", "台", "辆", "处", "所", "部", "天", "吨", "组", "名", "座", "卷", "页",
+               "张", "盒", "间", "棵", "株")
 
+# 三、<名>项目绩效评价报告 — found in the joined text, so a heading wrapped across lines is still found; the name
+# never spans a sentence end or another 报告 heading.
 _REPORT_HEADING = re.compile(
-    rf"^[{CN_NUM}]+、(?P<name>.{{2,{NAME_MAX}}}?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告$")
+    rf"[{CN_NUM}]+、(?P<name>(?:(?!报告)[^。，；]){{2,{NAME_MAX}}}?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告")
 _BUDGET = re.compile(rf"预算(?:金额|资金|数|额)?(?:为|共计|合计|总额)?(?P<amount>{AMOUNT})")
 _ACTUAL = re.compile(rf"(?:实际支出|执行数|决算数|实际使用资金|支出金额)(?:为|共计|合计)?(?P<amount>{AMOUNT})")
 _GOAL = re.compile(r"(?:^|(?<=[。：:）)]))(?:\d+[、.．])?(?:项目)?绩效目标(?:情况)?[：:]?(?P<goal>.+?)(?=[（(][一二三四五六七八九十][)）]|$)")
@@ -52,11 +55,11 @@ class ReportSection:
 
 def report_sections(prose: Prose) -> list[ReportSection]:
     """Project report headings → sections of the joined text."""
-    found = [(h, m) for h in prose.headings if (m := _REPORT_HEADING.match(h.text))]
+    found = list(_REPORT_HEADING.finditer(prose.text))
     sections = []
-    for i, (h, m) in enumerate(found):
-        end = found[i + 1][0].offset if i + 1 < len(found) else len(prose.text)
-        sections.append(ReportSection(m.group("name"), h.text, h.line, h.offset, end))
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(prose.text)
+        sections.append(ReportSection(m.group("name"), m.group(0), prose.line_at(m.start()), m.start(), end))
     return sections
 
 

@@ -28,7 +28,7 @@ CN_NUM = "一二三四五六七八九十"
 # Longest line that may be a heading (characters after cleaning).
 HEADING_MAX_CHARS = 40
 _HEADING = re.compile(
-    rf"^(?:第[{CN_NUM}]+部分|[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）]|\d+[、.．]|[（(]\d+[)）])")
+    rf"^(?:第[{CN_NUM}]+部分|[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）]|\d{{1,2}}[、.．](?!\d)|[（(]\d+[)）])")
 _SENTENCE_END = "。；;！？"
 _YI = Decimal(10000)
 

@@ -1,0 +1,214 @@
+"""Layout D (prose-only 决算): the seed and variants of it built in code must parse to the right records."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ParseError
+from kg.layouts import detection_scores, prose_final
+from kg.layouts.prose_final_projects import count_gold_dict
+from kg.model import Document
+from kg.reading import SourceText, read_source, source_from_bytes
+from tests.conftest import DATA, load_gold, seed_by_prefix
+
+STEM = seed_by_prefix("002_")
+SEED_TEXT = (DATA / f"{STEM}.txt").read_text(encoding="utf-8")
+GOLD = load_gold(STEM)
+
+EXTRA_PROJECT = """四、档案数字化项目绩效评价报告
+(一)基本情况
+1、项目概况
+为推进档案数字化工作。申请档案数字化预算金额56.20万元，主要用于扫描加工。
+项目绩效目标
+完成馆藏档案数字化加工，提升档案利用水平。
+（二）绩效评价工作开展情况
+成立档案数字化加工项目自评工作小组，由分管领导担任组长。
+（三）综合评价情况及评价结论
+档案数字化综合评价：95分，优。
+（四）绩效评价指标分析
+1、项目决策情况。经审议通过。
+2、项目产出情况。扫描档案12000卷、著录条目3500条，完成率100%。
+3、项目效益情况。不涉及。
+"""
+
+
+def src_of(text: str, name: str = "variant.txt") -> SourceText:
+    return source_from_bytes(text.encode("utf-8"), name)
+
+
+def parse_text(text: str) -> Document:
+    return prose_final.parse(src_of(text))
+
+
+def rewrap(text: str, width: int) -> str:
+    """Every line cut into chunks of ``width`` characters (headings and numbers split too)."""
+    out = []
+    for line in text.split("\n"):
+        out += [line[i:i + width] for i in range(0, len(line), width)] or [""]
+    return "\n".join(out)
+
+
+def renamed(text: str) -> str:
+    """Another department, project and year, with other amounts, changed consistently."""
+    for old, new in (("区委办公室工作经费", "宣传部门工作专项经费"), ("区委办工作经费", "宣传工作专项经费"),
+                     ("区委办公室", "区委宣传部"), ("西城区", "海淀区"), ("2023", "2021"), ("2022", "2020"),
+                     ("4019.40", "5120.00"), ("2805.41", "3906.01"), ("138.60", "256.75"),
+                     ("1687.07", "1700.50")):
+        text = text.replace(old, new)
+    return text
+
+
+def with_extra_project(text: str) -> str:
+    cut = text.index(" 详见附件")
+    return text[:cut] + EXTRA_PROJECT + text[cut:]
+
+
+def gold_projects(doc: Document) -> list[dict]:
+    return [p.to_gold_dict() for p in doc.projects]
+
+
+def test_seed_equals_gold_records() -> None:
+    doc = prose_final.parse(read_source(DATA / f"{STEM}.txt"))
+    pred = doc.to_gold_dict()
+    for key in ("department", "department_code", "year", "doc_kind", "totals", "projects", "department_indicators"):
+        assert pred[key] == GOLD[key], key
+    assert [count_gold_dict(f) for f in doc.outcomes if f.key == "output"] == GOLD["outcomes"]
+    assert doc.warnings == []
+
+
+def test_seed_provenance_and_texts() -> None:
+    doc = prose_final.parse(read_source(DATA / f"{STEM}.txt"))
+    assert doc.totals["basic"].provenance.line_start == 18
+    assert doc.totals["total"].text == "4019.40万元"
+    p = doc.projects[0]
+    assert p.amount_text == "138.60万元"
+    assert p.provenance.line_start == 226 and p.provenance.table.endswith("项目绩效评价报告")
+    assert p.goal.endswith("服务保障等职责。")
+
+
+def test_budget_variance_outcomes() -> None:
+    doc = prose_final.parse(read_source(DATA / f"{STEM}.txt"))
+    by_line = [f for f in doc.outcomes if f.provenance.line_start == 32]
+    assert {f.key: f.amount for f in by_line} == {
+        "actual": Decimal("16870700.00"), "budget": Decimal("17966700.00"), "variance": Decimal("-1096000.00")}
+    variance = next(f for f in by_line if f.key == "variance")
+    assert variance.subject == "一般公共服务（类）党委办公厅（室）及相关机构事务（款）行政运行（项）"
+    assert variance.note.startswith("落实政府过紧日子要求")
+    same = [f for f in doc.outcomes if f.subject == "公务接待费"]
+    assert {f.key: f.amount for f in same} == {"actual": 0, "budget": 0, "variance": 0}
+    travel = next(f for f in doc.outcomes if f.subject == "因公出国（境）费用" and f.key == "variance")
+    assert travel.amount == Decimal("104700.00") and "代表团" in travel.note
+    assert any(f.key == "budget" and f.subject == "区委办工作经费" and f.amount == Decimal("1386000.00")
+               for f in doc.outcomes)
+    assert any(f.key == "budget_adjusted" and f.subject == "基本支出" for f in doc.outcomes)
+
+
+def test_renamed_department_year_amounts() -> None:
+    doc = parse_text(renamed(SEED_TEXT))
+    assert doc.department == "中共北京市海淀区委宣传部"
+    assert doc.year == 2021
+    assert doc.total("total") == Decimal("51200000.00") and doc.total("basic") == Decimal("39060100.00")
+    [p] = doc.projects
+    assert (p.name, p.aliases, p.amount) == ("宣传工作专项经费", ["宣传部门工作专项经费"], Decimal("2567500.00"))
+    counts = [f for f in doc.outcomes if f.key == "output"]
+    assert len(counts) == 21 and counts[-1].subject == "宣传工作专项经费"
+
+
+@pytest.mark.parametrize("width", [13, 29, 61])
+def test_rewrapped_lines(width: int) -> None:
+    doc = parse_text(rewrap(SEED_TEXT, width))
+    base = prose_final.parse(read_source(DATA / f"{STEM}.txt"))
+    assert doc.to_gold_dict()["totals"] == GOLD["totals"]
+    assert (doc.department, doc.year) == (GOLD["department"], GOLD["year"])
+    assert gold_projects(doc) == GOLD["projects"]
+    assert [count_gold_dict(f) for f in doc.outcomes if f.key == "output"] == GOLD["outcomes"]
+    assert [(f.key, f.amount, f.subject) for f in doc.outcomes] == [(f.key, f.amount, f.subject) for f in base.outcomes]
+
+
+def test_rewrapped_provenance_points_at_the_right_line() -> None:
+    text = rewrap(SEED_TEXT, 17)
+    doc = parse_text(text)
+    lines = text.split("\n")
+    prov = doc.totals["project"].provenance
+    span = "".join(lines[prov.line_start - 1:prov.line_end])
+    assert "项目支出1213.99万元" in span
+
+
+def test_gb18030_crlf() -> None:
+    data = SEED_TEXT.replace("\n", "\r\n").encode("gb18030")
+    src = source_from_bytes(data, "gbk.txt")
+    doc = prose_final.parse(src)
+    assert doc.to_gold_dict()["totals"] == GOLD["totals"]
+    assert gold_projects(doc) == GOLD["projects"]
+    assert prose_final.detect(src) >= 0.5
+
+
+def test_second_project_section() -> None:
+    doc = parse_text(with_extra_project(SEED_TEXT))
+    assert [p.name for p in doc.projects] == ["区委办工作经费", "档案数字化"]
+    second = doc.projects[1]
+    assert second.amount == Decimal("562000.00")
+    assert second.aliases == ["档案数字化加工"]
+    assert second.goal == "完成馆藏档案数字化加工，提升档案利用水平。"
+    assert gold_projects(doc)[0] == GOLD["projects"][0]
+    counts = [count_gold_dict(f) for f in doc.outcomes if f.subject == "档案数字化"]
+    assert [c for c in counts if c["value"]] == [
+        {"subject": "档案数字化", "measure": "扫描档案", "value": "12000", "unit": "卷"},
+        {"subject": "档案数字化", "measure": "著录条目", "value": "3500", "unit": "条"}]
+    # the first project's counts stop at its own section
+    assert sum(1 for f in doc.outcomes if f.key == "output" and f.subject == "区委办工作经费") == 7
+
+
+def test_no_project_sections() -> None:
+    text = SEED_TEXT[:SEED_TEXT.index("三、区委办工作经费项目绩效评价报告")]
+    doc = parse_text(text)
+    assert doc.projects == [] and doc.total("project") == Decimal("12139900.00")
+
+
+def test_amounts_in_yuan() -> None:
+    text = SEED_TEXT.replace("本年支出合计4019.40万元", "本年支出合计40194000.00元").replace(
+        "基本支出2805.41万元，占支出合计", "基本支出28054100元，占支出合计")
+    doc = parse_text(text)
+    assert doc.total("total") == Decimal("40194000.00") and doc.total("basic") == Decimal("28054100.00")
+    assert doc.total("project") == Decimal("12139900.00")
+
+
+def test_totals_mismatch_warns() -> None:
+    doc = parse_text(SEED_TEXT.replace("项目支出1213.99万元，占支出合计", "项目支出1313.99万元，占支出合计"))
+    assert any(w.kind == "totals_mismatch" and w.line == 18 for w in doc.warnings)
+
+
+@pytest.mark.parametrize("cut", [0.05, 0.3, 0.77, 0.9])
+def test_truncated_gives_document_with_warnings(cut: int) -> None:
+    text = SEED_TEXT[: int(len(SEED_TEXT) * cut)]
+    doc = parse_text(text)
+    assert doc.doc_kind == "final_account"
+    if cut < 0.1:
+        assert {w.kind for w in doc.warnings} >= {"no_totals"}
+
+
+def test_truncated_inside_project_section_warns() -> None:
+    text = SEED_TEXT[:SEED_TEXT.index("1、项目概况")]
+    doc = parse_text(text)
+    assert [p.name for p in doc.projects] == ["区委办工作经费"]
+    assert {w.kind for w in doc.warnings} >= {"project_amount_missing", "project_goal_missing"}
+
+
+def test_blank_text_is_parse_error() -> None:
+    src = SourceText(path="blank.txt", name="blank.txt", text="\n \n", encoding="utf-8", sha256="")
+    with pytest.raises(ParseError):
+        prose_final.parse(src)
+
+
+def test_detect_claims_only_its_family() -> None:
+    for path in sorted(Path(DATA).glob("*.txt")):
+        score = detection_scores(read_source(path))[prose_final.NAME]
+        assert (score >= 0.5) == path.name.startswith("002_"), path.name
+    assert prose_final.detect(src_of(rewrap(renamed(SEED_TEXT), 23))) >= 0.5
+    budget = SEED_TEXT.replace("决算", "预算")
+    assert prose_final.detect(src_of(budget)) < 0.5
+    tabbed = SEED_TEXT + "\n".join(f"项目{i}\t{i}.00\t{i}.00" for i in range(40))
+    assert prose_final.detect(src_of(tabbed)) < 0.5
