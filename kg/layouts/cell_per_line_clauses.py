@@ -68,8 +68,17 @@ class ClauseIndicator(NamedTuple):
 
 
 def cell_paragraphs(cell_text: str) -> list[str]:
-    """The cell's paragraphs (its lines), whitespace removed, empty ones dropped."""
-    return [p for p in (clean_text(line) for line in cell_text.split("\n")) if p]
+    """The cell's paragraphs, whitespace removed: a line that does not open a numbered item continues the
+    previous one (a wrapped line), so ``新增受理\n人员87人`` stays one clause."""
+    paragraphs: list[str] = []
+    for line in (clean_text(x) for x in cell_text.split("\n")):
+        if not line:
+            continue
+        if paragraphs and not _MARKER_AT_START.match(line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return paragraphs
 
 
 def numbered_items(paragraph: str) -> list[tuple[str, bool]]:
