@@ -1,9 +1,67 @@
-"""perfkg show (not written yet)."""
+"""perfkg show NAME|CODE [--store DIR] [--pick N] [--json]."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import print_json, run
+from cli.trace import STORE_HELP, project_tree, render_candidates
+from kg.graph import build_graph
+from kg.show import show as show_query
+from kg.store import open_store
+
+
+def show(
+    name: str = typer.Argument(..., help="A project name, alias or code, or a department name or code."),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    choice: int = typer.Option(None, "--pick", min=1, help="Show candidate N of an ambiguous name."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|ambiguous), candidates, "
+                                 "results (see kg/show.py for every key)."),
+) -> None:
+    """A project (amounts, funding lines, classification paths, targets, aliases, other years) or a
+    department (its documents, totals and projects), each fact with its file:line.
+
+    Examples: perfkg show 外事工作经费 · perfkg show 11010223T000001997670 · perfkg show 北京市西城区城市管理指挥中心
+    """
+    def go() -> dict[str, Any]:
+        with open_store(store) as st:
+            return show_query(build_graph(st), name, choice)
+
+    result = run(go)
+    if as_json:
+        print_json(result)
+        return
+    con = Console()
+    if result["status"] == "ambiguous":
+        render_candidates(con, result)
+        return
+    for r in result["results"]:
+        if r["kind"] == "department":
+            render_department(con, r)
+        else:
+            con.print(project_tree(r))
+
+
+def render_department(con: Console, r: dict[str, Any]) -> None:
+    d = r["department"]
+    con.print(f"[bold]{escape(d.get('name') or '?')}[/bold] ({d.get('code') or '-'})")
+    for doc in r["documents"]:
+        t = doc["totals"]
+        con.print(f"  {escape(doc.get('source') or '')}  {doc.get('year') or '?'} {doc.get('doc_kind') or '?'}  "
+                  f"total={t['total'] or '?'} basic={t['basic'] or '?'} project={t['project'] or '?'} 元  "
+                  f"{doc['department_indicators']} department-wide targets")
+        table = Table("project", "code", "amount (元)", "targets", "cite")
+        for p in doc["projects"]:
+            table.add_row(p["name"], p.get("code") or "", p.get("amount") or "", str(p["indicators"]),
+                          p.get("cite") or "")
+        con.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the app (placeholder until the command is written)."""
+    app.command("show")(show)

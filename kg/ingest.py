@@ -8,6 +8,7 @@ all writes happen in the calling process, one transaction per document.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from kg.model import Document
 from kg.reading import sha256_bytes
 from kg.store import Store
 
+# Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
+EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts")
 # Files taken from a folder (explicitly named files are always taken, whatever their suffix).
 FOLDER_SUFFIXES = (".txt",)
 
@@ -81,6 +84,18 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
+def extractor_fingerprint() -> str:
+    """sha256 over the parser source code: stored with each document, so a changed parser re-extracts it."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in EXTRACTOR_MODULES:
+        p = root / name
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+            if f.is_file():
+                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def doc_id_of(path: Path) -> str:
     """A document's id in the store: its resolved absolute path."""
     return str(Path(path).resolve())
@@ -122,10 +137,16 @@ def _extracted(todo: list[tuple[Path, str]], jobs: int, extractor: Extractor) ->
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int = 1, extractor: Extractor = extract_file,
-                 progress: Progress | None = None) -> IngestReport:
-    """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised."""
+                 progress: Progress | None = None, force: bool = False) -> IngestReport:
+    """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised.
+
+    A file is unchanged (skipped) when its sha256 and the parser fingerprint both equal the stored ones
+    (the fingerprint only for the default extractor); ``force`` re-extracts every file.
+    """
     files = discover(paths)
     known = store.doc_hashes()
+    fingerprint = extractor_fingerprint() if extractor is extract_file else None
+    made_by = store.doc_extractors()
     report = IngestReport(store=str(store.path))
 
     def done(res: FileResult) -> None:
@@ -139,7 +160,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int = 1, extracto
         doc_id = doc_id_of(f)
         if digest is None:
             done(FileResult(doc_id, "failed", reason=reason))
-        elif known.get(doc_id) == digest:
+        elif not force and known.get(doc_id) == digest and made_by.get(doc_id) == fingerprint:
             done(FileResult(doc_id, "unchanged"))
         else:
             todo.append((f, digest))
@@ -148,7 +169,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int = 1, extracto
             done(FileResult(ex.doc_id, "failed", reason=ex.reason))
             continue
         try:
-            n = store.put_document(ex.doc_id, ex.doc, ex.sha256)
+            n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
         except PerfkgError as e:
             done(FileResult(ex.doc_id, "failed", reason=e.one_line()))
             continue

@@ -34,7 +34,7 @@ _PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER"
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, source TEXT, layout TEXT, encoding TEXT,
+    doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, extractor TEXT, source TEXT, layout TEXT, encoding TEXT,
     department TEXT, department_code TEXT, year INTEGER, doc_kind TEXT,
     total TEXT, basic TEXT, project TEXT, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (
@@ -78,6 +78,11 @@ def resolve_store_dir(store: Path | None) -> Path:
     xdg = os.environ.get("XDG_DATA_HOME", "").strip()
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "perfkg"
+
+
+def open_store(store: Path | None, *, create: bool = False) -> Store:
+    """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands."""
+    return Store(resolve_store_dir(store), create=create)
 
 
 class Store:
@@ -128,6 +133,10 @@ class Store:
         """doc_id → sha256 of every stored document."""
         return dict(self.conn.execute("SELECT doc_id, sha256 FROM documents"))
 
+    def doc_extractors(self) -> dict[str, str | None]:
+        """doc_id → fingerprint of the extractor code that produced the stored records (None if unknown)."""
+        return dict(self.conn.execute("SELECT doc_id, extractor FROM documents"))
+
     def load_document(self, doc_id: str) -> Document:
         row = self.conn.execute("SELECT json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
@@ -152,15 +161,18 @@ class Store:
         return [c[0] for c in cur.description], cur.fetchall()
 
     # -- writing -----------------------------------------------------------------------------------
-    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None) -> int:
-        """Replace the document's records in one transaction; returns the number of record rows written."""
+    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
+                     extractor: str | None = None) -> int:
+        """Replace the document's records in one transaction; returns the number of record rows written.
+
+        ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files."""
         digest = sha256 or doc.sha256
         if not digest:
             raise StoreError("document has no sha256", doc_id)
         try:
             with self._tx():
                 self._delete(doc_id)
-                return self._insert(doc_id, doc, digest)
+                return self._insert(doc_id, doc, digest, extractor)
         except sqlite3.Error as e:
             raise StoreError(f"cannot write document ({e})", doc_id) from None
 
@@ -172,8 +184,9 @@ class Store:
         for table in RECORD_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
-    def _insert(self, doc_id: str, doc: Document, digest: str) -> int:
+    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
         rows = document_rows(doc_id, doc, digest)
+        rows["documents"][0]["extractor"] = extractor
         for table, table_rows in rows.items():
             for row in table_rows:
                 cols = ", ".join(row)
