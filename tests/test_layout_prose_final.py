@@ -212,3 +212,23 @@ def test_detect_claims_only_its_family() -> None:
     assert prose_final.detect(src_of(budget)) < 0.5
     tabbed = SEED_TEXT + "\n".join(f"项目{i}\t{i}.00\t{i}.00" for i in range(40))
     assert prose_final.detect(src_of(tabbed)) < 0.5
+
+
+def test_full_name_variants() -> None:
+    alt = SEED_TEXT.replace("中共北京市西城区委办公室（简称区委办公室）", "中共北京市西城区委办公室（以下简称区委办公室）")
+    assert parse_text(alt).department == "中共北京市西城区委办公室"
+    # a 基本情况 that opens with a sub-heading and the title's own name: no prefix is invented
+    alt = SEED_TEXT.replace("中共北京市西城区委办公室（简称区委办公室）是", "（一）机构设置、职责北京市西城区委办公室主要职责是")
+    alt = alt.replace("组建中共北京市西城区委办公室", "组建区委办公室")
+    assert parse_text("\n\n" + alt).department == "北京市西城区委办公室"
+
+
+def test_prior_year_directions() -> None:
+    text = SEED_TEXT.replace("本年收入合计4019.40万元，比上年增加（减少）0万元，增长（下降）0%",
+                             "本年收入合计4019.40万元，比上年减少12.50万元，下降0.31%")
+    text = text.replace("日常公用经费支出，合计86.05万元，比上年增加（减少）0万元",
+                        "日常公用经费支出，合计86.05万元，较上年增加3.20万元")
+    doc = parse_text(text)
+    change = {f.subject: f.amount for f in doc.outcomes if f.key == "prior_year_change"}
+    assert change["本年收入合计"] == Decimal("-125000.00")
+    assert change["使用财政拨款安排的基本支出中的日常公用经费支出合计"] == Decimal("32000.00")

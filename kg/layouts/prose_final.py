@@ -37,13 +37,14 @@ MAX_TABLE_LINE_SHARE = 0.05
 _TABLE_ROW = re.compile(r"\t|(?:(?:^|\s)[\d,.]+(?=\s|$).*){3}")
 # Known prefixes a title drops from the department's full name (中共北京市…委办公室 → 北京市…委办公室).
 NAME_PREFIXES = ("中国共产党", "中共")
-TOTALS_TABLE = "支出决算说明"
 
 _TITLE = re.compile(r"(?P<year>\d{4})年度?(?P<name>[^，。：]{2,40}?)(?:部门|单位)?决算")
-_FULL_NAME = re.compile(r"基本情况(?:[（(]一[)）][^。]{0,12}?)?(?P<full>[^，。；（(是]{4,40}?)(?:[（(]简称|是)")
+_FULL_NAME = re.compile(r"基本情况(?:[（(]一[)）][^。]{0,12}?)?(?P<full>[^，。；（(是]{4,40}?)(?:[（(](?:以下)?简称|是)")
+# Most characters a full department name may add in front of the title's name (中共, 中国共产党).
+FULL_NAME_MAX_PREFIX = 6
 _YEAR = re.compile(r"(\d{4})年度")
-_SPEND_TOTAL = re.compile(rf"本年支出合计(?P<total>{AMOUNT})(?P<rest>[^。]*)")
-_SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?P<total>{AMOUNT})(?P<rest>[^。]*)")
+_SPEND_TOTAL = re.compile(rf"本年支出合计(?:为)?(?P<total>{AMOUNT})(?P<rest>[^。]*)")
+_SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?:为)?(?P<total>{AMOUNT})(?P<rest>[^。]*)")
 _BASIC = re.compile(rf"基本支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
 _PROJECT = re.compile(rf"项目支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
 
@@ -93,7 +94,7 @@ def read_metadata(prose: Prose, doc: Document) -> None:
 def full_department_name(text: str, title_name: str) -> str:
     """The title's name, or a longer printed form of it (``中共`` + name, or the 基本情况 opening name)."""
     m = _FULL_NAME.search(text)
-    if m and title_name in m.group("full"):
+    if m and m.group("full").endswith(title_name) and len(m.group("full")) - len(title_name) <= FULL_NAME_MAX_PREFIX:
         return m.group("full")
     for prefix in NAME_PREFIXES:
         if prefix + title_name in text:
@@ -114,7 +115,7 @@ def read_totals(prose: Prose, doc: Document) -> None:
             parts[key] = (rest_at + p.start("amount"), p.group(0))
     for key, (start, text) in parts.items():
         doc.totals[key] = Figure(key, parse_amount(text), text, None, None,
-                                 prose.provenance(start, start + len(text), TOTALS_TABLE))
+                                 prose.provenance(start, start + len(text)))
     check_totals(doc, prose.line_at(m.start()))
 
 

@@ -31,9 +31,9 @@ COUNT_UNITS = ("万人次", "人次", "场次", "个工作日", "平方米", "�
                "张", "盒", "间", "棵", "株")
 
 # 三、<名>项目绩效评价报告 — found in the joined text, so a heading wrapped across lines is still found; the name
-# never spans a sentence end or another 报告 heading.
+# never spans a sentence end, another 报告 heading or another section number.
 _REPORT_HEADING = re.compile(
-    rf"[{CN_NUM}]+、(?P<name>(?:(?!报告)[^。，；]){{2,{NAME_MAX}}}?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告")
+    rf"(?:[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）])(?P<name>(?:(?!报告|[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）])[^。，；]){{2,{NAME_MAX}}}?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告")
 _BUDGET = re.compile(rf"预算(?:金额|资金|数|额)?(?:为|共计|合计|总额)?(?P<amount>{AMOUNT})")
 _ACTUAL = re.compile(rf"(?:实际支出|执行数|决算数|实际使用资金|支出金额)(?:为|共计|合计)?(?P<amount>{AMOUNT})")
 _GOAL = re.compile(r"(?:^|(?<=[。：:）)]))(?:\d+[、.．])?(?:项目)?绩效目标(?:情况)?[：:]?(?P<goal>.+?)(?=[（(][一二三四五六七八九十][)）]|$)")
