@@ -269,3 +269,11 @@ def test_no_tables_is_a_parse_error_naming_the_file():
     with pytest.raises(ParseError) as e:
         parse_text("\t只有一个单元格\n\n\t再一个\n")
     assert "variant.txt" in str(e.value)
+
+
+def test_detail_table_header_unit_that_lies_is_overruled_by_the_totals():
+    lines = SEED.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.strip() == "单位：元" and k > lines.index("\t表九："))
+    doc = parse_text("\n".join(lines[:i] + ["\t单位：万元"] + lines[i + 1:]))
+    assert gold_view(doc) == gold_expected()
+    assert any(w.kind == "header_unit_mismatch" and "表九" in w.message for w in doc.warnings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
@@ -36,7 +37,8 @@ from kg.model import (
     Project,
     Provenance,
 )
-from kg.normalize import clean_text, parse_decimal, split_value_unit, to_yuan
+from kg.normalize import WAN, YUAN_QUANTUM, clean_text, parse_decimal, split_value_unit, to_yuan
+from kg.reading import SourceText
 
 NAME = "cell_per_line"
 
@@ -53,7 +55,7 @@ _GOOD_GROUPING = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 GOAL_LABELS = ("项目绩效目标", "年度绩效目标", "绩效目标")
 
 
-def detect(src) -> float:
+def detect(src: SourceText) -> float:
     """Score in [0, 1]: one-cell lines dominate, numbered table labels, free-text indicator forms."""
     text = src.text
     nonempty = [ln for ln in text.split("\n") if ln.strip()]
@@ -68,7 +70,7 @@ def detect(src) -> float:
     return round(min(score, 0.3) if one_cell < ONE_CELL_SHARE_MIN else score, 3)
 
 
-def parse(src) -> Document:
+def parse(src: SourceText) -> Document:
     try:
         return _parse(src)
     except ParseError:
@@ -77,7 +79,7 @@ def parse(src) -> Document:
         raise ParseError(f"cannot parse as {NAME}: {type(e).__name__}: {e}", src.path) from None
 
 
-def _parse(src) -> Document:
+def _parse(src: SourceText) -> Document:
     tables = rows_to_tables(lines_to_rows(src.lines))
     labelled = [t for t in tables if t.label]
     if not labelled:
@@ -91,6 +93,7 @@ def _parse(src) -> Document:
     doc.department = choose_department(forms, lines)
     doc.department_code = department_code(lines, doc.department)
     doc.totals = totals_figures(doc, document_totals(labelled), forms)
+    reconcile_line_units(doc, lines)
     doc.projects = projects_from_lines(doc, lines)
     check_project_sum(doc, lines)
     link_project_forms(doc, [f for f in forms if f.kind == "project"])
@@ -233,6 +236,22 @@ def projects_from_lines(doc: Document, lines: list[ProjectLine]) -> list[Project
     return list(by_name.values())
 
 
+def reconcile_line_units(doc: Document, lines: list[ProjectLine]) -> None:
+    """If the first project table's lines add up to 项目支出 only in the other unit, its header unit lied."""
+    expected = doc.total("project")
+    if not lines or expected is None:
+        return
+    first = [ln for ln in lines if ln.table == lines[0].table and ln.amount is not None]
+    got = sum((ln.amount for ln in first), Decimal(0))
+    for factor in (WAN, 1 / WAN):
+        if got != expected and (got * factor).quantize(YUAN_QUANTUM) == expected:
+            for ln in first:
+                ln.amount = (ln.amount * factor).quantize(YUAN_QUANTUM)
+            doc.warn("header_unit_mismatch", f"{lines[0].table} lines add up to 项目支出 {expected} only when read in "
+                     f"{'万元' if factor == WAN else '元'}; amounts rescaled", first[0].line_start)
+            return
+
+
 def check_project_sum(doc: Document, lines: list[ProjectLine]) -> None:
     """The first project table's lines should add up to the totals' 项目支出."""
     expected = doc.total("project")
@@ -335,7 +354,7 @@ def add_prose_aliases(doc: Document, prose: Table) -> None:
             doc.warn("prose_alias", f"prose mention {mention} read as {project.name} (name similarity)", row.line_start)
 
 
-def unique_classifications(items) -> list[Classification]:
+def unique_classifications(items: Iterable[Classification]) -> list[Classification]:
     seen: set[tuple[str, str, str | None]] = set()
     out = []
     for c in items:

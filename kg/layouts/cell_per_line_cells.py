@@ -48,7 +48,7 @@ class Row:
 
     @property
     def is_empty(self) -> bool:
-        return all(t in ("",) for t in self.texts)
+        return not any(self.texts)
 
     def raw_text(self) -> str:
         return "\t".join(c.text.strip() for c in self.cells)
