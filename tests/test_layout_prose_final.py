@@ -232,3 +232,12 @@ def test_prior_year_directions() -> None:
     change = {f.subject: f.amount for f in doc.outcomes if f.key == "prior_year_change"}
     assert change["本年收入合计"] == Decimal("-125000.00")
     assert change["使用财政拨款安排的基本支出中的日常公用经费支出合计"] == Decimal("32000.00")
+
+
+def test_title_name_first_and_blank_head() -> None:
+    text = "\n\n\n" + SEED_TEXT.replace("2023年度北京市西城区委办公室\n部门决算", "北京市西城区委办公室\n2023年度部门决算")
+    doc = parse_text(text)
+    assert (doc.department, doc.year) == ("中共北京市西城区委办公室", 2023)
+    untitled = parse_text(SEED_TEXT.replace("2023年度北京市西城区委办公室\n部门决算", "部门决算"))
+    assert untitled.year == 2023 and untitled.department == "中共北京市西城区委办公室"
+    assert any(w.kind == "no_title" for w in untitled.warnings)

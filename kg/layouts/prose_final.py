@@ -38,7 +38,11 @@ _TABLE_ROW = re.compile(r"\t|(?:(?:^|\s)[\d,.]+(?=\s|$).*){3}")
 # Known prefixes a title drops from the department's full name (中共北京市…委办公室 → 北京市…委办公室).
 NAME_PREFIXES = ("中国共产党", "中共")
 
-_TITLE = re.compile(r"(?P<year>\d{4})年度?(?P<name>[^，。：]{2,40}?)(?:部门|单位)?决算")
+_TITLE = re.compile(r"(?P<year>\d{4})年度?(?P<name>[^，。：\d]{2,40}?)(?:部门|单位)?决算")
+_TITLE_NAME_FIRST = re.compile(r"(?P<name>[^，。：\d]{2,40}?)(?P<year>\d{4})年度?(?:部门|单位)?决算")
+# Shortest department name a title may give, and words a title's "name" must not start with.
+TITLE_NAME_MIN = 4
+_NOT_A_NAME = ("部门", "单位", "第", "目录")
 _FULL_NAME = re.compile(r"基本情况(?:[（(]一[)）][^。]{0,12}?)?(?P<full>[^，。；（(是]{4,40}?)(?:[（(](?:以下)?简称|是)")
 # Most characters a full department name may add in front of the title's name (中共, 中国共产党).
 FULL_NAME_MAX_PREFIX = 6
@@ -80,15 +84,36 @@ def parse(src: SourceText) -> Document:
 
 
 def read_metadata(prose: Prose, doc: Document) -> None:
-    """Department and year from the title (``2023年度<名>部门决算``); full name from the 基本情况 paragraph."""
-    title = _TITLE.search(prose.text[: prose.starts[min(TITLE_LINES, len(prose.starts) - 1)] + 1])
-    if title:
-        doc.year = int(title.group("year"))
-        doc.department = full_department_name(prose.text, title.group("name"))
+    """Department and year from the title (``2023年度<名>部门决算`` or ``<名>2023年度部门决算``); the full name
+    from the 基本情况 paragraph."""
+    found = title_parts(title_text(prose))
+    if found:
+        doc.year, name = found
+        doc.department = full_department_name(prose.text, name)
     else:
-        doc.warn("no_title", "no title of the form <year>年度<department>部门决算", 1)
+        doc.warn("no_title", "no title of the form <year>年度<department>部门决算 in the first lines", 1)
+        m = _FULL_NAME.search(prose.text)
+        doc.department = m.group("full") if m else None
         years = Counter(int(y) for y in _YEAR.findall(prose.text))
         doc.year = years.most_common(1)[0][0] if years else None
+
+
+def title_text(prose: Prose) -> str:
+    """The joined text of the first TITLE_LINES non-empty lines."""
+    ends = [prose.starts[i + 1] if i + 1 < len(prose.starts) else len(prose.text)
+            for i in range(len(prose.starts))]
+    non_empty = [(s, e) for s, e in zip(prose.starts, ends, strict=True) if e > s][:TITLE_LINES]
+    return prose.text[: non_empty[-1][1]] if non_empty else ""
+
+
+def title_parts(title: str) -> tuple[int, str] | None:
+    """(year, department name) of a title; a "name" that is only 部门/第一部分 words is no name."""
+    for pat in (_TITLE, _TITLE_NAME_FIRST):
+        for m in pat.finditer(title):
+            name = m.group("name")
+            if len(name) >= TITLE_NAME_MIN and not name.startswith(_NOT_A_NAME):
+                return int(m.group("year")), name
+    return None
 
 
 def full_department_name(text: str, title_name: str) -> str:
