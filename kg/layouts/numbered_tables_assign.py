@@ -1,0 +1,373 @@
+"""Decide which project owns each indicator row of a target-form table whose merged cells print at a mid-point.
+
+A PDF→text export prints a merged 项目名称 cell on one row of its block — not always the first — so the rows
+between two project rows may belong to either. Model: every project owns one contiguous block of rows that
+contains its own row; between two consecutive project rows lies a *gap* that is split once (the first rows go to
+the upper project, the rest to the lower one). Each split is scored from the document's own evidence:
+
+- ``dept_table_group``: the department-wide table (13表) lists the row in the same group as rows already owned;
+- ``dept_table_project``: the 13表 row names a project;
+- ``cost_amount_match``: a 成本 row in 元/万元 whose value is the project's amount;
+- ``sibling_row``: same 一级/二级 indicator, operator and (count) unit as a row the project owns;
+- ``goal_text_match``: words of the indicator found only in that project's name and goal;
+- ``one_satisfaction_per_project``: each project gets exactly one 满意度 row (when the counts allow);
+- ``position``: the conventional reading, a project row heads its block.
+
+The best splits are found by dynamic programming over the gaps (the score of a project's block depends only on
+the two splits around it). Each inferred row records the evidence that most separates the chosen owner from the
+best alternative, with a confidence for that kind of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+WEIGHTS = {
+    "dept_table_project": 3.0,
+    "dept_table_group": 3.0,
+    "cost_amount_match": 2.0,
+    "sibling_row": 1.5,
+    "goal_text_match": 1.0,
+    "one_satisfaction_per_project": 0.75,
+    "position": 0.5,
+}
+CONFIDENCE = {
+    "form_row": 1.0,
+    "block_edge": 0.95,
+    "dept_table_project": 0.95,
+    "dept_table_group": 0.9,
+    "cost_amount_match": 0.85,
+    "one_satisfaction_per_project": 0.8,
+    "sibling_row": 0.75,
+    "goal_text_match": 0.7,
+    "position": 0.5,
+}
+METHOD_PREFIX = "merged_cell_repair:"
+# A decision whose total score margin is below this is recorded with reduced confidence.
+CLEAR_MARGIN = 0.5
+LOW_MARGIN_FACTOR = 0.8
+# Name similarity at or above which a 13表 row is the same indicator as a 12表 row.
+MATCH_MIN_SIMILARITY = 0.6
+# Shortest text that counts when one indicator name contains the other.
+MIN_CONTAINED_CHARS = 4
+# A cost value within this share of a project's amount is that project's cost.
+COST_TOLERANCE = Decimal("0.01")
+# Units that do not single out an indicator family (sibling evidence ignores them).
+NON_DISTINCTIVE_UNITS = frozenset({None, "%", "元", "万元", "亿元"})
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+SATISFACTION_WORD = "满意"
+COST_WORD = "成本"
+
+_PUNCT = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+@dataclass
+class Item:
+    """An indicator row: its order among the table's rows and its cells; ``head_of`` when a project's own row."""
+
+    pos: int
+    l1: str | None
+    l2: str | None
+    l3: str | None
+    op: str | None
+    value: str | None
+    unit: str | None
+    head_of: int | None = None
+
+    @property
+    def is_satisfaction(self) -> bool:
+        return SATISFACTION_WORD in (self.l1 or "") + (self.l2 or "")
+
+
+@dataclass
+class Candidate:
+    """A project as an owner: its name, name + goal text, amount in yuan and the order of its own row."""
+
+    name: str
+    text: str
+    amount: Decimal | None
+    pos: int
+    pos_end: int | None = None  # last own row when the project row is printed again (page break)
+
+    @property
+    def last(self) -> int:
+        return self.pos if self.pos_end is None else self.pos_end
+
+
+@dataclass
+class DeptRow:
+    """A department-wide (13表) indicator row: its group label (活动) and optional project name."""
+
+    l3: str | None
+    op: str | None
+    value: str | None
+    unit: str | None
+    group: str | None
+    project: str | None = None
+
+
+@dataclass
+class Ownership:
+    project: int
+    method: str
+    confidence: float
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+def assign_owners(items: Sequence[Item], projects: Sequence[Candidate], dept: Sequence[DeptRow]) -> list[Ownership]:
+    """Owner of every item (same order). Needs at least one project."""
+    if not projects:
+        return []
+    gaps, fixed = _layout(items, projects)
+    matches = match_dept_rows(items, dept)
+    anchors = {i: o for i, o in fixed.items()}
+    sat_active = sum(it.is_satisfaction for it in items) == len(projects)
+    owners: dict[int, int] = dict(anchors)
+    splits: list[int] = []
+    for _ in range(2):  # pass 1: evidence from fixed rows only; pass 2: from the pass-1 owners too
+        ev = _Evidence(items, projects, dept, matches, owners, sat_active)
+        solver = _Solver(gaps, fixed, ev, len(projects))
+        splits = solver.best()
+        owners = solver.owners(splits)
+    return [_explain(i, owners[i], fixed, gaps, solver, splits) for i in range(len(items))]
+
+
+def _layout(items: Sequence[Item], projects: Sequence[Candidate]) -> tuple[list[list[int]], dict[int, int]]:
+    """(gaps: item indices between project k's last row and project k+1's row, fixed: item → project for rows
+    with one candidate: own rows, rows before the first / after the last project row, rows between two prints
+    of the same project row)."""
+    n = len(projects)
+    gaps: list[list[int]] = [[] for _ in range(max(0, n - 1))]
+    fixed: dict[int, int] = {}
+    for i, it in enumerate(items):
+        k = sum(p.pos <= it.pos for p in projects) - 1
+        if it.head_of is not None:
+            fixed[i] = it.head_of
+        elif k < 0:
+            fixed[i] = 0
+        elif k >= n - 1 or it.pos <= projects[k].last:
+            fixed[i] = max(k, 0)
+        else:
+            gaps[k].append(i)
+    return gaps, fixed
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """Indicator-name similarity in [0, 1]: equal, one containing the other, else bigram Dice."""
+    x, y = _PUNCT.sub("", a or ""), _PUNCT.sub("", b or "")
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 1.0
+    short, long_ = sorted((x, y), key=len)
+    if len(short) >= MIN_CONTAINED_CHARS and short in long_:
+        return 0.9
+    bx, by = _bigrams(x), _bigrams(y)
+    if not bx or not by:
+        return 0.0
+    return 2 * len(bx & by) / (len(bx) + len(by))
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow]) -> dict[int, int]:
+    """item index → 13表 row index, one-to-one, best name similarity first (equal value and unit break ties)."""
+    scored: list[tuple[float, int, int]] = []
+    for d, dr in enumerate(dept):
+        for i, it in enumerate(items):
+            s = similarity(it.l3, dr.l3)
+            if s >= MATCH_MIN_SIMILARITY:
+                s += 0.2 * (it.value == dr.value) + 0.05 * (it.unit == dr.unit) + 0.05 * (it.op == dr.op)
+                scored.append((s, d, i))
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _, d, i in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+        if d not in used and i not in out:
+            out[i] = d
+            used.add(d)
+    return out
+
+
+class _Evidence:
+    """Row-level evidence scores: (item, project) → {method: score}."""
+
+    def __init__(self, items: Sequence[Item], projects: Sequence[Candidate], dept: Sequence[DeptRow],
+                 matches: dict[int, int], owners: dict[int, int], sat_active: bool):
+        self.items, self.projects, self.dept = items, projects, dept
+        self.matches, self.owners, self.sat_active = matches, owners, sat_active
+        self._cache: dict[tuple[int, int], dict[str, float]] = {}
+        self._group_of = {i: dept[d].group for i, d in matches.items()}
+        self._above = {i: sum(p.pos <= it.pos for p in projects) - 1 for i, it in enumerate(items)}
+
+    def row(self, i: int, k: int) -> dict[str, float]:
+        key = (i, k)
+        if key not in self._cache:
+            self._cache[key] = {m: w * WEIGHTS[m] for m, w in self._scores(i, k).items() if w}
+        return self._cache[key]
+
+    def _scores(self, i: int, k: int) -> dict[str, float]:
+        it, p = self.items[i], self.projects[k]
+        return {
+            "dept_table_group": self._group(i, k),
+            "dept_table_project": self._dept_project(i, k),
+            "cost_amount_match": float(_cost_matches(it, p.amount)),
+            "sibling_row": self._sibling(i, k),
+            "goal_text_match": self._goal_text(i, k),
+            "position": float(self._above[i] == k),
+        }
+
+    def _group(self, i: int, k: int) -> float:
+        g = self._group_of.get(i)
+        if g is None:
+            return 0.0
+        mates = [j for j, gj in self._group_of.items() if gj == g and j != i and j in self.owners]
+        return sum(self.owners[j] == k for j in mates) / len(mates) if mates else 0.0
+
+    def _dept_project(self, i: int, k: int) -> float:
+        d = self.matches.get(i)
+        if d is None or not self.dept[d].project:
+            return 0.0
+        return float(similarity(self.dept[d].project, self.projects[k].name) >= MATCH_MIN_SIMILARITY)
+
+    def _sibling(self, i: int, k: int) -> float:
+        it = self.items[i]
+        if it.unit in NON_DISTINCTIVE_UNITS:
+            return 0.0
+        sig = (it.l1, it.l2, it.op, it.unit)
+        return float(any(o == k and j != i and _sig(self.items[j]) == sig for j, o in self.owners.items()))
+
+    def _goal_text(self, i: int, k: int) -> float:
+        words = _bigrams(_PUNCT.sub("", self.items[i].l3 or ""))
+        if not words:
+            return 0.0
+        mine = {w for w in words if w in self.projects[k].text}
+        others = {w for j in self._neighbours(k) for w in words if w in self.projects[j].text}
+        return len(mine - others) / len(words)
+
+    def _neighbours(self, k: int) -> list[int]:
+        return [j for j in (k - 1, k + 1) if 0 <= j < len(self.projects)]
+
+    def segment(self, k: int, members: list[int]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for i in members:
+            for m, v in self.row(i, k).items():
+                out[m] = out.get(m, 0.0) + v
+        if self.sat_active:
+            n = sum(self.items[i].is_satisfaction for i in members)
+            w = WEIGHTS["one_satisfaction_per_project"]
+            out["one_satisfaction_per_project"] = w if n == 1 else -w * max(1, abs(n - 1))
+        return out
+
+
+def _sig(it: Item) -> tuple[str | None, ...]:
+    return (it.l1, it.l2, it.op, it.unit)
+
+
+def _cost_matches(it: Item, amount: Decimal | None) -> bool:
+    if amount is None or not amount or it.unit not in MONEY_UNITS or COST_WORD not in (it.l1 or "") + (it.l2 or ""):
+        return False
+    try:
+        v = Decimal(it.value or "") * MONEY_UNITS[it.unit]
+    except ArithmeticError:
+        return False
+    return abs(v - amount) <= abs(amount) * COST_TOLERANCE
+
+
+class _Solver:
+    """Best gap splits by dynamic programming; split s of gap k gives its first s rows to project k."""
+
+    def __init__(self, gaps: list[list[int]], fixed: dict[int, int], ev: _Evidence, n: int):
+        self.gaps, self.ev, self.n = gaps, ev, n
+        self.fixed_of: list[list[int]] = [[i for i, o in fixed.items() if o == k] for k in range(n)]
+        self._seg: dict[tuple[int, int | None, int | None], tuple[float, dict[str, float]]] = {}
+
+    def members(self, k: int, s_prev: int | None, s_next: int | None) -> list[int]:
+        m = list(self.fixed_of[k])
+        if s_prev is not None:
+            m += self.gaps[k - 1][s_prev:]
+        if s_next is not None:
+            m += self.gaps[k][:s_next]
+        return m
+
+    def seg(self, k: int, s_prev: int | None, s_next: int | None) -> tuple[float, dict[str, float]]:
+        key = (k, s_prev, s_next)
+        if key not in self._seg:
+            b = self.ev.segment(k, self.members(k, s_prev, s_next))
+            self._seg[key] = (sum(b.values()), b)
+        return self._seg[key]
+
+    def best(self, ranges: dict[int, tuple[int, int]] | None = None) -> list[int]:
+        ranges = ranges or {}
+        if self.n == 1:
+            return []
+        opts = [range(ranges.get(g, (0, len(gap)))[0], ranges.get(g, (0, len(gap)))[1] + 1)
+                for g, gap in enumerate(self.gaps)]
+        # value[s] = best score of projects 0..k given split s of gap k; back[k][s] = best split of gap k-1
+        value = {s: self.seg(0, None, s)[0] for s in opts[0]}
+        back: list[dict[int, int]] = []
+        for k in range(1, self.n - 1):
+            nv: dict[int, float] = {}
+            bk: dict[int, int] = {}
+            for s in opts[k]:
+                best_prev = max(opts[k - 1], key=lambda sp, s=s: (value[sp] + self.seg(k, sp, s)[0], sp))
+                nv[s] = value[best_prev] + self.seg(k, best_prev, s)[0]
+                bk[s] = best_prev
+            value = nv
+            back.append(bk)
+        last = self.n - 1
+        s = max(opts[-1], key=lambda sp: (value[sp] + self.seg(last, sp, None)[0], sp))
+        splits = [s]
+        for bk in reversed(back):
+            s = bk[s]
+            splits.append(s)
+        return list(reversed(splits))
+
+    def owners(self, splits: list[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for k in range(self.n):
+            s_prev = splits[k - 1] if k > 0 else None
+            s_next = splits[k] if k < self.n - 1 else None
+            for i in self.members(k, s_prev, s_next):
+                out[i] = k
+        return out
+
+    def breakdown(self, splits: list[int]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for k in range(self.n):
+            b = self.seg(k, splits[k - 1] if k > 0 else None, splits[k] if k < self.n - 1 else None)[1]
+            for m, v in b.items():
+                out[m] = out.get(m, 0.0) + v
+        return out
+
+
+def _explain(i: int, owner: int, fixed: dict[int, int], gaps: list[list[int]], solver: _Solver,
+             splits: list[int]) -> Ownership:
+    """How item i's owner was decided: its own row, the only candidate, or the evidence that beat the rival."""
+    if i in fixed:
+        is_head = solver.ev.items[i].head_of is not None
+        method = "form_row" if is_head else "block_edge"
+        return Ownership(owner, method if is_head else METHOD_PREFIX + method, CONFIDENCE[method])
+    g = next(g for g, gap in enumerate(gaps) if i in gap)
+    j = gaps[g].index(i)
+    # force the rival owner: upper project (g) keeps fewer than j+1 rows, or the lower one starts after j
+    ranges = {g: (0, j)} if owner == g else {g: (j + 1, len(gaps[g]))}
+    alt = solver.best(ranges)
+    mine, theirs = solver.breakdown(splits), solver.breakdown(alt)
+    diff = {m: mine.get(m, 0.0) - theirs.get(m, 0.0) for m in set(mine) | set(theirs)}
+    margin = sum(diff.values())
+    method = max(sorted(diff), key=lambda m: diff[m]) if diff and max(diff.values()) > 0 else "position"
+    conf = CONFIDENCE[method] * (1.0 if margin >= CLEAR_MARGIN else LOW_MARGIN_FACTOR)
+    return Ownership(owner, METHOD_PREFIX + method, round(conf, 3), {m: round(v, 3) for m, v in diff.items() if v})
+
+
+def owners_by_project(owners: Sequence[Ownership], n: int, key: Callable[[int], int] | None = None) -> list[list[int]]:
+    """Item indices per project, in item order."""
+    out: list[list[int]] = [[] for _ in range(n)]
+    for i, o in enumerate(owners):
+        out[o.project].append(key(i) if key else i)
+    return out
