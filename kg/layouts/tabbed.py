@@ -16,6 +16,7 @@ from kg.layouts.tabbed_dept import parse_department
 from kg.layouts.tabbed_forms import Form, parse_forms
 from kg.layouts.tabbed_link import link_names
 from kg.layouts.tabbed_tables import TITLE_RE, Table, split_tables
+from kg.layouts.tabbed_units import resolve_units
 from kg.model import DepartmentIndicator, Document, Project, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
 from kg.reading import SourceText
@@ -84,6 +85,7 @@ def parse(src: SourceText) -> Document:
     tables = split_tables(complete_lines(src, doc))
     if not tables:
         raise ParseError("no numbered tables (表一：…) found", src.path)
+    doc.warnings.extend(resolve_units(tables, src.lines, [income_table(tables), spending_table(tables)], src.name))
     fill_metadata(doc, src, tables)
     doc.totals = budget.totals_from(income_table(tables), spending_table(tables), src.name)
     forms: list[Form] = []

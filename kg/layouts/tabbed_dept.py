@@ -3,7 +3,7 @@
 The indicator part starts at the header row naming 活动 / 指标性质. 活动 and project are merged cells printed on
 the first row of their group and filled down. Each row is realigned on its operator cell; the value is the
 first filled cell after the operator and the unit the last (merged value cells make the unit drift a column
-left after a page break). A row with no operator, no value and no 二级 label continues the row above.
+left after a page break). A row with neither operator nor 二级 label continues the row above (a cut-off cell).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class DeptParser:
             self.warnings.append(ParseWarning("realigned_row", "department-table row realigned on its operator",
                                               self.file, row.line))
         get = _getter(cells)
-        if op_at is None and not get(self.cols.value) and not is_label(get(self.cols.l2)):
+        if op_at is None and not is_label(get(self.cols.l2)):
             self._continue(cells, row)
             return
         if get(self.cols.activity):

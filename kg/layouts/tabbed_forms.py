@@ -86,14 +86,15 @@ def _cell(cells: list[str], i: int) -> str | None:
 
 
 def is_indicator_row(cells: list[str], cols: dict[str, int]) -> bool:
-    return bool(normalize_op(_cell(cells, cols["op"])) or _cell(cells, cols["value"])
-                or is_label(_cell(cells, cols["l1"])) or is_label(_cell(cells, cols["l2"])))
+    """A fresh indicator has an operator or an 一级/二级 label; a cut-off fragment has neither."""
+    return bool(normalize_op(_cell(cells, cols["op"])) or is_label(_cell(cells, cols["l1"]))
+                or is_label(_cell(cells, cols["l2"])))
 
 
 def is_project_row(cells: list[str], cols: dict[str, int]) -> bool:
     if not _cell(cells, cols["name"]):
         return False
-    return parse_decimal(_cell(cells, cols["total"])) is not None or parse_decimal(_cell(cells, cols["fiscal"])) is not None
+    return any(parse_decimal(_cell(cells, cols[k])) is not None for k in ("total", "fiscal", "other", "phone"))
 
 
 def nearest_field(col: int, cols: dict[str, int], fields: tuple[str, ...]) -> str:
@@ -185,7 +186,7 @@ class FormParser:
 
     def _append_indicator_fragments(self, cells: list[str], row: Row) -> None:
         form = self.forms[-1] if self.forms else None
-        frags = [(i, _cell(cells, i)) for i in range(self.cols["l1"], len(cells)) if _cell(cells, i)]
+        frags = [(i, cells[i].strip()) for i in range(self.cols["l1"], len(cells)) if _cell(cells, i)]
         if not frags:
             return
         if form is None or not form.indicators:
@@ -194,8 +195,8 @@ class FormParser:
         ind = form.indicators[-1]
         for i, text in frags:
             f = nearest_field(i, self.cols, INDICATOR_TEXT_FIELDS)
-            setattr(ind, f, clean_text((getattr(ind, f) or "") + (text or "")))
-            ind.text += "\n" + (text or "")
+            setattr(ind, f, clean_text((getattr(ind, f) or "") + text))
+            ind.text += "\n" + text
         if ind.provenance:
             ind.provenance.line_end = row.line
         if ind.link_method == "form":
