@@ -1,0 +1,116 @@
+"""Checks of single records: project codes, targets that cannot be measured, forms missing or copied."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.audit.context import AuditDoc
+from kg.audit.findings import Finding
+from kg.audit.tolerances import squeeze
+from kg.model import DepartmentIndicator, Indicator
+from kg.normalize import parse_decimal
+
+# A Beijing project code: 8 digits (区划 + 年度), T, 12 digits — 11010222T000000417204.
+PROJECT_CODE = re.compile(r"^\d{8}T\d{12}$")
+# Digits 7-8 of the code are the year the project entered the project library (…22T → 2022).
+CODE_YEAR_SLICE = slice(6, 8)
+# A percentage target above this is impossible to reach.
+MAX_PERCENT = 100
+# Names of satisfaction targets, for which only ≥ / > make sense.
+SATISFACTION = re.compile(r"满意")
+# A goal text at least this long printed twice in a row is a copy slip; goals shared by two forms too.
+MIN_GOAL_CHARS = 15
+
+
+def check_project_codes(ad: AuditDoc) -> Iterator[Finding]:
+    """Codes that break the pattern 8 digits + T + 12 digits, or whose year is after the document's."""
+    for p in ad.doc.projects:
+        code = (p.code or "").strip()
+        if not code:
+            continue
+        ev = [ad._evidence(p.provenance if p.provenance and p.provenance.line_start else None,
+                           [code[:9], code[-6:]], None, f"{code}-{p.name}")]
+        if not PROJECT_CODE.match(code):
+            m = re.match(r"^(\d*)T(\d*)$", code)
+            detail = (f"{len(m.group(1))} digits before T and {len(m.group(2))} after" if m
+                      else f"{len(code)} characters")
+            yield ad.finding("project_code_malformed", "error", p.name,
+                             f"project code {code} has {detail}; the pattern is 8 digits, T, 12 digits "
+                             f"(e.g. 11010222T000000417204)", ev, code=code)
+        elif ad.doc.year and 2000 + int(code[CODE_YEAR_SLICE]) > ad.doc.year:
+            yield ad.finding("project_code_year", "warning", p.name,
+                             f"project code {code} is from {2000 + int(code[CODE_YEAR_SLICE])}, after the "
+                             f"document's year {ad.doc.year}", ev, code=code)
+
+
+def check_no_target_form(ad: AuditDoc) -> Iterator[Finding]:
+    """Projects without a target form (info): their money has no stated purpose to audit against."""
+    if ad.doc.doc_kind == "final_account":
+        return
+    with_form = sum(1 for p in ad.doc.projects if p.indicators)
+    for p in ad.doc.projects:
+        if not p.indicators:
+            yield ad.finding("project_without_target_form", "info", p.name,
+                             f"no target form ({with_form} of {len(ad.doc.projects)} projects have one); "
+                             f"amount {p.amount} 元", [ad.ev_project(p)], amount=str(p.amount))
+
+
+def check_qualitative_only(ad: AuditDoc) -> Iterator[Finding]:
+    """A project whose every target is 定性: nothing in it can be measured."""
+    for p in ad.doc.projects:
+        if p.indicators and all(i.op == "定性" for i in p.indicators):
+            yield ad.finding("targets_all_qualitative", "warning", p.name,
+                             f"all {len(p.indicators)} targets are 定性 (qualitative); none can be measured",
+                             [ad.ev_indicator(i, p) for i in p.indicators[:3]])
+
+
+def _unmeasurable(x: Indicator | DepartmentIndicator) -> tuple[str, str] | None:
+    value = parse_decimal(x.value)
+    if x.unit == "%" and value is not None and value > MAX_PERCENT and x.op in ("≥", ">", "="):
+        return "target_percent_over_100", f"{x.l3} {x.op} {x.value}%: a percentage above {MAX_PERCENT} cannot be met"
+    if SATISFACTION.search(f"{x.l3 or ''}") and x.op in ("≤", "<"):
+        return "satisfaction_upper_bound", (f"{x.l3} {x.op} {x.value}{x.unit or ''}: a satisfaction target "
+                                            "with ≤ sets a ceiling, not a floor")
+    if x.l3 and x.value and len(squeeze(x.l3)) >= MIN_GOAL_CHARS // 3 and squeeze(x.l3) == squeeze(x.value):
+        return "target_value_is_name", f"{x.l3}: the target value repeats the indicator's name; nothing to measure"
+    return None
+
+
+def check_unmeasurable_targets(ad: AuditDoc) -> Iterator[Finding]:
+    """Percentages above 100, satisfaction targets with ≤, values that only repeat the name (form and dept table)."""
+    for p in ad.doc.projects:
+        for i in p.indicators:
+            hit = _unmeasurable(i)
+            if hit:
+                yield ad.finding(hit[0], "warning", p.name, f"target form: {hit[1]}", [ad.ev_indicator(i, p)],
+                                 op=i.op, value=i.value)
+    for d in ad.doc.department_indicators:
+        hit = _unmeasurable(d)
+        if hit:
+            yield ad.finding(hit[0], "warning", d.project or d.activity,
+                             f"department table: {hit[1]}", [ad.ev_dept(d)], op=d.op, value=d.value)
+
+
+def check_goals(ad: AuditDoc) -> Iterator[Finding]:
+    """The same goal text in two projects' forms, or one goal printed twice in a row."""
+    seen: dict[str, str] = {}
+    for p in ad.doc.projects:
+        g = squeeze(p.goal)
+        if len(g) < MIN_GOAL_CHARS:
+            continue
+        ev = [ad._evidence(None, [p.goal], "form", (p.goal or "")[:60])]
+        half = len(g) // 2
+        if len(g) >= 2 * MIN_GOAL_CHARS and len(g) % 2 == 0 and g[:half] == g[half:]:
+            yield ad.finding("goal_printed_twice", "warning", p.name,
+                             f"the goal text ({half} characters) is printed twice in a row", ev)
+        if g in seen:
+            yield ad.finding("goal_copied", "warning", p.name,
+                             f"the goal is word for word the goal of {seen[g]}: "
+                             f"“{(p.goal or '')[:30]}…”", ev, other_project=seen[g])
+        else:
+            seen[g] = p.name
+
+
+CHECKS = [check_project_codes, check_no_target_form, check_qualitative_only, check_unmeasurable_targets,
+          check_goals]
