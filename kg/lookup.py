@@ -84,11 +84,22 @@ def _candidate(g: nx.DiGraph, node: str, score: float, how: str) -> Candidate:
     return Candidate(node, a["kind"], str(a.get("label", node)), score, how, doc.get("source"), a.get("year"))
 
 
+def _key(g: nx.DiGraph, c: Candidate) -> object:
+    """What a candidate stands for: a project by name (any year); a target by its project (a department-wide
+    row tied to a project counts as that project's target); anything else itself."""
+    a = g.nodes[c.node]
+    if c.kind == "Project":
+        return ("Project", a.get("name"))
+    if c.kind == "Indicator":
+        return ("Indicator", a["project"])
+    if c.kind == "DepartmentIndicator":
+        tied = [v for _, v, d in g.out_edges(c.node, data=True) if d.get("rel") == "ABOUT_PROJECT"]
+        return ("Indicator", tied[0]) if tied else c.node
+    return c.node
+
+
 def _same_thing(g: nx.DiGraph, cands: list[Candidate]) -> bool:
-    """True when all candidates are one project (same name, any year), targets of one project, or one node."""
-    keys = {(c.kind, g.nodes[c.node].get("name")) if c.kind == "Project"
-            else (c.kind, g.nodes[c.node]["project"]) if c.kind == "Indicator" else c.node for c in cands}
-    return len(keys) == 1
+    return len({_key(g, c) for c in cands}) == 1
 
 
 def resolve(g: nx.DiGraph, query: str, kinds: tuple[str, ...] = SEARCHABLE) -> Resolution:
@@ -127,7 +138,9 @@ def _decide(g: nx.DiGraph, q: str, cands: list[Candidate]) -> Resolution:
     if projects and _same_thing(g, projects) and all(c.score <= projects[0].score for c in cands):
         return Resolution(q, "ok", projects, cands[:MAX_CANDIDATES])
     if _same_thing(g, cands):
-        return Resolution(q, "ok", cands, cands[:MAX_CANDIDATES])
+        # a project's own target beats the department-wide row that repeats it
+        targets = [c for c in cands if c.kind == "Indicator"] or cands
+        return Resolution(q, "ok", targets, cands[:MAX_CANDIDATES])
     return Resolution(q, "ambiguous", [], cands[:MAX_CANDIDATES])
 
 
