@@ -54,7 +54,7 @@ def rewrap(text: str, width: int) -> str:
 def renamed(text: str) -> str:
     """Another department, project and year, with other amounts, changed consistently."""
     for old, new in (("区委办公室工作经费", "宣传部门工作专项经费"), ("区委办工作经费", "宣传工作专项经费"),
-                     ("区委办公室", "区委宣传部"), ("西城区", "海淀区"), ("2023", "2021"), ("2022", "2020"),
+                     ("区委办公室", "区委宣传部"), ("西城区", "海淀2区"), ("2023", "2021"), ("2022", "2020"),
                      ("4019.40", "5120.00"), ("2805.41", "3906.01"), ("138.60", "256.75"),
                      ("1687.07", "1700.50")):
         text = text.replace(old, new)
@@ -108,7 +108,7 @@ def test_budget_variance_outcomes() -> None:
 
 def test_renamed_department_year_amounts() -> None:
     doc = parse_text(renamed(SEED_TEXT))
-    assert doc.department == "中共北京市海淀区委宣传部"
+    assert doc.department == "中共北京市海淀2区委宣传部"
     assert doc.year == 2021
     assert doc.total("total") == Decimal("51200000.00") and doc.total("basic") == Decimal("39060100.00")
     [p] = doc.projects
@@ -123,6 +123,7 @@ def test_rewrapped_lines(width: int) -> None:
     base = prose_final.parse(read_source(DATA / f"{STEM}.txt"))
     assert doc.to_gold_dict()["totals"] == GOLD["totals"]
     assert (doc.department, doc.year) == (GOLD["department"], GOLD["year"])
+    assert doc.warnings == []
     assert gold_projects(doc) == GOLD["projects"]
     assert [count_gold_dict(f) for f in doc.outcomes if f.key == "output"] == GOLD["outcomes"]
     assert [(f.key, f.amount, f.subject) for f in doc.outcomes] == [(f.key, f.amount, f.subject) for f in base.outcomes]

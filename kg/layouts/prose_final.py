@@ -31,6 +31,8 @@ NAME = "prose_final"
 
 # Detection: how many leading non-empty lines hold the title, and the markers of the final-account prose template.
 TITLE_LINES = 6
+# How many lines one title may be wrapped over.
+TITLE_WRAP_LINES = 3
 DETECT_MARKERS = ("决算说明", "收入支出决算总体情况", "支出决算", "年初预算", "决算数", "绩效评价", "比上年")
 # Share of non-empty lines that look like table rows (a tab, or 3+ separate numbers) above which it is not prose.
 MAX_TABLE_LINE_SHARE = 0.05
@@ -38,8 +40,10 @@ _TABLE_ROW = re.compile(r"\t|(?:(?:^|\s)[\d,.]+(?=\s|$).*){3}")
 # Known prefixes a title drops from the department's full name (中共北京市…委办公室 → 北京市…委办公室).
 NAME_PREFIXES = ("中国共产党", "中共")
 
-_TITLE = re.compile(r"(?P<year>\d{4})年度?(?P<name>[^，。：\d]{2,40}?)(?:部门|单位)?决算")
-_TITLE_NAME_FIRST = re.compile(r"(?P<name>[^，。：\d]{2,40}?)(?P<year>\d{4})年度?(?:部门|单位)?决算")
+# A title's department name: no sentence punctuation, no year, no 决算 (digits elsewhere are allowed: 第2中学).
+_TITLE_NAME = r"(?P<name>(?:(?!\d{4}年|决算)[^，。：]){2,40}?)"
+_TITLE = re.compile(rf"(?P<year>\d{{4}})年度?{_TITLE_NAME}(?:部门|单位)?决算")
+_TITLE_NAME_FIRST = re.compile(rf"{_TITLE_NAME}(?P<year>\d{{4}})年度?(?:部门|单位)?决算")
 # Shortest department name a title may give, and words a title's "name" must not start with.
 TITLE_NAME_MIN = 4
 _NOT_A_NAME = ("部门", "单位", "第", "目录")
@@ -86,7 +90,7 @@ def parse(src: SourceText) -> Document:
 def read_metadata(prose: Prose, doc: Document) -> None:
     """Department and year from the title (``2023年度<名>部门决算`` or ``<名>2023年度部门决算``); the full name
     from the 基本情况 paragraph."""
-    found = title_parts(title_text(prose))
+    found = next(filter(None, (title_parts(t) for t in title_windows(prose))), None)
     if found:
         doc.year, name = found
         doc.department = full_department_name(prose.text, name)
@@ -98,21 +102,20 @@ def read_metadata(prose: Prose, doc: Document) -> None:
         doc.year = years.most_common(1)[0][0] if years else None
 
 
-def title_text(prose: Prose) -> str:
-    """The joined text of the first TITLE_LINES non-empty lines."""
-    ends = [prose.starts[i + 1] if i + 1 < len(prose.starts) else len(prose.text)
-            for i in range(len(prose.starts))]
-    non_empty = [(s, e) for s, e in zip(prose.starts, ends, strict=True) if e > s][:TITLE_LINES]
-    return prose.text[: non_empty[-1][1]] if non_empty else ""
+def title_windows(prose: Prose) -> list[str]:
+    """Each of the first TITLE_LINES non-empty lines joined with the next ones (a title may wrap)."""
+    ends = prose.starts[1:] + [len(prose.text)]
+    spans = [(s, e) for s, e in zip(prose.starts, ends, strict=True) if e > s][:TITLE_LINES + TITLE_WRAP_LINES]
+    return [prose.text[s:spans[min(i + TITLE_WRAP_LINES, len(spans)) - 1][1]]
+            for i, (s, _) in enumerate(spans[:TITLE_LINES])]
 
 
 def title_parts(title: str) -> tuple[int, str] | None:
-    """(year, department name) of a title; a "name" that is only 部门/第一部分 words is no name."""
+    """(year, department name) of a title starting the text; a "name" of only 部门/第一部分 words is no name."""
     for pat in (_TITLE, _TITLE_NAME_FIRST):
-        for m in pat.finditer(title):
-            name = m.group("name")
-            if len(name) >= TITLE_NAME_MIN and not name.startswith(_NOT_A_NAME):
-                return int(m.group("year")), name
+        m = pat.match(title)
+        if m and len(m.group("name")) >= TITLE_NAME_MIN and not m.group("name").startswith(_NOT_A_NAME):
+            return int(m.group("year")), m.group("name")
     return None
 
 
