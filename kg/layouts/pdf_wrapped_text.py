@@ -179,10 +179,13 @@ def is_plain_unit(text: str) -> bool:
 
 
 def l2_length(parts: list[str]) -> int:
-    """How many leading pieces make the 二级指标 cell: the shortest join that is a known name or ends in 指标."""
+    """How many leading pieces make the 二级指标 cell: the shortest join ending in 指标, or a known name that the
+    next piece does not continue with 指标."""
     for k in range(1, len(parts) + 1):
         joined = despace("".join(parts[:k]))
-        if joined in L2_VOCAB or joined.endswith(L2_SUFFIX):
+        if joined.endswith(L2_SUFFIX):
+            return k
+        if joined in L2_VOCAB and not despace("".join(parts[k:])).startswith(L2_SUFFIX):
             return k
     return 1 if len(parts) > 1 else 0
 

@@ -1,0 +1,224 @@
+"""Layout E (pdf_wrapped): the seed and variants of it built in code must parse to the same records."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+
+from kg.errors import ParseError
+from kg.layouts import detection_scores, pdf_wrapped
+from kg.reading import read_source, source_from_bytes
+from tests.conftest import SEEDS, load_gold, seed_by_prefix, seed_path
+
+STEM = seed_by_prefix("003_")
+SEED = seed_path(STEM).read_text(encoding="utf-8")
+FORMS_MARK = "表 14\n"
+
+
+def parse_text(text: str, name: str = "variant.txt"):
+    return pdf_wrapped.parse(source_from_bytes(text.encode("utf-8"), name))
+
+
+def gold_view(doc) -> dict:
+    d = doc.to_gold_dict()
+    d.pop("source")
+    return d
+
+
+def expected(subs: tuple[tuple[str, str], ...] = ()) -> dict:
+    g = load_gold(STEM)
+    g.pop("notes")
+    g.pop("source")
+    s = json.dumps(g, ensure_ascii=False)
+    for old, new in subs:
+        s = s.replace(old, new)
+    return json.loads(s)
+
+
+def wrapped(cell: str, width: int) -> str:
+    return "\n\n".join(cell[i:i + width] for i in range(0, len(cell), width))
+
+
+def rewrap(text: str, cell: str, width: int) -> str:
+    """Re-wrap every occurrence of ``cell`` (printed wrapped at any points) at a new width."""
+    pattern = r"(?:\n\n)?".join(re.escape(c) for c in cell)
+    return re.sub(pattern, lambda _m: wrapped(cell, width), text)
+
+
+def in_forms(text: str, fn) -> str:
+    head, sep, forms = text.partition(FORMS_MARK)
+    return head + sep + fn(forms)
+
+
+def indicators_of(doc, name: str) -> list[dict]:
+    return next(p.to_gold_dict()["indicators"] for p in doc.projects if p.name == name)
+
+
+SEED_DOC = parse_text(SEED, STEM + ".txt")
+
+
+def test_seed_equals_gold_and_records_are_complete():
+    assert gold_view(SEED_DOC) == expected()
+    assert {k: str(f.amount) for k, f in SEED_DOC.totals.items()} == {
+        "total": "6488757.84", "basic": "5290657.84", "project": "1198100.00"}
+    for p in SEED_DOC.projects:
+        assert p.provenance.table == "表4" and p.amount_text and p.goal and p.funding_lines
+        assert {s.table for s in p.seen_in} >= {"表14", "表11"}
+        for ind in p.indicators:
+            assert ind.provenance.line_start <= ind.provenance.line_end and ind.text
+    fl = SEED_DOC.projects[1].funding_lines[0]
+    assert (fl.function_code, fl.function_name, fl.econ_dept_code) == ("2010302", "一般行政管理事务", "30299")
+    pairs = {(c.scheme, c.code, c.name) for c in SEED_DOC.classifications}
+    assert ("function", "2010399", "其他政府办公厅（室）及相关机构事务支出") in pairs
+    assert ("econ_gov", "50101", "工资奖金津补贴") in pairs
+    assert ("econ_dept", "30108", "机关事业单位基本养老保险缴费") in pairs
+
+
+def test_rows_after_page_break_are_marked_as_joined():
+    inds = SEED_DOC.projects[3].indicators  # 对外工作决策服务保障经费: split by a page start inside its goal
+    assert inds[0].link_method == "form" and inds[0].confidence == 1.0
+    assert all(i.link_method == "page_break_join" and i.confidence < 1 for i in inds[1:])
+
+
+def test_detect_claims_the_seed_only():
+    for stem in SEEDS:
+        score = detection_scores(read_source(seed_path(stem)))["pdf_wrapped"]
+        assert (score >= 0.5) == stem.startswith("003_"), (stem, score)
+
+
+@pytest.mark.parametrize("width", [3, 4, 5, 7, 20])
+def test_form_cells_rewrapped_at_other_widths(width):
+    cells = ["服务对象满意度指标", "可持续影响指标", "中央、市级和区内单位满意度", "无错别字等问题", "优良中低差",
+             "区内单位满意度", "西城区外办出入境业务管理系统运维服务费", "外工作决策服务保障经费"]
+
+    def fn(forms: str) -> str:
+        for c in cells:
+            forms = rewrap(forms, c, width)
+        return forms
+
+    text = in_forms(SEED, fn)
+    assert text != SEED
+    assert gold_view(parse_text(text)) == expected()
+
+
+@pytest.mark.parametrize("width", [1, 3, 4, 30])
+def test_project_table_names_rewrapped(width):
+    head, sep, rest = SEED.partition("表 5\n")
+    for name in ("西城区外办出入境业务管理系统运维服务费", "外事工作经费", "微信公众号运营服务费", "对外工作决策服务保障经费",
+                 "法律服务费"):
+        head = rewrap(head, name, width)
+    assert gold_view(parse_text(head + sep + rest)) == expected()
+
+
+def test_wide_layout_rows_on_one_line():
+    text = SEED.replace("满意度指标\n服务对象满意\n\n度指标\n\n中央、市级和\n\n区内单位满意\n\n度\n\n≥ 90 %",
+                        "满意度指标 服务对象满意度指标 中央、市级和区内单位满意度 ≥ 90 %")
+    text = text.replace("外事\n\n工作\n\n经费\n\n2010302-一\n\n般行政管理\n\n事务\n\n50299-其\n\n他商品和\n\n服务支出\n\n"
+                        "30299-其他\n\n商品和服务\n\n支出\n\n70.000000",
+                        "外事工作经费 2010302-一般行政管理事务 50299-其他商品和服务支出 30299-其他商品和服务支出 70.000000")
+    assert text.count("服务对象满意度指标 中央") == 4 and "外事工作经费 2010302" in text
+    assert gold_view(parse_text(text)) == expected()
+
+
+def test_page_break_moved_inside_goal_and_between_rows():
+    # 外事工作经费: the first page now ends three goal lines earlier; those lines move after the page break.
+    moved = "多领域外事项目体\n\n系；践行“外事为\n\n民”理念，加强预\n\n"
+
+    def fn(forms: str) -> str:
+        assert forms.count(moved + "效益指标") == 1 and forms.count(" 防性领事保护宣") == 1
+        forms = forms.replace(moved + "效益指标", "效益指标").replace(" 防性领事保护宣", " " + moved + "防性领事保护宣")
+        # a page break between two rows
+        return forms.replace("\n产出指标 数量指标 维护时长", "\n 产出指标 数量指标 维护时长")
+
+    text = in_forms(SEED, fn).replace("\n区外\n", "\n 区外\n", 1)  # and one inside a project-table name cell
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    assert doc.projects[1].goal == SEED_DOC.projects[1].goal
+    assert [i.link_method for i in doc.projects[1].indicators][2:4] == ["form", "page_break_join"]
+
+
+def test_page_break_without_rows_keeps_goal_whole():
+    text = SEED.replace("\n根据《北京市西城\n", "\n 根据《北京市西城\n").replace("\n障西城区外办出入\n", "\n 障西城区外办出入\n")
+    assert text.count("\n 根据《") == 1 and text.count("\n 障西城") == 1
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    assert doc.projects[0].goal == SEED_DOC.projects[0].goal and doc.projects[4].goal == SEED_DOC.projects[4].goal
+
+
+def test_renamed_department_and_projects_and_year():
+    subs = (("西", "东"), ("外", "侨"), ("律", "援"), ("2024", "2026"))
+    text = SEED
+    for old, new in subs:
+        text = text.replace(old, new)
+    doc = parse_text(text)
+    want = expected(subs)
+    assert doc.year == 2026 and doc.department == "北京市东城区人民政府侨事办公室"
+    assert gold_view(doc) == want
+
+
+def test_gb18030_with_crlf():
+    data = SEED.replace("\n", "\r\n").encode("gb18030")
+    src = source_from_bytes(data, "gb.txt")
+    assert src.encoding == "gb18030"
+    assert gold_view(pdf_wrapped.parse(src)) == expected()
+
+
+def test_changed_amount_flows_and_unbalanced_sum_is_warned():
+    text = SEED.replace("\n6.000000 6.000000\n", "\n8.000000 8.000000\n").replace("\n6.00\n", "\n8.00\n")
+    doc = parse_text(text)
+    law = next(p for p in doc.projects if p.name == "法律服务费")
+    assert str(law.amount) == "80000.00" and law.amount_text == "8.000000"
+    assert any(w.kind == "project_sum_mismatch" for w in doc.warnings)
+    assert not any(w.kind == "project_sum_mismatch" for w in SEED_DOC.warnings)
+
+
+def test_header_unit_that_lies_is_corrected_from_prose():
+    head, sep, rest = SEED.partition("2024 年部门支出总表\n单位：万元")
+    text = head + "2024 年部门支出总表\n单位：元" + rest
+    doc = parse_text(text)
+    assert str(doc.total("total")) == "6488757.84"
+    assert any(w.kind == "unit_corrected" for w in doc.warnings)
+
+
+def test_value_continuation_and_unit_in_department_table():
+    text = SEED.replace("律师服务\n完成进度 定性 高中低\n\n法律依据 定性 优良中低差",
+                        "律师服务\n完成进度 定性\n高中低\n\n法律依据 定性 优良中低\n\n差")
+    text = text.replace("对外决策服务保障\n完成进度", "对外决策服务保障\n\n 完成进度")
+    assert text.count("定性\n高中低\n") == 1 and text.count("\n 完成进度") == 1
+    assert gold_view(parse_text(text)) == expected()
+
+
+@pytest.mark.parametrize("cut", ["表 14\n", "度指标\n居民满意度 ≥ 85 %\n 参阅", "\n外事\n\n工作\n", "\n活动 绩效指标"])
+def test_truncated_text_gives_document_with_warnings(cut):
+    text = SEED[: SEED.index(cut) + len(cut) // 2]
+    doc = parse_text(text)
+    assert doc.totals["total"].amount is not None
+    gold_names = [p["name"] for p in expected()["projects"]]
+    assert all(p.name in gold_names for p in doc.projects)
+
+
+def test_empty_tables_warn():
+    head, _, _ = SEED.partition("\n西城\n\n区外")
+    _, _, tail = SEED.partition("\n合计 119.810000 119.810000\n")
+    doc = parse_text(head + "\n合计 0.00 0.00\n" + tail)
+    # no project rows: the forms still give the projects, with their codes and the forms' amounts
+    assert [(p.name, str(p.amount), p.code) for p in doc.projects] == [
+        (p["name"], p["amount"], p["code"]) for p in expected()["projects"]]
+    assert any(w.kind == "project_sum_mismatch" for w in doc.warnings) is False
+    empty = parse_text(SEED.partition(FORMS_MARK)[0] + FORMS_MARK + "2024 年项目支出绩效目标申报表\n")
+    assert [p.indicators for p in empty.projects] == [[]] * 5
+
+
+def test_no_tables_is_a_parse_error():
+    with pytest.raises(ParseError) as e:
+        parse_text("一、部门情况\n\n说明文字\n", "plain.txt")
+    assert "plain.txt" in str(e.value)
+
+
+def test_indicator_cells_keep_document_order_after_rewrap():
+    doc = parse_text(in_forms(SEED, lambda f: rewrap(f, "中央、市级和区内单位满意度", 2)))
+    got = indicators_of(doc, "外事工作经费")
+    assert [i["l3"] for i in got] == [i["l3"] for i in copy.deepcopy(indicators_of(SEED_DOC, "外事工作经费"))]
