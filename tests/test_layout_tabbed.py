@@ -123,6 +123,25 @@ def test_uncut_row_gives_the_same_indicator() -> None:
     assert view(parse_text("\n".join(lines))) == gold()
 
 
+def test_numbered_fragment_goes_to_the_list_it_continues() -> None:
+    # items 5.-10. of an l3 (items 1.-4.) one column further left, nearer the goal (items 1.-3.)
+    lines = seed_text().split("\n")
+    i = find_line(lines, "\t5. 协助西城区开展绩效管理相关培训")
+    lines[i] = lines[i][1:] + "\t"
+    assert view(parse_text("\n".join(lines))) == gold()
+
+
+def test_goal_fragment_in_a_later_column_joins_the_goal() -> None:
+    text = cut_row(seed_text(), ("西城区视频会议系统设备备品备件\t31-部门项目",), {7: 10})
+    lines = text.split("\n")
+    i = find_line(lines, "\t备品备件，建立设备故障应急响应机制，确保设备")
+    cells = lines[i].split("\t")
+    cells[7], cells[8] = "", cells[7]
+    lines[i] = "\t".join(cells)
+    doc = view(parse_text("\n".join(lines)))
+    assert doc == gold()
+
+
 def test_department_rows_cut_in_activity_project_and_l3() -> None:
     text = cut_row(seed_text(), ("\t综合管理-系统运维\t",), {2: 6, 4: 5})
     text = cut_row(text, ("\t综合管理-其他业务\t",), {1: 3})

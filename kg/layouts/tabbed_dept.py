@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.layouts.tabbed_forms import is_label, nearest_field
-from kg.layouts.tabbed_tables import Row, Table, realign
+from kg.layouts.tabbed_forms import is_label
+from kg.layouts.tabbed_tables import Row, Table, choose_field, realign
 from kg.model import DepartmentIndicator, ParseWarning, Provenance
 from kg.normalize import clean_text, normalize_op, split_value_unit
 
 # Standard columns of the indicator part, used where the header row names none.
-DEFAULT_COLUMNS = {"activity": 1, "project": 2, "l2": 3, "l3": 4, "op": 5, "value": 6}
+DEFAULT_COLUMNS: dict[str, int | None] = {"activity": 1, "project": 2, "l2": 3, "l3": 4, "op": 5, "value": 6}
 TEXT_FIELDS = ("activity", "project", "l3")
 
 
 @dataclass
 class DeptColumns:
     activity: int
-    project: int
+    project: int | None  # None where the table has no project column
     l2: int
     l3: int
     op: int
@@ -48,6 +48,8 @@ def find_header(table: Table) -> tuple[int, DeptColumns] | None:
                     d["op"] = i
                 elif "指标值" in t:
                     d["value"] = i
+            if d["project"] is not None and d["project"] >= d["l2"]:
+                d["project"] = None
             return idx, DeptColumns(**d)
     return None
 
@@ -108,7 +110,8 @@ class DeptParser:
             return
         rec = self.records[-1]
         for i, text in frags:
-            f = nearest_field(i, self.cols.as_dict(), TEXT_FIELDS)
+            cols = self.cols.as_dict()
+            f = choose_field(i, text or "", {k: (cols[k], getattr(rec, k)) for k in TEXT_FIELDS if cols[k] is not None})
             setattr(rec, f, clean_text((getattr(rec, f) or "") + (text or "")))
             if f in ("activity", "project"):
                 setattr(self, f, getattr(rec, f))
@@ -120,8 +123,8 @@ class DeptParser:
 
 
 def _getter(cells: list[str]):
-    def get(i: int) -> str | None:
-        return clean_text(cells[i]) if 0 <= i < len(cells) else None
+    def get(i: int | None) -> str | None:
+        return clean_text(cells[i]) if i is not None and 0 <= i < len(cells) else None
     return get
 
 

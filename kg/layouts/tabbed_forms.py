@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.layouts.tabbed_budget import PROJECT_CODE_RE, column_labels, find_column, header_rows
-from kg.layouts.tabbed_tables import Row, Table, realign
+from kg.layouts.tabbed_tables import Row, Table, choose_field, realign
 from kg.model import Indicator, ParseWarning, Provenance
 from kg.normalize import clean_text, normalize_op, parse_decimal, split_value_unit
 
@@ -97,11 +97,6 @@ def is_project_row(cells: list[str], cols: dict[str, int]) -> bool:
     return any(parse_decimal(_cell(cells, cols[k])) is not None for k in ("total", "fiscal", "other", "phone"))
 
 
-def nearest_field(col: int, cols: dict[str, int], fields: tuple[str, ...]) -> str:
-    """The free-text field whose column is nearest ``col`` (ties go left)."""
-    return min(fields, key=lambda f: (abs(cols[f] - col), cols[f]))
-
-
 @dataclass
 class FormParser:
     """Walks the rows of the form table once, keeping the current form and indicator."""
@@ -118,16 +113,16 @@ class FormParser:
             self._warn("realigned_row", "cells shifted by lost leading tabs; realigned on the operator cell", row)
         if is_project_row(cells, self.cols):
             self._start_form(cells, row)
-        elif self.forms:
-            self._append_project_fragments(cells, row)
         if not self.forms:
             if any(clean_text(c) for c in cells):
                 self._warn("orphan_row", "row before any project row skipped", row)
             return
         if is_indicator_row(cells, self.cols):
+            if not is_project_row(cells, self.cols):
+                self._join_fragments(cells, row, range(0, self.cols["l1"]))
             self._add_indicator(cells, row, moved)
         elif not is_project_row(cells, self.cols):
-            self._append_indicator_fragments(cells, row)
+            self._join_fragments(cells, row, range(0, len(cells)))
 
     def _start_form(self, cells: list[str], row: Row) -> None:
         c = self.cols
@@ -156,16 +151,6 @@ class FormParser:
         else:
             setattr(form, f, joined)
 
-    def _append_project_fragments(self, cells: list[str], row: Row) -> None:
-        form = self.forms[-1]
-        limit = self.cols["l1"]
-        frags = [(i, _cell(cells, i)) for i in range(min(limit, len(cells))) if _cell(cells, i)]
-        for i, text in frags:
-            self._add_project_part(form, nearest_field(i, self.cols, PROJECT_FIELDS), text)
-        if frags:
-            self._warn("page_break_join", f"project cells continued on this row joined to {form.name}", row)
-        form.provenance.line_end = row.line
-
     def _add_indicator(self, cells: list[str], row: Row, moved: bool) -> None:
         c, form = self.cols, self.forms[-1]
         prev = form.indicators[-1] if form.indicators else None
@@ -184,25 +169,41 @@ class FormParser:
         form.indicators.append(ind)
         form.provenance.line_end = row.line
 
-    def _append_indicator_fragments(self, cells: list[str], row: Row) -> None:
-        form = self.forms[-1] if self.forms else None
-        frags = [(i, cells[i].strip()) for i in range(self.cols["l1"], len(cells)) if _cell(cells, i)]
-        if not frags:
+    def _targets(self, columns: range) -> dict[str, tuple[int, str | None]]:
+        """Text fields a fragment in ``columns`` may continue: the form's, and the last indicator's."""
+        form = self.forms[-1]
+        out: dict[str, tuple[int, str | None]] = {}
+        for f in PROJECT_FIELDS:
+            if self.cols[f] in columns:
+                out[f] = (self.cols[f], form.goal if f == "goal" else getattr(form, f))
+        if form.indicators and any(self.cols[f] in columns for f in INDICATOR_TEXT_FIELDS):
+            for f in INDICATOR_TEXT_FIELDS:
+                out[f] = (self.cols[f], getattr(form.indicators[-1], f))
+        return out
+
+    def _join_fragments(self, cells: list[str], row: Row, columns: range) -> None:
+        """Append the cut-off cell fragments of ``row`` (within ``columns``) to the fields they continue."""
+        form = self.forms[-1]
+        frags = [(i, cells[i].strip()) for i in columns if _cell(cells, i)]
+        targets = self._targets(columns)
+        if not frags or not targets:
             return
-        if form is None or not form.indicators:
-            self._warn("orphan_fragment", "indicator text with no indicator above it skipped", row)
-            return
-        ind = form.indicators[-1]
         for i, text in frags:
-            f = nearest_field(i, self.cols, INDICATOR_TEXT_FIELDS)
+            f = choose_field(i, clean_text(text) or "", targets)
+            if f in PROJECT_FIELDS:
+                self._add_project_part(form, f, clean_text(text))
+                targets[f] = (targets[f][0], form.goal if f == "goal" else getattr(form, f))
+                continue
+            ind = form.indicators[-1]
             setattr(ind, f, clean_text((getattr(ind, f) or "") + text))
+            targets[f] = (targets[f][0], getattr(ind, f))
             ind.text += "\n" + text
-        if ind.provenance:
-            ind.provenance.line_end = row.line
-        if ind.link_method == "form":
-            ind.link_method, ind.confidence = "page_break_join:form", PAGE_BREAK_CONFIDENCE
-        self._warn("page_break_join", f"indicator cell continued on this row joined to line "
-                   f"{ind.provenance.line_start if ind.provenance else '?'}", row)
+            if ind.provenance:
+                ind.provenance.line_end = row.line
+            if ind.link_method == "form":
+                ind.link_method, ind.confidence = "page_break_join:form", PAGE_BREAK_CONFIDENCE
+        form.provenance.line_end = row.line
+        self._warn("page_break_join", f"cells cut by a page break joined to the row above ({form.name})", row)
 
     def _warn(self, kind: str, message: str, row: Row) -> None:
         self.warnings.append(ParseWarning(kind, message, self.file, row.line))

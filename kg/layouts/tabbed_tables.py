@@ -158,3 +158,25 @@ def realign(cells: list[str], found_at: int, expected_at: int) -> list[str]:
     if shift < 0 and all(not c.strip() for c in cells[:-shift]):
         return cells[-shift:]
     return cells
+
+
+# A numbered list item at the start of a fragment (``5. 协助…``, ``(5)…``, ``5、…``) and anywhere in a text.
+ITEM_START_RE = re.compile(r"^\s*[(（]?(\d{1,2})\s*[.．、)）](?!\d)")
+ITEM_ANY_RE = re.compile(r"(?:^|[。；;！!\s>])[(（]?(\d{1,2})\s*[.．、)）](?!\d)")
+
+
+def last_item_number(text: str | None) -> int | None:
+    nums = ITEM_ANY_RE.findall(text or "")
+    return int(nums[-1]) if nums else None
+
+
+def choose_field(col: int, fragment: str, targets: dict[str, tuple[int, str | None]]) -> str:
+    """The field a cut-off fragment continues: the one whose numbered list it carries on (``5.`` after ``4.``),
+    else the one whose column is nearest (ties go left). ``targets``: field → (column, current text)."""
+    m = ITEM_START_RE.match(fragment)
+    if m:
+        n = int(m.group(1))
+        hits = [f for f, (_, text) in targets.items() if last_item_number(text) == n - 1]
+        if len(hits) == 1:
+            return hits[0]
+    return min(targets, key=lambda f: (abs(targets[f][0] - col), targets[f][0]))
