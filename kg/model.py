@@ -218,6 +218,33 @@ class Figure:
 
 
 @dataclass
+class Achievement:
+    """An output a final account reports as achieved (服务主要领导调研活动 515 次): a count, not money."""
+
+    subject: str  # "department" or the project it is reported under
+    measure: str
+    value: str  # as written, without separators
+    unit: str | None = None
+    text: str = ""
+    provenance: Provenance | None = None
+
+    GOLD_KEYS = ("subject", "measure", "value", "unit")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.GOLD_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d.update(text=self.text, provenance=self.provenance.to_dict() if self.provenance else None)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Achievement:
+        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
+                   provenance=Provenance.from_dict(d.get("provenance"), file))
+
+
+@dataclass
 class Classification:
     """A classification code with the name a document states for it (2010301 一般行政管理事务)."""
 
@@ -273,7 +300,8 @@ class Document:
     projects: list[Project] = field(default_factory=list)
     department_indicators: list[DepartmentIndicator] = field(default_factory=list)
     classifications: list[Classification] = field(default_factory=list)
-    outcomes: list[Figure] = field(default_factory=list)  # final-account figures (决算)
+    outcomes: list[Figure] = field(default_factory=list)  # final-account money figures (决算 vs 预算 …)
+    achievements: list[Achievement] = field(default_factory=list)  # final-account output counts
     warnings: list[ParseWarning] = field(default_factory=list)
 
     def total(self, key: str) -> Decimal | None:
@@ -284,7 +312,8 @@ class Document:
         self.warnings.append(ParseWarning(kind, message, self.source, line, severity))
 
     def to_gold_dict(self) -> dict[str, Any]:
-        return {
+        """The answer-key shape; a final account adds ``outcomes`` (its achieved output counts)."""
+        d = {
             "source": self.source,
             "department": self.department,
             "department_code": self.department_code,
@@ -294,6 +323,9 @@ class Document:
             "projects": [p.to_gold_dict() for p in self.projects],
             "department_indicators": [d.to_gold_dict() for d in self.department_indicators],
         }
+        if self.doc_kind == "final_account":
+            d["outcomes"] = [a.to_gold_dict() for a in self.achievements]
+        return d
 
     def to_dict(self) -> dict[str, Any]:
         d = self.to_gold_dict()
@@ -304,6 +336,7 @@ class Document:
             department_indicators=[x.to_dict() for x in self.department_indicators],
             classifications=[c.to_dict() for c in self.classifications],
             outcomes=[o.to_dict() for o in self.outcomes],
+            achievements=[a.to_dict() for a in self.achievements],
             warnings=[w.to_dict() for w in self.warnings],
         )
         return d
@@ -324,7 +357,9 @@ class Document:
             projects=[Project.from_dict(p, src) for p in d.get("projects") or []],
             department_indicators=[DepartmentIndicator.from_dict(x, src) for x in d.get("department_indicators") or []],
             classifications=[Classification.from_dict(c, src) for c in d.get("classifications") or []],
-            outcomes=[Figure.from_dict(o, src) for o in d.get("outcomes") or []],
+            outcomes=[Figure.from_dict(o, src) for o in d.get("outcomes") or [] if "key" in o],
+            achievements=[Achievement.from_dict(a, src) for a in d.get("achievements") or []]
+            or [Achievement.from_dict(o, src) for o in d.get("outcomes") or [] if "measure" in o],
             warnings=[ParseWarning.from_dict(w) for w in d.get("warnings") or []],
         )
 

@@ -9,7 +9,6 @@ import pytest
 
 from kg.errors import ParseError
 from kg.layouts import detection_scores, prose_final
-from kg.layouts.prose_final_projects import count_gold_dict
 from kg.model import Document
 from kg.reading import SourceText, read_source, source_from_bytes
 from tests.conftest import DATA, load_gold, seed_by_prefix
@@ -75,7 +74,7 @@ def test_seed_equals_gold_records() -> None:
     pred = doc.to_gold_dict()
     for key in ("department", "department_code", "year", "doc_kind", "totals", "projects", "department_indicators"):
         assert pred[key] == GOLD[key], key
-    assert [count_gold_dict(f) for f in doc.outcomes if f.key == "output"] == GOLD["outcomes"]
+    assert [a.to_gold_dict() for a in doc.achievements] == GOLD["outcomes"]
     assert doc.warnings == []
 
 
@@ -113,7 +112,7 @@ def test_renamed_department_year_amounts() -> None:
     assert doc.total("total") == Decimal("51200000.00") and doc.total("basic") == Decimal("39060100.00")
     [p] = doc.projects
     assert (p.name, p.aliases, p.amount) == ("宣传工作专项经费", ["宣传部门工作专项经费"], Decimal("2567500.00"))
-    counts = [f for f in doc.outcomes if f.key == "output"]
+    counts = doc.achievements
     assert len(counts) == 21 and counts[-1].subject == "宣传工作专项经费"
 
 
@@ -125,7 +124,7 @@ def test_rewrapped_lines(width: int) -> None:
     assert (doc.department, doc.year) == (GOLD["department"], GOLD["year"])
     assert doc.warnings == []
     assert gold_projects(doc) == GOLD["projects"]
-    assert [count_gold_dict(f) for f in doc.outcomes if f.key == "output"] == GOLD["outcomes"]
+    assert [a.to_gold_dict() for a in doc.achievements] == GOLD["outcomes"]
     assert [(f.key, f.amount, f.subject) for f in doc.outcomes] == [(f.key, f.amount, f.subject) for f in base.outcomes]
 
 
@@ -155,12 +154,12 @@ def test_second_project_section() -> None:
     assert second.aliases == ["档案数字化加工"]
     assert second.goal == "完成馆藏档案数字化加工，提升档案利用水平。"
     assert gold_projects(doc)[0] == GOLD["projects"][0]
-    counts = [count_gold_dict(f) for f in doc.outcomes if f.subject == "档案数字化"]
+    counts = [a.to_gold_dict() for a in doc.achievements if a.subject == "档案数字化"]
     assert [c for c in counts if c["value"]] == [
         {"subject": "档案数字化", "measure": "扫描档案", "value": "12000", "unit": "卷"},
         {"subject": "档案数字化", "measure": "著录条目", "value": "3500", "unit": "条"}]
     # the first project's counts stop at its own section
-    assert sum(1 for f in doc.outcomes if f.key == "output" and f.subject == "区委办工作经费") == 7
+    assert sum(1 for a in doc.achievements if a.subject == "区委办工作经费") == 7
 
 
 def test_no_project_sections() -> None:

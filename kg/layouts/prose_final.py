@@ -81,7 +81,8 @@ def parse(src: SourceText) -> Document:
     sections = report_sections(prose)
     owners, project_figures = read_projects(prose, sections, doc)
     figures, _ = read_figures(prose, [(s, e) for s, e, _ in project_figures])
-    doc.outcomes = figures + [f for _, _, f in project_figures] + output_counts(prose, owners)
+    doc.outcomes = figures + [f for _, _, f in project_figures]
+    doc.achievements = output_counts(prose, owners)
     if not doc.outcomes:
         doc.warn("no_figures", "no figure sentence of a final account was found")
     return doc

@@ -12,10 +12,9 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from kg.layouts.prose_final_text import AMOUNT, CN_NUM, NUM, Prose, parse_amount
-from kg.model import Figure, Project, Provenance
+from kg.model import Achievement, Figure, Project, Provenance
 
 Span = tuple[int, int]
 
@@ -104,7 +103,7 @@ def is_alias(name: str, other: str) -> bool:
     return difflib.SequenceMatcher(None, name, other).ratio() >= ALIAS_MIN_RATIO
 
 
-def output_counts(prose: Prose, owners: list[tuple[ReportSection, str]]) -> list[Figure]:
+def output_counts(prose: Prose, owners: list[tuple[ReportSection, str]]) -> list[Achievement]:
     """产出数量 / 项目产出情况 paragraphs → one ``output`` figure per clause with a count.
 
     ``owners`` pairs each report section with its project's name: counts inside a section are about that
@@ -136,8 +135,8 @@ def split_clauses(body: str, offset: int) -> Iterator[tuple[int, str]]:
             start = i + 1
 
 
-def clause_to_count(clause: str, subject: str, prov: Provenance) -> Figure | None:
-    """A clause with exactly one ``<number><count unit>`` → Figure(key "output", amount=count, note=measure)."""
+def clause_to_count(clause: str, subject: str, prov: Provenance) -> Achievement | None:
+    """A clause with exactly one ``<number><count unit>`` → an Achievement (measure, value, unit)."""
     hits = list(_COUNT.finditer(clause))
     if len(hits) != 1:
         return None
@@ -145,14 +144,7 @@ def clause_to_count(clause: str, subject: str, prov: Provenance) -> Figure | Non
     measure = (clause[:m.start()] + clause[m.end():]).strip()
     if not measure:
         return None
-    return Figure("output", Decimal(m.group("value").replace(",", "")), clause, subject, measure, prov)
-
-
-def count_gold_dict(fig: Figure) -> dict[str, str | None]:
-    """An ``output`` figure in the answer-key shape {subject, measure, value, unit} (value/unit from its text)."""
-    m = _COUNT.search(fig.text)
-    return {"subject": fig.subject, "measure": fig.note,
-            "value": m.group("value").replace(",", "") if m else None, "unit": m.group("unit") if m else None}
+    return Achievement(subject, measure, m.group("value").replace(",", ""), m.group("unit"), clause, prov)
 
 
 def _figure(prose: Prose, key: str, m: re.Match[str], base: int, subject: str,
