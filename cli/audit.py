@@ -1,9 +1,72 @@
-"""perfkg audit (not written yet)."""
+"""perfkg audit [PATH...] [--store DIR] [--dept D] [--year Y] [--kind K] [--severity S] [--json]
+[--fail-on S] [--html FILE]."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from cli.common import EXIT_FINDINGS, print_json, run
+from kg.audit.html import write_html
+from kg.audit.report import (
+    AuditOptions,
+    audit_documents,
+    docs_from_paths,
+    docs_from_store,
+    render_text,
+    should_fail,
+    to_json,
+)
+
+
+def audit(
+    paths: list[Path] = typer.Argument(None, help="Documents (or folders of .txt) to extract and audit directly; "
+                                       "without them the documents of the store are audited."),
+    store: Path = typer.Option(None, "--store", help="Store directory (default $PERFKG_STORE or "
+                               "~/.local/share/perfkg)."),
+    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code)."),
+    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year."),
+    kind: str = typer.Option(None, "--kind", help="Only findings of this kind (or kind prefix), e.g. "
+                             "cost_target_vs_budget, target_ (all form-vs-department-table findings)."),
+    severity: str = typer.Option("info", "--severity", help="Least severity shown: info, warning or error."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"findings": [{kind, severity, department, year, '
+                                 'file, project, message, evidence: [{file, line, table, text}], values}], '
+                                 '"summary": {documents, by_severity, by_kind}}.'),
+    fail_on: str = typer.Option(None, "--fail-on", help="Exit 1 when a finding at or above this severity "
+                                "(error, warning, info) is reported — to gate a pipeline."),
+    html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report: findings with the "
+                              "source lines around each piece of evidence, and a chart per department and kind."),
+) -> None:
+    """Report where documents contradict themselves or the rules, each finding with the evidence on both sides.
+
+    Checks: cost targets vs budgets (元/万元), form vs department-wide targets (value, unit, operator, missing
+    rows), project codes, sums (projects, totals, funding lines), unmeasurable targets, prose arithmetic,
+    budget vs final account. Display rounding (241.38 万元) is not a mismatch.
+
+    Examples: perfkg audit --severity warning · perfkg audit data/004_91149ae9a9862230.txt --fail-on error ·
+    perfkg audit --dept 城市管理 --json · perfkg audit --html audit.html
+    """
+    opts = AuditOptions(dept, year, kind, severity, fail_on)
+
+    def go():
+        opts.validate()
+        docs = docs_from_paths(paths) if paths else docs_from_store(store)
+        findings = audit_documents(docs, opts)
+        if html:
+            write_html(html, findings, docs)
+        return findings, docs
+
+    findings, docs = run(go)
+    if as_json:
+        print_json(to_json(findings, len(docs)))
+    else:
+        render_text(findings, len(docs))
+        if html:
+            typer.echo(f"HTML report written to {html}")
+    if should_fail(findings, fail_on):
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the app (placeholder until the command is written)."""
+    app.command("audit")(audit)

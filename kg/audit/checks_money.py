@@ -28,6 +28,7 @@ TOTAL_COST_NAME = re.compile(r"项目预算(控制数|成本|总额|金额|资�
 PROJECT_TABLE_TOTAL_KEYS = ("project_table", "project_table_total", "projects_total")
 # Figure key (in Document.outcomes) of a project's amount as printed in its own target form.
 FORM_AMOUNT_KEY = "form_amount"
+_NUMBER_IN_TEXT = re.compile(r"\d[\d,，\s]*(?:\.\s*\d+)?")
 
 
 def is_cost_indicator(ind: Indicator) -> bool:
@@ -93,11 +94,16 @@ def check_cost_items(ad: AuditDoc) -> Iterator[Finding]:
 
 def text_step_yuan(amount: Decimal | None, text: str | None) -> Decimal:
     """Precision in yuan of an amount printed as ``text`` (3,781.144721 万元 → 0.01 元; 241.38 万元 → 100 元)."""
-    printed = parse_decimal(text)
-    if amount is None or not printed:
+    if amount is None:
         return Decimal("0.01")
-    unit = "万元" if abs(amount / printed - MONEY_UNITS["万元"]) < 1 else "元"
-    return printed_step_yuan(text, unit)
+    for m in _NUMBER_IN_TEXT.finditer(text or ""):
+        printed = parse_decimal(m.group(0))
+        if not printed:
+            continue
+        for unit in ("元", "万元"):
+            if abs(printed * MONEY_UNITS[unit] - amount) < MONEY_UNITS[unit]:
+                return printed_step_yuan(re.sub(r"[\s,，]", "", m.group(0)), unit)
+    return Decimal("0.01")
 
 
 def figure_step_yuan(f: Figure | None) -> Decimal:

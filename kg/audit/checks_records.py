@@ -29,8 +29,8 @@ def check_project_codes(ad: AuditDoc) -> Iterator[Finding]:
         code = (p.code or "").strip()
         if not code:
             continue
-        ev = [ad._evidence(p.provenance if p.provenance and p.provenance.line_start else None,
-                           [code[:9], code[-6:]], None, f"{code}-{p.name}")]
+        line = ad.locate([code])  # the line printing the code itself, else the project's own line
+        ev = [ad.ev_line(line, "project code") if line else ad.ev_project(p)]
         if not PROJECT_CODE.match(code):
             m = re.match(r"^(\d*)T(\d*)$", code)
             detail = (f"{len(m.group(1))} digits before T and {len(m.group(2))} after" if m

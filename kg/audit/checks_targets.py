@@ -38,6 +38,8 @@ NUMERIC_OPS = ("≥", "≤", "=", ">", "<")
 # Median share of form rows repeated in the department table above which the table is a full mirror of
 # the forms (so rows missing at its very end mean it was cut off, not that it lists a subset).
 MIRROR_SHARE = 0.9
+# Long indicator names are cut to this many characters in messages (the evidence quotes them whole).
+NAME_SHOWN_CHARS = 30
 # Form rows listed when rows are missing on one side.
 MAX_LISTED_ROWS = 5
 
@@ -160,27 +162,32 @@ def _show(x: Indicator | DepartmentIndicator) -> str:
     return f"{x.op or ''} {x.value or ''} {x.unit or ''}".strip()
 
 
+def _short(text: str | None, n: int = NAME_SHOWN_CHARS) -> str:
+    t = text or ""
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def compare_pair(ad: AuditDoc, p: Project, i: Indicator, d: DepartmentIndicator) -> Iterator[Finding]:
     ev = [ad.ev_indicator(i, p), ad.ev_dept(d)]
-    name = i.l3 or d.l3 or i.l2 or ""
-    both = f"form: {i.l3 or ''} {_show(i)} / department table: {d.l3 or ''} {_show(d)}"
+    name = _short(i.l3 or d.l3 or i.l2)
     same_name = squeeze(i.l3) == squeeze(d.l3)
+    sides = f"(form “{_show(i)}” vs department table “{_show(d)}”)"
     if i.op != d.op:
         hard = i.op in NUMERIC_OPS and d.op in NUMERIC_OPS and same_name
         yield ad.finding("target_operator_differs", "error" if hard else "warning", p.name,
-                         f"{name}: operator {i.op} in the target form but {d.op} in the department table ({both})",
+                         f"{name}: operator {i.op} in the target form, {d.op} in the department table {sides}",
                          ev, form=i.op, department_table=d.op)
     if not _same_value(i, d):
         hint = ""
         a, b = parse_decimal(i.value), parse_decimal(d.value)
         if a is not None and b is not None and "%" in (i.unit, d.unit) and (a == b * 100 or b == a * 100):
-            hint = " (a percentage written once as a fraction?)"
+            hint = " — a percentage written once as a fraction?"
         yield ad.finding("target_value_differs", "warning", p.name,
-                         f"{name}: value {i.value} in the target form but {d.value} in the department table"
-                         f"{hint} ({both})", ev, form=i.value, department_table=d.value)
+                         f"{name}: value {_short(i.value)} in the target form, {_short(d.value)} in the department "
+                         f"table{hint}", ev, form=i.value, department_table=d.value)
     if not _same_unit(i, d):
         yield ad.finding("target_unit_differs", "warning", p.name,
-                         f"{name}: unit {i.unit} in the target form but {d.unit} in the department table ({both})",
+                         f"{name}: unit {i.unit} in the target form, {d.unit} in the department table {sides}",
                          ev, form=i.unit, department_table=d.unit)
     x, y = squeeze(i.l3), squeeze(d.l3)
     if x and y and x != y and (x.startswith(y) or y.startswith(x)):
@@ -250,7 +257,7 @@ def _compare_group(ad: AuditDoc, p: Project, g: Group, pairs: list[tuple[Indicat
         sev, what = "warning", "the department table ends here: it looks cut off"
     else:
         sev, what = "info", "the department table lists a subset"
-    names = "; ".join(f"{i.l3 or i.l2} {_show(i)}" for i in left_f[:MAX_LISTED_ROWS])
+    names = "; ".join(f"{_short(i.l3 or i.l2)} {_show(i)}" for i in left_f[:MAX_LISTED_ROWS])
     more = f" and {len(left_f) - MAX_LISTED_ROWS} more" if len(left_f) > MAX_LISTED_ROWS else ""
     yield ad.finding("target_missing_from_department_table", sev, p.name,
                      f"{len(left_f)} of {len(p.indicators)} form targets have no row in the department table "
@@ -275,7 +282,7 @@ def _dept_only(ad: AuditDoc, p: Project, d: DepartmentIndicator, left_f: list[In
             note = f"; the same target is in the form of {q.name}"
             ev.append(ad.ev_indicator(i, q))
     return ad.finding("target_missing_from_form", sev, p.name,
-                      f"department table row {d.l3 or d.l2} {_show(d)} (under {d.project or d.activity}) has no "
+                      f"department table row {_short(d.l3 or d.l2)} {_show(d)} (under {d.project or d.activity}) has no "
                       f"counterpart in the target form of {p.name}{note}", ev,
                       department_table=f"{d.l3} {_show(d)}")
 

@@ -1,0 +1,149 @@
+"""Collect documents to audit, filter findings, and render them: grouped text, JSON, exit status.
+
+JSON shape (stable): ``{"findings": [finding…], "summary": {"documents": n, "by_severity": {…},
+"by_kind": {…}}}``; each finding has ``kind, severity, department, year, file, project, message,
+evidence: [{file, line, table, text}], values``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from kg.audit import run_audit
+from kg.audit.context import AuditDoc
+from kg.audit.findings import SEVERITIES, Finding, severity_rank
+from kg.errors import InputError, QueryError
+from kg.extract import extract_file
+
+# Info findings of one kind in one document are folded into one line listing this many projects.
+INFO_NAMES_SHOWN = 4
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+@dataclass
+class AuditOptions:
+    dept: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    severity: str = "info"  # the least severity shown
+    fail_on: str | None = None  # exit 1 when a finding at or above this severity exists
+
+    def validate(self) -> None:
+        for name, value in (("--severity", self.severity), ("--fail-on", self.fail_on)):
+            if value is not None and value not in SEVERITIES:
+                raise QueryError(f"{name} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+
+
+def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
+    """Extract the given files (a directory means its *.txt files) for auditing."""
+    out: list[AuditDoc] = []
+    for p in paths:
+        files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
+        if p.is_dir() and not files:
+            raise InputError("directory has no .txt documents", str(p))
+        out.extend(AuditDoc(extract_file(f), f.resolve()) for f in files)
+    return out
+
+
+def docs_from_store(store: Path | None) -> list[AuditDoc]:
+    """Every document of the store; the doc_id is the path of the ingested file (for quoting lines)."""
+    from kg.store import open_store
+
+    with open_store(store) as st:
+        return [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents()]
+
+
+def select_docs(docs: list[AuditDoc], opts: AuditOptions) -> list[AuditDoc]:
+    """Documents of the chosen department (substring of its name or code) and year."""
+    out = []
+    for ad in docs:
+        d = ad.doc
+        if opts.dept and opts.dept not in (d.department or "") and opts.dept != (d.department_code or ""):
+            continue
+        if opts.year and d.year != opts.year:
+            continue
+        out.append(ad)
+    return out
+
+
+def filter_findings(findings: Iterable[Finding], opts: AuditOptions) -> list[Finding]:
+    least = severity_rank(opts.severity)
+    return [f for f in findings if severity_rank(f.severity) >= least
+            and (not opts.kind or f.kind == opts.kind or f.kind.startswith(opts.kind))]
+
+
+def audit_documents(docs: list[AuditDoc], opts: AuditOptions) -> list[Finding]:
+    """Run every check on the selected documents (cross-document checks see only those) and filter."""
+    opts.validate()
+    return filter_findings(run_audit(select_docs(docs, opts)), opts)
+
+
+def should_fail(findings: Iterable[Finding], fail_on: str | None) -> bool:
+    if fail_on is None:
+        return False
+    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings)
+
+
+def summary(findings: list[Finding], n_docs: int) -> dict[str, Any]:
+    return {"documents": n_docs,
+            "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in reversed(SEVERITIES)},
+            "by_kind": dict(sorted(Counter(f.kind for f in findings).items()))}
+
+
+def to_json(findings: list[Finding], n_docs: int) -> dict[str, Any]:
+    return {"findings": [f.to_dict() for f in findings], "summary": summary(findings, n_docs)}
+
+
+def short_cite(f: Finding) -> str:
+    """Evidence as ``file:line ↔ line`` (the file named once)."""
+    parts, last_file = [], None
+    for e in f.evidence:
+        if e.file != last_file:
+            parts.append(f"{e.file}:{e.line or '?'}")
+            last_file = e.file
+        else:
+            parts.append(str(e.line or "?"))
+    return " ↔ ".join(parts)
+
+
+def render_text(findings: list[Finding], n_docs: int, con: Console | None = None) -> None:
+    """Grouped by department and document, then project; info findings folded one line per kind."""
+    con = con or Console()
+    groups: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[(f.department or "?", f.year or 0, f.file)].append(f)
+    for (dept, year, file), fs in groups.items():
+        con.print(f"\n[bold]{escape(dept)}[/bold] {year or ''}  [dim]{escape(file)}[/dim]")
+        full = [f for f in fs if f.severity != "info"]
+        for f in full:
+            sev = f"[{SEVERITY_STYLE[f.severity]}]{f.severity:7}[/]"
+            proj = f"[cyan]{escape(_cut(f.project, 24))}[/cyan] " if f.project else ""
+            con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, 170))}  [dim]{escape(short_cite(f))}[/dim]")
+        infos: dict[str, list[Finding]] = defaultdict(list)
+        for f in fs:
+            if f.severity == "info":
+                infos[f.kind].append(f)
+        for kind, items in infos.items():
+            if len(items) == 1:
+                f = items[0]
+                text = f"{(f.project + ': ') if f.project else ''}{_cut(f.message, 160)}"
+            else:
+                names = [x.project or "" for x in items]
+                text = ", ".join(_cut(n, 20) for n in names[:INFO_NAMES_SHOWN])
+                text += f" (+{len(names) - INFO_NAMES_SHOWN} more)" if len(names) > INFO_NAMES_SHOWN else ""
+            con.print(f"  [dim]info    {kind} ×{len(items)}: {escape(text)}[/dim]")
+    s = summary(findings, n_docs)["by_severity"]
+    con.print(f"\n{len(findings)} findings in {n_docs} documents: "
+              f"[bold red]{s['error']} errors[/], [yellow]{s['warning']} warnings[/], {s['info']} info")
+
+
+def _cut(text: str | None, n: int) -> str:
+    t = text or ""
+    return t if len(t) <= n else t[: n - 1] + "…"
