@@ -11,7 +11,8 @@ the upper project, the rest to the lower one). Each split is scored from the doc
 - ``sibling_row``: same 一级/二级 indicator, operator and (count) unit as a row the project owns;
 - ``goal_text_match``: words of the indicator found only in that project's name and goal;
 - ``one_satisfaction_per_project``: each project gets exactly one 满意度 row (when the counts allow);
-- ``position``: the conventional reading, a project row heads its block.
+- ``position``: the conventional reading, a project row heads its block — or, when rows precede the first
+  project row (mid-point printing), the nearer project row.
 
 The best splits are found by dynamic programming over the gaps (the score of a project's block depends only on
 the two splits around it). Each inferred row records the evidence that most separates the chosen owner from the
@@ -202,7 +203,8 @@ class _Evidence:
         self.matches, self.owners, self.sat_active = matches, owners, sat_active
         self._cache: dict[tuple[int, int], dict[str, float]] = {}
         self._group_of = {i: dept[d].group for i, d in matches.items()}
-        self._above = {i: sum(p.pos <= it.pos for p in projects) - 1 for i, it in enumerate(items)}
+        midpoint = any(it.pos < projects[0].pos for it in items)
+        self._preferred = {i: _position_owner(it.pos, projects, midpoint) for i, it in enumerate(items)}
 
     def row(self, i: int, k: int) -> dict[str, float]:
         key = (i, k)
@@ -218,7 +220,7 @@ class _Evidence:
             "cost_amount_match": float(_cost_matches(it, p.amount)),
             "sibling_row": self._sibling(i, k),
             "goal_text_match": self._goal_text(i, k),
-            "position": float(self._above[i] == k),
+            "position": float(self._preferred[i] == k),
         }
 
     def _group(self, i: int, k: int) -> float:
@@ -262,6 +264,15 @@ class _Evidence:
             w = WEIGHTS["one_satisfaction_per_project"]
             out["one_satisfaction_per_project"] = w if n == 1 else -w * max(1, abs(n - 1))
         return out
+
+
+def _position_owner(pos: int, projects: Sequence[Candidate], midpoint: bool) -> int:
+    """The owner by layout alone: the project row above (a project row heads its block), or — when rows precede
+    the first project row, so merged cells print at a mid-point — the nearer project row (ties: above)."""
+    k = max(0, sum(p.pos <= pos for p in projects) - 1)
+    if not midpoint or k + 1 >= len(projects) or pos <= projects[k].last:
+        return k
+    return k if pos - projects[k].last <= projects[k + 1].pos - pos else k + 1
 
 
 def _sig(it: Item) -> tuple[str | None, ...]:
@@ -357,12 +368,25 @@ def _explain(i: int, owner: int, fixed: dict[int, int], gaps: list[list[int]], s
     # force the rival owner: upper project (g) keeps fewer than j+1 rows, or the lower one starts after j
     ranges = {g: (0, j)} if owner == g else {g: (j + 1, len(gaps[g]))}
     alt = solver.best(ranges)
+    rival = solver.owners(alt)[i]
     mine, theirs = solver.breakdown(splits), solver.breakdown(alt)
     diff = {m: mine.get(m, 0.0) - theirs.get(m, 0.0) for m in set(mine) | set(theirs)}
     margin = sum(diff.values())
-    method = max(sorted(diff), key=lambda m: diff[m]) if diff and max(diff.values()) > 0 else "position"
+    # evidence about this row itself: its own scores for both owners, and the 满意度 count when it is one
+    own = solver.ev.row(i, owner)
+    other = solver.ev.row(i, rival)
+    about = {m: own.get(m, 0.0) - other.get(m, 0.0) for m in set(own) | set(other)}
+    if solver.ev.items[i].is_satisfaction and "one_satisfaction_per_project" in diff:
+        about["one_satisfaction_per_project"] = diff["one_satisfaction_per_project"]
+    method = _strongest(about) or _strongest(diff) or "position"
     conf = CONFIDENCE[method] * (1.0 if margin >= CLEAR_MARGIN else LOW_MARGIN_FACTOR)
     return Ownership(owner, METHOD_PREFIX + method, round(conf, 3), {m: round(v, 3) for m, v in diff.items() if v})
+
+
+def _strongest(diff: dict[str, float]) -> str | None:
+    """The method with the largest positive score difference (ties: the more trusted kind of evidence)."""
+    pos = [m for m, v in diff.items() if v > 0]
+    return max(pos, key=lambda m: (diff[m], CONFIDENCE[m])) if pos else None
 
 
 def owners_by_project(owners: Sequence[Ownership], n: int, key: Callable[[int], int] | None = None) -> list[list[int]]:

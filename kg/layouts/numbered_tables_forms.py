@@ -33,6 +33,18 @@ DEPT_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Header cells that mark a header row printed again after a page break.
+FORM_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "项目名称")
+DEPT_HEADER_WORDS = ("指标性质", "度量单位", "绩效指标")
+# A row naming this many header words is a repeated header.
+HEADER_REPEAT_MIN = 2
+
+
+def is_header_repeat(r: Row, words: tuple[str, ...]) -> bool:
+    cells = {clean_text(c) for c in r.cells}
+    return sum(w in cells for w in words) >= HEADER_REPEAT_MIN
+
+
 @dataclass
 class FormRow:
     """A 12表 row: the project cells when the row carries them, and its indicator cells."""
@@ -125,6 +137,8 @@ def read_form_rows(table: Table) -> tuple[list[FormRow], list[tuple[int, str]]]:
         return [], [(table.title_line, f"{table.label}: no indicator header (一级指标/三级指标) found")]
     out: list[FormRow] = []
     for r in body:
+        if is_header_repeat(r, FORM_HEADER_WORDS):
+            continue
         fr = read_form_row(r, cols)
         if fr is None:
             problems.append((r.line, f"{table.label}: row has neither project cells nor indicator cells"))
@@ -217,6 +231,8 @@ def read_dept_indicators(table: Table, src_name: str) -> tuple[list[DepartmentIn
     activity: str | None = None
     project: str | None = None
     for r in body:
+        if is_header_repeat(r, DEPT_HEADER_WORDS):
+            continue
         anchor = find_anchor(r, {k: v for k, v in cols.items() if k == "op"}) if "op" in cols else None
         if anchor is None:
             anchor = ("l3", cols["l3"])
