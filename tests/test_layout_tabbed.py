@@ -88,6 +88,26 @@ def test_detect_claims_only_its_family() -> None:
         assert (score >= 0.8) if stem == STEM else (score < 0.5), (stem, score)
 
 
+def test_detect_needs_tab_rows_not_only_titles() -> None:
+    other = seed_path(seed_by_prefix("001_")).read_bytes().decode("utf-8")
+    flattened = "\n".join(line.lstrip("\t") for line in other.split("\n"))  # titles at column 0
+    assert tabbed.detect(SourceText(NAME, NAME, flattened, "utf-8", "")) < 0.5
+
+
+def test_project_with_two_lines_is_one_project() -> None:
+    lines = seed_text().split("\n")
+    i = find_line(lines, "\t区领导慰问经费\t")
+    first = lines[i].replace("195.000000", "150.000000")
+    second = lines[i].replace("195.000000", "45.000000").replace("50299-其他商品和服务支出\t30299-其他商品和服务支出",
+                                                                  "50201-办公经费\t30201-办公费")
+    lines[i: i + 1] = [first, second]
+    doc = parse_text("\n".join(lines))
+    p = next(p for p in doc.projects if p.name == "区领导慰问经费")
+    assert view(doc)["projects"] == gold()["projects"]
+    assert [f.econ_dept_code for f in p.funding_lines] == ["30299", "30201"]
+    assert "project_codes_differ" in {w.kind for w in doc.warnings}
+
+
 def test_full_record_has_provenance_codes_and_funding() -> None:
     doc = parse_text(seed_text())
     assert set(doc.totals) == {"total", "basic", "project"}
@@ -208,6 +228,12 @@ def test_other_year() -> None:
     expected = gold({"2024": "2031"})
     expected["year"] = 2031
     assert view(parse_text(text)) == expected
+
+
+def test_year_without_a_title_line() -> None:
+    text = seed_text().replace("年部门预算", "年部门情况").replace("年度部门预算", "年度部门情况")
+    doc = parse_text(text)
+    assert (doc.year, doc.doc_kind) == (2024, "budget")
 
 
 def test_gb18030_with_crlf() -> None:

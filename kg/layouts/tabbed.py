@@ -34,14 +34,15 @@ DROP_UNTERMINATED_LAST_LINE = True
 
 
 def detect(src: SourceText) -> float:
-    """Score in [0, 1]: numbered ``表X：`` titles at column 0 over tab-separated multi-cell rows."""
+    """Score in [0, 1]: numbered ``表X：`` titles at column 0 *and* tab-separated multi-cell rows."""
     lines = src.lines
     titles = sum(1 for line in lines if TITLE_RE.match(line.rstrip()))
     if titles < DETECT_MIN_TITLES:
         return 0.1 * titles / DETECT_MIN_TITLES
     rows = sum(1 for line in lines if "\t" in line and sum(1 for c in line.split("\t") if c.strip()) >= 3)
-    score = 0.5 + 0.3 * min(rows, DETECT_MIN_TABLE_ROWS) / DETECT_MIN_TABLE_ROWS
-    if "绩效目标申报表" in src.text or "项目支出表" in src.text:
+    score = 0.3 * min(titles, 2 * DETECT_MIN_TITLES) / (2 * DETECT_MIN_TITLES)
+    score += 0.5 * min(rows, DETECT_MIN_TABLE_ROWS) / DETECT_MIN_TABLE_ROWS
+    if rows >= DETECT_MIN_TABLE_ROWS and ("绩效目标申报表" in src.text or "项目支出表" in src.text):
         score += 0.2
     return min(score, 1.0)
 
@@ -140,6 +141,9 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
     code_links = link_names(canon, list(codes))
     by_canon: dict[str, Project] = {}
     for pl in lines:
+        if len({(f.function_code, f.econ_gov_code, f.econ_dept_code) for f in pl.funding_lines}) > 1:
+            doc.warn("project_codes_differ", f"{pl.name}: its 表四 lines differ in codes; the largest line's are used",
+                     pl.provenance.line_start)
         by_canon[pl.name] = Project(
             name=pl.name, amount=pl.amount, amount_text=pl.amount_text, function_code=pl.function_code,
             econ_gov_code=pl.econ_gov_code, econ_dept_code=pl.econ_dept_code, funding_lines=pl.funding_lines,
@@ -165,13 +169,13 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
         if link and link.canonical in by_canon:
             _note_alias(doc, by_canon[link.canonical], name, link.method, prov.line_start)
             by_canon[link.canonical].seen_in.append(prov)
-    for name, (code, row, table) in codes.items():
+    for name, (code, provs) in codes.items():
         link = code_links.get(name)
         if link and link.canonical in by_canon:
             p = by_canon[link.canonical]
             p.code = p.code or code
-            _note_alias(doc, p, name, link.method, row.line)
-            p.seen_in.append(Provenance(file, table.key, row.line, row.line))
+            _note_alias(doc, p, name, link.method, provs[0].line_start)
+            p.seen_in.extend(Provenance(file, pv.table, pv.line_start, pv.line_end) for pv in provs)
     return projects
 
 

@@ -14,6 +14,7 @@ TOTAL_ROW_LABELS = ("合计", "总计")
 SELF_UNIT_RE = re.compile(r"^\s*(\d+)\s*-\s*(.+?)\s*[（(]本级[）)]\s*$")
 PROJECT_CODE_RE = re.compile(r"^\s*(\d{6,}[A-Z]\d{6,})\s*-\s*(\S.*?)\s*$")
 TITLE_YEAR_RE = re.compile(r"(20\d{2})\s*年\s*度?[^\t\n]{0,30}?(?:部门|单位)\s*(预算|决算)")
+YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(20\d{2})\s*年\s*度?\s*[)）]?\s*$")
 FUNCTION_CODE_RE = re.compile(r"^2\d{6}$")  # a 项-level 支出功能分类 code (the 表四 realignment anchor)
 DEPT_NAME_LABELS = ("部门（单位）名称", "部门(单位)名称", "单位名称", "部门名称")
 
@@ -279,15 +280,16 @@ def dedupe_classifications(items: list[Classification]) -> list[Classification]:
     return out
 
 
-def project_codes(tables: list[Table]) -> dict[str, tuple[str, Row, Table]]:
-    """``项目编码-项目名称`` cells anywhere (政府购买服务表, form name cells): clean name → (code, row, table)."""
-    out: dict[str, tuple[str, Row, Table]] = {}
+def project_codes(tables: list[Table]) -> dict[str, tuple[str, list[Provenance]]]:
+    """``项目编码-项目名称`` cells anywhere (政府购买服务表, form name cells): clean name → (code, where printed)."""
+    out: dict[str, tuple[str, list[Provenance]]] = {}
     for t in tables:
         for row in t.rows:
             for c in row.cells:
                 m = PROJECT_CODE_RE.match(clean_text(c) or "")
                 if m:
-                    out.setdefault(clean_text(m.group(2)) or "", (m.group(1), row, t))
+                    code, provs = out.setdefault(clean_text(m.group(2)) or "", (m.group(1), []))
+                    provs.append(Provenance("", t.key, row.line, row.line))
     return out
 
 
@@ -308,7 +310,14 @@ def year_and_kind(lines: list[str]) -> tuple[int | None, str | None, int | None]
         m = TITLE_YEAR_RE.search(line)
         if m:
             return int(m.group(1)), ("budget" if m.group(2) == "预算" else "final_account"), idx
-    return None, None, None
+    # No title: a bare year line (``(2024 年度)`` above the department-wide table) and the word the text uses.
+    text = "\n".join(lines)
+    kind = "final_account" if text.count("决算") > text.count("预算") else "budget" if "预算" in text else None
+    for idx, line in enumerate(lines, start=1):
+        m = YEAR_LINE_RE.match(line)
+        if m:
+            return int(m.group(1)), kind, idx
+    return None, kind, None
 
 
 def department_name(dept_table: Table | None, lines: list[str], unit: tuple[str, str, int] | None) -> str | None:
