@@ -268,3 +268,9 @@ def test_ambiguous_sum_match_has_low_confidence() -> None:
     links, _ = link_projects([Decimal(2), Decimal(1), Decimal(3)], rows)
     assert {k: v.method for k, v in links.items()} == {0: "sum_match", 1: "sum_match", 2: "sum_match"}
     assert all(v.confidence == 0.5 for v in links.values())
+
+
+def test_audit_findings_are_warnings(seed_doc) -> None:
+    found = {(w.kind, w.line) for w in seed_doc.warnings}
+    assert {("dept_table_mismatch", 283), ("dept_table_mismatch", 288), ("cost_indicator_mismatch", 257)} <= found
+    assert ("project_sum_mismatch", None) in found

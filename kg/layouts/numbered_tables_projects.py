@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.layouts.numbered_tables_assign import Candidate, DeptRow, Item, Ownership, assign_owners
+from kg.layouts.numbered_tables_assign import (
+    MONEY_UNITS,
+    Candidate,
+    DeptRow,
+    Item,
+    Ownership,
+    assign_owners,
+    match_dept_rows,
+)
 from kg.layouts.numbered_tables_forms import FormRow
 from kg.layouts.numbered_tables_grid import split_code_name
 from kg.model import DepartmentIndicator, Indicator, Project, Provenance
@@ -100,7 +108,45 @@ def build_projects(rows: Sequence[FormRow], dept: Sequence[DepartmentIndicator],
             notes.append(("indicator_owner_uncertain", f"{table} row '{it.l3}': owner "
                           f"'{blocks[own.project].project.name}' decided by {own.method} only "
                           f"(confidence {own.confidence})", rows[n].line, "warning"))
+    notes.extend(dept_table_differences(items, index, rows, dept, table))
+    notes.extend(cost_differences(blocks, table))
     return [b.project for b in blocks], notes
+
+
+def dept_table_differences(items: Sequence[Item], index: Sequence[int], rows: Sequence[FormRow],
+                           dept: Sequence[DepartmentIndicator], table: str) -> list[tuple[str, str, int | None, str]]:
+    """13表 rows that restate a 12表 row with another operator, value or unit (audit findings, as info)."""
+    out: list[tuple[str, str, int | None, str]] = []
+    matches = match_dept_rows(items, dept_rows(dept))
+    for i, d in sorted(matches.items()):
+        it, dr = items[i], dept[d]
+        diffs = [f"{k} {a!r}≠{b!r}" for k, a, b in (("op", it.op, dr.op), ("value", it.value, dr.value),
+                                                    ("unit", it.unit, dr.unit)) if a != b]
+        if diffs:
+            line = dr.provenance.line_start if dr.provenance else None
+            out.append(("dept_table_mismatch", f"'{dr.l3}' (line {line}) restates {table} line "
+                        f"{rows[index[i]].line} with {', '.join(diffs)}", line, "info"))
+    for d, dr in enumerate(dept):
+        if d not in matches.values():
+            line = dr.provenance.line_start if dr.provenance else None
+            out.append(("dept_row_unmatched", f"'{dr.l3}' matches no {table} indicator row", line, "info"))
+    return out
+
+
+def cost_differences(blocks: Sequence[ProjectBlock], table: str) -> list[tuple[str, str, int | None, str]]:
+    """成本 indicators in 元/万元 whose value is not the project's own amount (as info)."""
+    out: list[tuple[str, str, int | None, str]] = []
+    for b in blocks:
+        p = b.project
+        for ind in p.indicators:
+            if "成本" not in (ind.l1 or "") + (ind.l2 or "") or ind.unit not in MONEY_UNITS or p.amount is None:
+                continue
+            v = parse_decimal(ind.value)
+            if v is not None and to_yuan(v * MONEY_UNITS[ind.unit], "元") != p.amount:
+                line = ind.provenance.line_start if ind.provenance else None
+                out.append(("cost_indicator_mismatch", f"'{p.name}': cost target {ind.op}{ind.value}{ind.unit} "
+                            f"differs from its amount {p.amount_text}", line, "info"))
+    return out
 
 
 def name_key(text: str | None) -> str:
