@@ -120,7 +120,7 @@ def fill_metadata(doc: Document, src: SourceText, tables: list[Table]) -> None:
     unit = budget.self_unit(tables)
     doc.department_code = unit[0] if unit else None
     doc.department = budget.department_name(department_table(tables), src.lines, unit)
-    doc.year, doc.doc_kind, line = budget.year_and_kind(src.lines)
+    doc.year, doc.doc_kind, _ = budget.year_and_kind(src.lines)
     if doc.year is None:
         doc.warn("no_year", "no title line states the year and 预算/决算")
     if unit is None:

@@ -8,7 +8,6 @@ Markdown separator rows (``--\t--``) are skipped; the ``金额单位：万元`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.normalize import clean_text
@@ -105,32 +104,6 @@ def _feed_line(table: Table, idx: int, line: str, pending_break: bool) -> bool:
         return pending_break
     table.rows.append(Row(idx, cells, after_break=pending_break))
     return False
-
-
-def tables_by_key(tables: Iterable[Table]) -> dict[str, Table]:
-    """First table of each number (a document prints each number once)."""
-    out: dict[str, Table] = {}
-    for t in tables:
-        out.setdefault(t.key, t)
-    return out
-
-
-def find_table(tables: Iterable[Table], *name_parts: str) -> Table | None:
-    """The first table whose name contains every part (e.g. ``项目支出``, ``绩效目标``)."""
-    for t in tables:
-        if t.name and all(p in t.name for p in name_parts):
-            return t
-    return None
-
-
-def header_index(rows: list[Row], *keywords: str, max_rows: int = 3) -> int | None:
-    """Column of the first header cell (in the first ``max_rows`` rows) containing all keywords."""
-    for row in rows[:max_rows]:
-        for i, c in enumerate(row.cells):
-            t = clean_text(c) or ""
-            if all(k in t for k in keywords):
-                return i
-    return None
 
 
 def split_code_name(cell: str | None) -> tuple[str | None, str | None]:
