@@ -74,15 +74,15 @@ class AuditDoc:
             out[kind].append((start, end))
         return out
 
-    def locate(self, needles: list[str | None], region: str | None = None) -> int | None:
-        """1-based line of the first source line containing every needle (compared squeezed)."""
+    def locate(self, needles: list[str | None], region: str | None = None, start: int = 0) -> int | None:
+        """1-based line of the first source line containing every needle (compared squeezed), from ``start``."""
         keys = [squeeze(n)[:LOCATE_PREFIX_CHARS] for n in needles if n]
         keys = [k for k in keys if k]
         if not keys or not self.lines:
             return None
         spans = self.regions.get(region or "", []) or [(0, len(self.lines))]
-        for start, end in spans:
-            for i in range(start, end):
+        for lo, end in spans:
+            for i in range(max(lo, start), end):
                 if all(k in self.squeezed[i] for k in keys):
                     return i + 1
         return None
@@ -106,7 +106,11 @@ class AuditDoc:
     def ev_indicator(self, ind: Indicator, project: Project | None = None) -> Evidence:
         fallback = f"{ind.l3 or ''} {ind.op or ''} {ind.value or ''} {ind.unit or ''}".strip()
         needles = [ind.l3 or ind.value, ind.value if ind.l3 else None]
-        return self._evidence(ind.provenance, needles, "form", fallback, "project target form")
+        if ind.provenance and ind.provenance.line_start:
+            return self._evidence(ind.provenance, [], "form", fallback)
+        anchor = self.locate([project.name], "form") if project else None
+        line = (self.locate(needles, "form", anchor - 1) if anchor else None) or self.locate(needles, "form")
+        return Evidence(self.file, line, "project target form", self.quote(line, fallback))
 
     def ev_dept(self, d: DepartmentIndicator) -> Evidence:
         fallback = f"{d.l3 or ''} {d.op or ''} {d.value or ''} {d.unit or ''}".strip()

@@ -24,6 +24,10 @@ from kg.extract import extract_file
 
 # Info findings of one kind in one document are folded into one line listing this many projects.
 INFO_NAMES_SHOWN = 4
+# Findings of one kind about one project (or the document) are folded from this many on.
+FOLD_AT = 3
+# Messages are cut to this many characters in the text report (JSON and HTML carry them whole).
+MESSAGE_CHARS = 130
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
@@ -121,11 +125,21 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
         groups[(f.department or "?", f.year or 0, f.file)].append(f)
     for (dept, year, file), fs in groups.items():
         con.print(f"\n[bold]{escape(dept)}[/bold] {year or ''}  [dim]{escape(file)}[/dim]")
-        full = [f for f in fs if f.severity != "info"]
-        for f in full:
+        full: dict[tuple, list[Finding]] = defaultdict(list)
+        for f in fs:
+            if f.severity != "info":
+                full[(f.kind, f.project)].append(f)
+        for items in full.values():
+            f = items[0]
             sev = f"[{SEVERITY_STYLE[f.severity]}]{f.severity:7}[/]"
-            proj = f"[cyan]{escape(_cut(f.project, 24))}[/cyan] " if f.project else ""
-            con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, 170))}  [dim]{escape(short_cite(f))}[/dim]")
+            proj = f"[cyan]{escape(_cut(f.project, 22))}[/cyan] " if f.project else ""
+            more = ""
+            if len(items) >= FOLD_AT:
+                more = f" (+{len(items) - 1} alike: " + ", ".join(short_cite(x) for x in items[1:]) + ")"
+                items = items[:1]
+            for f in items:
+                con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, MESSAGE_CHARS))}  "
+                          f"[dim]{escape(short_cite(f) + more)}[/dim]")
         infos: dict[str, list[Finding]] = defaultdict(list)
         for f in fs:
             if f.severity == "info":
