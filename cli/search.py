@@ -1,9 +1,102 @@
-"""perfkg search (not written yet)."""
+"""perfkg search QUERY [filters] [--limit N] [--store DIR] [--json].
+
+Exit codes: 0 hits found; 1 nothing matched well enough (the "did you mean" suggestions, if any, are
+printed); 2 an empty or unsearchable query, a bad option, or no store / index.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import EXIT_FINDINGS, print_json, run
+from index import SearchResult, open_search_index
+from index import search as search_index
+from index.query import HL_CLOSE, HL_OPEN
+
+STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
+JSON_HELP = ('Print JSON: {"query", "hits": [{"kind", "name", "project", "department", "year", "amount", "text", '
+             '"score", "file", "line", "snippet", "fuzzy", "text_score", "reason", "doc_id", "eid", "code", '
+             '"doc_kind", "l1", "l2", "op", "value", "unit"}], "did_you_mean", "candidates"}.')
+
+
+def _store_dir(store: Path | None) -> Path:
+    try:
+        from kg.store import resolve_store_dir
+    except ImportError:  # the store module is optional for a bare index directory
+        return Path(store or ".")
+    return resolve_store_dir(store)
+
+
+def search(
+    query: str = typer.Argument("", help="Words of a project or indicator name, a code, or an alias; typos are fine."),
+    dept: str = typer.Option(None, "--dept", help="Only this department (any part of its name)."),
+    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year."),
+    kind: str = typer.Option(None, "--kind", help="project | indicator (incl. department-wide) | "
+                             "department_indicator | department."),
+    level: str = typer.Option(None, "--level", help="Only indicators under this 一级/二级 指标 (e.g. 产出指标, 满意度)."),
+    op: str = typer.Option(None, "--op", help="Only indicators with this operator: ≥ ≤ = > < 定性 (>= and <= work)."),
+    unit: str = typer.Option(None, "--unit", help="Only indicators with this unit (%, 元, 次 …; 百分比 means %)."),
+    min_amount: float = typer.Option(None, "--min-amount", help="Amount (元) at least: the project's budget, "
+                                     "or for a department its total."),
+    max_amount: float = typer.Option(None, "--max-amount", help="Amount (元) at most."),
+    limit: int = typer.Option(10, "--limit", "-n", help="Show at most N hits."),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Find projects, indicators and departments by name fragment, indicator word, code or alias.
+
+    Chinese text is matched by character pairs and fuzzily, so fragments (会议室设备保障), abbreviations
+    (视频会议运维), one-character typos (接诉既办) and aliases (外事经费) all work. Each hit shows what it is,
+    its project and department, the amount, the matched text in «», the score and file:line.
+    Exit code 1 when nothing matches well (with "did you mean" suggestions), 2 for an empty query.
+
+    Examples: perfkg search 外事经费 · perfkg search 满意度 --kind indicator --unit % --dept 外事 ·
+    perfkg search 11010222T000000417204 --json
+    """
+    def go() -> SearchResult:
+        si, report = open_search_index(_store_dir(store))
+        if report is not None and report.changed:
+            typer.echo(f"perfkg: {report.message()}", err=True)
+        return search_index(si, query, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit,
+                            min_amount=min_amount, max_amount=max_amount, limit=limit)
+
+    result = run(go)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        render(result)
+    if not result.hits:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _marked(snippet: str) -> str:
+    return escape(snippet).replace(HL_OPEN, "[bold yellow]").replace(HL_CLOSE, "[/bold yellow]")
+
+
+def render(result: SearchResult) -> None:
+    con = Console()
+    if not result.hits:
+        con.print(f"no matches for [bold]{escape(result.query)}[/bold]")
+    else:
+        table = Table("#", "kind", "match", "project", "department", "year", "amount (元)", "score", "where")
+        for i, h in enumerate(result.hits, 1):
+            project = h.project if h.kind != "project" else ""
+            table.add_row(str(i), h.kind.replace("department_indicator", "dept indicator"), _marked(h.snippet),
+                          escape(project or ""), escape(h.department or ""), str(h.year or ""), h.amount or "",
+                          f"{h.score:.2f}" + (f" ~{h.fuzzy:.2f}" if h.fuzzy >= 0.5 and h.text_score < 1 else ""),
+                          escape(h.cite()))
+        con.print(table)
+        more = result.candidates - len(result.hits)
+        if more > 0:
+            con.print(f"{more} more; use --limit or a filter")
+    if result.did_you_mean:
+        con.print("did you mean: " + " · ".join(escape(s) for s in result.did_you_mean))
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the app (placeholder until the command is written)."""
+    app.command("search")(search)

@@ -1,0 +1,159 @@
+"""Chinese-aware whoosh analyzers: character n-grams, jieba words, or both.
+
+Every analyzer splits text into *runs* first:
+
+- a run of Han characters is cut into words (``jieba``), into character unigrams and bigrams
+  (``cjk``), or both (``both``);
+- a run of ASCII letters and digits is one token, lower-cased, so codes (``11010224T000002931457``,
+  ``2010301``) and numbers (``98.5``) stay whole;
+- ``%`` and a few unit signs are tokens of their own; other punctuation is dropped.
+
+Full-width ASCII (``１２３``, ``％``) is folded to half-width one character for one character, so
+character offsets stay valid for highlighting. Stored field values are never touched: the analyzer only
+decides what is searchable.
+
+In query mode the ``cjk`` analyzer emits bigrams for Han runs of two or more characters, and unigrams
+with a low boost (:data:`QUERY_UNIGRAM_BOOST`) so that a typo does not lose the whole word. jieba is
+imported and its dictionary loaded only the first time a jieba analyzer actually runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.analysis import Analyzer, Token
+
+ANALYZERS = ("cjk", "jieba", "both")
+DEFAULT_ANALYZER = "cjk"
+QUERY_UNIGRAM_BOOST = 0.25
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[A-Za-z0-9]+(?:\.[0-9]+)*)|(?P<sign>[%‰℃㎡])")
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII → half-width, one character for one (offsets stay valid)."""
+    return text.translate(_FULLWIDTH)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One token before it becomes a whoosh :class:`Token`."""
+
+    text: str
+    start: int
+    end: int
+    boost: float = 1.0
+
+
+def runs(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, run text, start offset) for every Han run, ASCII word and sign of ``text``."""
+    for m in _RUN.finditer(fold(text)):
+        kind = m.lastgroup or ""
+        yield kind, m.group().lower() if kind == "word" else m.group(), m.start()
+
+
+def ngram_pieces(run: str, start: int, query: bool) -> list[Piece]:
+    """Han run → unigrams + bigrams (index); bigrams + low-boost unigrams (query)."""
+    pieces: list[Piece] = []
+    if len(run) == 1:
+        return [Piece(run, start, start + 1)]
+    uni_boost = QUERY_UNIGRAM_BOOST if query else 1.0
+    for i, ch in enumerate(run):
+        pieces.append(Piece(ch, start + i, start + i + 1, uni_boost))
+        if i + 1 < len(run):
+            pieces.append(Piece(run[i:i + 2], start + i, start + i + 2))
+    return pieces
+
+
+_jieba: Any = None
+
+
+def load_jieba() -> Any:
+    """Import jieba and load its dictionary once per process (about half a second)."""
+    global _jieba
+    if _jieba is None:
+        with warnings.catch_warnings():  # jieba imports pkg_resources, which warns about our ``index`` package
+            warnings.simplefilter("ignore")
+            import jieba
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        _jieba = jieba
+    return _jieba
+
+
+def jieba_pieces(run: str, start: int, query: bool) -> list[Piece]:
+    """Han run → jieba words; the index side also gets the sub-words of long words (search mode)."""
+    jb = load_jieba()
+    mode = "default" if query else "search"
+    return [Piece(w, start + s, start + e) for w, s, e in jb.tokenize(run, mode=mode, HMM=False) if w.strip()]
+
+
+def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> list[Piece]:
+    """Tokenize ``text`` with ``method`` (one of :data:`ANALYZERS`); duplicates at one offset merged."""
+    if method not in ANALYZERS:
+        raise ValueError(f"unknown analyzer {method!r}; choose one of {', '.join(ANALYZERS)}")
+    out: list[Piece] = []
+    for kind, run, start in runs(text):
+        if kind != "han":
+            out.append(Piece(run, start, start + len(run)))
+            continue
+        if method in ("cjk", "both"):
+            out.extend(ngram_pieces(run, start, query))
+        if method in ("jieba", "both"):
+            out.extend(jieba_pieces(run, start, query))
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for p in out:
+        if (p.text, p.start) not in seen:
+            seen.add((p.text, p.start))
+            unique.append(p)
+    return unique
+
+
+def token_texts(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> list[str]:
+    """Just the token strings (what tests and the query builder look at)."""
+    return [p.text for p in pieces(text, method, query)]
+
+
+class ChineseAnalyzer(Analyzer):
+    """A whoosh analyzer over :func:`pieces`; picklable (the schema stores it), jieba loaded lazily."""
+
+    def __init__(self, method: str = DEFAULT_ANALYZER):
+        if method not in ANALYZERS:
+            raise ValueError(f"unknown analyzer {method!r}")
+        self.method = method
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChineseAnalyzer) and other.method == self.method
+
+    def __hash__(self) -> int:
+        return hash(("ChineseAnalyzer", self.method))
+
+    def __repr__(self) -> str:
+        return f"ChineseAnalyzer({self.method!r})"
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        query = mode == "query"
+        for pos, p in enumerate(pieces(value, self.method, query)):
+            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            t.text = p.text
+            t.boost = p.boost
+            t.stopped = False
+            if keeporiginal:
+                t.original = p.text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + p.start
+                t.endchar = start_char + p.end
+            yield t

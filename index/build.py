@@ -1,0 +1,307 @@
+"""The on-disk (or in-memory) search index: whoosh segments + a manifest + the fuzzy lexicon.
+
+Layout under ``<store>/index``::
+
+    whoosh/         the whoosh index (fields: see index.schema)
+    manifest.json   {"format", "analyzer", "docs": {doc_id: sha256}} — what the index was built from
+    lexicon.json    {doc_id: [[eid, name], ...]} — names the fuzzy matcher compares queries against
+
+:func:`sync_index` brings the index in step with a store: new or changed documents are (re)added,
+documents gone from the store are deleted, all in one writer; a missing, unreadable or
+differently-built index is rebuilt from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from whoosh import index as windex
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import Index
+from whoosh.index import LockError as WhooshLockError
+
+from index.analysis import ANALYZERS, DEFAULT_ANALYZER
+from index.schema import document_entries, lexicon_items, make_schema
+from kg.errors import StoreError
+
+if TYPE_CHECKING:
+    from kg.model import Document
+
+INDEX_FORMAT = 1
+INDEX_DIRNAME = "index"
+WHOOSH_DIRNAME = "whoosh"
+MANIFEST = "manifest.json"
+LEXICON = "lexicon.json"
+WRITER_MEMORY_MB = 128
+
+
+class StoreLike(Protocol):
+    """What the index needs from :class:`kg.store.Store`."""
+
+    path: Path
+
+    def doc_hashes(self) -> dict[str, str]: ...
+
+    def load_document(self, doc_id: str) -> Document: ...
+
+
+@dataclass
+class SyncReport:
+    """What one :func:`sync_index` did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rebuilt: bool = False
+    reason: str = ""  # why it was rebuilt (missing, stale format, analyzer changed …)
+    entries: int = 0  # entries written in this sync
+    documents: int = 0  # documents in the index afterwards
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def message(self) -> str:
+        head = f"index rebuilt ({self.reason})" if self.rebuilt else "index updated"
+        if not self.changed:
+            return f"index up to date ({self.documents} documents)"
+        return (f"{head}: +{len(self.added)} ~{len(self.updated)} -{len(self.removed)} documents, "
+                f"{self.entries} entries written in {self.seconds:.2f}s; {self.documents} documents indexed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "rebuilt": self.rebuilt,
+                "reason": self.reason, "entries": self.entries, "documents": self.documents,
+                "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class SearchIndex:
+    """An open index: the whoosh index, what it was built from, and the fuzzy lexicon (loaded lazily)."""
+
+    ix: Index
+    analyzer: str
+    docs: dict[str, str]  # doc_id -> sha256 the index holds
+    path: Path | None = None  # the index directory; None for an in-memory index
+    _lexicon: dict[str, list[list[str]]] | None = None
+    _fuzzy: Any = None  # the fuzzy matcher built from the lexicon (index.query caches it here)
+
+    # ---- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def in_memory(cls, analyzer: str = DEFAULT_ANALYZER) -> SearchIndex:
+        ix = RamStorage().create_index(make_schema(analyzer))
+        return cls(ix, analyzer, {}, None, {})
+
+    @classmethod
+    def create(cls, path: Path, analyzer: str = DEFAULT_ANALYZER) -> SearchIndex:
+        wdir = path / WHOOSH_DIRNAME
+        if wdir.exists():
+            shutil.rmtree(wdir)
+        wdir.mkdir(parents=True)
+        ix = windex.create_in(str(wdir), make_schema(analyzer))
+        si = cls(ix, analyzer, {}, path, {})
+        si.save_meta()
+        return si
+
+    @classmethod
+    def open(cls, path: Path) -> SearchIndex:
+        """Open the index at ``path`` (a store's ``index`` directory); :class:`StoreError` if unusable."""
+        manifest = read_manifest(path)
+        if manifest is None:
+            raise StoreError("no search index here (run perfkg ingest first)", file=str(path))
+        try:
+            ix = windex.open_dir(str(path / WHOOSH_DIRNAME))
+        except Exception as e:  # whoosh raises several unrelated types for a broken index
+            raise StoreError(f"search index cannot be opened ({type(e).__name__}); re-run perfkg ingest",
+                             file=str(path)) from None
+        return cls(ix, manifest["analyzer"], dict(manifest["docs"]), path, None)
+
+    # ---- metadata --------------------------------------------------------------------------------
+    @property
+    def lexicon(self) -> dict[str, list[list[str]]]:
+        if self._lexicon is None:
+            self._lexicon = _read_json(self.path / LEXICON) if self.path else {}
+            if not isinstance(self._lexicon, dict):
+                self._lexicon = {}
+        return self._lexicon
+
+    def save_meta(self) -> None:
+        if self.path is None:
+            return
+        _write_json(self.path / LEXICON, self.lexicon)
+        _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "docs": self.docs})
+
+    # ---- writing ---------------------------------------------------------------------------------
+    def update(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str] = ()) -> int:
+        """Delete ``delete`` doc ids and (re)add ``add`` (doc_id, sha, Document) in one writer; entries written."""
+        n = 0
+        lexicon = self.lexicon
+        self._fuzzy = None
+        try:
+            writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+        except WhooshLockError:
+            raise StoreError("search index is locked by another perfkg process; try again",
+                             file=str(self.path or "")) from None
+        try:
+            for doc_id in delete:
+                writer.delete_by_term("doc_id", doc_id)
+                self.docs.pop(doc_id, None)
+                lexicon.pop(doc_id, None)
+            for doc_id, sha, doc in add:
+                if doc_id in self.docs:
+                    writer.delete_by_term("doc_id", doc_id)
+                entries = document_entries(doc_id, doc)
+                for e in entries:
+                    writer.add_document(**e)
+                n += len(entries)
+                self.docs[doc_id] = sha
+                lexicon[doc_id] = lexicon_items(entries)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self.save_meta()
+        return n
+
+    def entry_count(self) -> int:
+        return self.ix.doc_count()
+
+
+def index_dir(store_path: Path) -> Path:
+    return Path(store_path) / INDEX_DIRNAME
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest of the index at ``path`` if it is there and of this format, else None."""
+    m = _read_json(path / MANIFEST)
+    if not isinstance(m, dict) or m.get("format") != INDEX_FORMAT or m.get("analyzer") not in ANALYZERS:
+        return None
+    if not isinstance(m.get("docs"), dict):
+        return None
+    return m
+
+
+def stale_docs(index_docs: dict[str, str], store_docs: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """(new, changed, removed) doc ids between what the index holds and what the store holds."""
+    new = sorted(d for d in store_docs if d not in index_docs)
+    changed = sorted(d for d in store_docs if d in index_docs and index_docs[d] != store_docs[d])
+    removed = sorted(d for d in index_docs if d not in store_docs)
+    return new, changed, removed
+
+
+def is_stale(store: StoreLike) -> bool:
+    """Cheap check: does the index manifest disagree with the store's doc hashes (or is it missing)?"""
+    m = read_manifest(index_dir(store.path))
+    return m is None or m["docs"] != store.doc_hashes()
+
+
+def _why_rebuild(path: Path, analyzer: str) -> str:
+    m = _read_json(path / MANIFEST)
+    if m is None:
+        return "unreadable manifest" if (path / MANIFEST).exists() else "missing"
+    if not isinstance(m, dict) or m.get("format") != INDEX_FORMAT:
+        return "older index format"
+    if m.get("analyzer") != analyzer:
+        return f"analyzer changed from {m.get('analyzer')} to {analyzer}"
+    if not (path / WHOOSH_DIRNAME).is_dir() or not windex.exists_in(str(path / WHOOSH_DIRNAME)):
+        return "whoosh files missing"
+    return ""
+
+
+def sync_index(store: StoreLike, analyzer: str | None = None) -> SyncReport:
+    """Bring ``<store.path>/index`` in step with the store (see the module doc); returns what changed."""
+    t0 = time.perf_counter()
+    path = index_dir(store.path)
+    analyzer = analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
+    report = SyncReport()
+    reason = _why_rebuild(path, analyzer)
+    si: SearchIndex | None = None
+    if not reason:
+        try:
+            si = SearchIndex.open(path)
+        except StoreError:
+            reason = "unreadable"
+    if si is None:
+        path.mkdir(parents=True, exist_ok=True)
+        si = SearchIndex.create(path, analyzer)
+        report.rebuilt, report.reason = True, reason
+    store_docs = store.doc_hashes()
+    new, changed, removed = stale_docs(si.docs, store_docs)
+    report.added, report.updated, report.removed = new, changed, removed
+    if new or changed or removed:
+        todo = _load(store, new + changed, store_docs)
+        report.entries = si.update(todo, removed)
+    elif report.rebuilt:
+        si.save_meta()
+    report.documents = len(si.docs)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
+    """The index of the store at ``store_dir``, first rebuilt or updated if missing or stale.
+
+    The staleness check reads only the store's doc_id → sha256 table (:meth:`Store.doc_hashes`); the
+    documents are loaded only when something must be (re)indexed. Without a store (``kg.store`` absent or no
+    database) an existing index is used as it is.
+    """
+    path = index_dir(store_dir)
+    store = _open_store(store_dir)
+    if store is None:
+        return SearchIndex.open(path), None
+    try:
+        manifest = read_manifest(path)
+        if manifest is not None and manifest["docs"] == store.doc_hashes() and not _why_rebuild(path, manifest["analyzer"]):
+            return SearchIndex.open(path), None
+        analyzer = manifest["analyzer"] if manifest else None
+        report = sync_index(store, analyzer)
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+    return SearchIndex.open(path), report
+
+
+def _open_store(store_dir: Path) -> Any:
+    try:
+        from kg.store import DB_NAME, Store
+    except ImportError:
+        return None
+    if not (Path(store_dir) / DB_NAME).is_file():
+        if read_manifest(index_dir(store_dir)) is None:
+            raise StoreError("no store here (run perfkg ingest first, or pass --store DIR)", file=str(store_dir))
+        return None
+    return Store(Path(store_dir), create=False)
+
+
+def build_index(docs: Iterable[tuple[str, Document]], analyzer: str = DEFAULT_ANALYZER,
+                path: Path | None = None) -> SearchIndex:
+    """A fresh index over ``docs`` (doc_id, Document): on disk at ``path`` or in memory (tests, bench)."""
+    si = SearchIndex.create(path, analyzer) if path else SearchIndex.in_memory(analyzer)
+    si.update((doc_id, doc.sha256 or doc_id, doc) for doc_id, doc in docs)
+    return si
+
+
+def _load(store: StoreLike, ids: list[str], hashes: dict[str, str]) -> Iterator[tuple[str, str, Document]]:
+    for doc_id in ids:
+        yield doc_id, hashes[doc_id], store.load_document(doc_id)
+
+
+def _read_json(p: Path) -> Any:
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(p: Path, data: Any) -> None:
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, p)

@@ -1,0 +1,341 @@
+"""Search: full-text (whoosh, BM25F) and fuzzy (rapidfuzz) candidates, one combined ranking.
+
+Every candidate gets four features in [0, 1]:
+
+- ``primary``: the share of the query's token weight found in the entry's own name, aliases or codes;
+- ``any``: the same over every searchable field (its project, department, goal, levels …);
+- ``bm25``: its whoosh BM25F score over the best one's;
+- ``fuzzy``: :func:`index.fuzzy.score` of the query against the entry's name or best alias.
+
+``score`` is their weighted sum (:data:`WEIGHTS`). Candidates under :data:`MIN_SCORE` are dropped;
+when the best is under :data:`GOOD_SCORE` the result carries "did you mean" suggestions. An empty query,
+or one with nothing searchable in it, is a :class:`kg.errors.QueryError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Indel
+from whoosh import query as Q
+from whoosh.searching import Searcher
+
+from index.analysis import fold, pieces
+from index.build import INDEX_DIRNAME, MANIFEST, SearchIndex
+from index.fuzzy import Lexicon
+from index.fuzzy import score as fuzzy_score
+from index.schema import ALIAS_SEP, FIELD_BOOSTS, KINDS, PRIMARY_FIELDS
+from kg.errors import QueryError, StoreError
+
+WEIGHTS = {"primary": 0.45, "any": 0.15, "bm25": 0.10, "fuzzy": 0.30}
+MIN_SCORE = 0.22  # below this a candidate is noise, not a hit
+GOOD_SCORE = 0.6  # below this the best hit is a guess: offer "did you mean"
+SUGGEST_MIN_FUZZY = 0.5
+SUGGESTIONS = 3
+TEXT_CANDIDATES = 200
+FUZZY_CANDIDATES = 60
+MAX_QUERY_CHARS = 200
+KIND_FAMILIES = {"indicator": ("indicator", "department_indicator")}
+OP_ALIASES = {">=": "≥", "=>": "≥", "≧": "≥", "<=": "≤", "=<": "≤", "≦": "≤", "==": "=", "qualitative": "定性"}
+UNIT_ALIASES = {"百分比": "%", "％": "%", "percent": "%"}
+HL_OPEN, HL_CLOSE = "«", "»"
+SNIPPET_CHARS = 80  # a longer text is cut to a window this long around its first match
+SNIPPET_LEAD = 12  # characters kept before the first match
+
+
+@dataclass
+class Filters:
+    dept: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    level: str | None = None
+    op: str | None = None
+    unit: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+
+
+@dataclass
+class Hit:
+    kind: str
+    name: str  # the entry's own name: project name, indicator 三级指标, department name
+    project: str | None
+    department: str | None
+    year: int | None
+    amount: str | None
+    text: str
+    score: float
+    file: str | None
+    line: int | None
+    snippet: str = ""
+    fuzzy: float = 0.0
+    text_score: float = 0.0
+    reason: str = ""
+    doc_id: str = ""
+    eid: str = ""
+    code: str | None = None
+    doc_kind: str | None = None
+    l1: str | None = None
+    l2: str | None = None
+    op: str | None = None
+    value: str | None = None
+    unit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def cite(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else (self.file or "")
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    did_you_mean: list[str] = field(default_factory=list)
+    candidates: int = 0  # hits above MIN_SCORE before --limit
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "hits": [h.to_dict() for h in self.hits], "did_you_mean": self.did_you_mean,
+                "candidates": self.candidates}
+
+
+@dataclass
+class _Cand:
+    fields: dict[str, Any]
+    primary: float = 0.0
+    any: float = 0.0
+    bm25: float = 0.0
+    fuzzy: float = 0.0
+    fuzzy_name: str = ""
+    terms: set[str] = field(default_factory=set)
+    score: float = 0.0
+
+
+# ---- opening -------------------------------------------------------------------------------------
+def open_index(target: SearchIndex | Path | str) -> SearchIndex:
+    """An open index from itself, a store directory (``<dir>/index``) or an index directory."""
+    if isinstance(target, SearchIndex):
+        return target
+    p = Path(target)
+    if (p / INDEX_DIRNAME / MANIFEST).is_file():
+        return SearchIndex.open(p / INDEX_DIRNAME)
+    if (p / MANIFEST).is_file():
+        return SearchIndex.open(p)
+    raise StoreError("no search index here (run perfkg ingest first)", file=str(p))
+
+
+# ---- query building ------------------------------------------------------------------------------
+def query_weights(text: str, method: str) -> dict[str, float]:
+    """Query tokens and their weights (bigrams and words 1.0, stand-by unigrams less)."""
+    out: dict[str, float] = {}
+    for p in pieces(text, method, query=True):
+        out[p.text] = max(out.get(p.text, 0.0), p.boost)
+    return out
+
+
+def text_query(weights: dict[str, float]) -> Q.Query:
+    return Q.Or([Q.Term(f, t, boost=b * w) for t, w in weights.items() for f, b in FIELD_BOOSTS.items()])
+
+
+def _all_terms(field_name: str, text: str, method: str) -> Q.Query | None:
+    ws = query_weights(text, method)
+    strong = [t for t, w in ws.items() if w >= 1.0] or list(ws)
+    return Q.And([Q.Term(field_name, t) for t in strong]) if strong else None
+
+
+def filter_query(f: Filters, method: str) -> Q.Query | None:
+    """The whoosh query every hit must match; :class:`QueryError` for a filter value that cannot match."""
+    parts: list[Q.Query] = []
+    if f.dept:
+        parts.append(_required(_all_terms("department", f.dept, method), "--dept", f.dept))
+    if f.year is not None:
+        parts.append(Q.NumericRange("year", f.year, f.year))
+    if f.kind:
+        if f.kind not in KINDS and f.kind not in KIND_FAMILIES:
+            raise QueryError(f"--kind {f.kind!r}: use one of project, indicator, department_indicator, department")
+        parts.append(Q.Or([Q.Term("kind", k) for k in KIND_FAMILIES.get(f.kind, (f.kind,))]))
+    if f.level:
+        levels = [q for q in (_all_terms("l1", f.level, method), _all_terms("l2", f.level, method)) if q]
+        parts.append(_required(Q.Or(levels) if levels else None, "--level", f.level))
+    if f.op:
+        parts.append(Q.Term("op", OP_ALIASES.get(f.op.strip(), f.op.strip())))
+    if f.unit:
+        parts.append(Q.Term("unit", UNIT_ALIASES.get(f.unit.strip(), f.unit.strip())))
+    if f.min_amount is not None or f.max_amount is not None:
+        parts.append(Q.NumericRange("amount", f.min_amount, f.max_amount))
+    return Q.And(parts) if parts else None
+
+
+def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
+    if q is None:
+        raise QueryError(f"{option} {value!r} has nothing searchable in it")
+    return q
+
+
+# ---- candidates ----------------------------------------------------------------------------------
+def _text_candidates(s: Searcher, weights: dict[str, float], fq: Q.Query | None) -> dict[str, _Cand]:
+    total = sum(weights.values()) or 1.0
+    results = s.search(text_query(weights), limit=TEXT_CANDIDATES, filter=fq, terms=True)
+    top = results.top_n[0][0] if results.top_n else 0.0
+    out: dict[str, _Cand] = {}
+    for hit in results:
+        prim: set[str] = set()
+        anyf: set[str] = set()
+        for fname, tb in hit.matched_terms():
+            t = tb.decode("utf-8") if isinstance(tb, bytes) else str(tb)
+            anyf.add(t)
+            if fname in PRIMARY_FIELDS:
+                prim.add(t)
+        c = _Cand(dict(hit.fields()), terms=prim)
+        c.primary = sum(weights[t] for t in prim if t in weights) / total
+        c.any = sum(weights[t] for t in anyf if t in weights) / total
+        c.bm25 = hit.score / top if top else 0.0
+        out[c.fields["eid"]] = c
+    return out
+
+
+def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, fq: Q.Query | None,
+                      have: dict[str, _Cand]) -> list[tuple[float, str]]:
+    lex = _lexicon(si)
+    matches = lex.match(query, limit=FUZZY_CANDIDATES)
+    allowed = s.docs_for_query(fq) if fq is not None else None
+    allowed = set(allowed) if allowed is not None else None
+    for _sc, i in matches:
+        for eid in lex.eids[i]:
+            if eid in have:
+                continue
+            docnum = s.document_number(eid=eid)
+            if docnum is None or (allowed is not None and docnum not in allowed):
+                continue
+            have[eid] = _Cand(dict(s.stored_fields(docnum)))
+    return [(sc, lex.display[i]) for sc, i in matches]
+
+
+def _lexicon(si: SearchIndex) -> Lexicon:
+    if si._fuzzy is None:
+        si._fuzzy = Lexicon.from_items(si.lexicon)
+    return si._fuzzy
+
+
+def _names(fields: dict[str, Any]) -> list[str]:
+    names = [fields.get("title") or ""]
+    if fields.get("kind") == "project":
+        names += [a for a in (fields.get("aliases") or "").split(ALIAS_SEP) if a]
+    if fields.get("kind") in ("project", "department"):
+        names.append(fields.get("code") or "")
+    return [n for n in names if n]
+
+
+def _score(c: _Cand, query: str) -> None:
+    best = max(((fuzzy_score(query, n), n) for n in _names(c.fields)), default=(0.0, ""))
+    c.fuzzy, c.fuzzy_name = best
+    c.score = (WEIGHTS["primary"] * c.primary + WEIGHTS["any"] * c.any + WEIGHTS["bm25"] * c.bm25
+               + WEIGHTS["fuzzy"] * c.fuzzy)
+
+
+# ---- hits ----------------------------------------------------------------------------------------
+def highlight(text: str, terms: set[str], query: str = "") -> str:
+    """``text`` with the characters a query matched wrapped in «»: its terms, else the fuzzy alignment."""
+    low = fold(text).lower()
+    marks = [False] * len(text)
+    for t in terms:
+        start = low.find(t)
+        while t and start >= 0:
+            for k in range(start, start + len(t)):
+                marks[k] = True
+            start = low.find(t, start + 1)
+    if not any(marks) and query:
+        for op in Indel.opcodes(fold(query).lower(), low):
+            if op.tag == "equal":
+                for k in range(op.dest_start, op.dest_end):
+                    marks[k] = True
+    start, end = _window(marks)
+    out, inside = ["…"] if start else [], False
+    for ch, m in zip(text[start:end], marks[start:end], strict=True):
+        if m != inside:
+            out.append(HL_OPEN if m else HL_CLOSE)
+            inside = m
+        out.append(ch)
+    if inside:
+        out.append(HL_CLOSE)
+    if end < len(text):
+        out.append("…")
+    return "".join(out)
+
+
+def _window(marks: list[bool]) -> tuple[int, int]:
+    if len(marks) <= SNIPPET_CHARS:
+        return 0, len(marks)
+    first = marks.index(True) if any(marks) else 0
+    start = max(0, min(first - SNIPPET_LEAD, len(marks) - SNIPPET_CHARS))
+    return start, start + SNIPPET_CHARS
+
+
+def _reason(c: _Cand) -> str:
+    if c.primary >= 0.999:
+        return "name" if c.fields.get("kind") != "project" or "codes" not in c.fields else "name or code"
+    if c.primary > 0:
+        return f"name {c.primary:.0%} of query"
+    if c.any > 0 and c.fuzzy < SUGGEST_MIN_FUZZY:
+        return "project, department or context"
+    return f"fuzzy {c.fuzzy:.2f} ~ {c.fuzzy_name}"
+
+
+def _hit(c: _Cand, query: str) -> Hit:
+    f = c.fields
+    text = f.get("text") or f.get("title") or ""
+    return Hit(
+        kind=f.get("kind", ""), name=f.get("title", ""), project=f.get("project"), department=f.get("department"), year=f.get("year"),
+        amount=f.get("amount_text"), text=text, score=round(c.score, 4), file=f.get("file"), line=f.get("line"),
+        snippet=highlight(text, c.terms, query if c.primary == 0 else ""), fuzzy=round(c.fuzzy, 4),
+        text_score=round(c.primary, 4), reason=_reason(c), doc_id=f.get("doc_id", ""), eid=f.get("eid", ""),
+        code=f.get("code"), doc_kind=f.get("doc_kind"), l1=f.get("l1"), l2=f.get("l2"), op=f.get("op"),
+        value=f.get("value"), unit=f.get("unit"),
+    )
+
+
+# ---- the entry point -----------------------------------------------------------------------------
+def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = None, year: int | None = None,
+           kind: str | None = None, level: str | None = None, op: str | None = None, unit: str | None = None,
+           min_amount: float | None = None, max_amount: float | None = None, limit: int = 10) -> SearchResult:
+    """Ranked hits for ``query`` (see the module doc). ``target``: an open index, a store or index dir."""
+    t0 = time.perf_counter()
+    q = " ".join((query or "").split())
+    if not q:
+        raise QueryError("empty query: give a project name, an indicator word or a code")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(q)} characters, at most {MAX_QUERY_CHARS})")
+    if limit < 1:
+        raise QueryError(f"--limit must be at least 1 (got {limit})")
+    si = open_index(target)
+    weights = query_weights(q, si.analyzer)
+    if not weights:
+        raise QueryError(f"query {q!r} has no letters, digits or Chinese characters to search for")
+    fq = filter_query(Filters(dept, year, kind, level, op, unit, min_amount, max_amount), si.analyzer)
+    with si.ix.searcher() as s:
+        cands = _text_candidates(s, weights, fq)
+        fuzzy_names = _fuzzy_candidates(si, s, q, fq, cands)
+    for c in cands.values():
+        _score(c, q)
+    ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
+                    key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
+    result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))
+    if not ranked or ranked[0].score < GOOD_SCORE:
+        result.did_you_mean = suggestions(q, fuzzy_names)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def suggestions(query: str, fuzzy_names: list[tuple[float, str]]) -> list[str]:
+    out: list[str] = []
+    for sc, name in fuzzy_names:
+        if sc >= SUGGEST_MIN_FUZZY and name != query and name not in out:
+            out.append(name)
+        if len(out) == SUGGESTIONS:
+            break
+    return out

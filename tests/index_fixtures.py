@@ -1,0 +1,44 @@
+"""Shared fixtures of the index tests: gold-derived Documents and a fake store with the kg.store API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg.model import Document
+from tests.conftest import GOLD, SEEDS
+
+QUERIES = Path(__file__).resolve().parent / "search_queries.json"
+
+
+def gold_document(stem: str) -> Document:
+    """The gold answer key as a Document (the gold's own ``outcomes`` notes are not Figures)."""
+    d = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
+    d.pop("outcomes", None)
+    doc = Document.from_dict(d)
+    doc.sha256 = f"sha-{stem}"
+    return doc
+
+
+def gold_documents() -> list[tuple[str, Document]]:
+    return [(stem, gold_document(stem)) for stem in SEEDS]
+
+
+class FakeStore:
+    """The slice of kg.store.Store the index uses, over in-memory Documents."""
+
+    def __init__(self, path: Path, docs: dict[str, Document]):
+        self.path = path
+        self.docs = dict(docs)
+        self.loaded: list[str] = []
+
+    def doc_hashes(self) -> dict[str, str]:
+        return {k: d.sha256 for k, d in self.docs.items()}
+
+    def load_document(self, doc_id: str) -> Document:
+        self.loaded.append(doc_id)
+        return self.docs[doc_id]
+
+    def iter_documents(self) -> Iterator[tuple[str, Document]]:
+        yield from sorted(self.docs.items())
