@@ -167,6 +167,16 @@ def test_goal_cell_cut_by_a_newline_is_joined() -> None:
     assert doc.to_gold_dict() == expected()
 
 
+def test_goal_cell_over_three_lines_is_joined() -> None:
+    n = line_no(TEXT, "11010226T000003852385")
+    ls = lines_of(TEXT)
+    ls[n] = ls[n].replace("可以有效保护", "可以有效\n保护单位的2099年\n", 1)
+    doc = parse_text("\n".join(ls))
+    exp = expected()
+    assert doc.to_gold_dict() == exp
+    assert "保护单位的2099年" in doc.projects[-1].goal
+
+
 def test_terminated_last_line_is_read() -> None:
     doc = parse_text(TEXT + "\n")
     assert len(doc.department_indicators) == 9

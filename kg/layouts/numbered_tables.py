@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from kg.errors import ParseError
 from kg.layouts import numbered_tables_facts as facts
-from kg.layouts.numbered_tables_forms import read_dept_facts, read_dept_indicators, read_form_rows
+from kg.layouts.numbered_tables_forms import DeptFacts, read_dept_facts, read_dept_indicators, read_form_rows
 from kg.layouts.numbered_tables_funding import (
     ClassRow,
     classifications,
@@ -103,7 +103,7 @@ def trusted_lines(src: SourceText) -> tuple[list[str], str | None]:
 
 
 def read_totals_and_classes(doc: Document, tables: list[Table], unit: str, src_name: str, dept_t: Table | None,
-                            dept_facts) -> dict[str, list[ClassRow]]:
+                            dept_facts: DeptFacts | None) -> dict[str, list[ClassRow]]:
     """Totals (01表 支出总计, 03表 合计 基本/项目, 13表 as fallback) and classification rows of every table."""
     over_t, exp_t = facts.table_for(tables, "overview"), facts.table_for(tables, "expenditure")
     rows_by_table: dict[str, list[ClassRow]] = {}

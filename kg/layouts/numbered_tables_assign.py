@@ -22,7 +22,7 @@ best alternative, with a confidence for that kind of evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -388,10 +388,3 @@ def _strongest(diff: dict[str, float]) -> str | None:
     pos = [m for m, v in diff.items() if v > 0]
     return max(pos, key=lambda m: (diff[m], CONFIDENCE[m])) if pos else None
 
-
-def owners_by_project(owners: Sequence[Ownership], n: int, key: Callable[[int], int] | None = None) -> list[list[int]]:
-    """Item indices per project, in item order."""
-    out: list[list[int]] = [[] for _ in range(n)]
-    for i, o in enumerate(owners):
-        out[o.project].append(key(i) if key else i)
-    return out

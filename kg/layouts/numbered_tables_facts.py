@@ -97,10 +97,11 @@ def figure(key: str, text: str, unit: str, src_name: str, table: Table, line: in
 
 
 def overview_total(table: Table | None, unit: str, src_name: str) -> Figure | None:
-    for r in table.rows if table else []:
-        hit = number_after(r, *TOTAL_SPENDING_LABELS)
-        if hit:
-            return figure("total", hit[0], unit, src_name, table, r.line)
+    for label in TOTAL_SPENDING_LABELS:  # 支出总计 first, then 本年支出合计
+        for r in table.rows if table else []:
+            hit = number_after(r, label)
+            if hit:
+                return figure("total", hit[0], unit, src_name, table, r.line)
     return None
 
 

@@ -60,7 +60,7 @@ class Table:
     title_line: int
     unit: str | None = None
     rows: list[Row] = field(default_factory=list)
-    heading_lines: list[tuple[int, str]] = field(default_factory=list)  # lines without tabs, e.g. (2026年度)
+    heading_lines: list[tuple[int, str]] = field(default_factory=list)  # lines before the rows, e.g. (2026年度)
 
     @property
     def label(self) -> str:
@@ -83,7 +83,7 @@ def split_tables(lines: list[str]) -> list[Table]:
         if not tables or not raw.strip():
             continue
         t = tables[-1]
-        if "\t" in raw:
+        if "\t" in raw or t.rows:  # once rows began, a line without tabs is a piece of a cut row
             t.rows.append(Row(idx, raw.split("\t")))
             if t.unit is None:
                 t.unit = unit_of(raw)
@@ -161,14 +161,6 @@ def amount_cells(row: Row, start: int = 0, stop: int | None = None) -> list[tupl
     """(index, text) of the cells between start and stop that are numbers."""
     stop = len(row.cells) if stop is None else stop
     return [(i, row.cells[i]) for i in range(start, min(stop, len(row.cells))) if parse_decimal(row.cells[i]) is not None]
-
-
-def first_label_row(table: Table, *labels: str) -> Row | None:
-    """The first row that has a cell equal (spaces ignored) to one of ``labels``."""
-    for r in table.rows:
-        if any((clean_text(c) or "") in labels for c in r.cells):
-            return r
-    return None
 
 
 def number_after(row: Row, *labels: str) -> tuple[str, int] | None:

@@ -17,7 +17,7 @@ from kg.layouts.numbered_tables_assign import (
 from kg.layouts.numbered_tables_forms import FormRow
 from kg.layouts.numbered_tables_grid import split_code_name
 from kg.model import DepartmentIndicator, Indicator, Project, Provenance
-from kg.normalize import clean_text, parse_decimal, to_yuan
+from kg.normalize import parse_decimal, to_yuan
 
 # A displaced row whose owner was decided with confidence below this gets a warning.
 WARN_CONFIDENCE_BELOW = 0.75
@@ -148,6 +148,3 @@ def cost_differences(blocks: Sequence[ProjectBlock], table: str) -> list[tuple[s
                             f"differs from its amount {p.amount_text}", line, "info"))
     return out
 
-
-def name_key(text: str | None) -> str:
-    return clean_text(text) or ""
