@@ -11,9 +11,7 @@ from cli.common import EXIT_FINDINGS, print_json, run
 from kg.audit.html import write_html
 from kg.audit.report import (
     AuditOptions,
-    audit_documents,
-    docs_from_paths,
-    docs_from_store,
+    audit_sources,
     render_text,
     should_fail,
     to_json,
@@ -50,9 +48,7 @@ def audit(
     opts = AuditOptions(dept, year, kind, severity, fail_on)
 
     def go():
-        opts.validate()
-        docs = docs_from_paths(paths) if paths else docs_from_store(store)
-        findings = audit_documents(docs, opts)
+        findings, docs = audit_sources(paths, store, opts)
         if html:
             write_html(html, findings, docs)
         return findings, docs

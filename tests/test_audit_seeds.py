@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kg.audit import Finding
-from tests.audit_helpers import evidence_lines, findings, seed_file
+from tests.test_audit_helpers import evidence_lines, findings, seed_file
 
 SOURCES = ("gold", "extracted")
 

@@ -136,7 +136,8 @@ class AuditDoc:
         return Evidence(self.file, line, table, self.quote(line))
 
     def finding(self, kind: str, severity: str, project: str | None, message: str,
-                evidence: list[Evidence], **values: str | None) -> Finding:
+                evidence: list[Evidence], /, **values: str | None) -> Finding:
+        """A finding about this document; keyword arguments are the compared values (any names)."""
         return Finding(kind, severity, self.doc.department, project, message, evidence, self.file,
                        self.doc.year, dict(values))
 

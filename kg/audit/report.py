@@ -84,9 +84,17 @@ def filter_findings(findings: Iterable[Finding], opts: AuditOptions) -> list[Fin
 
 
 def audit_documents(docs: list[AuditDoc], opts: AuditOptions) -> list[Finding]:
-    """Run every check on the selected documents (cross-document checks see only those) and filter."""
+    """Run every check on the documents (cross-document checks see only these) and filter the findings."""
     opts.validate()
-    return filter_findings(run_audit(select_docs(docs, opts)), opts)
+    return filter_findings(run_audit(docs), opts)
+
+
+def audit_sources(paths: list[Path] | None, store: Path | None,
+                  opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc]]:
+    """The findings on the given files (or else the store's documents) of the chosen department and year."""
+    opts.validate()
+    docs = select_docs(docs_from_paths(paths) if paths else docs_from_store(store), opts)
+    return audit_documents(docs, opts), docs
 
 
 def should_fail(findings: Iterable[Finding], fail_on: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Seed documents for the audit tests: from the gold answer keys (always), and extracted (when parsers work)."""
+"""Helpers for the audit tests (no tests here): seed documents from the gold keys (always) and extracted (when parsers work)."""
 
 from __future__ import annotations
 
