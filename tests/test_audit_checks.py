@@ -186,3 +186,17 @@ def test_run_audit_sorts_by_department_then_severity():
     fs = run_audit([a])
     assert [f.severity for f in fs][:2] == ["error", "warning"]
     assert all(f.department == "测试单位" and f.year == 2024 for f in fs)
+
+
+def test_shared_code_and_parser_facts():
+    from kg.audit.checks_parser import check_parser_facts
+    from kg.audit.checks_records import check_shared_codes
+
+    ad = doc(proj(code="11010222T000000417204"), proj("乙", code="11010222T000000417204"))
+    ad._lines = ["a", "b", "表十一（万元）", "d"]
+    [f] = check_shared_codes(ad)
+    assert f.values == {"code": "11010222T000000417204"} and "项目甲, 乙" in f.message
+    ad.doc.warn("header_unit_mismatch", "header says 万元 but figures are in 元", 3)
+    ad.doc.warn("page_break_join", "cells joined", 4)  # how the parser repaired the layout: not a finding
+    [f] = check_parser_facts(ad)
+    assert (f.kind, f.severity, f.evidence[0].line) == ("table_unit_wrong", "warning", 3)

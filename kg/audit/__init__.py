@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from kg.audit import checks_money, checks_prose, checks_records, checks_targets, checks_years
+from kg.audit import checks_money, checks_parser, checks_prose, checks_records, checks_targets, checks_years
 from kg.audit.context import AuditDoc
 from kg.audit.findings import SEVERITIES, Evidence, Finding, severity_rank
 
@@ -19,7 +19,7 @@ CorpusCheck = Callable[[list[AuditDoc]], Iterator[Finding]]
 
 DOC_CHECKS: list[DocCheck] = [
     *checks_money.CHECKS, *checks_targets.CHECKS, *checks_records.CHECKS, *checks_prose.CHECKS,
-    *checks_years.DOC_CHECKS,
+    *checks_years.DOC_CHECKS, *checks_parser.CHECKS,
 ]
 CORPUS_CHECKS: list[CorpusCheck] = [*checks_years.CORPUS_CHECKS]
 

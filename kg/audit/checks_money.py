@@ -28,6 +28,8 @@ TOTAL_COST_NAME = re.compile(r"项目预算(控制数|成本|总额|金额|资�
 PROJECT_TABLE_TOTAL_KEYS = ("project_table", "project_table_total", "projects_total")
 # Figure key (in Document.outcomes) of a project's amount as printed in its own target form.
 FORM_AMOUNT_KEY = "form_amount"
+# Parser warning naming a funding row that no project claims (its line is evidence for a short project sum).
+UNASSIGNED_FUNDING_WARNING = "funding_row_unassigned"
 _NUMBER_IN_TEXT = re.compile(r"\d[\d,，\s]*(?:\.\s*\d+)?")
 
 
@@ -149,7 +151,9 @@ def check_project_sum(ad: AuditDoc) -> Iterator[Finding]:
     msg = (f"the {len(projects)} projects add up to {yuan_str(total)} 元 ({wan_str(total)} 万元), but {label} is "
            f"{yuan_str(ref.amount)} 元 ({wan_str(ref.amount)} 万元): "
            f"{'short by' if diff < 0 else 'over by'} {yuan_str(abs(diff))} 元{explain}")
-    yield ad.finding("project_sum", sev, None, msg, [ad.ev_figure(ref, label)] +
+    unassigned = [ad.ev_line(w.line, "funding row without a project") for w in ad.doc.warnings
+                  if w.kind == UNASSIGNED_FUNDING_WARNING and w.line and diff < 0]
+    yield ad.finding("project_sum", sev, None, msg, [ad.ev_figure(ref, label), *unassigned] +
                      [ad.ev_project(p) for p in projects[:2]], projects_total=str(total),
                      stated=str(ref.amount), difference=str(diff))
 

@@ -44,6 +44,19 @@ def check_project_codes(ad: AuditDoc) -> Iterator[Finding]:
                              f"document's year {ad.doc.year}", ev, code=code)
 
 
+def check_shared_codes(ad: AuditDoc) -> Iterator[Finding]:
+    """Two different projects under one project code."""
+    by_code: dict[str, list[str]] = {}
+    for p in ad.doc.projects:
+        if p.code:
+            by_code.setdefault(p.code.strip(), []).append(p.name)
+    for code, names in by_code.items():
+        if len(names) > 1:
+            yield ad.finding("project_code_shared", "warning", names[1],
+                             f"project code {code} is given to {len(names)} projects: {', '.join(names)}",
+                             [ad.ev_line(n, "project code") for n in [ad.locate([code])] if n], code=code)
+
+
 def check_no_target_form(ad: AuditDoc) -> Iterator[Finding]:
     """Projects without a target form (info): their money has no stated purpose to audit against."""
     if ad.doc.doc_kind == "final_account":
@@ -112,5 +125,5 @@ def check_goals(ad: AuditDoc) -> Iterator[Finding]:
             seen[g] = p.name
 
 
-CHECKS = [check_project_codes, check_no_target_form, check_qualitative_only, check_unmeasurable_targets,
+CHECKS = [check_project_codes, check_shared_codes, check_no_target_form, check_qualitative_only, check_unmeasurable_targets,
           check_goals]
