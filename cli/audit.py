@@ -38,12 +38,17 @@ def audit(
 ) -> None:
     """Report where documents contradict themselves or the rules, each finding with the evidence on both sides.
 
-    Checks: cost targets vs budgets (元/万元), form vs department-wide targets (value, unit, operator, missing
-    rows), project codes, sums (projects, totals, funding lines), unmeasurable targets, prose arithmetic,
-    budget vs final account. Display rounding (241.38 万元) is not a mismatch.
+    Checks: cost targets vs budgets (元 / 万元), the same targets in a project's form and in the department-wide table (value, unit, operator, rows missing on either side), project codes (8 digits, T, 12 digits), sums (projects vs 项目支出, basic + project vs total, funding lines), unmeasurable targets (all 定性, % above 100, 满意度 with ≤), prose arithmetic, and budget vs final account of one department and year. Display rounding (241.38 万元 for 2,413,751 元) is not a mismatch.
 
-    Examples: perfkg audit --severity warning · perfkg audit data/004_91149ae9a9862230.txt --fail-on error ·
-    perfkg audit --dept 城市管理 --json · perfkg audit --html audit.html
+    Examples:
+
+    perfkg audit --severity warning
+
+    perfkg audit data/004_91149ae9a9862230.txt --fail-on error
+
+    perfkg audit --dept 城市管理 --year 2026 --json
+
+    perfkg audit --kind target_ --html audit.html
     """
     opts = AuditOptions(dept, year, kind, severity, fail_on)
 

@@ -52,6 +52,8 @@ def test_bad_option_and_missing_file_are_one_line_exit_2(tmp_path: Path):
     assert res.exit_code == 2
     assert [x for x in res.stderr.splitlines() if x.strip()] == [
         "perfkg: error: --severity must be one of info, warning, error, not 'fatal'"]
+    res = runner.invoke(app, ["audit", _seed("004_"), "--kind", "cost_targt"])
+    assert res.exit_code == 2 and "--kind 'cost_targt' names no finding kind" in res.stderr
     res = runner.invoke(app, ["audit", str(tmp_path / "nope.txt")])
     assert res.exit_code == 2 and "nope.txt" in res.stderr and "Traceback" not in res.output
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kg.audit import checks_money, checks_parser, checks_prose, checks_records, checks_targets, checks_years
 from kg.audit.context import AuditDoc
-from kg.audit.findings import SEVERITIES, Evidence, Finding, severity_rank
+from kg.audit.findings import KINDS, SEVERITIES, Evidence, Finding, severity_rank
 
 DocCheck = Callable[[AuditDoc], Iterator[Finding]]
 CorpusCheck = Callable[[list[AuditDoc]], Iterator[Finding]]
@@ -36,9 +36,4 @@ def run_audit(docs: Iterable[AuditDoc]) -> list[Finding]:
     return sorted(out, key=Finding.sort_key)
 
 
-def kinds() -> list[str]:
-    """Names of the registered checks (for --help and docs)."""
-    return [c.__name__ for c in [*DOC_CHECKS, *CORPUS_CHECKS]]
-
-
-__all__ = ["AuditDoc", "Evidence", "Finding", "SEVERITIES", "run_audit", "severity_rank", "kinds"]
+__all__ = ["AuditDoc", "Evidence", "Finding", "KINDS", "SEVERITIES", "run_audit", "severity_rank"]

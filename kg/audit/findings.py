@@ -8,6 +8,48 @@ from typing import Any
 SEVERITIES = ("info", "warning", "error")  # in rising order
 
 
+# Every finding kind, with what it means (for --kind and for readers of the JSON).
+KINDS: dict[str, str] = {
+    "cost_target_vs_budget": "a cost target naming the whole budget (项目预算控制数 …) differs from the project's amount",
+    "cost_items_exceed_budget": "itemized cost targets add up to more than the project's amount",
+    "totals_sum": "基本支出 + 项目支出 ≠ 支出总计",
+    "totals_differ": "tables state different totals (noticed by the parser)",
+    "project_sum": "the projects' amounts do not add up to 项目支出 (or the project table's 合计)",
+    "funding_lines_vs_amount": "a project's funding lines do not add up to its amount",
+    "form_amount_vs_table": "a target form's amount differs from the project table",
+    "target_operator_differs": "form and department table give one target different operators",
+    "target_value_differs": "form and department table give one target different values",
+    "target_unit_differs": "form and department table give one target different units",
+    "target_name_cut": "one table prints a target's name cut short",
+    "target_name_differs": "one target is named differently in the two tables",
+    "target_missing_from_form": "a department-table row has no counterpart in the project's form",
+    "target_missing_from_department_table": "form targets without a department-table row",
+    "form_missing_from_department_table": "a project with a form has no rows in the department table",
+    "department_table_unknown_project": "the department table names a project that has no form",
+    "project_code_malformed": "a project code breaks the pattern 8 digits, T, 12 digits",
+    "project_code_year": "a project code's year is after the document's",
+    "project_code_shared": "one project code for several projects",
+    "project_without_target_form": "a project without a target form",
+    "targets_all_qualitative": "every target of a project is 定性",
+    "target_percent_over_100": "a percentage target above 100",
+    "satisfaction_upper_bound": "a 满意度 target with ≤",
+    "target_value_is_name": "a target whose value only repeats its name",
+    "goal_copied": "two projects with word-for-word the same goal",
+    "goal_printed_twice": "a goal text printed twice in a row",
+    "declared_targets_vs_forms": "the prose's count of projects with targets ≠ the forms printed",
+    "prose_change_amount": "a change stated in the prose ≠ the difference of its figures",
+    "prose_change_percent": "a percentage change stated in the prose ≠ change / base",
+    "prose_trips_vs_cost": "因公出国 spending while the text says no delegation went",
+    "number_grouping": "a number with misplaced thousands separators",
+    "table_unit_wrong": "a table's stated unit does not fit its figures (noticed by the parser)",
+    "table_empty": "a table printed without rows",
+    "file_cut_off": "the file seems cut off at its end",
+    "budget_vs_final": "variance between a project's budget and its final account",
+    "final_budget_differs": "the final account's budget figure differs from the budget document",
+    "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
+}
+
+
 def severity_rank(severity: str) -> int:
     """0 info, 1 warning, 2 error; unknown names raise ValueError."""
     return SEVERITIES.index(severity)
@@ -46,6 +88,8 @@ class Finding:
 
     def __post_init__(self) -> None:
         severity_rank(self.severity)
+        if self.kind not in KINDS:
+            raise ValueError(f"unregistered finding kind {self.kind!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

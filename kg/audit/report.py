@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from kg.audit import run_audit
 from kg.audit.context import AuditDoc
-from kg.audit.findings import SEVERITIES, Finding, severity_rank
+from kg.audit.findings import KINDS, SEVERITIES, Finding, severity_rank
 from kg.errors import InputError, QueryError
 from kg.extract import extract_file
 
@@ -43,6 +43,8 @@ class AuditOptions:
         for name, value in (("--severity", self.severity), ("--fail-on", self.fail_on)):
             if value is not None and value not in SEVERITIES:
                 raise QueryError(f"{name} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+        if self.kind and not any(k.startswith(self.kind) for k in KINDS):
+            raise QueryError(f"--kind {self.kind!r} names no finding kind (kinds: {', '.join(sorted(KINDS))})")
 
 
 def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
