@@ -125,6 +125,14 @@ def test_totals_and_project_sum_with_printed_precision():
     assert f.values == {"projects_total": "150.00", "stated": "200.00", "difference": "-50.00"}
 
 
+def test_project_sum_names_the_project_off_its_own_cost_target():
+    slip = proj("乙", amount="984000.00", indicators=[ind("项目预算成本", "≤", "894000", "元", "经济成本指标")])
+    ad = doc(proj(amount="100.00"), slip, totals={"project": Figure("project", Decimal("894100.00"), "894100.00")})
+    [f] = check_project_sum(ad)
+    assert "乙's amount 984,000.00 元 is off its own cost target" in f.message
+    assert f.values["difference"] == "90000.00"
+
+
 def test_funding_lines_must_add_up_to_the_project_amount():
     lines = [FundingLine("项目甲", Decimal("60000.00")), FundingLine("项目甲", Decimal("30000.00")),
              FundingLine("项目甲", Decimal("999999.00"), link_method="sum_match")]

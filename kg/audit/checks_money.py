@@ -146,7 +146,7 @@ def check_project_sum(ad: AuditDoc) -> Iterator[Finding]:
     if abs(diff) <= tol:
         return
     label = "the project table's 合计" if table_total else "项目支出"
-    explain, sev = _explain_gap(projects, diff)
+    explain, sev, culprit = _explain_gap(projects, diff)
     sev = "error" if table_total and sev == "warning" else sev
     msg = (f"the {len(projects)} projects add up to {yuan_str(total)} 元 ({wan_str(total)} 万元), but {label} is "
            f"{yuan_str(ref.amount)} 元 ({wan_str(ref.amount)} 万元): "
@@ -154,12 +154,18 @@ def check_project_sum(ad: AuditDoc) -> Iterator[Finding]:
     unassigned = [ad.ev_line(w.line, "funding row without a project") for w in ad.doc.warnings
                   if w.kind == UNASSIGNED_FUNDING_WARNING and w.line and diff < 0]
     yield ad.finding("project_sum", sev, None, msg, [ad.ev_figure(ref, label), *unassigned] +
-                     [ad.ev_project(p) for p in projects[:2]], projects_total=str(total),
+                     [ad.ev_project(p) for p in ([culprit] if culprit else projects[:2])], projects_total=str(total),
                      stated=str(ref.amount), difference=str(diff))
 
 
-def _explain_gap(projects: list[Project], diff: Decimal) -> tuple[str, str]:
-    """Name a project whose amount equals the gap (e.g. a transfer printed outside the budget tables)."""
+def _explain_gap(projects: list[Project], diff: Decimal) -> tuple[str, str, Project | None]:
+    """Name a project whose amount equals the gap (e.g. a transfer printed outside the budget tables), or
+    whose amount is off its own cost target by exactly the gap (a slip in the project table)."""
+    for p in projects:
+        targets = [money_to_yuan(i.value, i.unit) for i in p.indicators if is_total_cost(i)]
+        if p.amount is not None and any(t is not None and abs(p.amount - t - diff) <= YUAN_EPSILON for t in targets):
+            return (f"; {p.name}'s amount {yuan_str(p.amount)} 元 is off its own cost target by exactly this much",
+                    "warning", p)
     same = [p for p in projects if p.amount is not None and abs(p.amount - abs(diff)) <= YUAN_EPSILON]
     if diff > 0 and same:
         p = same[-1]
@@ -167,10 +173,10 @@ def _explain_gap(projects: list[Project], diff: Decimal) -> tuple[str, str]:
         other_table = p.provenance and p.provenance.table and len(tables) > 1
         return (f"; the excess equals the amount of {p.name}"
                 f"{' (printed in ' + p.provenance.table + ', outside the project table)' if other_table else ''}",
-                "info" if other_table else "warning")
+                "info" if other_table else "warning", p)
     if diff < 0:
-        return "; part of 项目支出 has no project line (no project table row, no target form)", "warning"
-    return "", "warning"
+        return "; part of 项目支出 has no project line (no project table row, no target form)", "warning", None
+    return "", "warning", None
 
 
 def check_funding_lines(ad: AuditDoc) -> Iterator[Finding]:
