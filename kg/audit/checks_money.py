@@ -189,7 +189,7 @@ def check_funding_lines(ad: AuditDoc) -> Iterator[Finding]:
         if abs(total - p.amount) > YUAN_EPSILON:
             msg = (f"{len(lines)} funding lines add up to {yuan_str(total)} 元, but the project's amount is "
                    f"{yuan_str(p.amount)} 元 (difference {yuan_str(total - p.amount)} 元)")
-            ev = [ad._evidence(f.provenance, [], None, f"{f.function_code or ''} {f.amount_text}") for f in lines[:3]]
+            ev = [ad.evidence(f.provenance, [], None, f"{f.function_code or ''} {f.amount_text}") for f in lines[:3]]
             yield ad.finding("funding_lines_vs_amount", "warning", p.name, msg, ev + [ad.ev_project(p)],
                              funding_total=str(total), amount=str(p.amount))
 

@@ -112,7 +112,7 @@ def check_goals(ad: AuditDoc) -> Iterator[Finding]:
         g = squeeze(p.goal)
         if len(g) < MIN_GOAL_CHARS:
             continue
-        ev = [ad._evidence(None, [p.goal], "form", (p.goal or "")[:60])]
+        ev = [ad.evidence(None, [p.goal], "form", (p.goal or "")[:60])]
         half = len(g) // 2
         if len(g) >= 2 * MIN_GOAL_CHARS and len(g) % 2 == 0 and g[:half] == g[half:]:
             yield ad.finding("goal_printed_twice", "warning", p.name,

@@ -96,7 +96,7 @@ class AuditDoc:
 
     # -- evidence for each kind of record -------------------------------------------------------
 
-    def _evidence(self, prov: Provenance | None, needles: list[str | None], region: str | None,
+    def evidence(self, prov: Provenance | None, needles: list[str | None], region: str | None,
                   fallback: str, table: str | None = None) -> Evidence:
         line = prov.line_start if prov and prov.line_start else None
         if line is None:
@@ -107,7 +107,7 @@ class AuditDoc:
         fallback = f"{ind.l3 or ''} {ind.op or ''} {ind.value or ''} {ind.unit or ''}".strip()
         needles = [ind.l3 or ind.value, ind.value if ind.l3 else None]
         if ind.provenance and ind.provenance.line_start:
-            return self._evidence(ind.provenance, [], "form", fallback)
+            return self.evidence(ind.provenance, [], "form", fallback)
         anchor = self.locate([project.name], "form") if project else None
         line = (self.locate(needles, "form", anchor - 1) if anchor else None) or self.locate(needles, "form")
         return Evidence(self.file, line, "project target form", self.quote(line, fallback))
@@ -115,13 +115,13 @@ class AuditDoc:
     def ev_dept(self, d: DepartmentIndicator) -> Evidence:
         fallback = f"{d.l3 or ''} {d.op or ''} {d.value or ''} {d.unit or ''}".strip()
         needles = [d.l3 or d.value, d.value if d.l3 else None]
-        return self._evidence(d.provenance, needles, "dept", fallback, "department-wide target table")
+        return self.evidence(d.provenance, needles, "dept", fallback, "department-wide target table")
 
     def ev_project(self, p: Project) -> Evidence:
         """The project's own line: by provenance, else the line with its name and amount, else its name alone."""
         fallback = f"{p.name} {p.amount_text}".strip()
         if p.provenance and p.provenance.line_start:
-            return self._evidence(p.provenance, [], None, fallback, "project table")
+            return self.evidence(p.provenance, [], None, fallback, "project table")
         line = None
         for amount in _amount_spellings(p):
             line = line or self.locate([p.name, amount])
@@ -130,7 +130,7 @@ class AuditDoc:
         return Evidence(self.file, line, "project table", self.quote(line, fallback))
 
     def ev_figure(self, f: Figure, label: str) -> Evidence:
-        return self._evidence(f.provenance, [], None, f"{label} {f.text or f.amount}".strip())
+        return self.evidence(f.provenance, [], None, f"{label} {f.text or f.amount}".strip())
 
     def ev_line(self, line: int, table: str | None = None) -> Evidence:
         return Evidence(self.file, line, table, self.quote(line))
