@@ -60,14 +60,18 @@ def runs(text: str) -> Iterator[tuple[str, str, int]]:
         yield kind, m.group().lower() if kind == "word" else m.group(), m.start()
 
 
-def ngram_pieces(run: str, start: int, query: bool) -> list[Piece]:
-    """Han run → unigrams + bigrams (index); bigrams + low-boost unigrams (query)."""
+def ngram_pieces(run: str, start: int, query: bool, unigrams: bool = True) -> list[Piece]:
+    """Han run → unigrams + bigrams (index); bigrams + low-boost unigrams (query).
+
+    ``unigrams=False`` (secondary fields) keeps unigrams only for one-character runs.
+    """
     pieces: list[Piece] = []
     if len(run) == 1:
         return [Piece(run, start, start + 1)]
     uni_boost = QUERY_UNIGRAM_BOOST if query else 1.0
     for i, ch in enumerate(run):
-        pieces.append(Piece(ch, start + i, start + i + 1, uni_boost))
+        if unigrams or query:
+            pieces.append(Piece(ch, start + i, start + i + 1, uni_boost))
         if i + 1 < len(run):
             pieces.append(Piece(run[i:i + 2], start + i, start + i + 2))
     return pieces
@@ -96,7 +100,7 @@ def jieba_pieces(run: str, start: int, query: bool) -> list[Piece]:
     return [Piece(w, start + s, start + e) for w, s, e in jb.tokenize(run, mode=mode, HMM=False) if w.strip()]
 
 
-def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> list[Piece]:
+def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False, unigrams: bool = True) -> list[Piece]:
     """Tokenize ``text`` with ``method`` (one of :data:`ANALYZERS`); duplicates at one offset merged."""
     if method not in ANALYZERS:
         raise ValueError(f"unknown analyzer {method!r}; choose one of {', '.join(ANALYZERS)}")
@@ -106,7 +110,7 @@ def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> li
             out.append(Piece(run, start, start + len(run)))
             continue
         if method in ("cjk", "both"):
-            out.extend(ngram_pieces(run, start, query))
+            out.extend(ngram_pieces(run, start, query, unigrams))
         if method in ("jieba", "both"):
             out.extend(jieba_pieces(run, start, query))
     seen: set[tuple[str, int]] = set()
@@ -118,33 +122,38 @@ def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> li
     return unique
 
 
-def token_texts(text: str, method: str = DEFAULT_ANALYZER, query: bool = False) -> list[str]:
+def token_texts(text: str, method: str = DEFAULT_ANALYZER, query: bool = False, unigrams: bool = True) -> list[str]:
     """Just the token strings (what tests and the query builder look at)."""
-    return [p.text for p in pieces(text, method, query)]
+    return [p.text for p in pieces(text, method, query, unigrams)]
 
 
 class ChineseAnalyzer(Analyzer):
-    """A whoosh analyzer over :func:`pieces`; picklable (the schema stores it), jieba loaded lazily."""
+    """A whoosh analyzer over :func:`pieces`; picklable (the schema stores it), jieba loaded lazily.
 
-    def __init__(self, method: str = DEFAULT_ANALYZER):
+    ``unigrams=False`` is for secondary fields (project of an indicator, levels, goal): bigrams and words
+    only, which halves their postings; queries only fall back to unigrams on the entry's own names.
+    """
+
+    def __init__(self, method: str = DEFAULT_ANALYZER, unigrams: bool = True):
         if method not in ANALYZERS:
             raise ValueError(f"unknown analyzer {method!r}")
         self.method = method
+        self.unigrams = unigrams
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ChineseAnalyzer) and other.method == self.method
+        return isinstance(other, ChineseAnalyzer) and (other.method, other.unigrams) == (self.method, self.unigrams)
 
     def __hash__(self) -> int:
-        return hash(("ChineseAnalyzer", self.method))
+        return hash(("ChineseAnalyzer", self.method, self.unigrams))
 
     def __repr__(self) -> str:
-        return f"ChineseAnalyzer({self.method!r})"
+        return f"ChineseAnalyzer({self.method!r}, unigrams={self.unigrams})"
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: Any) -> Iterator[Token]:
         query = mode == "query"
-        for pos, p in enumerate(pieces(value, self.method, query)):
+        for pos, p in enumerate(pieces(value, self.method, query, getattr(self, "unigrams", True))):
             t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
             t.text = p.text
             t.boost = p.boost

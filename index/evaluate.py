@@ -64,11 +64,11 @@ def first_rank(hits: list[Hit], expects: list[dict[str, Any]]) -> int | None:
     return None
 
 
-def evaluate(si: SearchIndex, queries: list[dict[str, Any]]) -> Evaluation:
+def evaluate(si: SearchIndex, queries: list[dict[str, Any]], fuzzy: bool = True) -> Evaluation:
     out = []
     for q in queries:
         t0 = time.perf_counter()
-        res = search(si, q["query"], limit=SEARCH_DEPTH)
+        res = search(si, q["query"], limit=SEARCH_DEPTH, fuzzy=fuzzy)
         dt = time.perf_counter() - t0
         out.append(QueryOutcome(q["query"], q.get("category", ""), first_rank(res.hits, q["expect"]), dt,
                                 [f"{h.kind}:{h.name}" for h in res.hits[:RECALL_AT]]))

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 from whoosh import query as Q
 from whoosh.searching import Searcher
 
 from index.analysis import fold, pieces
 from index.build import INDEX_DIRNAME, MANIFEST, SearchIndex
-from index.fuzzy import Lexicon
+from index.fuzzy import Lexicon, normalize
 from index.fuzzy import score as fuzzy_score
-from index.schema import ALIAS_SEP, FIELD_BOOSTS, KINDS, PRIMARY_FIELDS
+from index.schema import ALIAS_SEP, CONTEXT_FIELDS, FIELD_BOOSTS, KINDS, PRIMARY_FIELDS
 from kg.errors import QueryError, StoreError
 
 WEIGHTS = {"primary": 0.45, "any": 0.15, "bm25": 0.10, "fuzzy": 0.30}
@@ -139,7 +139,10 @@ def query_weights(text: str, method: str) -> dict[str, float]:
 
 
 def text_query(weights: dict[str, float]) -> Q.Query:
-    return Q.Or([Q.Term(f, t, boost=b * w) for t, w in weights.items() for f, b in FIELD_BOOSTS.items()])
+    """BM25F over every searchable field; stand-by unigrams only when the query has no longer token
+    (a unigram matches a large share of a big corpus and would make every query slow)."""
+    strong = {t: w for t, w in weights.items() if w >= 1.0 and len(t) > 1} or weights
+    return Q.Or([Q.Term(f, t, boost=b * w) for t, w in strong.items() for f, b in FIELD_BOOSTS.items()])
 
 
 def _all_terms(field_name: str, text: str, method: str) -> Q.Query | None:
@@ -148,11 +151,32 @@ def _all_terms(field_name: str, text: str, method: str) -> Q.Query | None:
     return Q.And([Q.Term(field_name, t) for t in strong]) if strong else None
 
 
-def filter_query(f: Filters, method: str) -> Q.Query | None:
-    """The whoosh query every hit must match; :class:`QueryError` for a filter value that cannot match."""
+def department_names(s: Searcher) -> list[str]:
+    """Every department name in the index (the terms of the exact ``department`` field)."""
+    return [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in s.reader().lexicon("department")]
+
+
+def match_departments(fragment: str, names: list[str]) -> list[str]:
+    """Names holding every character of ``fragment`` in order (``外事`` and ``西城外事办`` both find 外事办公室)."""
+    frag = normalize(fragment)
+    if not frag:
+        raise QueryError(f"--dept {fragment!r} has nothing searchable in it")
+    hits = [n for n in names if LCSseq.similarity(frag, normalize(n)) == len(frag)]
+    if not hits:
+        close = sorted(names, key=lambda n: -fuzzy_score(fragment, n))[:SUGGESTIONS]
+        raise QueryError(f"--dept {fragment!r} matches no department in the index"
+                         + (f"; did you mean: {', '.join(close)}" if close else ""))
+    return hits
+
+
+def filter_query(f: Filters, method: str, departments: list[str] | None = None) -> Q.Query | None:
+    """The whoosh query every hit must match; :class:`QueryError` for a filter value that cannot match.
+
+    ``departments``: the index's department names, needed for ``--dept``.
+    """
     parts: list[Q.Query] = []
     if f.dept:
-        parts.append(_required(_all_terms("department", f.dept, method), "--dept", f.dept))
+        parts.append(Q.Or([Q.Term("department", n) for n in match_departments(f.dept, departments or [])]))
     if f.year is not None:
         parts.append(Q.NumericRange("year", f.year, f.year))
     if f.kind:
@@ -179,24 +203,25 @@ def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
 
 # ---- candidates ----------------------------------------------------------------------------------
 def _text_candidates(s: Searcher, weights: dict[str, float], fq: Q.Query | None) -> dict[str, _Cand]:
-    total = sum(weights.values()) or 1.0
-    results = s.search(text_query(weights), limit=TEXT_CANDIDATES, filter=fq, terms=True)
+    results = s.search(text_query(weights), limit=TEXT_CANDIDATES, filter=fq)
     top = results.top_n[0][0] if results.top_n else 0.0
     out: dict[str, _Cand] = {}
     for hit in results:
-        prim: set[str] = set()
-        anyf: set[str] = set()
-        for fname, tb in hit.matched_terms():
-            t = tb.decode("utf-8") if isinstance(tb, bytes) else str(tb)
-            anyf.add(t)
-            if fname in PRIMARY_FIELDS:
-                prim.add(t)
-        c = _Cand(dict(hit.fields()), terms=prim)
-        c.primary = sum(weights[t] for t in prim if t in weights) / total
-        c.any = sum(weights[t] for t in anyf if t in weights) / total
+        c = _Cand(dict(hit.fields()))
         c.bm25 = hit.score / top if top else 0.0
         out[c.fields["eid"]] = c
     return out
+
+
+def _coverage(c: _Cand, weights: dict[str, float]) -> None:
+    """Which query tokens the entry's own names hold (``primary``), and its stored text at all (``any``)."""
+    total = sum(weights.values()) or 1.0
+    f = c.fields
+    primary = fold(" ".join(str(f.get(k) or "") for k in PRIMARY_FIELDS)).lower()
+    rest = fold(" ".join(str(f.get(k) or "") for k in CONTEXT_FIELDS)).lower()
+    c.terms = {t for t in weights if t in primary}
+    c.primary = sum(weights[t] for t in c.terms) / total
+    c.any = sum(w for t, w in weights.items() if t in primary or t in rest) / total
 
 
 def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, fq: Q.Query | None,
@@ -231,9 +256,9 @@ def _names(fields: dict[str, Any]) -> list[str]:
     return [n for n in names if n]
 
 
-def _score(c: _Cand, query: str) -> None:
-    best = max(((fuzzy_score(query, n), n) for n in _names(c.fields)), default=(0.0, ""))
-    c.fuzzy, c.fuzzy_name = best
+def _score(c: _Cand, query: str, fuzzy: bool = True) -> None:
+    if fuzzy:
+        c.fuzzy, c.fuzzy_name = max(((fuzzy_score(query, n), n) for n in _names(c.fields)), default=(0.0, ""))
     c.score = (WEIGHTS["primary"] * c.primary + WEIGHTS["any"] * c.any + WEIGHTS["bm25"] * c.bm25
                + WEIGHTS["fuzzy"] * c.fuzzy)
 
@@ -302,8 +327,13 @@ def _hit(c: _Cand, query: str) -> Hit:
 # ---- the entry point -----------------------------------------------------------------------------
 def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = None, year: int | None = None,
            kind: str | None = None, level: str | None = None, op: str | None = None, unit: str | None = None,
-           min_amount: float | None = None, max_amount: float | None = None, limit: int = 10) -> SearchResult:
-    """Ranked hits for ``query`` (see the module doc). ``target``: an open index, a store or index dir."""
+           min_amount: float | None = None, max_amount: float | None = None, limit: int = 10,
+           fuzzy: bool = True) -> SearchResult:
+    """Ranked hits for ``query`` (see the module doc). ``target``: an open index, a store or index dir.
+
+    ``fuzzy=False`` ranks the full-text candidates by text features only (the benchmark uses it to compare
+    analyzers without the fuzzy matcher covering for them).
+    """
     t0 = time.perf_counter()
     q = " ".join((query or "").split())
     if not q:
@@ -316,12 +346,14 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
     weights = query_weights(q, si.analyzer)
     if not weights:
         raise QueryError(f"query {q!r} has no letters, digits or Chinese characters to search for")
-    fq = filter_query(Filters(dept, year, kind, level, op, unit, min_amount, max_amount), si.analyzer)
+    filters = Filters(dept, year, kind, level, op, unit, min_amount, max_amount)
     with si.ix.searcher() as s:
+        fq = filter_query(filters, si.analyzer, department_names(s) if dept else None)
         cands = _text_candidates(s, weights, fq)
-        fuzzy_names = _fuzzy_candidates(si, s, q, fq, cands)
+        fuzzy_names = _fuzzy_candidates(si, s, q, fq, cands) if fuzzy else []
     for c in cands.values():
-        _score(c, q)
+        _coverage(c, weights)
+        _score(c, q, fuzzy)
     ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
                     key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
     result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))

@@ -25,29 +25,31 @@ FIELD_BOOSTS: dict[str, float] = {
     "aliases": 2.5,  # other spellings of a project
     "codes": 3.0,  # project code, classification codes, department code
     "project": 1.0,  # the project an indicator belongs to
-    "department": 0.8,
     "levels": 0.6,  # 一级 / 二级 指标 names
     "context": 0.4,  # goal text, activity, value, category
 }
 # fields whose match says "this entry is what you named" (vs. "this entry belongs to it")
 PRIMARY_FIELDS = ("title", "aliases", "codes")
+# stored fields that say what an entry belongs to (used to tell "matches its context" from "no match")
+CONTEXT_FIELDS = ("project", "department", "l1", "l2", "goal", "value", "unit")
 
 
 def make_schema(method: str = DEFAULT_ANALYZER) -> Schema:
     ana = ChineseAnalyzer(method)
+    sec = ChineseAnalyzer(method, unigrams=False)
     return Schema(
         eid=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=ana, stored=True),
-        aliases=TEXT(analyzer=ana, stored=True),
-        codes=TEXT(analyzer=ana, stored=True),
-        project=TEXT(analyzer=ana, stored=True),
-        department=TEXT(analyzer=ana, stored=True),
-        levels=TEXT(analyzer=ana),
-        l1=TEXT(analyzer=ana, stored=True),
-        l2=TEXT(analyzer=ana, stored=True),
-        context=TEXT(analyzer=ana),
+        title=TEXT(analyzer=ana, stored=True, phrase=False),
+        aliases=TEXT(analyzer=ana, stored=True, phrase=False),
+        codes=TEXT(analyzer=ana, stored=True, phrase=False),
+        project=TEXT(analyzer=sec, stored=True, phrase=False),
+        department=ID(stored=True),  # exact name: --dept resolves a fragment to names first
+        levels=TEXT(analyzer=sec, phrase=False),
+        l1=TEXT(analyzer=sec, stored=True, phrase=False),
+        l2=TEXT(analyzer=sec, stored=True, phrase=False),
+        context=TEXT(analyzer=sec, phrase=False),
         goal=STORED(),
         text=STORED(),
         year=NUMERIC(int, stored=True),
