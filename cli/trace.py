@@ -68,7 +68,8 @@ def _path(path: list[dict[str, Any]]) -> str:
 
 def _target(x: dict[str, Any]) -> str:
     op = "" if x.get("op") in (None, "定性") else f"{x['op']} "
-    return f"{x.get('l3') or ''} {op}{x.get('value') or ''}{x.get('unit') or ''}".strip()
+    value = "" if x.get("value") == x.get("l3") else f"{x.get('value') or ''}{x.get('unit') or ''}"
+    return f"{x.get('l3') or ''} {op}{value}".strip()
 
 
 def project_tree(t: dict[str, Any]) -> Tree:

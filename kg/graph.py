@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kg.model import Document, Project, Provenance
 from kg.normalize import money_str
@@ -220,30 +220,39 @@ def _link_across_documents(g: nx.DiGraph) -> None:
             for y in pids[i + 1:]:
                 if g.nodes[x]["doc_id"] != g.nodes[y]["doc_id"]:
                     _link(g, x, y, "code", 1.0, order, linked)
-    by_dept: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    by_dept: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
     for pid, a in projects:
-        by_dept.setdefault(a["department"], []).append((pid, a))
-    for members in by_dept.values():
-        for pid, a in members:
-            for other_doc in {b["doc_id"] for _, b in members} - {a["doc_id"]}:
-                best = _best_fuzzy(a, [(q, b) for q, b in members if b["doc_id"] == other_doc])
-                if best and best[1] >= CROSS_DOC_FUZZY_MIN:
-                    _link(g, pid, best[0], "fuzzy_name", round(best[1] / 100, 3), order, linked)
+        by_dept.setdefault(a["department"], {}).setdefault(a["doc_id"], []).append((pid, a))
+    for docs in by_dept.values():
+        doc_ids = sorted(docs)
+        for i, da in enumerate(doc_ids):
+            for db in doc_ids[i + 1:]:
+                _fuzzy_pair(g, docs[da], docs[db], order, linked)
+                _fuzzy_pair(g, docs[db], docs[da], order, linked)
 
 
 def _names(a: dict[str, Any]) -> list[str]:
     return [a["name"], *[s for s in str(a.get("aliases", "")).split("; ") if s]]
 
 
-def _best_fuzzy(a: dict[str, Any], others: list[tuple[str, dict[str, Any]]]) -> tuple[str, float] | None:
-    best: tuple[str, float] | None = None
-    for q, b in others:
-        if a.get("code") and b.get("code") and a["code"] != b["code"]:
-            continue  # two different project codes are two different projects, whatever the names
-        score = max(fuzz.ratio(x, y) for x in _names(a) for y in _names(b))
-        if best is None or score > best[1]:
-            best = (q, score)
-    return best
+def _fuzzy_pair(g: nx.DiGraph, side: list[tuple[str, dict[str, Any]]], other: list[tuple[str, dict[str, Any]]],
+                order: dict[str, tuple[int, str]], linked: set[frozenset[str]]) -> None:
+    """Link each project of ``side`` not yet linked into ``other`` to its best name match there, if close enough."""
+    other_ids = {q for q, _ in other}
+    choices = [(q, name, b.get("code")) for q, b in other for name in _names(b)]
+    for pid, a in side:
+        if any(frozenset((pid, q)) in linked for q in other_ids):
+            continue
+        # two different project codes are two different projects, whatever the names
+        allowed = [(q, n) for q, n, code in choices if not (a.get("code") and code and code != a["code"])]
+        best = None
+        for name in _names(a):
+            hit = process.extractOne(name, [n for _, n in allowed], scorer=fuzz.ratio,
+                                     score_cutoff=CROSS_DOC_FUZZY_MIN)
+            if hit and (best is None or hit[1] > best[1]):
+                best = (allowed[hit[2]][0], hit[1])
+        if best:
+            _link(g, pid, best[0], "fuzzy_name", round(best[1] / 100, 3), order, linked)
 
 
 def _link(g: nx.DiGraph, x: str, y: str, method: str, conf: float, order: dict[str, tuple[int, str]],

@@ -23,6 +23,8 @@ from kg.store import Store
 
 # Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
 EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts")
+# Work items per worker process when extracting in parallel (bigger chunks, less inter-process chatter).
+CHUNKS_PER_WORKER = 4
 # Files taken from a folder (explicitly named files are always taken, whatever their suffix).
 FOLDER_SUFFIXES = (".txt",)
 
@@ -133,7 +135,9 @@ def _extracted(todo: list[tuple[Path, str]], jobs: int, extractor: Extractor) ->
             yield extract_one(path, digest, extractor)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(extract_one, [t[0] for t in todo], [t[1] for t in todo], [extractor] * len(todo))
+        chunk = max(1, len(todo) // (jobs * CHUNKS_PER_WORKER))
+        yield from pool.map(extract_one, [t[0] for t in todo], [t[1] for t in todo], [extractor] * len(todo),
+                            chunksize=chunk)
 
 
 def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int = 1, extractor: Extractor = extract_file,
