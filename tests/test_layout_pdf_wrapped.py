@@ -222,3 +222,49 @@ def test_indicator_cells_keep_document_order_after_rewrap():
     doc = parse_text(in_forms(SEED, lambda f: rewrap(f, "中央、市级和区内单位满意度", 2)))
     got = indicators_of(doc, "外事工作经费")
     assert [i["l3"] for i in got] == [i["l3"] for i in copy.deepcopy(indicators_of(SEED_DOC, "外事工作经费"))]
+
+
+def test_goal_opening_with_a_year_is_not_an_amount():
+    text = SEED.replace("\n为持续推进“法治\n", "\n2024 年持续推进“法治\n")
+    assert text != SEED
+    law = parse_text(text).projects[4]
+    assert law.goal_prefix == "2024年持续推进“法治西城”" and str(law.amount) == "60000.00"
+
+
+def test_project_code_cut_before_its_hyphen():
+    text = SEED.replace("11010223T000002206974-微\n", "11010223T00000\n\n2206974-微\n")
+    assert text != SEED
+    assert gold_view(parse_text(text)) == expected()
+
+
+def test_second_funding_row_without_a_name_joins_the_project_above():
+    row = "70.000000 70.000000\n"
+    extra = ("60.000000 60.000000\n\n2010399-其他政府办公厅（室）及相关机构事务支出 50299-其他商品和服务支出 "
+             "30299-其他商品和服务支出 10.000000 10.000000\n")
+    before, sep4, after = SEED.partition("表 4\n")
+    table4, sep5, rest = after.partition("表 5\n")
+    assert table4.count(row) == 1
+    doc = parse_text(before + sep4 + table4.replace(row, extra) + sep5 + rest)
+    p = doc.projects[1]
+    assert str(p.amount) == "700000.00" and p.function_code == "2010302"
+    assert [f.function_code for f in p.funding_lines] == ["2010302", "2010399"]
+    assert p.funding_lines[1].link_method.startswith("merged_cell_repair") and p.funding_lines[1].confidence < 1
+    assert not any(w.kind == "project_sum_mismatch" for w in doc.warnings)
+
+
+def test_department_table_without_grid_header():
+    doc = parse_text(SEED.replace("活动 绩效指标 指标性质 指标值 度量单位\n", ""))
+    assert doc.to_gold_dict()["department_indicators"] == expected()["department_indicators"]
+
+
+def test_long_digit_runs_do_not_stall_and_truncations_never_crash():
+    import time
+
+    t = time.perf_counter()
+    parse_text(SEED.replace("A0501 公共信息服务", "A0501 " + "1" * 60 + "x公共信息服务"))
+    assert time.perf_counter() - t < 0.5
+    for cut in range(100, len(SEED), 997):
+        try:
+            parse_text(SEED[:cut])
+        except ParseError as e:
+            assert e.file == "variant.txt"

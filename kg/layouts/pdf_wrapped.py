@@ -97,6 +97,8 @@ def parse(src: SourceText) -> Document:
     sec_d = find_section(sections, "部门整体支出绩效目标", "整体支出绩效目标")
     if sec_d:
         doc.department_indicators = department_indicators(sec_d, src.name)
+        if not doc.department_indicators:
+            doc.warn("department_table_empty", f"{sec_d.label}: no indicator rows read", sec_d.line_no)
     doc.classifications = _unique([c for s in sections for c in classifications(s, src.name)])
     if doc.department:
         m = re.search(r"(\d{6})\s*[-－]?\s*" + re.escape(doc.department), despace(src.text))
@@ -105,7 +107,12 @@ def parse(src: SourceText) -> Document:
 
 
 def find_section(sections: list[Section], *needles: str) -> Section | None:
-    return next((s for s in sections if s.has_title(*needles)), None)
+    """The first table whose title holds the first needle that any title holds."""
+    for needle in needles:
+        found = next((s for s in sections if s.has_title(needle)), None)
+        if found:
+            return found
+    return None
 
 
 def department_of(prose: list[Line]) -> str | None:

@@ -27,6 +27,8 @@ from kg.model import DepartmentIndicator, Provenance
 # First header cell of the indicator grid.
 HEADER_FIRST = "活动"
 # Header cells that may wrap onto lines of their own after the header line.
+# The line closing the table's free-text part.
+OTHER_NOTES = "其他说明"
 HEADER_PIECES = frozenset({"绩效指标", "指标性质", "指标值", "度量单位", "度量", "单位", "指标", "性质", "值"})
 
 
@@ -42,8 +44,11 @@ class DeptRow:
 def grid_lines(section: Section) -> list[Line]:
     """Lines after the grid's header (the line opening with 活动 and any wrapped header pieces)."""
     start = next((i for i, ln in enumerate(section.lines) if despace(ln.tokens[0]) == HEADER_FIRST), None)
+    if start is None:  # no header: the grid follows the 其他说明 line, else starts at the first operator line
+        start = next((i for i, ln in enumerate(section.lines) if despace(ln.text).startswith(OTHER_NOTES)), None)
     if start is None:
-        return []
+        first_op = next((i for i, ln in enumerate(section.lines) if any(operator_of(t) for t in _tokens(ln))), None)
+        return section.lines[first_op:] if first_op is not None else []
     i = start + 1
     while i < len(section.lines) and despace(section.lines[i].text) in HEADER_PIECES:
         i += 1

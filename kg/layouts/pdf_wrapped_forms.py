@@ -161,9 +161,9 @@ def forms_of(section: Section) -> tuple[list[Form], list[str]]:
 
 def _head_piece(form: Form, f: Frag, state: str) -> str:
     """Feed one head piece (name, category, amounts); return the next state (goal once amounts end)."""
-    if state == "amounts" and not is_number(f.text):
+    if state == "amounts" and (f.first or not is_number(f.text)):
         return "goal"
-    if is_number(f.text):
+    if _in_numeric_tail(f):
         d = parse_decimal(f.text)
         if d is not None:
             form.amounts.append((f.text, d))
@@ -173,6 +173,15 @@ def _head_piece(form: Form, f: Frag, state: str) -> str:
         return "category"
     (form.category_parts if state == "category" else form.name_parts).append(f.text)
     return state
+
+
+def _in_numeric_tail(f: Frag) -> bool:
+    """An amount cell of the head: a number in the closing run of numbers of its line (not 2024 in a goal)."""
+    toks = f.line.tokens
+    k = len(toks)
+    while k and is_number(toks[k - 1]):
+        k -= 1
+    return is_number(f.text) and f.text in toks[k:]
 
 
 def _after_page_break(form: Form, f: Frag) -> bool:

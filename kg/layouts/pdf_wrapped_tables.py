@@ -17,8 +17,8 @@ from kg.model import Classification, Provenance
 CODE_DASH = re.compile(r"(?<![0-9A-Za-z])(\d{7}|[35]\d{4})-")
 # A function code printed as code then name (一般公共预算支出表): "2010301 行政运行 351.74".
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
-# Amount cells closing a joined row.
-NUMERIC_TAIL = re.compile(r"(?:\s*[+-]?\d[\d,]*(?:\.\d+)?)+\s*$")
+# The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
+LAST_NUMBER = re.compile(r"(?<![\d,.])[+-]?\d[\d,]*(?:\.\d+)?\s*$")
 # Row code of a purchased-service line: A0501, B1203.
 PURCHASE_CODE = re.compile(r"^[A-Z]\d{2,}$")
 # Column titles of a project table header, stripped off the first row (longest first).
@@ -80,12 +80,23 @@ def rows_by_numeric_tail(lines: list[Line]) -> tuple[list[list[Line]], list[Line
 def money_row(lines: list[Line]) -> MoneyRow:
     """Joined row → leading text, coded names and the amount cells of its tail."""
     joined = join_wrapped([ln.text for ln in lines])
-    tail = NUMERIC_TAIL.search(joined)
-    amounts = numbers_of(tail.group(0)) if tail else []
-    head = joined[: tail.start()] if tail else joined
+    head = numeric_tail_start(joined)
+    amounts = numbers_of(joined[len(head):])
     parts = CODE_DASH.split(head)
     codes = [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
     return MoneyRow(parts[0].strip(), codes, amounts, lines)
+
+
+def numeric_tail_start(text: str) -> str:
+    """The text before the row's closing run of amount cells (the last may be glued to a name: 支出13.81)."""
+    head = text.rstrip()
+    while True:
+        m = LAST_NUMBER.search(head)
+        if not m:
+            return head
+        head = head[: m.start()]
+        if not head or not head[-1].isspace():
+            return head
 
 
 def strip_header_words(text: str, words: tuple[str, ...] = PROJECT_HEADER_WORDS) -> str:
