@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import EXIT_FINDINGS, print_json, run
-from index import SearchResult, open_search_index
+from index import Hit, SearchResult, open_search_index
 from index import search as search_index
 from index.query import HL_CLOSE, HL_OPEN
 
@@ -75,27 +75,54 @@ def search(
 
 
 def _marked(snippet: str) -> str:
-    return escape(snippet).replace(HL_OPEN, "[bold yellow]").replace(HL_CLOSE, "[/bold yellow]")
+    """«matched» text in bold yellow; the marks stay, so a pipe or a log still shows what matched."""
+    return escape(snippet).replace(HL_OPEN, f"[bold yellow]{HL_OPEN}").replace(HL_CLOSE, f"{HL_CLOSE}[/bold yellow]")
+
+
+WIDE = 130  # terminals at least this wide get a table; narrower ones a two-line list
 
 
 def render(result: SearchResult) -> None:
     con = Console()
     if not result.hits:
         con.print(f"no matches for [bold]{escape(result.query)}[/bold]")
+    elif con.width >= WIDE:
+        render_table(con, result)
     else:
-        table = Table("#", "kind", "match", "project", "department", "year", "amount (元)", "score", "where")
-        for i, h in enumerate(result.hits, 1):
-            project = h.project if h.kind != "project" else ""
-            table.add_row(str(i), h.kind.replace("department_indicator", "dept indicator"), _marked(h.snippet),
-                          escape(project or ""), escape(h.department or ""), str(h.year or ""), h.amount or "",
-                          f"{h.score:.2f}" + (f" ~{h.fuzzy:.2f}" if h.fuzzy >= 0.5 and h.text_score < 1 else ""),
-                          escape(h.cite()))
-        con.print(table)
-        more = result.candidates - len(result.hits)
-        if more > 0:
-            con.print(f"{more} more; use --limit or a filter")
+        render_list(con, result)
+    more = result.candidates - len(result.hits)
+    if result.hits and more > 0:
+        con.print(f"{more} more; use --limit or a filter")
     if result.did_you_mean:
         con.print("did you mean: " + " · ".join(escape(s) for s in result.did_you_mean))
+
+
+def _kind(h: Hit) -> str:
+    return h.kind.replace("department_indicator", "dept indicator")
+
+
+def _score(h: Hit) -> str:
+    return f"{h.score:.2f}" + (f" ~{h.fuzzy:.2f}" if h.fuzzy >= 0.5 and h.text_score < 1 else "")
+
+
+def render_table(con: Console, result: SearchResult) -> None:
+    table = Table("#", "kind")
+    for col in ("match", "project", "department"):
+        table.add_column(col, overflow="fold", ratio=2 if col == "match" else 1)
+    for col in ("year", "amount (元)", "score", "where"):
+        table.add_column(col, no_wrap=True)
+    for i, h in enumerate(result.hits, 1):
+        table.add_row(str(i), _kind(h), _marked(h.snippet), escape(h.project if h.kind != "project" else ""),
+                      escape(h.department or ""), str(h.year or ""), h.amount or "", _score(h), escape(h.cite()))
+    con.print(table)
+
+
+def render_list(con: Console, result: SearchResult) -> None:
+    for i, h in enumerate(result.hits, 1):
+        con.print(f"[bold]{i:>2}.[/bold] [cyan]{_kind(h)}[/cyan]  {_marked(h.snippet)}")
+        facts = [f"of {h.project}" if h.project and h.kind != "project" else "", h.department or "",
+                 str(h.year or ""), f"{h.amount} 元" if h.amount else "", f"score {_score(h)}", h.cite()]
+        con.print("    [dim]" + escape(" · ".join(f for f in facts if f)) + "[/dim]")
 
 
 def register(app: typer.Typer) -> None:

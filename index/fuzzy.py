@@ -12,6 +12,7 @@ down when the matched characters are spread over a stretch of the name much long
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -25,11 +26,12 @@ MIN_QUERY_COVER = 0.5  # names sharing less than half the query's characters are
 SPREAD_TOLERANCE = 2.0  # matched characters may spread over this many times their count without penalty
 CANDIDATES = 60
 RESCORE = 4  # rescore this many times CANDIDATES of the best raw scores with the spread penalty
+_DROP = re.compile(r"[^\w%]|_")
 
 
 def normalize(s: str) -> str:
     """Folded, lower-cased, without spaces and punctuation that never decides a match."""
-    return "".join(ch for ch in fold(s).lower() if ch.isalnum() or ch == "%")
+    return _DROP.sub("", fold(s).lower())
 
 
 def score(query: str, name: str) -> float:

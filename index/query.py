@@ -4,7 +4,8 @@ Every candidate gets four features in [0, 1]:
 
 - ``primary``: the share of the query's token weight found in the entry's own name, aliases or codes;
 - ``any``: the same over every searchable field (its project, department, goal, levels …);
-- ``bm25``: its whoosh BM25F score over the best one's;
+- ``bm25``: its idf-weighted field-boosted token score over the best one's (a BM25F without length
+  normalization, computed from the postings directly);
 - ``fuzzy``: :func:`index.fuzzy.score` of the query against the entry's name or best alias.
 
 ``score`` is their weighted sum (:data:`WEIGHTS`). Candidates under :data:`MIN_SCORE` are dropped;
@@ -14,8 +15,12 @@ or one with nothing searchable in it, is a :class:`kg.errors.QueryError`.
 
 from __future__ import annotations
 
+import heapq
+import math
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ GOOD_SCORE = 0.6  # below this the best hit is a guess: offer "did you mean"
 SUGGEST_MIN_FUZZY = 0.5
 SUGGESTIONS = 3
 TEXT_CANDIDATES = 200
+MAX_SCAN_POSTINGS = 20_000
 FUZZY_CANDIDATES = 60
 MAX_QUERY_CHARS = 200
 KIND_FAMILIES = {"indicator": ("indicator", "department_indicator")}
@@ -138,11 +144,10 @@ def query_weights(text: str, method: str) -> dict[str, float]:
     return out
 
 
-def text_query(weights: dict[str, float]) -> Q.Query:
-    """BM25F over every searchable field; stand-by unigrams only when the query has no longer token
-    (a unigram matches a large share of a big corpus and would make every query slow)."""
-    strong = {t: w for t, w in weights.items() if w >= 1.0 and len(t) > 1} or weights
-    return Q.Or([Q.Term(f, t, boost=b * w) for t, w in strong.items() for f, b in FIELD_BOOSTS.items()])
+def strong_terms(weights: dict[str, float]) -> dict[str, float]:
+    """The tokens that select candidates: bigrams, words and codes; the stand-by unigrams only when the
+    query has nothing longer (a unigram is in a large share of a big corpus)."""
+    return {t: w for t, w in weights.items() if w >= 1.0 and len(t) > 1} or weights
 
 
 def _all_terms(field_name: str, text: str, method: str) -> Q.Query | None:
@@ -203,12 +208,36 @@ def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
 
 # ---- candidates ----------------------------------------------------------------------------------
 def _text_candidates(s: Searcher, weights: dict[str, float], fq: Q.Query | None) -> dict[str, _Cand]:
-    results = s.search(text_query(weights), limit=TEXT_CANDIDATES, filter=fq)
-    top = results.top_n[0][0] if results.top_n else 0.0
+    """The best TEXT_CANDIDATES entries by idf-weighted token presence over the boosted fields.
+
+    Postings are read straight from the index (whoosh's own matcher tree is pure Python and grows with
+    tokens × fields). Rare tokens are read first; a token in more than MAX_SCAN_POSTINGS entries is skipped
+    once there are enough candidates — coverage of every token is still computed on the candidates.
+    """
+    reader = s.reader()
+    n = max(1, reader.doc_count_all())
+    jobs = []
+    for t, w in strong_terms(weights).items():
+        for f, b in FIELD_BOOSTS.items():
+            df = reader.doc_frequency(f, t)
+            if df:
+                jobs.append((df, f, t, w * b * math.log(1 + n / df)))
+    jobs.sort()
+    acc: dict[int, float] = defaultdict(float)
+    for df, f, t, wt in jobs:
+        if df > MAX_SCAN_POSTINGS and len(acc) >= TEXT_CANDIDATES:
+            continue
+        for d in reader.postings(f, t).all_ids():
+            acc[d] += wt
+    if fq is not None:
+        allowed = set(s.docs_for_query(fq))
+        acc = defaultdict(float, {d: v for d, v in acc.items() if d in allowed})
+    top = heapq.nlargest(TEXT_CANDIDATES, acc.items(), key=itemgetter(1))
+    best = top[0][1] if top else 1.0
     out: dict[str, _Cand] = {}
-    for hit in results:
-        c = _Cand(dict(hit.fields()))
-        c.bm25 = hit.score / top if top else 0.0
+    for d, sc in top:
+        c = _Cand(dict(s.stored_fields(d)))
+        c.bm25 = sc / best
         out[c.fields["eid"]] = c
     return out
 

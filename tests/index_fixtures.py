@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
+from index import SearchIndex, build_index
 from kg.model import Document
 from tests.conftest import GOLD, SEEDS
 
@@ -42,3 +44,9 @@ class FakeStore:
 
     def iter_documents(self) -> Iterator[tuple[str, Document]]:
         yield from sorted(self.docs.items())
+
+
+@lru_cache(maxsize=1)
+def gold_index() -> SearchIndex:
+    """One in-memory index over the five gold seeds, shared by the test modules (read-only)."""
+    return build_index(gold_documents())

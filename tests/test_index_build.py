@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from index import SearchIndex, build_index, is_stale, search, sync_index
+from index import SearchIndex, is_stale, search, sync_index
 from index.build import INDEX_DIRNAME, MANIFEST, WHOOSH_DIRNAME
 from index.schema import document_entries
-from tests.index_fixtures import FakeStore, gold_document, gold_documents
+from tests.index_fixtures import FakeStore, gold_document, gold_documents, gold_index
 
 SMALL = ("002_706ba5c3936f72a8", "003_3ef0f7294640413f", "004_91149ae9a9862230")  # the seeds with few entries
 
@@ -43,7 +43,7 @@ def test_entries_keep_units_percent_amount_and_codes():
 
 def test_in_memory_index_counts_all_entries():
     docs = gold_documents()
-    si = build_index(docs)
+    si = gold_index()
     assert si.entry_count() == sum(len(document_entries(i, d)) for i, d in docs)
     assert si.path is None and set(si.docs) == {i for i, _ in docs}
 
@@ -89,9 +89,12 @@ def test_damaged_index_is_rebuilt(store, damage, reason):
     assert search(store.path, "外事工作经费").hits[0].name == "外事工作经费"
 
 
-def test_changing_the_analyzer_rebuilds(store):
+def test_an_index_built_by_another_analyzer_is_rebuilt(store):
     del store.docs["003_3ef0f7294640413f"], store.docs["004_91149ae9a9862230"]
     sync_index(store, "cjk")
-    rep = sync_index(store, "jieba")
-    assert rep.rebuilt and "analyzer changed" in rep.reason
-    assert SearchIndex.open(store.path / INDEX_DIRNAME).analyzer == "jieba"
+    manifest = store.path / INDEX_DIRNAME / MANIFEST
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**m, "analyzer": "jieba"}), encoding="utf-8")
+    rep = sync_index(store, "cjk")
+    assert rep.rebuilt and rep.reason == "analyzer changed from jieba to cjk"
+    assert SearchIndex.open(store.path / INDEX_DIRNAME).analyzer == "cjk"
