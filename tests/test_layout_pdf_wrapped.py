@@ -268,3 +268,19 @@ def test_long_digit_runs_do_not_stall_and_truncations_never_crash():
             parse_text(SEED[:cut])
         except ParseError as e:
             assert e.file == "variant.txt"
+
+
+def test_l1_printed_once_over_merged_rows():
+    text = SEED.replace("\n产出指标 质量指标 法律依据 定性\n", "\n质量指标 法律依据 定性\n")
+    text = text.replace("\n产出指标 质量指标 维护质量 定性\n", "\n 质量指标 维护质量 定性\n")
+    assert text.count("\n质量指标 法律依据") == 1 and text.count("\n 质量指标 维护质量") == 1
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    merged = [i for p in doc.projects for i in p.indicators if i.link_method.startswith("merged_cell_repair")]
+    assert [i.l3 for i in merged] == ["维护质量", "法律依据"] and all(i.confidence < 1 for i in merged)
+
+
+def test_department_indicator_name_wrapped_before_its_operator():
+    text = SEED.replace("\n服务对象满意度指标 ≥ 90\n", "\n服务对象满意\n\n度指标 ≥ 90\n")
+    assert text != SEED
+    assert parse_text(text).to_gold_dict()["department_indicators"] == expected()["department_indicators"]

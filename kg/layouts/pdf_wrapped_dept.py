@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kg.layouts.pdf_wrapped_text import (
     GLUED_OPERATOR,
+    L2_NAMES,
     L2_SUFFIX,
     L2_VOCAB,
     Line,
@@ -100,7 +101,9 @@ def dept_rows(lines: list[Line]) -> list[DeptRow]:
 def _wrapped_name(before: str, name: str) -> bool:
     """Whether a label-looking line is the head of the row's wrapped indicator name (服务对象满意度 / 指标)."""
     joined = despace(before + name)
-    return joined in L2_VOCAB or (joined.endswith(L2_SUFFIX) and not despace(name).endswith(L2_SUFFIX))
+    if joined in L2_VOCAB or joined in L2_NAMES:
+        return True
+    return joined.endswith(L2_SUFFIX) and not despace(name).endswith(L2_SUFFIX)
 
 
 def _continues(row: DeptRow, text: str) -> bool:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from kg.layouts.pdf_wrapped_text import (
     L1_VOCAB,
+    L2_NAMES,
     Frag,
     Section,
     despace,
@@ -37,12 +38,15 @@ CATEGORY = re.compile(r"^\d{1,2}-\D")
 L1_MAX_PIECES = 3
 # Confidence of a row that a page break separated from its form's head.
 PAGE_BREAK_CONFIDENCE = 0.95
+# Confidence of an l1 taken from the row above (l1 printed once over a merged cell).
+MERGED_L1_CONFIDENCE = 0.9
 
 
 @dataclass
 class Row:
     l1: str
     frags: list[Frag] = field(default_factory=list)
+    l1_pieces: int = 1  # leading pieces that print l1 (0: l1 merged over rows, taken from the row above)
     op_at: int | None = None
     op: str | None = None
     page_break: bool = False
@@ -99,8 +103,8 @@ def merge_wrapped_codes(frags: list[Frag]) -> list[Frag]:
     return out
 
 
-def l1_at(frags: list[Frag], i: int) -> int:
-    """Pieces (1..3) starting at ``i`` that spell a 一级指标 name at a line start, else 0."""
+def l1_at(frags: list[Frag], i: int, vocab: frozenset[str] = L1_VOCAB) -> int:
+    """Pieces (1..3) starting at ``i`` that spell a name of ``vocab`` (一级指标) at a line start, else 0."""
     if not frags[i].first:
         return 0
     text = ""
@@ -108,7 +112,7 @@ def l1_at(frags: list[Frag], i: int) -> int:
         if i + k >= len(frags) or (k and not (frags[i + k].first and frags[i + k - 1].alone)):
             return 0
         text += frags[i + k].text
-        if text in L1_VOCAB:
+        if text in vocab:
             return k + 1
     return 0
 
@@ -140,13 +144,18 @@ def forms_of(section: Section) -> tuple[list[Form], list[str]]:
             if state != "goal":
                 i += 1
                 continue
-        n = l1_at(frags, i) if row is None or row.op is not None else 0
+        may_open = row is None or row.op is not None
+        n = l1_at(frags, i) if may_open else 0
         if n:
-            row = Row("".join(x.text for x in frags[i:i + n]), list(frags[i:i + n]),
+            row = Row("".join(x.text for x in frags[i:i + n]), list(frags[i:i + n]), n,
                       page_break=_after_page_break(form, f))
             form.rows.append(row)
             i += n
             continue
+        if may_open and form.rows and l1_at(frags, i, L2_NAMES):
+            # l1 printed once for several rows (merged cell): the row opens with its l2 name
+            row = Row(form.rows[-1].l1, [], 0, page_break=_after_page_break(form, f))
+            form.rows.append(row)
         if row is not None and not (f.first and f.line.page_start and row.finished):
             row.add(f)
         else:
@@ -191,7 +200,7 @@ def _after_page_break(form: Form, f: Frag) -> bool:
 
 def indicator_of(row: Row, file: str, table: str) -> Indicator:
     """A row's pieces → Indicator: l1, then l2 (shortest join that is a 二级指标 name), l3, operator, tail."""
-    n_l1 = next((k for k in range(1, len(row.frags) + 1) if "".join(x.text for x in row.frags[:k]) == row.l1), 1)
+    n_l1 = row.l1_pieces
     op_at = row.op_at if row.op_at is not None else len(row.frags)
     pre = [x.text for x in row.frags[n_l1:op_at]]
     k = l2_length(pre)
@@ -201,6 +210,8 @@ def indicator_of(row: Row, file: str, table: str) -> Indicator:
     value, unit, direction = value_unit_of(row.op, tail) if row.op else (None, None, None)
     lines = sorted({x.line.no: x.line.text for x in row.frags}.items())
     prov = Provenance(file, table, lines[0][0], lines[-1][0])
+    link, confidence = ("page_break_join", PAGE_BREAK_CONFIDENCE) if row.page_break else ("form", 1.0)
+    if not n_l1:
+        link, confidence = "merged_cell_repair:l1_from_row_above", MERGED_L1_CONFIDENCE
     return Indicator(row.l1, l2, l3, row.op, value, unit, direction, text="\t".join(t for _, t in lines),
-                     provenance=prov, link_method="page_break_join" if row.page_break else "form",
-                     confidence=PAGE_BREAK_CONFIDENCE if row.page_break else 1.0)
+                     provenance=prov, link_method=link, confidence=confidence)

@@ -35,6 +35,9 @@ L1_VOCAB = frozenset({"产出指标", "效益指标", "满意度指标", "成本
 L2_VOCAB = frozenset({"数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响",
                       "服务对象满意度", "经济成本", "社会成本", "生态环境成本"})
 L2_SUFFIX = "指标"
+# Full 二级指标 names (a row whose l1 cell is merged with the row above opens with one of them).
+L2_NAMES = frozenset({"数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+                      "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 # 指标方向性 cells.
 DIRECTIONS = ("正向指标", "反向指标", "中性指标", "正向", "反向", "中性")
 # Qualitative value scales a 定性 value cell may wrap over lines (优良中低 / 差).
