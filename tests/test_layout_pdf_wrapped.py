@@ -284,3 +284,14 @@ def test_department_indicator_name_wrapped_before_its_operator():
     text = SEED.replace("\n服务对象满意度指标 ≥ 90\n", "\n服务对象满意\n\n度指标 ≥ 90\n")
     assert text != SEED
     assert parse_text(text).to_gold_dict()["department_indicators"] == expected()["department_indicators"]
+
+
+def test_department_name_with_a_digit_is_found_regression():
+    """Regression: a district written with a digit (丰台1区) made the department None."""
+    from kg.extract import extract_source
+    from kg.reading import source_from_bytes
+    from tests.conftest import seed_by_prefix, seed_path
+
+    text = seed_path(seed_by_prefix("003_")).read_text(encoding="utf-8").replace("西城区", "丰台1区")
+    doc = extract_source(source_from_bytes(text.encode("utf-8"), "x.txt"))
+    assert doc.department == "北京市丰台1区人民政府外事办公室"

@@ -43,7 +43,7 @@ YEAR_KIND = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*部门\s*(预算|决算)"
 # Lines opening the department's name in the prose: X（简称 …, X行政编制 …, X预算中 …
 DEPARTMENT_PATTERNS = (re.compile(r"^(.{4,40}?)（简称"), re.compile(r"^(.{4,40}?)(?:行政编制|事业编制)"),
                        re.compile(r"^(.{4,40}?)预算中"))
-DEPARTMENT_BAD_CHARS = re.compile(r"[，。；：:、,\d（）()“”]")
+DEPARTMENT_BAD_CHARS = re.compile(r"[，。；：:、,（）()“”]|^\d|\d{4}")
 # Prose lines joined when matching a name that the prose wraps.
 DEPARTMENT_JOIN_LINES = 3
 WAN = "万元"
