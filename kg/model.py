@@ -7,6 +7,7 @@ original text of every normalized value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -260,6 +261,18 @@ class Classification:
     @classmethod
     def from_dict(cls, d: dict[str, Any], file: str = "") -> Classification:
         return cls(d["scheme"], d["code"], d.get("name"), Provenance.from_dict(d.get("provenance"), file))
+
+
+def dedupe_classifications(items: Iterable[Classification]) -> list[Classification]:
+    """Classifications in first-seen order, one per (scheme, code, name)."""
+    seen: set[tuple[str, str, str | None]] = set()
+    out: list[Classification] = []
+    for c in items:
+        key = (c.scheme, c.code, c.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
@@ -28,7 +27,6 @@ from kg.layouts.cell_per_line_clauses import free_text_indicators
 from kg.layouts.cell_per_line_forms import Form, checked_category, forms_of_table
 from kg.layouts.cell_per_line_link import Link, link_form, prose_alias_target, prose_mentions
 from kg.model import (
-    Classification,
     DepartmentIndicator,
     Document,
     Figure,
@@ -36,6 +34,7 @@ from kg.model import (
     Indicator,
     Project,
     Provenance,
+    dedupe_classifications,
 )
 from kg.normalize import WAN, YUAN_QUANTUM, clean_text, parse_decimal, split_value_unit, to_yuan
 from kg.reading import SourceText
@@ -99,7 +98,7 @@ def _parse(src: SourceText) -> Document:
     link_project_forms(doc, [f for f in forms if f.kind == "project"])
     doc.department_indicators = department_indicators(doc, [f for f in forms if f.kind == "department"])
     add_prose_aliases(doc, tables[0])
-    doc.classifications = unique_classifications(c for t in labelled for c in classifications(t, doc.source))
+    doc.classifications = dedupe_classifications(c for t in labelled for c in classifications(t, doc.source))
     if not doc.projects and not forms:
         doc.warn("no_records", "no project table and no target form found", labelled[0].line_start)
     return doc
@@ -353,15 +352,6 @@ def add_prose_aliases(doc: Document, prose: Table) -> None:
             project.seen_in.append(Provenance(doc.source, "说明", row.line_start, row.line_end))
             doc.warn("prose_alias", f"prose mention {mention} read as {project.name} (name similarity)", row.line_start)
 
-
-def unique_classifications(items: Iterable[Classification]) -> list[Classification]:
-    seen: set[tuple[str, str, str | None]] = set()
-    out = []
-    for c in items:
-        if (c.scheme, c.code, c.name) not in seen:
-            seen.add((c.scheme, c.code, c.name))
-            out.append(c)
-    return out
 
 
 # --- checks --------------------------------------------------------------------------------------------

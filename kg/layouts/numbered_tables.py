@@ -18,7 +18,6 @@ from kg.layouts.numbered_tables_forms import DeptFacts, read_dept_facts, read_de
 from kg.layouts.numbered_tables_funding import (
     ClassRow,
     classifications,
-    dedupe_classifications,
     is_total_row,
     link_projects,
     project_rows,
@@ -26,7 +25,7 @@ from kg.layouts.numbered_tables_funding import (
 )
 from kg.layouts.numbered_tables_grid import TITLE_RE, Table, split_tables
 from kg.layouts.numbered_tables_projects import build_projects
-from kg.model import Document, Figure, FundingLine, Project, Provenance
+from kg.model import Document, Figure, FundingLine, Project, Provenance, dedupe_classifications
 from kg.normalize import clean_text, money_str, parse_decimal
 from kg.reading import SourceText
 

@@ -101,16 +101,6 @@ def classifications(rows: Sequence[ClassRow], src_name: str, table: str) -> list
             for cr in rows for scheme, (code, name) in cr.codes.items()]
 
 
-def dedupe_classifications(items: Sequence[Classification]) -> list[Classification]:
-    seen: set[tuple[str, str, str | None]] = set()
-    out: list[Classification] = []
-    for c in items:
-        key = (c.scheme, c.code, c.name)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
-
 
 def is_total_row(cr: ClassRow) -> bool:
     return any((clean_text(c) or "") in TOTAL_LABELS for c in cr.row.cells) and not cr.codes

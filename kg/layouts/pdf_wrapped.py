@@ -25,7 +25,7 @@ from kg.layouts.pdf_wrapped_text import (
     source_lines,
     split_sections,
 )
-from kg.model import Classification, Document, Figure, Provenance
+from kg.model import Document, Figure, Provenance, dedupe_classifications
 from kg.normalize import to_yuan
 from kg.reading import SourceText
 
@@ -99,7 +99,7 @@ def parse(src: SourceText) -> Document:
         doc.department_indicators = department_indicators(sec_d, src.name)
         if not doc.department_indicators:
             doc.warn("department_table_empty", f"{sec_d.label}: no indicator rows read", sec_d.line_no)
-    doc.classifications = _unique([c for s in sections for c in classifications(s, src.name)])
+    doc.classifications = dedupe_classifications([c for s in sections for c in classifications(s, src.name)])
     if doc.department:
         m = re.search(r"(\d{6})\s*[-－]?\s*" + re.escape(doc.department), despace(src.text))
         doc.department_code = m.group(1) if m else None
@@ -204,12 +204,3 @@ def _warn_all(doc: Document, kind: str, problems: list[str]) -> None:
         m = re.match(r"line (\d+): (.*)", p)
         doc.warn(kind, m.group(2) if m else p, int(m.group(1)) if m else None)
 
-
-def _unique(items: list[Classification]) -> list[Classification]:
-    seen: set[tuple[str, str, str | None]] = set()
-    out = []
-    for c in items:
-        if (c.scheme, c.code, c.name) not in seen:
-            seen.add((c.scheme, c.code, c.name))
-            out.append(c)
-    return out

@@ -17,7 +17,7 @@ from kg.layouts.tabbed_forms import Form, parse_forms
 from kg.layouts.tabbed_link import link_names
 from kg.layouts.tabbed_tables import TITLE_RE, Table, split_tables
 from kg.layouts.tabbed_units import resolve_units
-from kg.model import DepartmentIndicator, Document, Project, Provenance
+from kg.model import DepartmentIndicator, Document, Project, Provenance, dedupe_classifications
 from kg.normalize import clean_text, parse_decimal, to_yuan
 from kg.reading import SourceText
 
@@ -97,7 +97,7 @@ def parse(src: SourceText) -> Document:
         doc.department_indicators, warnings = parse_department(dt, src.name)
         doc.warnings.extend(warnings)
     doc.projects = assemble_projects(doc, tables, forms, src.name)
-    doc.classifications = budget.dedupe_classifications(
+    doc.classifications = dedupe_classifications(
         [c for t in tables for c in budget.classifications_in(t, src.name)])
     check_totals(doc)
     for t in tables:

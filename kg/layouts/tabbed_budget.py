@@ -269,16 +269,6 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
     return out
 
 
-def dedupe_classifications(items: list[Classification]) -> list[Classification]:
-    seen: set[tuple[str, str, str | None]] = set()
-    out = []
-    for c in items:
-        k = (c.scheme, c.code, c.name)
-        if k not in seen:
-            seen.add(k)
-            out.append(c)
-    return out
-
 
 def project_codes(tables: list[Table]) -> dict[str, tuple[str, list[Provenance]]]:
     """``项目编码-项目名称`` cells anywhere (政府购买服务表, form name cells): clean name → (code, where printed)."""
