@@ -6,13 +6,22 @@ import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import InputError
+
+if TYPE_CHECKING:
+    from kg.model import Document
 
 # Share of control characters (other than tab/newline/CR/form feed) above which text is called binary.
 MAX_CONTROL_SHARE = 0.01
 # Encodings tried in order after the BOM checks; the first that decodes the whole file wins.
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+
+
+# A file that ends without a line break was cut off while being written: its last line may be a partial row,
+# so table parsers report it (warning kind ``unterminated_last_line``) instead of reading it as a record.
+READ_UNTERMINATED_LAST_LINE = False
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,21 @@ class SourceText:
     @property
     def lines(self) -> list[str]:
         return self.text.split("\n")
+
+    def trusted_lines(self) -> tuple[list[str], str | None]:
+        """The lines to read (numbering kept), and the text of an unterminated last line left out, if any."""
+        lines = self.lines
+        if READ_UNTERMINATED_LAST_LINE or self.text.endswith("\n") or not lines or not lines[-1].strip():
+            return lines, None
+        return lines[:-1] + [""], lines[-1]
+
+    def warn_cut_last_line(self, doc: Document) -> list[str]:
+        """:meth:`trusted_lines`, recording the left-out last line as a warning on ``doc``."""
+        lines, cut = self.trusted_lines()
+        if cut is not None:
+            doc.warn("unterminated_last_line", "the file ends without a line break, so its last line may be cut "
+                     f"short; it was not read as a record: {cut.strip()!r}", len(lines))
+        return lines
 
 
 def sha256_bytes(data: bytes) -> str:

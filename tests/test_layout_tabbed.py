@@ -252,7 +252,7 @@ def test_unit_header_that_lies_is_overruled_by_the_totals() -> None:
 def test_terminated_last_line_is_read() -> None:
     doc = parse_text(seed_text() + "\n")
     assert len(doc.department_indicators) == len(gold()["department_indicators"]) + 1
-    assert "truncated_last_line" in {w.kind for w in parse_text(seed_text()).warnings}
+    assert "unterminated_last_line" in {w.kind for w in parse_text(seed_text()).warnings}
 
 
 # ---------------------------------------------------------------- bad input of the family

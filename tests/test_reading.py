@@ -28,3 +28,15 @@ def test_bad_bytes_raise_input_error_naming_file(data, needle):
 def test_source_has_hash_and_name():
     s = source_from_bytes("表一\n".encode(), "/tmp/dir/a.txt")
     assert s.name == "a.txt" and len(s.sha256) == 64 and s.lines == ["表一", ""]
+
+
+def test_unterminated_last_line_is_left_out_and_warned():
+    from kg.model import Document
+
+    src = source_from_bytes("表一\n\ta\tb\n\tcut row".encode(), "t.txt")
+    doc = Document(source="t.txt")
+    lines = src.warn_cut_last_line(doc)
+    assert lines == ["表一", "\ta\tb", ""]
+    assert [(w.kind, w.line) for w in doc.warnings] == [("unterminated_last_line", 3)]
+    whole = source_from_bytes("表一\n\ta\tb\n".encode(), "t.txt")
+    assert whole.trusted_lines() == (["表一", "\ta\tb", ""], None)

@@ -19,7 +19,6 @@ PARSER_FACTS: dict[str, tuple[str, str, str]] = {
     "totals_inconsistent": ("totals_differ", "warning", "the tables state different totals"),
     "totals_mismatch": ("totals_differ", "warning", "the tables state different totals"),
     "total_mismatch": ("totals_differ", "warning", "the tables state different totals"),
-    "truncated_last_line": ("file_cut_off", "info", "the file may be cut off at its end"),
     "unterminated_last_line": ("file_cut_off", "info", "the file may be cut off at its end"),
     "empty_table": ("table_empty", "info", "a table is printed without rows"),
 }

@@ -37,8 +37,6 @@ DETECT_MIN_TITLES = 2
 DETECT_MIN_TAB_SHARE = 0.3
 # Shortest project name looked up in other tables for Project.seen_in.
 MIN_SEEN_NAME_CHARS = 4
-# Read the last line of a file that ends without a line break (it may be a row cut short by truncation).
-READ_UNTERMINATED_LAST_LINE = False
 _TITLE_LINE = re.compile(TITLE_RE.pattern, re.M)
 
 
@@ -54,14 +52,10 @@ def detect(src: SourceText) -> float:
 
 
 def parse(src: SourceText) -> Document:
-    lines, cut = trusted_lines(src)
-    tables = split_tables(lines)
+    doc = Document(source=src.name, layout=NAME, sha256=src.sha256, encoding=src.encoding)
+    tables = split_tables(src.warn_cut_last_line(doc))
     if not tables:
         raise ParseError("no numbered tables (预算NN表) found", src.path, 1)
-    doc = Document(source=src.name, layout=NAME, sha256=src.sha256, encoding=src.encoding)
-    if cut is not None:
-        doc.warn("unterminated_last_line", f"the file ends without a line break, so its last line may be cut "
-                 f"short; it was not read as a record: {cut!r}", len(lines))
     unit = facts.document_unit(tables)
     doc.doc_kind = facts.doc_kind(tables)
     doc.year, _ = facts.find_year(tables, src.lines)
@@ -88,17 +82,6 @@ def parse(src: SourceText) -> Document:
     check_project_sum(doc)
     return doc
 
-
-def trusted_lines(src: SourceText) -> tuple[list[str], str | None]:
-    """The lines to read, and the text of a last line left out because the file ends inside it.
-
-    An export cut off mid-write ends without a line break; such a last line may be a partial row, so when
-    :data:`READ_UNTERMINATED_LAST_LINE` is off it is reported instead of read (line numbers stay the same).
-    """
-    lines = src.lines
-    if READ_UNTERMINATED_LAST_LINE or src.text.endswith("\n") or not lines or not lines[-1].strip():
-        return lines, None
-    return lines[:-1] + [""], lines[-1]
 
 
 def read_totals_and_classes(doc: Document, tables: list[Table], unit: str, src_name: str, dept_t: Table | None,

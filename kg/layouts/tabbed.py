@@ -29,8 +29,6 @@ DETECT_MIN_TITLES = 4
 DETECT_MIN_TABLE_ROWS = 20
 # Totals that differ by more than this (yuan) are reported.
 TOTAL_TOLERANCE = Decimal("1.00")
-# A file that ends without a line break was cut off while being written: its last line is not trusted.
-DROP_UNTERMINATED_LAST_LINE = True
 
 
 def detect(src: SourceText) -> float:
@@ -83,7 +81,7 @@ def department_table(tables: list[Table]) -> Table | None:
 
 def parse(src: SourceText) -> Document:
     doc = Document(source=src.name)
-    tables = split_tables(complete_lines(src, doc))
+    tables = split_tables(src.warn_cut_last_line(doc))
     if not tables:
         raise ParseError("no numbered tables (表一：…) found", src.path)
     doc.warnings.extend(resolve_units(tables, src.lines, [income_table(tables), spending_table(tables)], src.name))
@@ -105,15 +103,6 @@ def parse(src: SourceText) -> Document:
             doc.warn("empty_table", f"{t.key} {t.name or ''} has no rows", t.line)
     return doc
 
-
-def complete_lines(src: SourceText, doc: Document) -> list[str]:
-    """The lines of the text; an unterminated last line is a write cut off mid-row and is left out."""
-    lines = src.lines
-    if DROP_UNTERMINATED_LAST_LINE and lines and lines[-1].strip() and not src.text.endswith("\n"):
-        doc.warn("truncated_last_line", "the file ends without a line break: its last line may be cut off and "
-                 "was not read", len(lines))
-        return lines[:-1]
-    return lines
 
 
 def fill_metadata(doc: Document, src: SourceText, tables: list[Table]) -> None:
