@@ -8,14 +8,6 @@ from pathlib import Path
 import typer
 
 from cli.common import EXIT_FINDINGS, print_json, run
-from kg.audit.html import write_html
-from kg.audit.report import (
-    AuditOptions,
-    audit_sources,
-    render_text,
-    should_fail,
-    to_json,
-)
 
 
 def audit(
@@ -50,6 +42,9 @@ def audit(
 
     perfkg audit --kind target_ --html audit.html
     """
+    from kg.audit.html import write_html  # lazy: keep `perfkg --help` and other commands fast
+    from kg.audit.report import AuditOptions, audit_sources, render_text, should_fail, to_json
+
     opts = AuditOptions(dept, year, kind, severity, fail_on)
 
     def go():

@@ -16,6 +16,8 @@ import typer
 
 from kg.errors import PerfkgError
 
+STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2

@@ -6,14 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cli.common import print_json, run
-from cli.trace import STORE_HELP
-from kg.export import FORMATS, export_all
-from kg.graph import build_graph
-from kg.store import open_store
+from cli.common import STORE_HELP, print_json, run
+
+# kg.export.FORMATS, repeated here so the help text needs no networkx import (a test keeps them equal).
+FORMATS = ("graphml", "json", "csv", "jsonl", "neo4j")
 
 
 def export(
@@ -29,6 +26,13 @@ def export(
 
     Example: perfkg export --out /tmp/kg-export -f graphml -f neo4j
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg.export import export_all
+    from kg.graph import build_graph
+    from kg.store import open_store
+
     def go() -> dict[str, Any]:
         with open_store(store) as st:
             return export_all(build_graph(st), st, out, tuple(formats) if formats else FORMATS)

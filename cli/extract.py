@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cli.common import print_json, run
-from kg.extract import extract_file
-from kg.model import Document
+
+if TYPE_CHECKING:
+    from kg.model import Document
 
 
 def extract(
@@ -22,6 +22,8 @@ def extract(
 
     Example: perfkg extract data/000_a6aa16080cbf3072.txt --json > 000.json
     """
+    from kg.extract import extract_file  # lazy: every parser loads only for this command
+
     doc = run(lambda: extract_file(file))
     if as_json:
         print_json(doc.to_gold_dict() if gold_only else doc.to_dict())
@@ -30,6 +32,9 @@ def extract(
 
 
 def render_summary(doc: Document) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     con = Console()
     con.print(f"[bold]{doc.department or '?'}[/bold] ({doc.department_code or '-'})  "
               f"{doc.year or '?'} {doc.doc_kind or '?'}  layout={doc.layout}  file={doc.source}")

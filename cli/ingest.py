@@ -1,55 +1,56 @@
-"""perfkg ingest [PATH...] [--store DIR] [--jobs N] [--json]."""
+"""perfkg ingest [PATH...] [--store DIR] [--jobs N] [--force] [--json]."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from cli.common import EXIT_FINDINGS, print_json, run
-from kg.ingest import FileResult, IngestReport, discover, ingest_paths
-from kg.paths import bundled_data_dir
-from kg.store import Store, open_store
+from cli.common import EXIT_FINDINGS, STORE_HELP, debug_enabled, print_json, run
 
-try:
-    from index import sync_index
-except ImportError:  # the search index is optional
-    sync_index = None
-
-STORE_HELP = ("Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg).")
+if TYPE_CHECKING:
+    from kg.ingest import IngestReport
+    from kg.store import Store
 
 
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files or folders (recursively, *.txt). Default: the bundled data/."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Re-extract every file, even unchanged ones."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parse files in N worker processes."),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Parse files in N worker processes. Default: "
+                             "every core once there are at least 4 files per core, else fewer."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (keys: store, documents_ok, "
-                                 "documents_unchanged, documents_failed, records_written, index_synced, files)."),
+                                 "documents_unchanged, documents_failed, documents_skipped, records_written, jobs, "
+                                 "seconds {read_parse, store, index, total}, index_synced, files [{doc_id, "
+                                 "status (ok|unchanged|failed|skipped), records, reason}])."),
 ) -> None:
     """Extract every document and store its records; unchanged files are skipped, changed ones replaced.
 
     A file is unchanged when its content hash and the parser code are the same as when it was stored.
-    One transaction per document: a file that fails leaves nothing behind and the batch goes on. Each
-    failure is one line on stderr. Exit code 1 if any file failed, 2 for a bad path or store.
+    One transaction per document: a file that fails leaves nothing behind and the batch goes on; a kill
+    mid-batch loses only the document being written. Each failed or skipped file is one line on stderr
+    naming it (and the line at fault, where there is one); --debug adds the traceback.
+
+    Exit codes: 0 every file stored or unchanged (files skipped for their suffix do not count);
+    1 some files failed (the others are stored); 2 nothing done: a path that does not exist, a store
+    that cannot be opened or written, a bad option.
 
     Example: perfkg ingest data/ --store /tmp/kg && perfkg trace 外事经费 --store /tmp/kg
     """
+    from kg.paths import bundled_data_dir  # lazy: the parsers load only when a command needs them
+    from kg.store import open_store
+
     targets = list(paths) if paths else [bundled_data_dir()]
     st: Store = run(lambda: open_store(store, create=True))
     try:
         report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty()))
-        synced = sync_index is not None
-        if sync_index is not None:
-            run(lambda: sync_index(st))
+        synced = run(lambda: _sync_index(st, report.seconds))
     finally:
         st.close()
-    for f in report.failed:
-        typer.echo(f"perfkg: failed: {f.reason}", err=True)
+    _print_problems(report)
     if as_json:
         print_json({**report.to_dict(), "index_synced": synced})
     else:
@@ -58,10 +59,36 @@ def ingest(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _ingest(st: Store, targets: list[Path], jobs: int, force: bool, show_bar: bool) -> IngestReport:
+def _sync_index(st: Store, seconds: dict[str, float]) -> bool:
+    seconds["index"] = 0.0
+    try:
+        from index import sync_index
+    except ImportError:  # the search index is optional
+        return False
+    t0 = time.perf_counter()
+    sync_index(st)
+    seconds["index"] = time.perf_counter() - t0
+    seconds["total"] += seconds["index"]
+    return True
+
+
+def _print_problems(report: IngestReport) -> None:
+    for f in report.files:
+        if f.status in ("failed", "skipped"):
+            typer.echo(f"perfkg: {f.status}: {f.reason}", err=True)
+            if f.detail and debug_enabled():
+                typer.echo(f.detail.rstrip("\n"), err=True)
+
+
+def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_bar: bool) -> IngestReport:
+    from kg.ingest import FileResult, count_files, ingest_paths
+
     if not show_bar:
         return ingest_paths(st, targets, jobs=jobs, force=force)
-    total = len(discover(targets))
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    total = count_files(targets)
     with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=total)
@@ -73,10 +100,14 @@ def _ingest(st: Store, targets: list[Path], jobs: int, force: bool, show_bar: bo
 
 
 def _render(report: IngestReport, synced: bool) -> None:
-    d = report.to_dict()
-    table = Table("store", "ok", "unchanged", "failed", "records written", "search index")
+    from rich.console import Console
+    from rich.table import Table
+
+    d: dict[str, Any] = report.to_dict()
+    table = Table("store", "ok", "unchanged", "failed", "skipped", "records written", "search index", "seconds")
     table.add_row(d["store"], str(d["documents_ok"]), str(d["documents_unchanged"]), str(d["documents_failed"]),
-                  str(d["records_written"]), "synced" if synced else "not installed")
+                  str(d["documents_skipped"]), str(d["records_written"]), "synced" if synced else "not installed",
+                  f"{d['seconds']['total']:.1f}")
     Console().print(table)
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from cli.common import print_json, run
-from cli.trace import STORE_HELP, project_tree, render_candidates
-from kg.graph import build_graph
-from kg.show import show as show_query
-from kg.store import open_store
+from cli.common import STORE_HELP, print_json, run
+from cli.trace import escape, project_tree, render_candidates
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def show(
@@ -29,6 +26,12 @@ def show(
 
     Examples: perfkg show 外事工作经费 · perfkg show 11010223T000001997670 · perfkg show 北京市西城区城市管理指挥中心
     """
+    from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
+
+    from kg.graph import build_graph
+    from kg.show import show as show_query
+    from kg.store import open_store
+
     def go() -> dict[str, Any]:
         with open_store(store) as st:
             return show_query(build_graph(st), name, choice)
@@ -49,6 +52,8 @@ def show(
 
 
 def render_department(con: Console, r: dict[str, Any]) -> None:
+    from rich.table import Table
+
     d = r["department"]
     con.print(f"[bold]{escape(d.get('name') or '?')}[/bold] ({d.get('code') or '-'})")
     for doc in r["documents"]:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.tree import Tree
 
-from cli.common import print_json, run
-from kg.graph import build_graph
-from kg.store import open_store
-from kg.trace import trace as trace_query
+from cli.common import STORE_HELP, print_json, run
 
-STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.tree import Tree
+
+__all__ = ["STORE_HELP", "project_tree", "render_candidates", "trace"]
 
 
 def trace(
@@ -33,6 +30,12 @@ def trace(
 
     Examples: perfkg trace 外事经费 · perfkg trace 2010302 · perfkg trace 服务对象满意度 --pick 2
     """
+    from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
+
+    from kg.graph import build_graph
+    from kg.store import open_store
+    from kg.trace import trace as trace_query
+
     def go() -> dict[str, Any]:
         with open_store(store) as st:
             return trace_query(build_graph(st), query, choice)
@@ -50,6 +53,12 @@ def trace(
             render_classification(con, t)
         else:
             con.print(project_tree(t))
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _link(x: dict[str, Any]) -> str:
@@ -74,6 +83,8 @@ def _target(x: dict[str, Any]) -> str:
 
 def project_tree(t: dict[str, Any]) -> Tree:
     """A project trace as a tree: (start →) project → funding → department / document, indicators, other years."""
+    from rich.tree import Tree
+
     start = t.get("start")
     p = t.get("project")
     head = f"[bold]target[/bold] {escape(_target(start))}{_link(start)}{_cite(start)}" if start else ""
@@ -114,6 +125,8 @@ def project_tree(t: dict[str, Any]) -> Tree:
 
 
 def render_classification(con: Console, t: dict[str, Any]) -> None:
+    from rich.table import Table
+
     c = t["classification"]
     con.print(f"[bold]{c['scheme']}[/bold] {escape(_path(c['path']))}: {len(t['projects'])} projects")
     table = Table("project", "department", "year", "under code (元)", "project (元)", "via", "targets", "cite")
@@ -125,6 +138,8 @@ def render_classification(con: Console, t: dict[str, Any]) -> None:
 
 
 def render_candidates(con: Console, result: dict[str, Any]) -> None:
+    from rich.table import Table
+
     con.print(f"[yellow]{escape(result['query'])!s} is ambiguous[/yellow]: choose one with --pick N")
     table = Table("N", "kind", "match", "score", "how", "file", "year")
     for n, c in enumerate(result["candidates"], 1):

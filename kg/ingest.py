@@ -1,45 +1,62 @@
-"""Ingest files into the store: discover → hash → extract (pure, per file, parallelizable) → one writer.
+"""Ingest files into the store: discover → read + hash + extract (per file, in worker processes) → one writer.
 
-A file whose content hash equals the stored one for the same doc_id (its resolved absolute path) is
-skipped without parsing. A file that fails to read or parse is reported with its one-line reason and
-leaves the store untouched; the batch goes on. Extraction may run in worker processes (``jobs > 1``);
-all writes happen in the calling process, one transaction per document.
+A file whose content hash equals the stored one for the same doc_id (its resolved absolute path), parsed by
+the same parser code, is skipped without parsing. A file that fails to read or parse is reported with its
+one-line reason (and, for ``--debug``, its traceback) and leaves the store untouched; the batch goes on.
+Each file is read once, in the worker that parses it. Extraction runs in ``jobs`` worker processes (by
+default every core once the batch is big enough to pay for the pool); all writes happen in the calling
+process, one transaction per document, in doc_id order — the same store whatever ``jobs`` is.
+
+Statuses of a :class:`FileResult`: ``ok`` (stored), ``unchanged`` (already stored, not parsed), ``failed``
+(bad input or parser error; nothing written for it) and ``skipped`` (found in a folder but not a document
+by its suffix; named explicitly it would have been read).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, PerfkgError
-from kg.extract import extract_file
+from kg.extract import extract_file, extract_source
 from kg.model import Document
-from kg.reading import sha256_bytes
+from kg.reading import sha256_bytes, source_from_bytes
 from kg.store import Store
 
 # Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
 EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts")
-# Work items per worker process when extracting in parallel (bigger chunks, less inter-process chatter).
-CHUNKS_PER_WORKER = 4
 # Files taken from a folder (explicitly named files are always taken, whatever their suffix).
 FOLDER_SUFFIXES = (".txt",)
+# Files a worker takes per round trip: enough to amortize pickling, small enough to balance the cores.
+MAX_CHUNK = 16
+# The default (``jobs=None``) uses every core only when each worker gets at least this many files.
+MIN_FILES_PER_WORKER = 4
+# A disclosure as text is tens of kilobytes; anything above this is not one (and would eat memory).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 Extractor = Callable[[Path], Document]
 Progress = Callable[["FileResult"], None]
+STATUSES = ("ok", "unchanged", "failed", "skipped")
 
 
 @dataclass
 class FileResult:
-    """What happened to one file: status ok / unchanged / failed, with the reason of a failure."""
+    """What happened to one file (see the module doc for statuses), with the reason of a failure or skip."""
 
     doc_id: str
     status: str
     records: int = 0
     reason: str | None = None
+    detail: str | None = None  # traceback of a failure, shown by ``--debug``; not part of to_dict
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "status": self.status, "records": self.records, "reason": self.reason}
@@ -47,10 +64,15 @@ class FileResult:
 
 @dataclass
 class IngestReport:
-    """The batch summary; ``to_dict`` keys are the ``perfkg ingest --json`` output."""
+    """The batch summary; ``to_dict`` keys are the ``perfkg ingest --json`` output.
+
+    ``seconds``: ``read_parse`` is summed over workers (CPU-side work), ``store`` and ``total`` are wall time
+    of the writer and of the whole batch."""
 
     store: str
     files: list[FileResult] = field(default_factory=list)
+    jobs: int = 1
+    seconds: dict[str, float] = field(default_factory=lambda: {"read_parse": 0.0, "store": 0.0, "total": 0.0})
 
     def _n(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -60,30 +82,88 @@ class IngestReport:
         return [f for f in self.files if f.status == "failed"]
 
     @property
+    def skipped(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
     def records_written(self) -> int:
         return sum(f.records for f in self.files)
 
     def to_dict(self) -> dict[str, Any]:
         return {"store": self.store, "documents_ok": self._n("ok"), "documents_unchanged": self._n("unchanged"),
-                "documents_failed": self._n("failed"), "records_written": self.records_written,
+                "documents_failed": self._n("failed"), "documents_skipped": self._n("skipped"),
+                "records_written": self.records_written, "jobs": self.jobs,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
                 "files": [f.to_dict() for f in self.files]}
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files named, plus files under folders (recursively, :data:`FOLDER_SUFFIXES`, no hidden ones), sorted, unique."""
+# -- discovery ---------------------------------------------------------------------------------------
+@dataclass
+class Discovery:
+    """Files to read, in doc_id order, and what was found but will not be read (skipped / failed results)."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[FileResult] = field(default_factory=list)
+
+
+def scan(paths: Iterable[Path]) -> Discovery:
+    """Files named, plus files under folders (recursively, :data:`FOLDER_SUFFIXES`, no hidden ones).
+
+    A named path that does not exist raises :class:`InputError` (nothing is done); paths and folders that
+    cannot be accessed or listed become ``failed`` results; other files found in folders become ``skipped``
+    results."""
     found: dict[str, Path] = {}
+    problems: dict[str, FileResult] = {}
     for p in paths:
         p = Path(p).expanduser()
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).parts
-                if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES and not any(x.startswith(".") for x in rel):
-                    found.setdefault(doc_id_of(f), f)
-        elif p.exists():
-            found.setdefault(doc_id_of(p), p)
+        try:
+            is_dir = stat.S_ISDIR(p.stat().st_mode)
+        except FileNotFoundError:
+            if not p.is_symlink():
+                raise InputError("no such file or folder", str(p)) from None
+            is_dir = False  # a dangling link: reading it reports the failure
+        except OSError as e:
+            problems[doc_id_of(p)] = FileResult(doc_id_of(p), "failed", reason=f"{p}: cannot access "
+                                                f"({e.strerror or e})")
+            continue
+        if is_dir:
+            _walk(p, found, problems)
         else:
-            raise InputError("no such file or folder", str(p))
-    return [found[k] for k in sorted(found)]
+            found.setdefault(doc_id_of(p), p)
+    for k in found:
+        problems.pop(k, None)
+    return Discovery([found[k] for k in sorted(found)], [problems[k] for k in sorted(problems)])
+
+
+def _walk(root: Path, found: dict[str, Path], problems: dict[str, FileResult]) -> None:
+    def unreadable(e: OSError) -> None:
+        where = e.filename or str(root)
+        problems[doc_id_of(Path(where))] = FileResult(doc_id_of(Path(where)), "failed",
+                                                      reason=f"{where}: cannot list folder ({e.strerror or e})")
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            f = Path(folder) / name
+            if f.suffix.lower() in FOLDER_SUFFIXES:
+                found.setdefault(doc_id_of(f), f)  # reading reports one that is not a regular file
+            else:
+                problems.setdefault(doc_id_of(f), FileResult(
+                    doc_id_of(f), "skipped", reason=f"{f}: not a {'/'.join(FOLDER_SUFFIXES)} file "
+                    "(name it on the command line to ingest it anyway)"))
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The files :func:`scan` would read, sorted by doc_id, unique."""
+    return scan(paths).files
+
+
+def count_files(paths: Iterable[Path]) -> int:
+    """How many files an ingest of ``paths`` will look at (for a progress bar's total)."""
+    d = scan(paths)
+    return len(d.files) + len(d.problems)
 
 
 def extractor_fingerprint() -> str:
@@ -103,85 +183,140 @@ def doc_id_of(path: Path) -> str:
     return str(Path(path).resolve())
 
 
+# -- the per-file step (runs in a worker) ------------------------------------------------------------
 @dataclass
 class _Extracted:
     doc_id: str
-    sha256: str
+    sha256: str | None
     doc: Document | None
     reason: str | None
+    detail: str | None = None
+    seconds: float = 0.0
+    unchanged: bool = False
 
 
-def extract_one(path: Path, sha256: str, extractor: Extractor = extract_file) -> _Extracted:
-    """The pure per-file step: a Document or a one-line reason. Safe to run in a worker process."""
-    doc_id = doc_id_of(path)
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    known_sha: str | None  # skip the file when its hash equals this (None: always extract)
+    extractor: Extractor | None  # None: the built-in extractor, fed the bytes already read
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; :class:`InputError` naming it when it cannot be read or is not a plausible document."""
     try:
-        return _Extracted(doc_id, sha256, extractor(path), None)
-    except PerfkgError as e:
-        return _Extracted(doc_id, sha256, None, e.one_line())
-    except Exception as e:  # a parser bug must not stop the batch; it is reported as this file's failure
-        return _Extracted(doc_id, sha256, None, f"{path}: internal error in the parser: {type(e).__name__}: {e}")
-
-
-def _hash(path: Path) -> tuple[str | None, str | None]:
-    try:
-        return sha256_bytes(path.read_bytes()), None
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file", str(path))
+        if st.st_size > MAX_FILE_BYTES:
+            raise InputError(f"too large for a disclosure ({st.st_size // 2**20} MB > "
+                             f"{MAX_FILE_BYTES // 2**20} MB)", str(path))
+        return path.read_bytes()
     except OSError as e:
-        return None, f"{path}: cannot read file ({e.strerror or e})"
+        raise InputError(f"cannot read file ({e.strerror or e})", str(path)) from None
 
 
-def _extracted(todo: list[tuple[Path, str]], jobs: int, extractor: Extractor) -> Iterator[_Extracted]:
+def extract_one(path: Path, extractor: Extractor = extract_file) -> _Extracted:
+    """Read (once), hash and extract one file: a Document or a one-line reason. Never raises."""
+    return _run_job(_Job(path, None, None if extractor is extract_file else extractor))
+
+
+def _run_job(job: _Job) -> _Extracted:
+    t0 = time.perf_counter()
+    doc_id = doc_id_of(job.path)
+    sha: str | None = None
+    try:
+        data = read_bytes(job.path)
+        sha = sha256_bytes(data)
+        if job.known_sha is not None and sha == job.known_sha:
+            return _Extracted(doc_id, sha, None, None, seconds=time.perf_counter() - t0, unchanged=True)
+        if job.extractor is None:
+            doc = extract_source(source_from_bytes(data, str(job.path)))
+        else:
+            doc = job.extractor(job.path)
+        return _Extracted(doc_id, sha, doc, None, seconds=time.perf_counter() - t0)
+    except PerfkgError as e:
+        reason = e.one_line()
+    except Exception as e:  # a parser bug must not stop the batch; it is reported as this file's failure
+        reason = f"{job.path}: internal error in the parser: {type(e).__name__}: {e}"
+    return _Extracted(doc_id, sha, None, reason, traceback.format_exc(), time.perf_counter() - t0)
+
+
+def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
+    return [_run_job(j) for j in jobs]
+
+
+def default_jobs(n_files: int) -> int:
+    """Every core when each gets at least :data:`MIN_FILES_PER_WORKER` files, else fewer (1: no pool)."""
+    return max(1, min(os.cpu_count() or 1, n_files // MIN_FILES_PER_WORKER))
+
+
+def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
+    """Results in the order of ``todo`` (so writes are deterministic), from ``jobs`` worker processes."""
     if jobs <= 1 or len(todo) <= 1:
-        for path, digest in todo:
-            yield extract_one(path, digest, extractor)
+        yield from map(_run_job, todo)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunk = max(1, len(todo) // (jobs * CHUNKS_PER_WORKER))
-        yield from pool.map(extract_one, [t[0] for t in todo], [t[1] for t in todo], [extractor] * len(todo),
-                            chunksize=chunk)
+    size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for results in pool.map(_run_chunk, chunks):
+                done += 1
+                yield from results
+    except BrokenProcessPool:  # a worker died (killed, out of memory): finish the rest in this process
+        for chunk in chunks[done:]:
+            yield from map(_run_job, chunk)
 
 
-def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int = 1, extractor: Extractor = extract_file,
-                 progress: Progress | None = None, force: bool = False) -> IngestReport:
+# -- the batch (one writer) --------------------------------------------------------------------------
+def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None,
+                 extractor: Extractor = extract_file, progress: Progress | None = None,
+                 force: bool = False) -> IngestReport:
     """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised.
 
     A file is unchanged (skipped) when its sha256 and the parser fingerprint both equal the stored ones
-    (the fingerprint only for the default extractor); ``force`` re-extracts every file.
+    (the fingerprint only for the default extractor); ``force`` re-extracts every file. ``jobs=None``
+    picks :func:`default_jobs`. Raises only :class:`InputError` for a named path that does not exist.
     """
-    files = discover(paths)
-    known = store.doc_hashes()
+    t_start = time.perf_counter()
+    found = scan(paths)
+    known = {} if force else store.doc_hashes()
     fingerprint = extractor_fingerprint() if extractor is extract_file else None
     made_by = store.doc_extractors()
-    report = IngestReport(store=str(store.path))
+    custom = None if extractor is extract_file else extractor
+    todo = [_Job(f, known.get(d) if made_by.get(d) == fingerprint else None, custom)
+            for f in found.files for d in (doc_id_of(f),)]
+    n_jobs = jobs if jobs is not None else default_jobs(len(todo))
+    report = IngestReport(store=str(store.path), jobs=n_jobs)
 
     def done(res: FileResult) -> None:
         report.files.append(res)
         if progress:
             progress(res)
 
-    todo: list[tuple[Path, str]] = []
-    for f in files:
-        digest, reason = _hash(f)
-        doc_id = doc_id_of(f)
-        if digest is None:
-            done(FileResult(doc_id, "failed", reason=reason))
-        elif not force and known.get(doc_id) == digest and made_by.get(doc_id) == fingerprint:
-            done(FileResult(doc_id, "unchanged"))
+    for problem in found.problems:
+        done(problem)
+    for ex in _extracted(todo, n_jobs):
+        report.seconds["read_parse"] += ex.seconds
+        if ex.unchanged:
+            done(FileResult(ex.doc_id, "unchanged"))
+        elif ex.doc is None or ex.sha256 is None:
+            done(FileResult(ex.doc_id, "failed", reason=ex.reason, detail=ex.detail))
         else:
-            todo.append((f, digest))
-    for ex in _extracted(todo, jobs, extractor):
-        if ex.doc is None:
-            done(FileResult(ex.doc_id, "failed", reason=ex.reason))
-            continue
-        try:
-            n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
-        except PerfkgError as e:
-            done(FileResult(ex.doc_id, "failed", reason=e.one_line()))
-            continue
-        done(FileResult(ex.doc_id, "ok", records=n))
+            done(_write(store, ex, fingerprint, report.seconds))
     report.files.sort(key=lambda r: r.doc_id)
+    report.seconds["total"] = time.perf_counter() - t_start
     return report
 
 
-def count_files(paths: Iterable[Path]) -> int:
-    """How many files an ingest of ``paths`` will look at (for a progress bar's total)."""
-    return len(discover(paths))
+def _write(store: Store, ex: _Extracted, fingerprint: str | None, seconds: dict[str, float]) -> FileResult:
+    assert ex.doc is not None and ex.sha256 is not None
+    t0 = time.perf_counter()
+    try:
+        n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
+    except PerfkgError as e:
+        return FileResult(ex.doc_id, "failed", reason=e.one_line(), detail=traceback.format_exc())
+    finally:
+        seconds["store"] += time.perf_counter() - t0
+    return FileResult(ex.doc_id, "ok", records=n)
