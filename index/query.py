@@ -296,6 +296,8 @@ def _score(c: _Cand, query: str, fuzzy: bool = True) -> None:
 def highlight(text: str, terms: set[str], query: str = "") -> str:
     """``text`` with the characters a query matched wrapped in «»: its terms, else the fuzzy alignment."""
     low = fold(text).lower()
+    if len(low) != len(text):  # a few letters change length when lower-cased; offsets must hold
+        low = fold(text)
     marks = [False] * len(text)
     for t in terms:
         start = low.find(t)
