@@ -88,7 +88,7 @@ def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    total = count_files(targets)
+    total = count_files(targets, exclude=[st.path])
     with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=total)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, PerfkgError
+from kg.errors import InputError, PerfkgError, UnknownLayoutError
 from kg.extract import extract_file, extract_source
 from kg.model import Document
 from kg.reading import sha256_bytes, source_from_bytes
@@ -42,6 +42,10 @@ MAX_CHUNK = 16
 MIN_FILES_PER_WORKER = 4
 # A disclosure as text is tens of kilobytes; anything above this is not one (and would eat memory).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+# Added to "unknown layout" when the bytes were not UTF-8: the likeliest cause is another encoding.
+ENCODING_HINT = " (read as {}; a file in another encoding, e.g. Big5 or Latin-1, must be converted to UTF-8 first)"
+UTF8_NAMES = ("", "utf-8", "utf-8-sig")
 
 Extractor = Callable[[Path], Document]
 Progress = Callable[["FileResult"], None]
@@ -106,12 +110,13 @@ class Discovery:
     problems: list[FileResult] = field(default_factory=list)
 
 
-def scan(paths: Iterable[Path]) -> Discovery:
+def scan(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Discovery:
     """Files named, plus files under folders (recursively, :data:`FOLDER_SUFFIXES`, no hidden ones).
 
     A named path that does not exist raises :class:`InputError` (nothing is done); paths and folders that
     cannot be accessed or listed become ``failed`` results; other files found in folders become ``skipped``
-    results."""
+    results. Folders in ``exclude`` (the store itself, when it sits among the documents) are not entered."""
+    skip = {doc_id_of(x) for x in exclude}
     found: dict[str, Path] = {}
     problems: dict[str, FileResult] = {}
     for p in paths:
@@ -127,7 +132,7 @@ def scan(paths: Iterable[Path]) -> Discovery:
                                                 f"({e.strerror or e})")
             continue
         if is_dir:
-            _walk(p, found, problems)
+            _walk(p, found, problems, skip)
         else:
             found.setdefault(doc_id_of(p), p)
     for k in found:
@@ -135,13 +140,16 @@ def scan(paths: Iterable[Path]) -> Discovery:
     return Discovery([found[k] for k in sorted(found)], [problems[k] for k in sorted(problems)])
 
 
-def _walk(root: Path, found: dict[str, Path], problems: dict[str, FileResult]) -> None:
+def _walk(root: Path, found: dict[str, Path], problems: dict[str, FileResult], skip: set[str]) -> None:
     def unreadable(e: OSError) -> None:
         where = e.filename or str(root)
         problems[doc_id_of(Path(where))] = FileResult(doc_id_of(Path(where)), "failed",
                                                       reason=f"{where}: cannot list folder ({e.strerror or e})")
 
     for folder, dirs, names in os.walk(root, onerror=unreadable):
+        if doc_id_of(Path(folder)) in skip:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
@@ -160,9 +168,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return scan(paths).files
 
 
-def count_files(paths: Iterable[Path]) -> int:
-    """How many files an ingest of ``paths`` will look at (for a progress bar's total)."""
-    d = scan(paths)
+def count_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> int:
+    """How many results an ingest of ``paths`` will report (for a progress bar's total)."""
+    d = scan(paths, exclude)
     return len(d.files) + len(d.problems)
 
 
@@ -225,21 +233,28 @@ def _run_job(job: _Job) -> _Extracted:
     t0 = time.perf_counter()
     doc_id = doc_id_of(job.path)
     sha: str | None = None
+    encoding = ""
     try:
         data = read_bytes(job.path)
         sha = sha256_bytes(data)
         if job.known_sha is not None and sha == job.known_sha:
             return _Extracted(doc_id, sha, None, None, seconds=time.perf_counter() - t0, unchanged=True)
         if job.extractor is None:
-            doc = extract_source(source_from_bytes(data, str(job.path)))
+            src = source_from_bytes(data, str(job.path))
+            encoding = src.encoding
+            doc = extract_source(src)
         else:
             doc = job.extractor(job.path)
         return _Extracted(doc_id, sha, doc, None, seconds=time.perf_counter() - t0)
+    except UnknownLayoutError as e:
+        reason = e.one_line() + (ENCODING_HINT.format(encoding) if encoding not in UTF8_NAMES else "")
+        detail = traceback.format_exc()
     except PerfkgError as e:
-        reason = e.one_line()
+        reason, detail = e.one_line(), traceback.format_exc()
     except Exception as e:  # a parser bug must not stop the batch; it is reported as this file's failure
         reason = f"{job.path}: internal error in the parser: {type(e).__name__}: {e}"
-    return _Extracted(doc_id, sha, None, reason, traceback.format_exc(), time.perf_counter() - t0)
+        detail = traceback.format_exc()
+    return _Extracted(doc_id, sha, None, reason, detail, time.perf_counter() - t0)
 
 
 def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
@@ -280,7 +295,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     picks :func:`default_jobs`. Raises only :class:`InputError` for a named path that does not exist.
     """
     t_start = time.perf_counter()
-    found = scan(paths)
+    found = scan(paths, exclude=[store.path])
     known = {} if force else store.doc_hashes()
     fingerprint = extractor_fingerprint() if extractor is extract_file else None
     made_by = store.doc_extractors()
