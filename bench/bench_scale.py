@@ -1,0 +1,247 @@
+"""Scale benchmark: ingest and query costs for corpora of N documents derived from the seeds.
+
+For each N (``bench.gen_corpus`` writes the corpus once and reuses it): ``perfkg ingest`` as a subprocess
+(docs/s, MB/s, the read+parse / store / index split it reports, peak memory of its process tree), store and
+index size, the ratio of ingest time to the floor of just reading and splitting the same bytes, then the
+latency of ``search``, ``trace`` and ``audit`` from the CLI (a fresh process per call, interpreter start
+included) and in-process (index / graph opened once), p50 and p99 (nearest rank: with few runs, the max).
+Targets are printed beside the figures. Wall-clock times on whatever the machine is doing.
+
+Usage: ``python -m bench.bench_scale [--sizes 100,1000,5000] [--workdir DIR] [--json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.gen_corpus import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_QUERIES = ("外事工作经费", "满意度", "视频会议运维", "接诉既办", "会议室设备保障")
+TRACE_QUERIES = ("外事工作经费", "区领导慰问经费", "城指中心工作经费")
+AUDIT_DEPT = "东城1区"  # a department of the first variant round (see gen_corpus.vary)
+CLI_RUNS = {"search": 10, "trace": 5, "audit": 5}
+INPROC_RUNS = {"search": 50, "trace": 20, "audit": 5}
+# Stop repeating a command once its runs have taken this long (at least one run is always made).
+TIME_BUDGET_S = 90.0
+SAMPLE_EVERY_S = 0.05
+# Targets: (figure key, N it applies to (None: every N), limit, True when higher is better)
+TARGETS = {
+    "ingest_docs_per_s": (1000, 50.0, True),
+    "cli_search_p50_s": (5000, 0.3, False),
+    "inproc_search_p50_ms": (5000, 20.0, False),
+    "peak_mem_mb": (5000, 1024.0, False),
+}
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, int(-(-q * len(s) // 100)) - 1))]
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and every descendant, summed (shared pages counted in each process)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    tree, grew = {root}, True
+    while grew:
+        new = {p for p, pp in parents.items() if pp in tree} - tree
+        tree |= new
+        grew = bool(new)
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def run_measured(args: list[str]) -> tuple[float, float, str]:
+    """Run a command; (wall seconds, peak MB of its process tree, stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            stop.wait(SAMPLE_EVERY_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    stop.set()
+    sampler.join()
+    return time.perf_counter() - t0, peak[0], out
+
+
+def perfkg(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cli.main", *args]
+
+
+def repeat(fn: Callable[[int], float], runs: int) -> list[float]:
+    times: list[float] = []
+    start = time.perf_counter()
+    for i in range(runs):
+        times.append(fn(i))
+        if time.perf_counter() - start > TIME_BUDGET_S:
+            break
+    return times
+
+
+def floor_seconds(files: list[Path]) -> float:
+    """Just reading and splitting the bytes into lines: the least any ingest must do."""
+    t0 = time.perf_counter()
+    for f in files:
+        f.read_bytes().decode("utf-8").split("\n")
+    return time.perf_counter() - t0
+
+
+def du_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20 if path.exists() else 0.0
+
+
+def corpus(workdir: Path, n: int) -> list[Path]:
+    folder = workdir / f"corpus_{n}"
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return files if len(files) == n else generate(folder, n)
+
+
+def bench_ingest(workdir: Path, n: int, files: list[Path]) -> dict[str, Any]:
+    store = workdir / f"store_{n}"
+    if store.exists():
+        subprocess.run(["rm", "-rf", str(store)], check=True)
+    wall, peak, out = run_measured(perfkg("ingest", str(files[0].parent), "--store", str(store), "--json"))
+    rep = json.loads(out)
+    mb = sum(f.stat().st_size for f in files) / 2**20
+    floor = floor_seconds(files)
+    sec = rep["seconds"]
+    return {"n": n, "ok": rep["documents_ok"], "failed": rep["documents_failed"], "jobs": rep["jobs"],
+            "corpus_mb": round(mb, 1), "ingest_s": round(wall, 2), "ingest_docs_per_s": round(n / wall, 1),
+            "ingest_mb_per_s": round(mb / wall, 2), "read_parse_cpu_s": sec["read_parse"], "store_s": sec["store"],
+            "index_s": sec.get("index", 0.0), "ingest_no_index_docs_per_s": round(n / max(1e-9, wall - sec.get(
+                "index", 0.0)), 1), "floor_s": round(floor, 3), "ingest_over_floor": round(wall / floor, 1),
+            "ingest_peak_mem_mb": round(peak, 1), "store_mb": round(du_mb(store) - du_mb(store / "index"), 1),
+            "index_mb": round(du_mb(store / "index"), 1)}
+
+
+def bench_cli(store: Path) -> dict[str, Any]:
+    cmds = {"search": lambda i: ("search", SEARCH_QUERIES[i % len(SEARCH_QUERIES)]),
+            "trace": lambda i: ("trace", TRACE_QUERIES[i % len(TRACE_QUERIES)], "--pick", "1"),
+            "audit": lambda i: ("audit", "--dept", AUDIT_DEPT, "--json")}
+    out: dict[str, Any] = {}
+    peaks: list[float] = []
+    for name, argv in cmds.items():
+        def one(i: int, argv: Callable[[int], tuple[str, ...]] = argv) -> float:
+            wall, peak, _ = run_measured(perfkg(*argv(i), "--store", str(store)))
+            peaks.append(peak)
+            return wall
+        times = repeat(one, CLI_RUNS[name])
+        out[f"cli_{name}_p50_s"] = round(percentile(times, 50), 3)
+        out[f"cli_{name}_p99_s"] = round(percentile(times, 99), 3)
+        out[f"cli_{name}_runs"] = len(times)
+    out["query_peak_mem_mb"] = round(max(peaks), 1)
+    return out
+
+
+def bench_inproc(store: Path) -> dict[str, Any]:
+    from index import open_search_index, search
+    from kg.audit.report import AuditOptions, audit_sources
+    from kg.graph import build_graph
+    from kg.store import Store
+    from kg.trace import trace
+
+    out: dict[str, Any] = {}
+    si, _ = open_search_index(store)
+
+    def timed(fn: Callable[[], object]) -> float:
+        t0 = time.perf_counter()
+        fn()
+        return (time.perf_counter() - t0) * 1000
+
+    runs = {"search": lambda i: timed(lambda: search(si, SEARCH_QUERIES[i % len(SEARCH_QUERIES)]))}
+    with Store(store, create=False) as st:
+        t0 = time.perf_counter()
+        graph = build_graph(st)
+        out["graph_build_s"] = round(time.perf_counter() - t0, 2)
+    runs["trace"] = lambda i: timed(lambda: trace(graph, TRACE_QUERIES[i % len(TRACE_QUERIES)], 1))
+    runs["audit"] = lambda i: timed(lambda: audit_sources(None, store, AuditOptions(dept=AUDIT_DEPT)))
+    for name, fn in runs.items():
+        times = repeat(fn, INPROC_RUNS[name])
+        out[f"inproc_{name}_p50_ms"] = round(percentile(times, 50), 1)
+        out[f"inproc_{name}_p99_ms"] = round(percentile(times, 99), 1)
+    return out
+
+
+def target_note(key: str, n: int, value: float) -> str:
+    if key not in TARGETS:
+        return ""
+    at, limit, higher = TARGETS[key]
+    if at != n:
+        return f"(target {'≥' if higher else '≤'} {limit:g} at N={at})"
+    met = value >= limit if higher else value <= limit
+    return f"target {'≥' if higher else '≤'} {limit:g}: {'MET' if met else 'MISSED'}"
+
+
+def linearity(rows: list[dict[str, Any]]) -> None:
+    base = rows[0]
+    for r in rows:
+        r["ingest_s_per_doc_vs_smallest"] = round((r["ingest_s"] / r["n"]) / (base["ingest_s"] / base["n"]), 2)
+        r["store_mb_per_doc_vs_smallest"] = round((r["store_mb"] / r["n"]) / max(1e-9, base["store_mb"] / base["n"]),
+                                                  2)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    keys = [k for k in rows[0] if k != "n"]
+    width = max(len(k) for k in keys)
+    print(f"{'N':<{width}}  " + "  ".join(f"{r['n']:>10}" for r in rows))
+    for k in keys:
+        notes = [target_note(k, r["n"], r[k]) for r in rows if isinstance(r.get(k), (int, float))]
+        note = next((x for x in notes if x.startswith("target")), notes[0] if notes else "")
+        print(f"{k:<{width}}  " + "  ".join(f"{r.get(k, ''):>10}" for r in rows) + f"  {note}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="100,1000,5000", help="Comma-separated corpus sizes.")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/perfkg-bench-scale"),
+                    help="Where corpora (kept, reused) and stores go.")
+    ap.add_argument("--no-queries", action="store_true", help="Only the ingest figures.")
+    ap.add_argument("--json", action="store_true", help="Print the figures as JSON (one object per N).")
+    args = ap.parse_args(argv)
+    rows = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        files = corpus(args.workdir, n)
+        row = bench_ingest(args.workdir, n, files)
+        if not args.no_queries:
+            store = args.workdir / f"store_{n}"
+            row |= bench_cli(store)
+            row |= bench_inproc(store)
+        row["peak_mem_mb"] = max(row["ingest_peak_mem_mb"], row.get("query_peak_mem_mb", 0.0))
+        rows.append(row)
+        print(f"N={n} done: {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+    linearity(rows)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
