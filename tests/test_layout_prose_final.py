@@ -241,3 +241,75 @@ def test_title_name_first_and_blank_head() -> None:
     untitled = parse_text(SEED_TEXT.replace("2023年度北京市西城区委办公室\n部门决算", "部门决算"))
     assert untitled.year == 2023 and untitled.department == "中共北京市西城区委办公室"
     assert any(w.kind == "no_title" for w in untitled.warnings)
+
+
+# --- regressions found on unseen documents (tests/fixtures/prose_final) ---
+
+NESTED_REPORTS = """三、项目支出绩效评价报告
+（一）社区公益事业补助项目绩效评价报告
+1、基本情况
+（1）项目概况
+社区公益事业补助项目年度预算金额为340.05万元，全部为财政拨款。
+（2）项目绩效目标
+支持社区开展公益事业，提升社区治理水平。
+2、绩效评价工作开展情况
+成立社区公益事业补助项目自评工作小组，由街道工委书记担任组长。
+3、综合评价情况及评价结论
+社区公益事业补助综合评价：92分，优。
+（二）12345市民服务热线接诉即办项目绩效评价报告
+1、基本情况
+（1）项目概况
+12345市民服务热线接诉即办项目年度预算金额为85.50万元。
+2、绩效评价工作开展情况
+成立接诉即办项目自评工作小组。
+3、综合评价情况及评价结论
+12345市民服务热线接诉即办综合评价：90分，优。
+"""
+
+
+def test_counts_with_thousands_separators() -> None:
+    text = SEED_TEXT.replace("流转各类公文5035件", "流转各类公文5,035件")
+    counts = [a.to_gold_dict() for a in parse_text(text).achievements]
+    assert counts == GOLD["outcomes"]
+
+
+def test_output_heading_with_colon_text() -> None:
+    text = SEED_TEXT.replace("（1）产出数量\n\n服务区委发挥", "（1）产出数量：服务区委发挥")
+    counts = [a.to_gold_dict() for a in parse_text(text).achievements]
+    assert counts == GOLD["outcomes"]
+
+
+def test_totals_breakdown_after_reason_sentence() -> None:
+    text = SEED_TEXT.replace(
+        "本年支出合计4019.40万元，比上年增加（减少）0万元，增长（下降）0%，其中：",
+        "本年支出合计4019.40万元，比上年增加（减少）0万元，增长（下降）0%。主要原因：项目支出100.00万元结转。其中：")
+    doc = parse_text(text)
+    assert doc.to_gold_dict()["totals"] == GOLD["totals"]
+    assert not doc.warnings
+
+
+def test_heading_project_suffix_kept_when_body_uses_it() -> None:
+    text = SEED_TEXT.replace("申请区委办工作经费预算金额", "区委办工作经费项目预算金额").replace(
+        "区委办工作经费综合评价", "区委办工作经费项目综合评价").replace("制定区委办工作经费项目的评分体系", "制定评分体系")
+    [p] = parse_text(text).projects
+    assert p.name == "区委办工作经费项目" and p.amount == Decimal("1386000.00")
+
+
+def test_generic_report_heading_is_not_a_project() -> None:
+    cut = SEED_TEXT.index("三、区委办工作经费项目绩效评价报告")
+    doc = parse_text(SEED_TEXT[:cut] + NESTED_REPORTS)
+    assert [(p.name, p.amount) for p in doc.projects] == [
+        ("社区公益事业补助", Decimal("3400500.00")), ("12345市民服务热线接诉即办", Decimal("855000.00"))]
+
+
+def test_goal_ends_at_next_heading() -> None:
+    cut = SEED_TEXT.index("三、区委办工作经费项目绩效评价报告")
+    doc = parse_text(SEED_TEXT[:cut] + NESTED_REPORTS)
+    assert doc.projects[0].goal == "支持社区开展公益事业，提升社区治理水平。"
+    assert doc.projects[1].goal is None
+
+
+def test_alias_contained_in_longer_name() -> None:
+    cut = SEED_TEXT.index("三、区委办工作经费项目绩效评价报告")
+    doc = parse_text(SEED_TEXT[:cut] + NESTED_REPORTS)
+    assert doc.projects[1].aliases == ["接诉即办"]

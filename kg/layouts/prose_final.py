@@ -51,8 +51,12 @@ _FULL_NAME = re.compile(r"基本情况(?:[（(]一[)）][^。]{0,12}?)?(?P<full>
 # Most characters a full department name may add in front of the title's name (中共, 中国共产党).
 FULL_NAME_MAX_PREFIX = 6
 _YEAR = re.compile(r"(\d{4})年度")
-_SPEND_TOTAL = re.compile(rf"本年支出合计(?:为)?(?P<total>{AMOUNT})(?P<rest>[^。]*)")
-_SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?:为)?(?P<total>{AMOUNT})(?P<rest>[^。]*)")
+# The sentence's rest runs on over a 主要原因 / 其中 sentence that follows it (…增长2.32%。主要原因：…。其中：基本支出…).
+_REST = r"(?P<rest>[^。]*(?:。(?=主要原因|其中)[^。]*)*)"
+_SPEND_TOTAL = re.compile(rf"本年支出合计(?:为)?(?P<total>{AMOUNT}){_REST}")
+_SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?:为)?(?P<total>{AMOUNT}){_REST}")
+# The word that opens a total's breakdown into 基本支出 / 项目支出.
+BREAKDOWN_WORD = "其中"
 _BASIC = re.compile(rf"基本支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
 _PROJECT = re.compile(rf"项目支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})")
 
@@ -137,15 +141,21 @@ def read_totals(prose: Prose, doc: Document) -> None:
     if not m:
         doc.warn("no_totals", "no 本年支出合计 / 资金总体支出 sentence")
         return
-    rest_at = m.start("rest")
+    rest, rest_at = breakdown_part(m.group("rest"), m.start("rest"))
     parts = {"total": (m.start("total"), m.group("total"))}
     for key, pat in (("basic", _BASIC), ("project", _PROJECT)):
-        if p := pat.search(m.group("rest")):
+        if p := pat.search(rest):
             parts[key] = (rest_at + p.start("amount"), p.group(0))
     for key, (start, text) in parts.items():
         doc.totals[key] = Figure(key, parse_amount(text), text, None, None,
                                  prose.provenance(start, start + len(text)))
     check_totals(doc, prose.line_at(m.start()))
+
+
+def breakdown_part(rest: str, rest_at: int) -> tuple[str, int]:
+    """The part of a total's sentence from its 其中 on (a 主要原因 before it may name other 项目支出 amounts)."""
+    at = rest.find(BREAKDOWN_WORD)
+    return (rest[at:], rest_at + at) if at >= 0 else (rest, rest_at)
 
 
 def check_totals(doc: Document, line: int) -> None:

@@ -22,6 +22,8 @@ Span = tuple[int, int]
 DEPARTMENT_SUBJECT = "department"
 # Least difflib ratio for another spelling of a project name to count as an alias.
 ALIAS_MIN_RATIO = 0.6
+# Shortest name that counts as an alias by being contained in the other spelling.
+ALIAS_MIN_CHARS = 4
 # Longest project name (characters) read from a heading.
 NAME_MAX = 60
 # Count units of achieved outputs, longest first (money and % are not counts; 年/月/日 are dates).
@@ -33,13 +35,18 @@ COUNT_UNITS = ("万人次", "人次", "场次", "个工作日", "平方米", "�
 # never spans a sentence end, another 报告 heading or another section number.
 _REPORT_HEADING = re.compile(
     rf"(?:[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）])(?P<name>(?:(?!报告|[{CN_NUM}]+、|[（(][{CN_NUM}]+[)）])[^。，；]){{2,{NAME_MAX}}}?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告")
+# A report heading over several projects (三、项目支出绩效评价报告, 部门整体支出绩效评价报告) names no project.
+_GENERIC_REPORT_NAME = re.compile(r"^(?:(?:部门|单位)?整体(?:支出)?|(?:重点|部门|专项|其他)?项目(?:支出)?)$")
+# Where a section uses the project's name as the subject of a sentence (…项目年度预算金额为, …综合评价：).
+_NAME_USE = r"(?:年度)?(?:预算|综合评价)"
 _BUDGET = re.compile(rf"预算(?:金额|资金|数|额)?(?:为|共计|合计|总额)?(?P<amount>{AMOUNT})")
 _ACTUAL = re.compile(rf"(?:实际支出|执行数|决算数|实际使用资金|支出金额)(?:为|共计|合计)?(?P<amount>{AMOUNT})")
 _GOAL = re.compile(r"(?:^|(?<=[。：:）)]))(?:\d+[、.．])?(?:项目)?绩效目标(?:情况)?[：:]?(?P<goal>.+?)(?=[（(][一二三四五六七八九十][)）]|$)")
 _NAME_MENTIONS = (r"成立(?P<n>[^。，；]{2,%d}?)项目自评工作小组", r"申请(?P<n>[^。，；]{2,%d}?)预算",
                   r"制定(?P<n>[^。，；]{2,%d}?)项目的评分体系")
-_DEPT_OUTPUT = re.compile(r"[（(]\d+[)）]产出数量(?P<body>.+?)(?=[（(]\d+[)）]|\d+、|$)")
+_DEPT_OUTPUT = re.compile(r"[（(]\d+[)）]产出数量[：:]?(?P<body>.+?)(?=[（(]\d+[)）]|\d+、|$)")
 _PROJECT_OUTPUT = re.compile(r"项目产出(?:情况|完成情况)?[。：:](?P<body>.+?)(?=\d+、|[（(][\d一二三四五六七八九十]+[)）]|$)")
+_THREE_DIGITS = re.compile(r"\d{3}(?!\d)")
 _COUNT = re.compile(rf"(?<![\d.])(?P<value>{NUM})(?P<unit>{'|'.join(COUNT_UNITS)})(?![\d%％])")
 
 
@@ -54,7 +61,7 @@ class ReportSection:
 
 def report_sections(prose: Prose) -> list[ReportSection]:
     """Project report headings → sections of the joined text."""
-    found = list(_REPORT_HEADING.finditer(prose.text))
+    found = [m for m in _REPORT_HEADING.finditer(prose.text) if not _GENERIC_REPORT_NAME.match(m.group("name"))]
     sections = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(prose.text)
@@ -68,7 +75,7 @@ def section_to_project(prose: Prose, sec: ReportSection) -> tuple[Project, list[
     table = sec.heading
     body = prose.text[sec.start:sec.end]
     mentions = name_mentions(body)
-    name = canonical_name(sec.name, mentions)
+    name = canonical_name(sec.name, mentions, body)
     project = Project(name=name, provenance=Provenance(prose.name, table, sec.heading_line,
                                                        prose.line_at(max(sec.start, sec.end - 1))))
     project.aliases = [a for a in dict.fromkeys(mentions) if a != name and is_alias(name, a)]
@@ -80,7 +87,8 @@ def section_to_project(prose: Prose, sec: ReportSection) -> tuple[Project, list[
     for m in _ACTUAL.finditer(body):
         figures.append(_figure(prose, "actual", m, sec.start, name, table))
     if g := _GOAL.search(body):
-        project.goal = g.group("goal").strip("：:")
+        end = next_heading_at(prose, sec.start + g.start("goal"), sec.start + g.end("goal")) - sec.start
+        project.goal = body[g.start("goal"):end].strip("：:")
     return project, figures
 
 
@@ -92,14 +100,29 @@ def name_mentions(body: str) -> list[str]:
     return [n for _, n in sorted(hits)]
 
 
-def canonical_name(heading_name: str, mentions: list[str]) -> str:
-    """The heading's name; if it ends in 项目 but the body writes it without, the body's spelling."""
+def canonical_name(heading_name: str, mentions: list[str], body: str) -> str:
+    """The heading's name; if it ends in 项目 but the body writes it without, the body's spelling. The
+    heading's 项目 (…建设项目绩效评价报告) belongs to the name when the body only ever uses ``<name>项目``
+    as a sentence subject (…建设项目预算金额为, …建设项目综合评价)."""
     if heading_name.endswith("项目") and heading_name[:-2] in mentions:
         return heading_name[:-2]
+    with_suffix = heading_name + "项目"
+    if (re.search(re.escape(with_suffix) + _NAME_USE, body)
+            and not re.search(re.escape(heading_name) + _NAME_USE, body) and heading_name not in mentions):
+        return with_suffix
     return heading_name
 
 
+def next_heading_at(prose: Prose, start: int, default: int) -> int:
+    """Offset of the first heading after ``start`` (a goal paragraph ends there), else ``default``."""
+    return min((h.offset for h in prose.headings if start < h.offset < default), default=default)
+
+
 def is_alias(name: str, other: str) -> bool:
+    """A similar spelling, or a shorter/longer form containing the other (接诉即办 ⊂ 12345…接诉即办)."""
+    short, long_ = sorted((name, other), key=len)
+    if len(short) >= ALIAS_MIN_CHARS and short in long_:
+        return True
     return difflib.SequenceMatcher(None, name, other).ratio() >= ALIAS_MIN_RATIO
 
 
@@ -124,15 +147,21 @@ def output_counts(prose: Prose, owners: list[tuple[ReportSection, str]]) -> list
 def split_clauses(body: str, offset: int) -> Iterator[tuple[int, str]]:
     """Split at ，、；。 outside “…” quotes; yield (offset in the joined text, clause)."""
     depth, start = 0, 0
-    for i, ch in enumerate(body + "。"):
+    text = body + "。"
+    for i, ch in enumerate(text):
         if ch in "“「『":
             depth += 1
         elif ch in "”」』":
             depth = max(0, depth - 1)
-        elif ch in "，,、；;。" and depth == 0:
+        elif ch in "，,、；;。" and depth == 0 and not _is_thousands_comma(text, i):
             if i > start:
                 yield offset + start, body[start:i]
             start = i + 1
+
+
+def _is_thousands_comma(text: str, i: int) -> bool:
+    """An ASCII comma between a digit and exactly three digits (``3,200户``) is part of a number."""
+    return text[i] == "," and i > 0 and text[i - 1].isdigit() and bool(_THREE_DIGITS.match(text, i + 1))
 
 
 def clause_to_count(clause: str, subject: str, prov: Provenance) -> Achievement | None:
