@@ -59,6 +59,8 @@ COST_TOLERANCE = Decimal("0.01")
 # Units that do not single out an indicator family (sibling evidence ignores them).
 NON_DISTINCTIVE_UNITS = frozenset({None, "%", "元", "万元", "亿元"})
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+# Fewest distinctive words a goal-text share is taken over (one shared bigram alone is weak evidence).
+MIN_DISTINCTIVE_WORDS = 2
 SATISFACTION_WORD = "满意"
 COST_WORD = "成本"
 
@@ -129,7 +131,7 @@ def assign_owners(items: Sequence[Item], projects: Sequence[Candidate], dept: Se
     owners: dict[int, int] = dict(anchors)
     splits: list[int] = []
     for _ in range(2):  # pass 1: evidence from fixed rows only; pass 2: from the pass-1 owners too
-        ev = _Evidence(items, projects, dept, matches, owners, sat_active)
+        ev = _Evidence(items, projects, dept, matches, owners, sat_active, anchors)
         solver = _Solver(gaps, fixed, ev, len(projects))
         splits = solver.best()
         owners = solver.owners(splits)
@@ -198,9 +200,9 @@ class _Evidence:
     """Row-level evidence scores: (item, project) → {method: score}."""
 
     def __init__(self, items: Sequence[Item], projects: Sequence[Candidate], dept: Sequence[DeptRow],
-                 matches: dict[int, int], owners: dict[int, int], sat_active: bool):
+                 matches: dict[int, int], owners: dict[int, int], sat_active: bool, anchors: dict[int, int]):
         self.items, self.projects, self.dept = items, projects, dept
-        self.matches, self.owners, self.sat_active = matches, owners, sat_active
+        self.matches, self.owners, self.sat_active, self.anchors = matches, owners, sat_active, anchors
         self._cache: dict[tuple[int, int], dict[str, float]] = {}
         self._group_of = {i: dept[d].group for i, d in matches.items()}
         midpoint = any(it.pos < projects[0].pos for it in items)
@@ -224,11 +226,16 @@ class _Evidence:
         }
 
     def _group(self, i: int, k: int) -> float:
+        """Share of the row's 13表 group mates owned by project k. Mates whose owner is fixed by the layout count
+        alone when there are any: owners inferred in pass 1 would otherwise confirm themselves; a group whose
+        fixed mates belong to several projects (an activity spanning projects) splits its weight."""
         g = self._group_of.get(i)
         if g is None:
             return 0.0
-        mates = [j for j, gj in self._group_of.items() if gj == g and j != i and j in self.owners]
-        return sum(self.owners[j] == k for j in mates) / len(mates) if mates else 0.0
+        group = [j for j, gj in self._group_of.items() if gj == g and j != i]
+        mates = [j for j in group if j in self.anchors] or [j for j in group if j in self.owners]
+        source = self.anchors if any(j in self.anchors for j in group) else self.owners
+        return sum(source[j] == k for j in mates) / len(mates) if mates else 0.0
 
     def _dept_project(self, i: int, k: int) -> float:
         d = self.matches.get(i)
@@ -244,12 +251,14 @@ class _Evidence:
         return float(any(o == k and j != i and _sig(self.items[j]) == sig for j, o in self.owners.items()))
 
     def _goal_text(self, i: int, k: int) -> float:
+        """Share of the indicator's distinctive words (bigrams found in this or a neighbouring project's name and
+        goal) found only in this project's; words found in no project's text say nothing either way."""
         words = _bigrams(_PUNCT.sub("", self.items[i].l3 or ""))
         if not words:
             return 0.0
         mine = {w for w in words if w in self.projects[k].text}
         others = {w for j in self._neighbours(k) for w in words if w in self.projects[j].text}
-        return len(mine - others) / len(words)
+        return len(mine - others) / max(MIN_DISTINCTIVE_WORDS, len(mine | others))
 
     def _neighbours(self, k: int) -> list[int]:
         return [j for j in (k - 1, k + 1) if 0 <= j < len(self.projects)]

@@ -76,8 +76,18 @@ def department_code(tables: list[Table]) -> tuple[str | None, int | None]:
                 if t_c.isdigit() and len(t_c) >= 3 and nxt.endswith("（本级）"):
                     return t_c, r.line
     income = table_for(tables, "income")
-    codes = [(clean_text(r.cell(0)), r.line) for r in (income.rows if income else []) if (clean_text(r.cell(0)) or "").isdigit()]
-    return codes[0] if len(codes) == 1 else (None, None)
+    codes = [(clean_text(r.cell(0)) or "", r.line) for r in (income.rows if income else [])
+             if (clean_text(r.cell(0)) or "").isdigit()]
+    return _own_unit_code(codes)
+
+
+def _own_unit_code(codes: list[tuple[str, int]]) -> tuple[str | None, int | None]:
+    """The department's own unit among the income table's codes: the only code, or — a department row (341) with
+    its units (341001 …) and no （本级） label — the only unit code, which extends the department code."""
+    if len(codes) == 1:
+        return codes[0]
+    units = [(c, n) for c, n in codes if any(c != d and c.startswith(d) for d, _ in codes)]
+    return units[0] if len(units) == 1 else (None, None)
 
 
 def department_name(tables: list[Table], stated: str | None) -> str | None:
