@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +41,9 @@ FOLDER_SUFFIXES = (".txt",)
 MAX_CHUNK = 16
 # The default (``jobs=None``) uses every core only when each worker gets at least this many files.
 MIN_FILES_PER_WORKER = 4
+# Linux prctl option: the signal a worker gets when its parent dies; elsewhere workers poll the parent.
+PR_SET_PDEATHSIG = 1
+PARENT_POLL_S = 0.5
 # A disclosure as text is tens of kilobytes; anything above this is not one (and would eat memory).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -261,6 +265,27 @@ def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
     return [_run_job(j) for j in jobs]
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: exit when the ingesting process dies (kill -9 would otherwise orphan the workers,
+    blocked for ever on the result pipe)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass  # not Linux: watch the parent instead
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def default_jobs(n_files: int) -> int:
     """Every core when each gets at least :data:`MIN_FILES_PER_WORKER` files, else fewer (1: no pool)."""
     return max(1, min(os.cpu_count() or 1, n_files // MIN_FILES_PER_WORKER))
@@ -275,7 +300,7 @@ def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for results in pool.map(_run_chunk, chunks):
                 done += 1
                 yield from results

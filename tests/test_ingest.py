@@ -72,21 +72,36 @@ def test_changed_file_replaces_and_broken_file_fails_alone(tmp_path: Path) -> No
         assert len(st.load_document(doc_id_of(files[1])).projects) == len(load_gold(SEEDS[1])["projects"])
 
 
-def test_parallel_extract_gives_same_store(tmp_path: Path) -> None:
-    write_gold_files(tmp_path / "docs")
+def test_parallel_extract_gives_the_same_store_row_for_row(tmp_path: Path) -> None:
+    write_gold_files(tmp_path / "docs", copies=2)
     with Store(tmp_path / "s1") as a, Store(tmp_path / "s2") as b:
-        ingest_paths(a, [tmp_path / "docs"], extractor=gold_extractor)
-        ingest_paths(b, [tmp_path / "docs"], extractor=gold_extractor, jobs=2)
-        assert a.counts() == b.counts()
+        one = ingest_paths(a, [tmp_path / "docs"], extractor=gold_extractor, jobs=1)
+        two = ingest_paths(b, [tmp_path / "docs"], extractor=gold_extractor, jobs=2)
+        assert (one.jobs, two.jobs) == (1, 2)
+        assert one.to_dict()["files"] == two.to_dict()["files"]
+    assert _dump(tmp_path / "s1" / "perfkg.sqlite") == _dump(tmp_path / "s2" / "perfkg.sqlite")
 
 
 KILL_SCRIPT = """
-import sys
+import json, sys, time
 from pathlib import Path
 from kg.ingest import ingest_paths
+from kg.model import Document
 from kg.store import Store
-from tests.test_store_fixtures import slow_gold_extractor
-ingest_paths(Store(Path(sys.argv[1])), [Path(sys.argv[2])], extractor=slow_gold_extractor)
+
+def slow_gold_extractor(path):  # tests.test_store_fixtures's, without importing pytest
+    time.sleep(0.03)
+    d = json.loads(path.read_bytes())
+    d.pop("outcomes", None)
+    return Document.from_dict(d)
+
+insert = Store._insert
+def slow_insert(self, *args):  # hold each transaction open a while, so the kill lands inside one
+    n = insert(self, *args)
+    time.sleep(0.02)
+    return n
+Store._insert = slow_insert
+ingest_paths(Store(Path(sys.argv[1])), [Path(sys.argv[2])], extractor=slow_gold_extractor, jobs=2)
 """
 
 
@@ -101,8 +116,26 @@ def _committed(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_kill_mid_ingest_leaves_a_store_that_opens(tmp_path: Path) -> None:
-    files = write_gold_files(tmp_path / "docs", copies=20)
+    files = write_gold_files(tmp_path / "docs", copies=10)
     store_dir = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(store_dir), str(tmp_path / "docs")],
@@ -113,9 +146,15 @@ def test_kill_mid_ingest_leaves_a_store_that_opens(tmp_path: Path) -> None:
     while time.monotonic() < deadline and seen < 4:
         seen = _committed(db) if db.exists() else 0
         time.sleep(0.01)
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert seen >= 4, "the ingest never committed a document"
+    assert workers, "the ingest should run worker processes"
+    deadline = time.monotonic() + 5
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(_alive(w) for w in workers), "worker processes outlived the killed ingest"
     with Store(store_dir) as st:
         stored = st.doc_hashes()
         assert seen <= len(stored) < len(files), "kill should land mid-ingest"
@@ -123,12 +162,16 @@ def test_kill_mid_ingest_leaves_a_store_that_opens(tmp_path: Path) -> None:
         for doc_id in stored:
             doc = st.load_document(doc_id)
             assert len(doc.projects) == by_stem[Path(doc.source).stem]
-        orphans = st.conn.execute("SELECT COUNT(*) FROM projects WHERE doc_id NOT IN "
-                                  "(SELECT doc_id FROM documents)").fetchone()[0]
-        assert orphans == 0
+        for table in RECORD_TABLES[1:]:
+            orphans = st.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE doc_id NOT IN "
+                                      "(SELECT doc_id FROM documents)").fetchone()[0]
+            assert orphans == 0, table
+        before = st.counts()
         rest = ingest_paths(st, [tmp_path / "docs"], extractor=gold_extractor)
         assert rest.to_dict()["documents_ok"] == len(files) - len(stored)
-        assert set(RECORD_TABLES) <= set(st.counts())
+        assert rest.to_dict()["documents_unchanged"] == len(stored)
+        assert st.counts()["projects"] == before["projects"] + sum(
+            by_stem[Path(doc_id).stem.split("_", 1)[1]] for doc_id in set(st.doc_hashes()) - set(stored))
 
 
 def test_cli_ingest_reports_failures_and_exit_codes(tmp_path: Path) -> None:
