@@ -313,3 +313,35 @@ def test_alias_contained_in_longer_name() -> None:
     cut = SEED_TEXT.index("三、区委办工作经费项目绩效评价报告")
     doc = parse_text(SEED_TEXT[:cut] + NESTED_REPORTS)
     assert doc.projects[1].aliases == ["接诉即办"]
+
+
+def test_national_wording_budget_completion() -> None:
+    text = SEED_TEXT.replace(
+        "2023年度决算1687.07万元，比2023年年初预算1796.67万元，减少109.60万元，下降6.50%。主要原因：",
+        "年初预算为1796.67万元，支出决算为1687.07万元，完成年初预算的93.90%。决算数小于年初预算数的主要原因是")
+    doc = parse_text(text)
+    by_line = {f.key: f for f in doc.outcomes if f.provenance.line_start == 32}
+    assert {k: f.amount for k, f in by_line.items()} == {
+        "actual": Decimal("16870700.00"), "budget": Decimal("17966700.00"), "variance": Decimal("-1096000.00")}
+    assert by_line["variance"].subject.endswith("行政运行（项）")
+    assert by_line["variance"].note.startswith("落实政府过紧日子要求")
+
+
+@pytest.mark.parametrize("heading", ["（一）产出数量", "1、产出数量", "（1）产出数量完成情况："])
+def test_output_heading_numbering(heading: str) -> None:
+    text = SEED_TEXT.replace("（1）产出数量\n", heading + "\n").replace("（2）产出质量", "（二）产出质量")
+    counts = [a.to_gold_dict() for a in parse_text(text).achievements]
+    assert counts == GOLD["outcomes"]
+
+
+def test_total_phrased_year_spending_total() -> None:
+    text = SEED_TEXT.replace("2023年度本年支出合计4019.40万元", "2023年度支出合计4019.40万元")
+    doc = parse_text(text)
+    assert doc.to_gold_dict()["totals"] == GOLD["totals"]
+    assert doc.totals["total"].provenance.line_start == 18
+
+
+def test_goal_numbered_list_is_kept_whole() -> None:
+    text = SEED_TEXT.replace("项目绩效目标\n\n保障服务中央", "项目绩效目标\n\n（1）保障服务\n（2）保障服务中央")
+    [p] = parse_text(text).projects
+    assert p.goal.startswith("（1）保障服务（2）保障服务中央") and p.goal.endswith("服务保障等职责。")

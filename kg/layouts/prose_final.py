@@ -53,7 +53,8 @@ FULL_NAME_MAX_PREFIX = 6
 _YEAR = re.compile(r"(\d{4})年度")
 # The sentence's rest runs on over a 主要原因 / 其中 sentence that follows it (…增长2.32%。主要原因：…。其中：基本支出…).
 _REST = r"(?P<rest>[^。]*(?:。(?=主要原因|其中)[^。]*)*)"
-_SPEND_TOTAL = re.compile(rf"本年支出合计(?:为)?(?P<total>{AMOUNT}){_REST}")
+# 本年支出合计 / 本年度支出合计 / 2019年度支出合计 / 本年支出决算合计 (never 基本支出合计, 财政拨款支出合计).
+_SPEND_TOTAL = re.compile(rf"(?:本年|年度)支出(?:决算)?合计(?:为)?(?P<total>{AMOUNT}){_REST}")
 _SPEND_OVERALL = re.compile(rf"(?:资金总体支出|总体支出)(?:为)?(?P<total>{AMOUNT}){_REST}")
 # The word that opens a total's breakdown into 基本支出 / 项目支出.
 BREAKDOWN_WORD = "其中"

@@ -36,6 +36,12 @@ BUDGET_VARIANCE = re.compile(
     rf"|与{_YEAR}?(?:[^，。；]{{0,{SUBJECT_MAX}}}?)年初预算(?:数)?(?P<budget_eq>{AMOUNT})(?:一致|持平|相同|相等))"
     rf"(?:{_REASON}|[，,](?P<tail>[^。]*)。|。)?")
 
+# The national wording: 年初预算为920.50万元，支出决算为905.36万元，完成年初预算的98.36%。决算数小于年初预算数的主要原因是…
+BUDGET_COMPLETION = re.compile(
+    rf"年初预算(?:数)?(?:为)?(?P<budget>{AMOUNT})[，,]?(?:支出)?决算(?:数)?(?:为)?(?P<actual>{AMOUNT})"
+    rf"(?:[，,]完成年初预算的?(?P<pct>{NUM})[%％])?"
+    rf"(?:。?决算数(?:大于|小于|等于|与)年初预算数(?:的|持平的|一致的)?(?:主要)?原因(?:是|为)?[：:]?(?P<reason>[^。]*)。?|。)?")
+
 # 2023年度收、支总计4019.40万元，比上年增加（减少）0万元，增长（下降）0%。主要原因：…
 PRIOR_YEAR_CHANGE = re.compile(
     rf"(?P<year>\d{{4}})年度?(?P<subj>[^。；：]{{1,{SUBJECT_MAX}}}?)(?P<amount>{AMOUNT})[，,]?"
@@ -60,7 +66,8 @@ def read_figures(prose: Prose, skip: list[Span]) -> tuple[list[Figure], list[Spa
     """All figure sentences of the prose outside ``skip`` → (figures in text order, spans read)."""
     found: list[tuple[int, Figure]] = []
     spans = list(skip)
-    for reader in (budget_variance_figures, prior_year_figures, execution_figures, share_figures):
+    for reader in (budget_variance_figures, budget_completion_figures, prior_year_figures, execution_figures,
+                   share_figures):
         for start, end, figs in reader(prose):
             if _overlaps((start, end), spans):
                 continue
@@ -89,6 +96,19 @@ def budget_variance_figures(prose: Prose) -> Iterator[tuple[int, int, list[Figur
             figs += [Figure("budget", parse_amount(m.group("budget")), text, subject, None, prov),
                      Figure("variance", _signed(m.group("dir"), m.group("var")), text, subject, note, prov)]
         yield m.start(), m.end(), figs
+
+
+def budget_completion_figures(prose: Prose) -> Iterator[tuple[int, int, list[Figure]]]:
+    """年初预算为 B，支出决算为 A（完成年初预算的 P%） → actual, budget, variance A − B (note = 主要原因)."""
+    for m in BUDGET_COMPLETION.finditer(prose.text):
+        subject = _subject_before(prose, m.start()) or _section(prose, m.start())
+        prov = prose.provenance(m.start(), m.end())
+        actual, budget = parse_amount(m.group("actual")), parse_amount(m.group("budget"))
+        variance = None if actual is None or budget is None else actual - budget
+        text = m.group(0)
+        yield m.start(), m.end(), [Figure("actual", actual, text, subject, None, prov),
+                                   Figure("budget", budget, text, subject, None, prov),
+                                   Figure("variance", variance, text, subject, _note(m.group("reason")), prov)]
 
 
 def prior_year_figures(prose: Prose) -> Iterator[tuple[int, int, list[Figure]]]:

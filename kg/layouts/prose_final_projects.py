@@ -39,12 +39,17 @@ _REPORT_HEADING = re.compile(
 _GENERIC_REPORT_NAME = re.compile(r"^(?:(?:部门|单位)?整体(?:支出)?|(?:重点|部门|专项|其他)?项目(?:支出)?)$")
 # Where a section uses the project's name as the subject of a sentence (…项目年度预算金额为, …综合评价：).
 _NAME_USE = r"(?:年度)?(?:预算|综合评价)"
+# A list item's number at the start of a goal paragraph; how far into the text it is looked for.
+_LIST_ITEM = re.compile(r"[（(]\d+[)）]|\d+[、.．]")
+LIST_MARKER_MAX = 6
 _BUDGET = re.compile(rf"预算(?:金额|资金|数|额)?(?:为|共计|合计|总额)?(?P<amount>{AMOUNT})")
 _ACTUAL = re.compile(rf"(?:实际支出|执行数|决算数|实际使用资金|支出金额)(?:为|共计|合计)?(?P<amount>{AMOUNT})")
 _GOAL = re.compile(r"(?:^|(?<=[。：:）)]))(?:\d+[、.．])?(?:项目)?绩效目标(?:情况)?[：:]?(?P<goal>.+?)(?=[（(][一二三四五六七八九十][)）]|$)")
 _NAME_MENTIONS = (r"成立(?P<n>[^。，；]{2,%d}?)项目自评工作小组", r"申请(?P<n>[^。，；]{2,%d}?)预算",
                   r"制定(?P<n>[^。，；]{2,%d}?)项目的评分体系")
-_DEPT_OUTPUT = re.compile(r"[（(]\d+[)）]产出数量[：:]?(?P<body>.+?)(?=[（(]\d+[)）]|\d+、|$)")
+# （1）产出数量 / （一）产出数量 / 1、产出数量（完成情况）：… up to the next numbered heading.
+_DEPT_OUTPUT = re.compile(rf"(?:[（(][\d{CN_NUM}]+[)）]|\d+[、.．])产出数量(?:完成情况)?[：:]?"
+                          rf"(?P<body>.+?)(?=[（(][\d{CN_NUM}]+[)）]|\d+、|$)")
 _PROJECT_OUTPUT = re.compile(r"项目产出(?:情况|完成情况)?[。：:](?P<body>.+?)(?=\d+、|[（(][\d一二三四五六七八九十]+[)）]|$)")
 _THREE_DIGITS = re.compile(r"\d{3}(?!\d)")
 _COUNT = re.compile(rf"(?<![\d.])(?P<value>{NUM})(?P<unit>{'|'.join(COUNT_UNITS)})(?![\d%％])")
@@ -114,8 +119,17 @@ def canonical_name(heading_name: str, mentions: list[str], body: str) -> str:
 
 
 def next_heading_at(prose: Prose, start: int, default: int) -> int:
-    """Offset of the first heading after ``start`` (a goal paragraph ends there), else ``default``."""
-    return min((h.offset for h in prose.headings if start < h.offset < default), default=default)
+    """Offset of the first heading after ``start`` (a goal paragraph ends there), else ``default``. A goal
+    that opens with a list item (（1）…) runs over the items numbered the same way."""
+    own = _list_marker(prose.text[start:start + LIST_MARKER_MAX])
+    return min((h.offset for h in prose.headings
+                if start < h.offset < default and (own is None or _list_marker(h.text) != own)), default=default)
+
+
+def _list_marker(text: str) -> str | None:
+    """The numbering style a text opens with (``（1）`` → ``(n)``, ``1、`` → ``n、``), else None."""
+    m = _LIST_ITEM.match(text)
+    return None if m is None else re.sub(r"\d+", "n", m.group(0)).replace("（", "(").replace("）", ")")
 
 
 def is_alias(name: str, other: str) -> bool:
