@@ -107,8 +107,11 @@ def parse(src: SourceText) -> Document:
 
 def fill_metadata(doc: Document, src: SourceText, tables: list[Table]) -> None:
     unit = budget.self_unit(tables)
-    doc.department_code = unit[0] if unit else None
     doc.department = budget.department_name(department_table(tables), src.lines, unit)
+    if unit is None and doc.department and (unit := budget.unit_named(tables, doc.department)) is not None:
+        doc.warn("unit_code_by_name", f"no 本级 cell; the unit cell {unit[0]}-{unit[1]} names the department",
+                 unit[2], severity="info")
+    doc.department_code = unit[0] if unit else None
     doc.year, doc.doc_kind, _ = budget.year_and_kind(src.lines)
     if doc.year is None:
         doc.warn("no_year", "no title line states the year and 预算/决算")

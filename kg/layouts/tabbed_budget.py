@@ -16,6 +16,7 @@ PROJECT_CODE_RE = re.compile(r"^\s*(\d{6,}[A-Z]\d{6,})\s*-\s*(\S.*?)\s*$")
 TITLE_YEAR_RE = re.compile(r"(20\d{2})\s*年\s*度?[^\t\n]{0,30}?(?:部门|单位)\s*(预算|决算)")
 YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(20\d{2})\s*年\s*度?\s*[)）]?\s*$")
 FUNCTION_CODE_RE = re.compile(r"^2\d{6}$")  # a 项-level 支出功能分类 code (the 表四 realignment anchor)
+UNIT_COLUMN_WORD = "单位"  # the column titles 项目单位 / 单位名称 / 单位信息
 DEPT_NAME_LABELS = ("部门（单位）名称", "部门(单位)名称", "单位名称", "部门名称")
 
 
@@ -291,6 +292,19 @@ def self_unit(tables: list[Table]) -> tuple[str, str, int] | None:
                 m = SELF_UNIT_RE.match(clean_text(c) or "")
                 if m:
                     return m.group(1), m.group(2), row.line
+    return None
+
+
+def unit_named(tables: list[Table], name: str) -> tuple[str, str, int] | None:
+    """Without a 本级 cell: the ``code-name`` cell of a unit column (项目单位, 单位名称 …) naming the department."""
+    want = clean_text(name)
+    for t in tables:
+        cols = [i for i, label in enumerate(column_labels(t)) if UNIT_COLUMN_WORD in label]
+        for row in t.rows[len(header_rows(t)):]:
+            for i in cols:
+                code, unit = split_code_name(row.cell(i))
+                if code and code.isdigit() and unit == want:
+                    return code, unit, row.line
     return None
 
 

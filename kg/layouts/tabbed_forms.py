@@ -27,9 +27,12 @@ HEADER_KEYWORDS = {"name": ("项目名称",), "category": ("类别",), "owner": 
                    "l1": ("一级",), "l2": ("二级",), "l3": ("三级",), "op": ("性质",), "value": ("指标值",),
                    "unit": ("度量",), "direction": ("方向",)}
 PROJECT_FIELDS = ("name", "category", "owner", "goal")  # free-text fields of the project part
-INDICATOR_TEXT_FIELDS = ("l3", "value")  # free-text fields of an indicator
+INDICATOR_TEXT_FIELDS = ("l3", "value", "unit")  # free-text fields of an indicator
+LABEL_FIELDS = ("l1", "l2", "direction")  # label fields a cut-off fragment may complete in place
 # An 一级/二级 label cell: short and ending in 指标 / 成本 (时效成本).
 LABEL_RE = re.compile(r"^.{1,10}(指标|成本)$")
+# The four 一级指标 open with one of these.
+L1_PREFIXES = ("产出", "效益", "成本", "满意")
 # Confidence of an indicator whose row had to be realigned / whose owner came across a page break.
 REALIGNED_CONFIDENCE = 0.9
 PAGE_BREAK_CONFIDENCE = 0.95
@@ -70,13 +73,22 @@ def is_label(text: str | None) -> bool:
     return bool(text and LABEL_RE.match(text))
 
 
+def is_l1_label(text: str | None) -> bool:
+    return is_label(text) and (text or "").startswith(L1_PREFIXES)
+
+
+def completes_label(current: str | None, fragment: str | None) -> bool:
+    """``服务对象满意`` + ``度指标``: a label cut by a page break (the fragment alone may look like a label)."""
+    return bool(current and fragment) and not is_label(current) and is_label(f"{current}{fragment}")
+
+
 def realign_row(cells: list[str], cols: dict[str, int]) -> tuple[list[str], bool]:
     """Put the operator cell (else an 一级 label) back in its column; report whether the row moved."""
     for i, c in enumerate(cells):
         if normalize_op(c) is not None:
             return (realign(cells, i, cols["op"]), True) if i != cols["op"] else (cells, False)
     for i, c in enumerate(cells):
-        if i < cols["l1"] and is_label(clean_text(c)) and (clean_text(c) or "").startswith(("产出", "效益", "成本", "满意")):
+        if i < cols["l1"] and is_l1_label(clean_text(c)):
             return realign(cells, i, cols["l1"]), True
     return cells, False
 
@@ -86,9 +98,11 @@ def _cell(cells: list[str], i: int) -> str | None:
 
 
 def is_indicator_row(cells: list[str], cols: dict[str, int]) -> bool:
-    """A fresh indicator has an operator or an 一级/二级 label; a cut-off fragment has neither."""
-    return bool(normalize_op(_cell(cells, cols["op"])) or is_label(_cell(cells, cols["l1"]))
-                or is_label(_cell(cells, cols["l2"])))
+    """A fresh indicator has an operator, an 一级 label, or an 二级 label with a value; a cut-off fragment has
+    none of these (the tail of a cut 二级 label, ``度指标``, looks like a label but comes without a value)."""
+    if normalize_op(_cell(cells, cols["op"])) or is_l1_label(_cell(cells, cols["l1"])):
+        return True
+    return is_label(_cell(cells, cols["l2"])) and bool(_cell(cells, cols["value"]))
 
 
 def is_project_row(cells: list[str], cols: dict[str, int]) -> bool:
@@ -106,6 +120,9 @@ class FormParser:
     cols: dict[str, int]
     forms: list[Form] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    # The last indicator's value and unit cells as printed: a page break may cut them, and they are split
+    # into value + unit only once joined (``2023 年`` + ``11 月底前`` is one date, not 2023 + 年).
+    raw_value: tuple[str | None, str | None] = (None, None)
 
     def feed(self, row: Row) -> None:
         cells, moved = realign_row(row.cells, self.cols)
@@ -154,7 +171,8 @@ class FormParser:
     def _add_indicator(self, cells: list[str], row: Row, moved: bool) -> None:
         c, form = self.cols, self.forms[-1]
         prev = form.indicators[-1] if form.indicators else None
-        value, unit = split_value_unit(_cell(cells, c["value"]), _cell(cells, c["unit"]))
+        self.raw_value = (_cell(cells, c["value"]), _cell(cells, c["unit"]))
+        value, unit = split_value_unit(*self.raw_value)
         ind = Indicator(
             l1=_cell(cells, c["l1"]) or (prev.l1 if prev else None),
             l2=_cell(cells, c["l2"]) or (prev.l2 if prev else None),
@@ -189,13 +207,18 @@ class FormParser:
         if not frags or not targets:
             return
         for i, text in frags:
+            if self._complete_label(i, clean_text(text)):
+                continue
             f = choose_field(i, clean_text(text) or "", targets)
             if f in PROJECT_FIELDS:
                 self._add_project_part(form, f, clean_text(text))
                 targets[f] = (targets[f][0], form.goal if f == "goal" else getattr(form, f))
                 continue
             ind = form.indicators[-1]
-            setattr(ind, f, clean_text((getattr(ind, f) or "") + text))
+            if f in ("value", "unit"):
+                self._join_value(ind, f, text)
+            else:
+                setattr(ind, f, clean_text((getattr(ind, f) or "") + text))
             targets[f] = (targets[f][0], getattr(ind, f))
             ind.text += "\n" + text
             if ind.provenance:
@@ -204,6 +227,26 @@ class FormParser:
                 ind.link_method, ind.confidence = "page_break_join:form", PAGE_BREAK_CONFIDENCE
         form.provenance.line_end = row.line
         self._warn("page_break_join", f"cells cut by a page break joined to the row above ({form.name})", row)
+
+    def _complete_label(self, col: int, fragment: str | None) -> bool:
+        """Join ``fragment`` to the last indicator's label in the same column if it completes it."""
+        form = self.forms[-1]
+        if not form.indicators:
+            return False
+        ind = form.indicators[-1]
+        for f in LABEL_FIELDS:
+            if self.cols[f] == col and completes_label(getattr(ind, f), fragment):
+                setattr(ind, f, f"{getattr(ind, f)}{fragment}")
+                ind.text += "\n" + (fragment or "")
+                return True
+        return False
+
+    def _join_value(self, ind: Indicator, f: str, text: str) -> None:
+        """Append to the printed value (or unit) cell and split the joined text again."""
+        value, unit = self.raw_value
+        value, unit = (f"{value or ''}{text}", unit) if f == "value" else (value, f"{unit or ''}{text}")
+        self.raw_value = (value, unit)
+        ind.value, ind.unit = split_value_unit(value, unit)
 
     def _warn(self, kind: str, message: str, row: Row) -> None:
         self.warnings.append(ParseWarning(kind, message, self.file, row.line))
