@@ -345,3 +345,8 @@ def test_goal_numbered_list_is_kept_whole() -> None:
     text = SEED_TEXT.replace("项目绩效目标\n\n保障服务中央", "项目绩效目标\n\n（1）保障服务\n（2）保障服务中央")
     [p] = parse_text(text).projects
     assert p.goal.startswith("（1）保障服务（2）保障服务中央") and p.goal.endswith("服务保障等职责。")
+
+
+def test_quoted_heading_name() -> None:
+    doc = parse_text(SEED_TEXT.replace("三、区委办工作经费项目绩效评价报告", "三、“区委办工作经费”项目绩效评价报告"))
+    assert gold_projects(doc) == GOLD["projects"]

@@ -20,6 +20,8 @@ from kg.reading import read_source, source_from_bytes
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / prose_final.NAME
 STEMS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
 ENCODINGS = ("utf-8", "gb18030-crlf")
+# (wrap width, blank page-break lines after every this many lines; 0 = none) for the re-wrapped variants.
+REWRAPS = ((7, 0), (13, 5), (23, 3))
 # The schema keys a document's answer key is compared on, in order (outcomes are the achieved counts).
 DOC_KEYS = ("source", "department", "department_code", "year", "doc_kind", "totals")
 _CACHE: dict[tuple[str, str], Document] = {}
@@ -96,3 +98,24 @@ def test_score_style(stem: str) -> None:
     assert len(doc.projects) == len(key["projects"])
     assert doc.total("basic") + doc.total("project") == doc.total("total")
     assert not {w.kind for w in doc.warnings} & {"no_totals", "totals_incomplete", "totals_mismatch", "no_title"}
+
+
+def rewrapped(text: str, width: int, break_every: int) -> str:
+    """Every line cut at ``width`` characters; two blank lines (a page break) after every ``break_every`` lines."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        for piece in [line[i:i + width] for i in range(0, len(line), width)] or [""]:
+            out.append(piece)
+            if break_every and len(out) % break_every == 0:
+                out += ["", ""]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(("width", "break_every"), REWRAPS)
+@pytest.mark.parametrize("stem", STEMS)
+def test_rewrapped_with_page_breaks(stem: str, width: int, break_every: int) -> None:
+    key = load_key(stem)
+    text = rewrapped((FIXTURES / f"{stem}.txt").read_text(encoding="utf-8"), width, break_every)
+    pred = prose_final.parse(source_from_bytes(text.encode("utf-8"), f"{stem}.txt")).to_gold_dict()
+    for field in (*DOC_KEYS, "projects", "department_indicators", "outcomes"):
+        assert pred[field] == key[field], field

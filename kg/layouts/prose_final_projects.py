@@ -24,6 +24,8 @@ DEPARTMENT_SUBJECT = "department"
 ALIAS_MIN_RATIO = 0.6
 # Shortest name that counts as an alias by being contained in the other spelling.
 ALIAS_MIN_CHARS = 4
+# Quote pairs a heading may wrap a project's name in.
+WRAPPING_QUOTES = (("“", "”"), ("\"", "\""), ("《", "》"), ("「", "」"))
 # Longest project name (characters) read from a heading.
 NAME_MAX = 60
 # Count units of achieved outputs, longest first (money and % are not counts; 年/月/日 are dates).
@@ -70,8 +72,18 @@ def report_sections(prose: Prose) -> list[ReportSection]:
     sections = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(prose.text)
-        sections.append(ReportSection(m.group("name"), m.group(0), prose.line_at(m.start()), m.start(), end))
+        sections.append(ReportSection(unquoted(m.group("name")), m.group(0), prose.line_at(m.start()), m.start(), end))
     return sections
+
+
+def unquoted(name: str) -> str:
+    """A heading's name quoted as a whole (“区委办工作经费”项目…) without its quote marks; inner quotes
+    (西城区“十四五”规划…) stay."""
+    for open_, close in WRAPPING_QUOTES:
+        inner = name[1:-1]
+        if name.startswith(open_) and name.endswith(close) and open_ not in inner and close not in inner:
+            return inner
+    return name
 
 
 def section_to_project(prose: Prose, sec: ReportSection) -> tuple[Project, list[tuple[int, int, Figure]]]:
