@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.layouts.tabbed_forms import is_label
+from kg.layouts.tabbed_forms import completes_label, is_label
 from kg.layouts.tabbed_tables import Row, Table, choose_field, realign
 from kg.model import DepartmentIndicator, ParseWarning, Provenance
 from kg.normalize import clean_text, normalize_op, split_value_unit
@@ -76,6 +76,9 @@ class DeptParser:
     warnings: list[ParseWarning] = field(default_factory=list)
     activity: str | None = None
     project: str | None = None
+    # The last record's cells right of the operator as printed (column → text): a page break may cut the
+    # value or unit, and they are split only once joined (``2023 年`` + ``11 月底前`` is one date).
+    raw_tail: dict[int, str] = field(default_factory=dict)
 
     def feed(self, row: Row) -> None:
         cells = row.cells
@@ -85,14 +88,16 @@ class DeptParser:
             self.warnings.append(ParseWarning("realigned_row", "department-table row realigned on its operator",
                                               self.file, row.line))
         get = _getter(cells)
-        if op_at is None and not is_label(get(self.cols.l2)):
-            self._continue(cells, row)
+        has_value = any(get(i) for i in range(self.cols.op + 1, len(cells)))
+        if op_at is None and not (is_label(get(self.cols.l2)) and has_value):
+            self._continue(cells, row)  # the tail of a cut 二级 label (度指标) comes without a value
             return
         if get(self.cols.activity):
             self.activity = get(self.cols.activity)
         if get(self.cols.project):
             self.project = get(self.cols.project)
         value, unit = value_and_unit(cells, self.cols.op)
+        self.raw_tail = {i: cells[i] for i in range(self.cols.op + 1, len(cells)) if get(i)}
         self.records.append(DepartmentIndicator(
             activity=self.activity, project=self.project, l2=get(self.cols.l2), l3=get(self.cols.l3),
             op=normalize_op(get(self.cols.op)), value=value, unit=unit,
@@ -110,16 +115,32 @@ class DeptParser:
             return
         rec = self.records[-1]
         for i, text in frags:
+            rec.text += "\n" + (text or "")
+            if i > self.cols.op:
+                self._join_tail(rec, i, text or "")
+                continue
+            if i == self.cols.l2 and completes_label(rec.l2, text):
+                rec.l2 = f"{rec.l2}{text}"
+                continue
             cols = self.cols.as_dict()
             f = choose_field(i, text or "", {k: (cols[k], getattr(rec, k)) for k in TEXT_FIELDS if cols[k] is not None})
             setattr(rec, f, clean_text((getattr(rec, f) or "") + (text or "")))
             if f in ("activity", "project"):
                 setattr(self, f, getattr(rec, f))
-            rec.text += "\n" + (text or "")
         if rec.provenance:
             rec.provenance.line_end = row.line
         self.warnings.append(ParseWarning("page_break_join", "department-table cell continued on this row joined "
                                           "to the row above", self.file, row.line))
+
+
+    def _join_tail(self, rec: DepartmentIndicator, col: int, text: str) -> None:
+        """A value / unit fragment: append it to the printed cell it continues and split value and unit again."""
+        tail = self.raw_tail
+        if tail and col not in tail and col != self.cols.op + 1:
+            col = max(tail)  # the unit drifts a column between the 9- and 8-cell rows
+        tail[col] = tail.get(col, "") + text
+        cells = [tail.get(i, "") for i in range(max(tail) + 1)]
+        rec.value, rec.unit = value_and_unit(cells, self.cols.op)
 
 
 def _getter(cells: list[str]):
