@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,34 @@ def test_department_code_without_benji_line() -> None:
     two_units = text_of("a_single_project_no_benji_2024").replace(
         "341001\t北京市西城区档案馆", "341001\t北京市西城区档案馆\t1\n341002\t北京市西城区档案馆分馆", 1)
     assert department_code(split_tables(two_units.split("\n")))[0] is None
+
+
+def test_ambiguous_department_row_is_no_group_evidence() -> None:
+    """Bug: a 13表 row (职工满意度 ≥ 80 %) that two projects both print was matched to the first 12表 copy, so its
+    group pulled that copy — and the rows above it — into the other project at confidence 0.9."""
+    def item(n: int, l1: str, l3: str, unit: str, head: int | None = None, value: str = "1") -> Item:
+        return Item(n, l1, l1[:2] + "类", l3, "≥", value, unit, head)
+
+    items = [item(0, "产出指标", "巡查次数", "次", 0), item(1, "效益指标", "社会效益", "%"),
+             item(2, "满意度指标", "职工满意度", "%", value="80"), item(3, "产出指标", "采购台式机", "台"),
+             item(4, "产出指标", "采购便携式计算机", "台", 1), item(5, "满意度指标", "职工满意度", "%", value="80"),
+             item(6, "满意度指标", "服务对象满意度", "%", value="90")]
+    projects = [Candidate("甲项目", "甲项目", None, 0), Candidate("乙项目", "乙项目", None, 4)]
+    dept = [DeptRow("采购台式机", "≥", "1", "台", "g2"), DeptRow("采购便携式计算机", "≥", "1", "台", "g2"),
+            DeptRow("职工满意度", "≥", "80", "%", "g2")]
+    got = assign_owners(items, projects, dept)
+    assert [o.project for o in got] == [0, 0, 0, 1, 1, 1, 1]
+    assert got[3].method == "merged_cell_repair:dept_table_group"
+
+
+def test_conflicting_evidence_lowers_confidence() -> None:
+    """Bug: an owner chosen against other evidence (13表 group says 甲, the cost equals 乙's amount) was recorded
+    with the full confidence of the winning kind (0.9) and no warning."""
+    items = [Item(0, "产出指标", "数量指标", "巡查次数", "≥", "12", "次", 0),
+             Item(1, "成本指标", "经济成本指标", "项目预算成本", "≤", "50", "万元"),
+             Item(2, "产出指标", "数量指标", "采购台式机", "=", "5", "台", 1)]
+    projects = [Candidate("甲项目", "甲项目", Decimal("1000000"), 0), Candidate("乙项目", "乙项目", Decimal("500000"), 2)]
+    dept = [DeptRow("巡查次数", "≥", "12", "次", "g1"), DeptRow("项目预算成本", "≤", "50", "万元", "g1")]
+    got = assign_owners(items, projects, dept)
+    assert got[1].project == 0 and got[1].method == "merged_cell_repair:dept_table_group"
+    assert got[1].confidence < 0.75 and got[1].evidence["cost_amount_match"] < 0

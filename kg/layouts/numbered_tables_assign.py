@@ -50,6 +50,8 @@ METHOD_PREFIX = "merged_cell_repair:"
 # A decision whose total score margin is below this is recorded with reduced confidence.
 CLEAR_MARGIN = 0.5
 LOW_MARGIN_FACTOR = 0.8
+# A decision against which some evidence other than the layout prior points is recorded with reduced confidence.
+CONTESTED_FACTOR = 0.8
 # Name similarity at or above which a 13表 row is the same indicator as a 12表 row.
 MATCH_MIN_SIMILARITY = 0.6
 # Shortest text that counts when one indicator name contains the other.
@@ -125,7 +127,7 @@ def assign_owners(items: Sequence[Item], projects: Sequence[Candidate], dept: Se
     if not projects:
         return []
     gaps, fixed = _layout(items, projects)
-    matches = match_dept_rows(items, dept)
+    matches = match_dept_rows(items, dept, skip_ambiguous=True)
     anchors = {i: o for i, o in fixed.items()}
     sat_active = sum(it.is_satisfaction for it in items) == len(projects)
     owners: dict[int, int] = dict(anchors)
@@ -178,8 +180,12 @@ def _bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
-def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow]) -> dict[int, int]:
-    """item index → 13表 row index, one-to-one, best name similarity first (equal value and unit break ties)."""
+def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow], skip_ambiguous: bool = False) -> dict[int, int]:
+    """item index → 13表 row index, one-to-one, best name similarity first (equal value and unit break ties).
+
+    With ``skip_ambiguous``, a 13表 row that fits two 12表 rows equally well (职工满意度 ≥ 80 % in two projects) is
+    left unmatched: it says nothing about which of them it restates.
+    """
     scored: list[tuple[float, int, int]] = []
     for d, dr in enumerate(dept):
         for i, it in enumerate(items):
@@ -187,13 +193,22 @@ def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow]) -> dict[int,
             if s >= MATCH_MIN_SIMILARITY:
                 s += 0.2 * (it.value == dr.value) + 0.05 * (it.unit == dr.unit) + 0.05 * (it.op == dr.op)
                 scored.append((s, d, i))
+    ambiguous = _ambiguous_dept_rows(scored) if skip_ambiguous else set()
     out: dict[int, int] = {}
-    used: set[int] = set()
+    used: set[int] = set(ambiguous)
     for _, d, i in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
         if d not in used and i not in out:
             out[i] = d
             used.add(d)
     return out
+
+
+def _ambiguous_dept_rows(scored: Sequence[tuple[float, int, int]]) -> set[int]:
+    """13表 rows whose best score is reached by more than one 12表 row."""
+    best: dict[int, list[float]] = {}
+    for s, d, _ in scored:
+        best.setdefault(d, []).append(s)
+    return {d for d, ss in best.items() if len(ss) > 1 and sorted(ss)[-1] == sorted(ss)[-2]}
 
 
 class _Evidence:
@@ -388,7 +403,9 @@ def _explain(i: int, owner: int, fixed: dict[int, int], gaps: list[list[int]], s
     if solver.ev.items[i].is_satisfaction and "one_satisfaction_per_project" in diff:
         about["one_satisfaction_per_project"] = diff["one_satisfaction_per_project"]
     method = _strongest(about) or _strongest(diff) or "position"
+    contested = any(v < 0 for m, v in about.items() if m != "position")
     conf = CONFIDENCE[method] * (1.0 if margin >= CLEAR_MARGIN else LOW_MARGIN_FACTOR)
+    conf *= CONTESTED_FACTOR if contested else 1.0
     return Ownership(owner, METHOD_PREFIX + method, round(conf, 3), {m: round(v, 3) for m, v in diff.items() if v})
 
 
