@@ -51,6 +51,8 @@ def ingest(
     finally:
         st.close()
     _print_problems(report)
+    if not any(f.status in ("ok", "unchanged", "failed") for f in report.files):
+        typer.echo(f"perfkg: warning: no documents found in {', '.join(map(str, targets))}", err=True)
     if as_json:
         print_json({**report.to_dict(), "index_synced": synced})
     else:

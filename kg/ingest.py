@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
 import threading
 import time
@@ -265,12 +266,12 @@ def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
     return [_run_job(j) for j in jobs]
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: exit when the ingesting process dies (kill -9 would otherwise orphan the workers,
-    blocked for ever on the result pipe)."""
+def _worker_init(parent: int) -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (no traceback per worker), and the worker exits
+    when the ingesting process dies (kill -9 would otherwise orphan it, blocked for ever on the result pipe)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() == parent:
@@ -299,14 +300,16 @@ def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
     size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     done = 0
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            for results in pool.map(_run_chunk, chunks):
-                done += 1
-                yield from results
+        for results in pool.map(_run_chunk, chunks):
+            done += 1
+            yield from results
     except BrokenProcessPool:  # a worker died (killed, out of memory): finish the rest in this process
         for chunk in chunks[done:]:
             yield from map(_run_job, chunk)
+    finally:  # on Ctrl-C or an error in the writer: drop the queued chunks instead of parsing them all
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- the batch (one writer) --------------------------------------------------------------------------

@@ -215,3 +215,13 @@ def test_failed_write_is_reported_per_file(tmp_path: Path) -> None:
     assert [Path(r[0]).name for r in conn.execute("SELECT doc_id FROM documents")] == ["b.txt"]
     assert conn.execute("SELECT COUNT(*) FROM projects WHERE doc_id LIKE '%a.txt'").fetchone()[0] == 0
     conn.close()
+
+
+def test_folder_without_documents_says_so(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    res = CliRunner().invoke(app, ["ingest", str(tmp_path / "docs"), "--store", str(tmp_path / "st")])
+    assert res.exit_code == 0
+    assert res.stderr.strip().split("\n") == [
+        f"perfkg: skipped: {tmp_path / 'docs' / 'scan.pdf'}: not a .txt file (name it on the command line to "
+        "ingest it anyway)", f"perfkg: warning: no documents found in {tmp_path / 'docs'}"]
