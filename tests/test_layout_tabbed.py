@@ -277,3 +277,33 @@ def test_no_tables_is_a_parse_error(make: Callable[[str], str]) -> None:
     with pytest.raises(ParseError) as e:
         tabbed.parse(SourceText(NAME, NAME, make(seed_text()), "utf-8", ""))
     assert NAME in str(e.value)
+
+
+# ---------------------------------------------------------------- regressions found on unseen documents
+
+
+def test_unit_code_without_a_benji_cell_comes_from_the_unit_named_like_the_department() -> None:
+    doc = parse_text(seed_text().replace("（本级）", ""))
+    assert view(doc) == gold()
+    assert "unit_code_by_name" in {w.kind for w in doc.warnings}
+
+
+def test_form_value_cut_by_a_page_break_is_split_after_joining() -> None:
+    text = cut_row(seed_text(), ("\t签订 2024 年西城区视频会议系统运维合同\t定性", "正向指标"), {12: 6})  # 2024 年 | 7 月
+    assert view(parse_text(text)) == gold()
+
+
+def test_form_label_cut_by_a_page_break_is_not_a_new_indicator() -> None:
+    text = cut_row(seed_text(), ("\t服务对象满意度指标\t用户满意程度\t定性", "正向指标"), {9: 6, 10: 2})  # …满意 | 度指标
+    text = cut_row(text, ("\t服务对象满意度指标\t代表委员承办部门满意度\t≥", "正向指标"), {8: 3, 14: 2})  # 满意度 | 指标
+    assert view(parse_text(text)) == gold()
+
+
+def test_department_value_cut_by_a_page_break_is_split_after_joining() -> None:
+    text = cut_row(seed_text(), ("\t\t\t时效成本\t签订 2024 年西城区视频会议系统运维合同\t定性",), {6: 6})
+    assert view(parse_text(text)) == gold()
+
+
+def test_department_label_cut_by_a_page_break_is_not_a_new_row() -> None:
+    text = cut_row(seed_text(), ("\t\t\t服务对象满意度指标\t用户满意程度\t定性\t高",), {3: 6, 4: 2})
+    assert view(parse_text(text)) == gold()
