@@ -277,3 +277,52 @@ def test_detail_table_header_unit_that_lies_is_overruled_by_the_totals():
     doc = parse_text("\n".join(lines[:i] + ["\t单位：万元"] + lines[i + 1:]))
     assert gold_view(doc) == gold_expected()
     assert any(w.kind == "header_unit_mismatch" and "表九" in w.message for w in doc.warnings)
+
+
+# --- regressions found on unseen documents (tests/fixtures/cell_per_line) --------------------------------
+
+def test_form_row_cut_between_label_and_value_stays_a_project_form():
+    text = SEED.replace("\t项目名称\n\t聘用引导员和一窗式综合受理人员经费\n",
+                        "\t项目名称\n\n\t聘用引导员和一窗式综合受理人员经费\n", 1)
+    doc = parse_text(text)
+    assert gold_view(doc) == gold_expected()
+
+
+def test_subordinate_unit_code_is_not_the_department_code():
+    text = SEED.replace("\t299001\n\t西城区政务服务管理办公室\n", "\t299002\n\t北京市西城区政务服务中心\n", 1)
+    doc = parse_text(text)
+    assert doc.department == GOLD["department"] and doc.department_code is None
+
+
+def test_cell_paragraph_ending_like_a_table_title_stays_in_its_cell():
+    text = SEED.replace("\t持续完成。\n", "\t持续完成。\n报送热线运行情况表\n3.报送抽检结果汇总表\n", 1)
+    doc = parse_text(text)
+    p = project(doc, HOTLINE)
+    assert p.indicators[7].value == "持续完成。报送热线运行情况表3.报送抽检结果汇总表"
+    assert len(p.indicators) == len(GOLD["projects"][6]["indicators"])
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("扫描不少于120万页，著录条目不少于8万条。", [ind("扫描", "≥", "120", "万页"), ind("著录条目", "≥", "8", "万条")]),
+    ("扫描单价不高于0.6元/页", [ind("扫描单价", "≤", "0.6", "元/页")]),
+    ("接收进馆档案不少于5000卷", [ind("接收进馆档案", "≥", "5000", "卷")]),
+    ("安全事故0起", [ind("安全事故", "=", "0", "起")]),
+    ("提供咨询等40余", [ind(None, "定性", "提供咨询等40余", None)]),
+    ("第3季度", [ind(None, "定性", "第3季度", None)]),
+])
+def test_units_with_multiplier_per_part_or_one_character(cell, expected):
+    assert free_text_indicators(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["2021年9月至10月", "9月至12月分批实施"])
+def test_month_range_is_a_date_not_a_value(cell):
+    assert free_text_indicators(cell)[0].op == "定性"
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("接通率≥95%、按时办结率≥98%", [ind("接通率", "≥", "95", "%"), ind("按时办结率", "≥", "98", "%")]),
+    ("完成率=100%\n处置率≥95%\n出具时间≤20个工作日",
+     [ind("完成率", "=", "100", "%"), ind("处置率", "≥", "95", "%"), ind("出具时间", "≤", "20", "个工作日")]),
+])
+def test_several_operators_without_separator_give_one_indicator_each(cell, expected):
+    assert free_text_indicators(cell) == expected

@@ -129,9 +129,10 @@ def document_kind(tables: list[Table]) -> str | None:
 
 def choose_department(forms: list[Form], lines: list[ProjectLine]) -> str | None:
     """The fullest spelling of the department's name among the forms' and tables' unit-name cells."""
-    names = [f.field_text("部门（单位）名称") or f.field_text("部门名称") or f.field_text("单位名称") for f in forms]
-    names += [ln.unit_name for ln in lines]
-    names = [n for n in names if n]
+    names = [n for f in forms if (n := f.field_text("部门（单位）名称") or f.field_text("部门名称")
+                                  or f.field_text("单位名称"))]
+    # A table's 预算单位名称 may be a subordinate unit; it names the department only when no form does.
+    names = names or [ln.unit_name for ln in lines if ln.unit_name]
     if not names:
         return None
     longest = max(names, key=lambda n: (len(n), names.count(n)))
@@ -141,11 +142,14 @@ def choose_department(forms: list[Form], lines: list[ProjectLine]) -> str | None
 
 
 def department_code(lines: list[ProjectLine], department: str | None) -> str | None:
+    """The department's own (本级) unit code: a line whose unit is the department; a subordinate unit's code is not
+    the department's, so without such a line the code is unknown (None)."""
     coded = [ln for ln in lines if ln.unit_code]
     for ln in coded:
         if department and ln.unit_name and (ln.unit_name in department or department in ln.unit_name):
             return ln.unit_code
-    return coded[0].unit_code if coded else None
+    unnamed = [ln for ln in coded if not ln.unit_name]
+    return unnamed[0].unit_code if unnamed and len(unnamed) == len(coded) else None
 
 
 # --- totals --------------------------------------------------------------------------------------------

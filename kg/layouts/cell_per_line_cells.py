@@ -14,7 +14,11 @@ from kg.normalize import clean_text
 
 TABLE_LABEL = re.compile(r"^\s*(表[一二三四五六七八九十]+)\s*[：:]")
 _FREE_TITLE = re.compile(r"(?:^\s*表[一二三四五六七八九十]+\s*[：:]|^\s*[（(]\d{4}年度?[)）]\s*$|^\s*第[一二三四五六七八九十]+部分"
-                         r"|^.{0,30}(?:申报表|情况表|明细表|预算表|总表)\s*$)")
+                         r"|^.{0,30}申报表\s*$)")
+# Table-title endings that cell text also ends in (…报送抽检结果汇总表): a title only after a blank line.
+_WEAK_TITLE = re.compile(r"^.{0,30}(?:情况表|明细表|预算表|总表)\s*$")
+# A paragraph opening with a list marker (3.… （2）… ①…) is cell text, never a title.
+_LIST_ITEM = re.compile(r"^\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
 # Longest free-standing title line; longer text without a tab is a continued cell.
 MAX_TITLE_CHARS = 40
 PAGE_BREAK_CHARS = "\f\x0c"
@@ -84,9 +88,12 @@ class Table:
         return None
 
 
-def is_free_line(line: str) -> bool:
+def is_free_line(line: str, after_blank: bool = True) -> bool:
+    """A free-standing title line; ``after_blank`` says whether a blank line precedes it (weak titles need one)."""
     s = line.strip()
-    return len(s) <= MAX_TITLE_CHARS and bool(_FREE_TITLE.search(s))
+    if len(s) > MAX_TITLE_CHARS or _LIST_ITEM.match(s):
+        return False
+    return bool(_FREE_TITLE.search(s)) or (after_blank and bool(_WEAK_TITLE.search(s)))
 
 
 def lines_to_rows(lines: list[str]) -> list[Row]:
@@ -94,8 +101,10 @@ def lines_to_rows(lines: list[str]) -> list[Row]:
     rows: list[Row] = []
     current: Row | None = None
     last: tuple[Row, Cell] | None = None
+    after_blank = True
     for no, raw in enumerate(lines, start=1):
         line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
+        blank_before, after_blank = after_blank, not line.strip()
         if line.startswith("\t"):
             if current is None:
                 current = Row([], no, no)
@@ -107,7 +116,7 @@ def lines_to_rows(lines: list[str]) -> list[Row]:
             last = (current, current.cells[-1])
         elif not line.strip():
             current = None
-        elif last is None or is_free_line(line):
+        elif last is None or is_free_line(line, blank_before):
             rows.append(Row([Cell(line, no, no)], no, no, free=True))
             current, last = None, None
         else:

@@ -42,13 +42,21 @@ UNITS = (
     "栋", "株", "棵", "亩", "天", "日", "周", "月", "年", "秒", "分", "席", "盏", "块", "组", "轮", "类",
 )
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# A unit as written: an optional multiplier (120万页, 8万条), a known unit, an optional per-part (0.6元/页).
+_UNIT = rf"[万亿千]?(?:{_UNIT_ALT})(?:[/／][^\W\d_]{{1,2}})?"
+# Any single CJK character right after a clause-final number is read as its unit (5000卷, 0起, 2级), except
+# words that make the number approximate or a bound of something else (40余, 5前, 3内).
+_ONE_CHAR_UNIT = re.compile(r"^\s*(?P<unit>[\u4e00-\u9fff])\s*[。；;，,]*$")
+NOT_UNITS = frozenset("余多前后内外左右上下中初底末至及和或的第")
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
-# Characters that, right before a number, show it is part of an expression (7*24, 1/2, 3-5, 2.5), not a value.
-_NUM_GLUE = "*×xX/／-－~～—.．"
+# Characters that, right before a number, show it is part of an expression (7*24, 1/2, 3-5, 2.5) or an
+# ordinal (第3季度), not a value.
+_NUM_GLUE = "*×xX/／-－~～—.．第"
 
-_OP_VALUE = re.compile(rf"(?P<op>{_OP_ALT})\s*[¥￥]?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT_ALT})?")
-_TRAILING_VALUE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT_ALT})$")
+_OP_VALUE = re.compile(rf"(?P<op>{_OP_ALT})\s*[¥￥]?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?")
+_TRAILING_VALUE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT}|[\u4e00-\u9fff])$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+MONTHS_IN_YEAR = 12
 
 # A list marker at the start of a numbered item: (1) （1） 1. 1． 1、 ① … ; "2.2019年" is item 2 about 2019.
 _MARKER = r"(?:[（(]\d{1,2}[)）]|\d{1,2}[．、]|\d{1,2}\.(?!\d)|\d{1,2}\.(?=(?:19|20)\d\d年)|[①-⑳])"
@@ -112,9 +120,20 @@ def is_date_value(clause: str, num_start: int, num: str, unit: str | None) -> bo
     if unit == "年" and _YEAR.match(number_str(num)):
         return True
     before = clause[:num_start].rstrip()
-    if unit == "月" and before.endswith("年"):
-        return True
+    if unit == "月" and (before.endswith("年") or _is_int_up_to(num, MONTHS_IN_YEAR)):
+        return True  # 2019年4月; 9月至10月 (a bare 月 is a month of the calendar; a duration is 个月)
     return unit in ("日", "号") and before.endswith("月")
+
+
+def _is_int_up_to(num: str, top: int) -> bool:
+    n = number_str(num)
+    return n.isdigit() and 1 <= int(n) <= top
+
+
+def _clause_end_unit(rest: str) -> str | None:
+    """The unit of a number whose only follower in the clause is one CJK character (不少于5000卷 → 卷)."""
+    m = _ONE_CHAR_UNIT.match(rest)
+    return m.group("unit") if m and m.group("unit") not in NOT_UNITS else None
 
 
 def _l3(words: str) -> str | None:
@@ -126,15 +145,22 @@ def _glued(clause: str, num_start: int) -> bool:
     return num_start > 0 and (clause[num_start - 1] in _NUM_GLUE or clause[num_start - 1].isdigit())
 
 
-def operator_indicator(clause: str) -> ClauseIndicator | None:
-    """``人工接通率≥98%`` → (人工接通率, ≥, 98, %); None if no operator is followed by a (non-date) number."""
+def operator_indicators(clause: str) -> list[ClauseIndicator]:
+    """``人工接通率≥98%`` → [(人工接通率, ≥, 98, %)]; [] if no operator is followed by a (non-date) number.
+
+    A clause holding several operators with values and no separator between them (paragraphs joined,
+    ``接通率≥95%、办结率≥98%``) gives one indicator each, ``l3`` = the words since the previous value.
+    """
+    out: list[ClauseIndicator] = []
+    start = 0
     for m in _OP_VALUE.finditer(clause):
-        unit = m.group("unit")
+        unit = m.group("unit") or _clause_end_unit(clause[m.end("num"):])
         if is_date_value(clause, m.start("num"), m.group("num"), unit):
             continue
-        return ClauseIndicator(_l3(clause[: m.start()]), OPERATOR_WORDS[m.group("op")],
-                               number_str(m.group("num")), normalize_unit(unit))
-    return None
+        out.append(ClauseIndicator(_l3(clause[start: m.start()]), OPERATOR_WORDS[m.group("op")],
+                                   number_str(m.group("num")), normalize_unit(unit)))
+        start = m.end()
+    return out
 
 
 def trailing_value_indicator(clause: str) -> ClauseIndicator | None:
@@ -144,16 +170,20 @@ def trailing_value_indicator(clause: str) -> ClauseIndicator | None:
     if not m:
         return None
     start = m.start("num")
-    if _glued(text, start):
+    if _glued(text, start) or m.group("unit") in NOT_UNITS:
         return None
     if is_date_value(text, start, m.group("num"), m.group("unit")):
         return None
     return ClauseIndicator(_l3(text[:start]), "=", number_str(m.group("num")), normalize_unit(m.group("unit")))
 
 
-def clause_indicator(clause: str) -> ClauseIndicator | None:
-    """The indicator a clause states, or None for a clause that is not measurable."""
-    return operator_indicator(clause) or trailing_value_indicator(clause)
+def clause_indicators(clause: str) -> list[ClauseIndicator]:
+    """The indicators a clause states; [] for a clause that is not measurable."""
+    found = operator_indicators(clause)
+    if found:
+        return found
+    trailing = trailing_value_indicator(clause)
+    return [trailing] if trailing else []
 
 
 def free_text_indicators(cell_text: str, l1: str | None = None, l2: str | None = None) -> list[ClauseIndicator]:
@@ -165,5 +195,5 @@ def free_text_indicators(cell_text: str, l1: str | None = None, l2: str | None =
     whole = clean_text(cell_text)
     if whole is None:
         return []
-    found = [ind for ind in (clause_indicator(c) for c in split_clauses(cell_text)) if ind is not None]
+    found = [ind for c in split_clauses(cell_text) for ind in clause_indicators(c)]
     return found or [ClauseIndicator(None, QUALITATIVE, whole, None)]

@@ -25,6 +25,7 @@ from kg.normalize import clean_text
 
 FORM_TITLE = re.compile(r"申报表$")
 DEPARTMENT_FORM_TITLE = re.compile(r"部门整体|部门（单位）整体|整体支出")
+PROJECT_FORM_TITLE = re.compile(r"项目支出绩效|项目绩效目标")
 INDICATOR_HEADER = ("一级指标", "二级指标")
 CONTENT_COLUMNS = ("具体指标", "指标内容", "三级指标")
 FORM_END = re.compile(r"^(其他说明|填报人|填报日期|审核人)")
@@ -82,18 +83,32 @@ def split_forms(table: Table) -> list[tuple[str, list[Row]]]:
 
 
 def form_fields(rows: list[Row]) -> tuple[dict[str, Cell], str | None]:
-    """Label → value cell for the label/value rows, and the unit stated in a 资金情况 label."""
+    """Label → value cell for the label/value rows, and the unit stated in a 资金情况 label.
+
+    The cells are read as one sequence, so a row cut by a blank line between a label and its value (a page
+    break) still pairs them; a label followed by another label has no value.
+    """
     fields: dict[str, Cell] = {}
     unit = None
-    for row in rows:
-        for i, cell in enumerate(row.cells):
-            m = FUNDS_UNIT.search(cell.clean)
-            if m:
-                unit = m.group(1)
-            label = field_label(cell.text)
-            if label in FIELD_LABELS and i + 1 < len(row.cells) and label not in fields:
-                fields[label] = row.cells[i + 1]
+    cells = [c for row in rows if not row.free for c in row.cells]
+    for i, cell in enumerate(cells):
+        m = FUNDS_UNIT.search(cell.clean)
+        if m:
+            unit = m.group(1)
+        label = field_label(cell.text)
+        if label in FIELD_LABELS and i + 1 < len(cells) and label not in fields:
+            if field_label(cells[i + 1].text) not in FIELD_LABELS:
+                fields[label] = cells[i + 1]
     return fields, unit
+
+
+def form_kind(title: str, fields: dict[str, Cell]) -> str:
+    """"department" or "project": the title says so (部门整体… / 项目支出…); failing that, a 项目名称 field."""
+    if DEPARTMENT_FORM_TITLE.search(title):
+        return "department"
+    if PROJECT_FORM_TITLE.search(title) or "项目名称" in fields:
+        return "project"
+    return "department"
 
 
 def indicator_rows(rows: list[Row], header: Row) -> list[IndicatorRow]:
@@ -129,8 +144,7 @@ def parse_form(title: str, rows: list[Row], table: str | None) -> Form | None:
     if hi is None:
         return None
     fields, unit = form_fields(rows[:hi])
-    kind = "department" if DEPARTMENT_FORM_TITLE.search(title) or "项目名称" not in fields else "project"
-    form = Form(kind, table, title, rows[0].line_start, rows[-1].line_end, fields, unit)
+    form = Form(form_kind(title, fields), table, title, rows[0].line_start, rows[-1].line_end, fields, unit)
     form.indicators = indicator_rows(rows[hi + 1:], rows[hi])
     return form
 
