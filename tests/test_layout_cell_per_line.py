@@ -326,3 +326,10 @@ def test_month_range_is_a_date_not_a_value(cell):
 ])
 def test_several_operators_without_separator_give_one_indicator_each(cell, expected):
     assert free_text_indicators(cell) == expected
+
+
+def test_unterminated_last_line_is_not_read_as_a_value():
+    cut = SEED[:SEED.index("人员到达率≥90%") + len("人员到达率≥9")]
+    doc = parse_text(cut)
+    assert "unterminated_last_line" in {w.kind for w in doc.warnings}
+    assert all(i.value != "9" for i in project(doc, HOTLINE).indicators)

@@ -79,11 +79,11 @@ def parse(src: SourceText) -> Document:
 
 
 def _parse(src: SourceText) -> Document:
-    tables = rows_to_tables(lines_to_rows(src.lines))
+    doc = Document(source=src.name)
+    tables = rows_to_tables(lines_to_rows(src.warn_cut_last_line(doc)))
     labelled = [t for t in tables if t.label]
     if not labelled:
         raise ParseError("no numbered tables (表一： …) found", src.path, 1)
-    doc = Document(source=src.name)
     lines = [ln for t in labelled if is_project_line_table(t) for ln in project_lines(t)]
     forms = [f for t in labelled for f in forms_of_table(t)]
     warn_empty_tables(doc, labelled)
