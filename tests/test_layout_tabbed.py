@@ -307,3 +307,14 @@ def test_department_value_cut_by_a_page_break_is_split_after_joining() -> None:
 def test_department_label_cut_by_a_page_break_is_not_a_new_row() -> None:
     text = cut_row(seed_text(), ("\t\t\t服务对象满意度指标\t用户满意程度\t定性\t高",), {3: 6, 4: 2})
     assert view(parse_text(text)) == gold()
+
+
+def test_form_spelled_with_words_swapped_is_linked_by_its_amount() -> None:
+    text = seed_text().replace("西城区人大建议政协提案办理系统\t31-部门项目", "西城区政协提案人大建议办理系统\t31-部门项目")
+    text = text.replace("\t西城区人大建议政协提案办理系统\t数量指标", "\t西城区政协提案人大建议办理系统\t数量指标")
+    doc = view(parse_text(text))
+    assert project(doc, "西城区人大建议政协提案办理系统")["aliases"] == ["西城区政协提案人大建议办理系统"]
+    assert [p["name"] for p in doc["projects"]] == [p["name"] for p in gold()["projects"]]
+    assert doc["projects"] == gold({'"aliases": [], "code": null, "amount": "894000.00"':
+                                    '"aliases": ["西城区政协提案人大建议办理系统"], "code": null, "amount": "894000.00"'}
+                                   )["projects"]

@@ -14,7 +14,7 @@ from kg.errors import ParseError
 from kg.layouts import tabbed_budget as budget
 from kg.layouts.tabbed_dept import parse_department
 from kg.layouts.tabbed_forms import Form, parse_forms
-from kg.layouts.tabbed_link import link_names
+from kg.layouts.tabbed_link import NameLink, link_by_amount, link_names
 from kg.layouts.tabbed_tables import TITLE_RE, Table, split_tables
 from kg.layouts.tabbed_units import resolve_units
 from kg.model import DepartmentIndicator, Document, Project, Provenance, dedupe_classifications
@@ -126,11 +126,8 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
     if pt is None:
         doc.warn("no_project_table", "no project-expenditure table (项目支出表); projects come from the forms")
     canon = [pl.name for pl in lines]
-    form_links = link_names(canon, [f.name for f in forms])
-    dept_groups = department_groups(doc.department_indicators)
-    dept_links = link_names(canon, list(dept_groups))
-    codes = budget.project_codes(tables)
-    code_links = link_names(canon, list(codes))
+    ft = form_table(tables)
+    form_links = link_forms(lines, forms, ft.money_unit if ft else "万元")
     by_canon: dict[str, Project] = {}
     for pl in lines:
         if len({(f.function_code, f.econ_gov_code, f.econ_dept_code) for f in pl.funding_lines}) > 1:
@@ -141,7 +138,6 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
             econ_gov_code=pl.econ_gov_code, econ_dept_code=pl.econ_dept_code, funding_lines=pl.funding_lines,
             provenance=pl.provenance)
     projects = list(by_canon.values())
-    ft = form_table(tables)
     for form in forms:
         link = form_links.get(form.name)
         if link is None:
@@ -156,6 +152,11 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
             _note_alias(doc, p, form.name, link.method, form.provenance.line_start)
             p.seen_in.append(form.provenance)
         apply_form(p, form)
+    spellings = canon + [a for p in projects for a in p.aliases]
+    dept_groups = department_groups(doc.department_indicators)
+    dept_links = known_spellings(link_names(spellings, list(dept_groups)), projects)
+    codes = budget.project_codes(tables)
+    code_links = known_spellings(link_names(spellings, list(codes)), projects)
     for name, prov in dept_groups.items():
         link = dept_links.get(name)
         if link and link.canonical in by_canon:
@@ -169,6 +170,22 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
             _note_alias(doc, p, name, link.method, provs[0].line_start)
             p.seen_in.extend(Provenance(file, pv.table, pv.line_start, pv.line_end) for pv in provs)
     return projects
+
+
+def link_forms(lines: list[budget.ProjectLine], forms: list[Form], unit: str) -> dict[str, NameLink]:
+    """Form name → 表四 name: by spelling, then (for the rest) by an equal amount and similar characters."""
+    links = link_names([pl.name for pl in lines], [f.name for f in forms])
+    taken = {link.canonical for link in links.values()}
+    rest = {f.name: to_yuan(parse_decimal(f.amount_text), unit) for f in forms if f.name not in links}
+    free = {pl.name: pl.amount for pl in lines if pl.name not in taken}
+    return links | link_by_amount(rest, free)
+
+
+def known_spellings(links: dict[str, NameLink], projects: list[Project]) -> dict[str, NameLink]:
+    """Links made against a project's alias, redirected to the project's own name."""
+    owner = {a: p.name for p in projects for a in p.aliases}
+    return {o: NameLink(o, owner.get(link.canonical, link.canonical), link.method, link.score)
+            for o, link in links.items()}
 
 
 def apply_form(p: Project, form: Form) -> None:

@@ -7,6 +7,7 @@ with a clear margin over the runner-up. Containment (``…备品备件`` in ``�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rapidfuzz import fuzz
 
@@ -20,6 +21,9 @@ FUZZY_MARGIN = 5.0
 CONTAINMENT_SCORE = 100.0
 # … if the shorter one is at least this share of the longer one.
 CONTAINMENT_MIN_SHARE = 0.6
+# A spelling left unlinked is tied to the one free project of exactly its amount if their characters, in any
+# order, are at least this similar (0-100): ``…政协提案人大建议…`` for ``…人大建议政协提案…``.
+AMOUNT_LINK_MIN = 60.0
 
 
 @dataclass(frozen=True)
@@ -69,4 +73,21 @@ def link_names(canonical: list[str], others: list[str]) -> dict[str, NameLink]:
         if c in free and o not in links:
             links[o] = NameLink(o, c, "fuzzy", score)
             free.remove(c)
+    return links
+
+
+def char_bag_similarity(a: str, b: str) -> float:
+    """Similarity of the two names' characters regardless of order (0-100)."""
+    return float(fuzz.token_sort_ratio(" ".join(clean_text(a) or ""), " ".join(clean_text(b) or "")))
+
+
+def link_by_amount(others: dict[str, Decimal | None], canonical: dict[str, Decimal | None]) -> dict[str, NameLink]:
+    """Tie each spelling in ``others`` (→ its amount) to the only free canonical name of the same amount."""
+    links: dict[str, NameLink] = {}
+    free = dict(canonical)
+    for o, amount in others.items():
+        same = [c for c, a in free.items() if amount is not None and a == amount]
+        if len(same) == 1 and (score := char_bag_similarity(o, same[0])) >= AMOUNT_LINK_MIN:
+            links[o] = NameLink(o, same[0], "amount", score)
+            del free[same[0]]
     return links
