@@ -47,6 +47,12 @@ DEPARTMENT_BAD_CHARS = re.compile(r"[，。；：:、,（）()“”]|^\d|\d{4}"
 # Prose lines joined when matching a name that the prose wraps.
 DEPARTMENT_JOIN_LINES = 3
 WAN = "万元"
+# A unit-code cell: 202001 or 202001-<name>; the name after it marked as the unit's own (本级); a city prefix.
+UNIT_CODE = re.compile(r"^(\d{6})(?:[-－](.*))?$")
+OWN_UNIT_NAME = re.compile(r"^[^\d\s，。；]{2,40}?[（(]本级[）)]")
+CITY_PREFIX = re.compile(r"^[^市]{2,3}市")
+# Cells read after a unit code for its (wrapped) name.
+UNIT_NAME_TOKENS = 6
 
 
 def detect(src: SourceText) -> float:
@@ -88,7 +94,7 @@ def parse(src: SourceText) -> Document:
         doc.warn("missing_table", "no project expenditure table (项目支出表)")
     sec_f = find_section(sections, "项目支出绩效目标")
     if sec_f:
-        forms, problems = forms_of(sec_f)
+        forms, problems = forms_of(sec_f, frozenset(r.text for r in rows))
         _warn_all(doc, "target_form", problems)
     sec_b = find_section(sections, "政府购买服务")
     if sec_b:
@@ -96,13 +102,12 @@ def parse(src: SourceText) -> Document:
     doc.projects = assemble_projects(doc, rows, sec, forms, sec_f, buys, sec_b, unit)
     sec_d = find_section(sections, "部门整体支出绩效目标", "整体支出绩效目标")
     if sec_d:
-        doc.department_indicators = department_indicators(sec_d, src.name)
+        names = frozenset(n for p in doc.projects for i in p.indicators for n in (i.l3, i.l2) if n)
+        doc.department_indicators = department_indicators(sec_d, src.name, names)
         if not doc.department_indicators:
             doc.warn("department_table_empty", f"{sec_d.label}: no indicator rows read", sec_d.line_no)
     doc.classifications = dedupe_classifications([c for s in sections for c in classifications(s, src.name)])
-    if doc.department:
-        m = re.search(r"(\d{6})\s*[-－]?\s*" + re.escape(doc.department), despace(src.text))
-        doc.department_code = m.group(1) if m else None
+    doc.department_code = department_code_of(lines, doc.department)
     return doc
 
 
@@ -127,6 +132,29 @@ def department_of(prose: list[Line]) -> str | None:
     return max(votes, key=lambda k: (votes[k], len(k))) if votes else None
 
 
+def department_code_of(lines: list[Line], department: str | None) -> str | None:
+    """The unit's own code: a 6-digit cell followed (after an optional hyphen, maybe wrapped) by a name marked
+    本级, else by the department's name with or without its city prefix."""
+    tokens = [t for ln in lines for t in ln.tokens]
+    names = [n for n in (department, _without_city(department)) if n]
+    by_name = None
+    for i, tok in enumerate(tokens):
+        m = UNIT_CODE.match(tok)
+        if not m:
+            continue
+        after = despace((m.group(2) or "") + "".join(tokens[i + 1:i + 1 + UNIT_NAME_TOKENS]))
+        if OWN_UNIT_NAME.match(after):
+            return m.group(1)
+        if by_name is None and any(after.startswith(n) for n in names):
+            by_name = m.group(1)
+    return by_name
+
+
+def _without_city(name: str | None) -> str | None:
+    m = CITY_PREFIX.match(name or "")
+    return name[m.end():] if m and name else None
+
+
 def year_kind_of(lines: list[Line]) -> tuple[int | None, str | None]:
     for ln in lines:
         m = YEAR_KIND.search(ln.text)
@@ -139,6 +167,7 @@ def unit_of(sections: list[Section], prose: list[Line], doc: Document):
     """The money unit to read each table in: its printed unit, corrected where the prose's yuan figures disagree."""
     prose_text = despace("".join(ln.text for ln in prose))
     fixes: dict[str | None, str] = {}
+    doc_unit = WAN
     sec = find_section(sections, "部门支出总表", "支出总表")
     found = _total_row(sec) if sec else None
     if sec and found:
@@ -146,6 +175,7 @@ def unit_of(sections: list[Section], prose: list[Line], doc: Document):
         amount = row[0][1]
         printed = sec.unit or (WAN if "." in row[0][0] and len(row[0][0].split(".")[1]) > 2 else "元")
         seen = [u for u in (printed, "元" if printed == WAN else WAN) if _in_prose(to_yuan(amount, u), prose_text)]
+        doc_unit = seen[0] if seen else printed
         if seen and seen[0] != printed:
             doc.warn("unit_corrected", f"{sec.label} says {printed} but the prose's figures fit {seen[0]}",
                      sec.line_no)
@@ -154,8 +184,9 @@ def unit_of(sections: list[Section], prose: list[Line], doc: Document):
             fixes[None] = printed
 
     def unit(section: Section | None) -> str:
+        """A table's unit: its printed one (corrected), else the department expenditure table's."""
         printed = section.unit if section else None
-        return fixes.get(printed, printed or fixes.get(None, WAN))
+        return fixes.get(printed, printed) if printed else fixes.get(None, doc_unit)
 
     return unit
 

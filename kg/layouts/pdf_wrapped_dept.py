@@ -30,6 +30,8 @@ HEADER_FIRST = "活动"
 # Header cells that may wrap onto lines of their own after the header line.
 # The line closing the table's free-text part.
 OTHER_NOTES = "其他说明"
+# Most pieces an indicator name is wrapped over.
+MAX_NAME_PIECES = 4
 HEADER_PIECES = frozenset({"绩效指标", "指标性质", "指标值", "度量单位", "度量", "单位", "指标", "性质", "值"})
 
 
@@ -64,8 +66,9 @@ def _tokens(ln: Line) -> list[str]:
     return out
 
 
-def dept_rows(lines: list[Line]) -> list[DeptRow]:
-    """Grid lines → rows with their activity label."""
+def dept_rows(lines: list[Line], known_names: frozenset[str] = frozenset()) -> list[DeptRow]:
+    """Grid lines → rows with their activity label. ``known_names`` (the target forms' indicator names) tell a
+    wrapped indicator name's head lines from an activity label."""
     rows: list[DeptRow] = []
     pending: list[Line] = []
     activity: str | None = None
@@ -80,7 +83,7 @@ def dept_rows(lines: list[Line]) -> list[DeptRow]:
                 pending.append(ln)
             continue
         pre = toks[:op_at]
-        label_parts = [p.text for p in pending]
+        label_parts = [t for p in pending for t in _tokens(p)]
         if len(pre) >= 2:
             label_parts += pre[:-1]
             name: str | None = pre[-1]
@@ -88,7 +91,11 @@ def dept_rows(lines: list[Line]) -> list[DeptRow]:
             name = pre[0]
         else:
             name = label_parts.pop() if label_parts else None
-        if label_parts and name and _wrapped_name(label_parts[-1], name):
+        k = _known_head(label_parts, name, known_names)
+        if k:
+            name = "".join(label_parts[-k:]) + (name or "")
+            del label_parts[-k:]
+        elif label_parts and name and _wrapped_name(label_parts[-1], name):
             name = label_parts.pop() + name
         if label_parts:
             activity = despace("".join(label_parts))
@@ -96,6 +103,14 @@ def dept_rows(lines: list[Line]) -> list[DeptRow]:
                             toks[op_at + 1:], [*pending, ln]))
         pending = []
     return rows
+
+
+def _known_head(parts: list[str], name: str | None, known: frozenset[str]) -> int:
+    """How many trailing label pieces, joined with the row's name, spell a known indicator name (0: none)."""
+    for k in range(min(len(parts), MAX_NAME_PIECES), 0, -1):
+        if despace("".join(parts[-k:]) + (name or "")) in known:
+            return k
+    return 0
 
 
 def _wrapped_name(before: str, name: str) -> bool:
@@ -114,9 +129,10 @@ def _continues(row: DeptRow, text: str) -> bool:
     return value is not None and unit is None and len(row.tail) == 1 and is_plain_unit(despace(text))
 
 
-def department_indicators(section: Section, file: str) -> list[DepartmentIndicator]:
+def department_indicators(section: Section, file: str,
+                          known_names: frozenset[str] = frozenset()) -> list[DepartmentIndicator]:
     out = []
-    for r in dept_rows(grid_lines(section)):
+    for r in dept_rows(grid_lines(section), known_names):
         value, unit, _ = value_unit_of(r.op, r.tail)
         prov = Provenance(file, section.label, r.lines[0].no, r.lines[-1].no)
         out.append(DepartmentIndicator(r.activity, None, None, r.name, r.op, value, unit,

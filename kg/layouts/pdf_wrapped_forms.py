@@ -3,7 +3,10 @@
 A form opens with ``<项目编码>-<name>`` (wrapped), its category (31-部门项目), its amounts, then the goal text and the
 indicator rows. A row opens with a 一级指标 name at a line start once the previous row has its operator; cells
 are l1, l2, l3, operator, value, unit, direction in that order. A page break inside a form may interleave goal
-text and rows: after a finished row, a page-start line that opens no row resumes the goal.
+text and rows: after a finished row, a page-start line that opens no row resumes the goal; so does one after an
+unfinished row when the goal is unfinished and a goal sentence ends before the next row. Once the resumed goal
+has ended, a loose piece finishes the row the page cut (its wrapped value, or its remaining cells). A head without
+a project code is found by :mod:`kg.layouts.pdf_wrapped_heads`.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kg.layouts.pdf_wrapped_heads import Head, codeless_heads
 from kg.layouts.pdf_wrapped_text import (
     L1_VOCAB,
     L2_NAMES,
     Frag,
     Section,
     despace,
+    extends_scale,
     frags_of,
     is_number,
+    is_plain_unit,
     l2_length,
     operator_of,
     value_unit_of,
@@ -40,6 +46,8 @@ L1_MAX_PIECES = 3
 PAGE_BREAK_CONFIDENCE = 0.95
 # Confidence of an l1 taken from the row above (l1 printed once over a merged cell).
 MERGED_L1_CONFIDENCE = 0.9
+# Characters ending a goal sentence (a goal cut by a page break resumes until one of them).
+GOAL_END = ("。", "！", "!")
 
 
 @dataclass
@@ -65,7 +73,7 @@ class Row:
 
 @dataclass
 class Form:
-    code: str
+    code: str | None
     name_parts: list[str]
     line_no: int = 0
     category_parts: list[str] = field(default_factory=list)
@@ -117,23 +125,27 @@ def l1_at(frags: list[Frag], i: int, vocab: frozenset[str] = L1_VOCAB) -> int:
     return 0
 
 
-def forms_of(section: Section) -> tuple[list[Form], list[str]]:
-    """The section's pieces → forms (head, goal, rows); problems found along the way."""
+def forms_of(section: Section, known_names: frozenset[str] = frozenset()) -> tuple[list[Form], list[str]]:
+    """The section's pieces → forms (head, goal, rows); problems found along the way. ``known_names`` (the
+    project table's names) help to cut the name of a head printed without a project code."""
     frags = merge_wrapped_codes(frags_of(section.lines))
+    heads = codeless_heads(frags, known_names)
     forms: list[Form] = []
     problems: list[str] = []
     form: Form | None = None
     state = "head"
     row: Row | None = None
+    cut: Row | None = None  # the row a page break cut while the goal resumes
     i = 0
     while i < len(frags):
         f = frags[i]
         m = FORM_CODE.match(f.text) if f.first else None
-        if m:
-            form = Form(m.group(1), [m.group(2)] if m.group(2) else [], line_no=f.line.no)
+        if m or i in heads:
+            form = Form(m.group(1), [m.group(2)] if m.group(2) else [], line_no=f.line.no) if m else \
+                _codeless_form(heads[i], frags)
             forms.append(form)
-            state, row = "name", None
-            i += 1
+            state, row, cut = ("name", None, None) if m else ("goal", None, None)
+            i = i + 1 if m else heads[i].end
             continue
         if form is None:
             i += 1
@@ -150,22 +162,68 @@ def forms_of(section: Section) -> tuple[list[Form], list[str]]:
             row = Row("".join(x.text for x in frags[i:i + n]), list(frags[i:i + n]), n,
                       page_break=_after_page_break(form, f))
             form.rows.append(row)
+            cut = None
             i += n
             continue
         if may_open and form.rows and l1_at(frags, i, L2_NAMES):
             # l1 printed once for several rows (merged cell): the row opens with its l2 name
             row = Row(form.rows[-1].l1, [], 0, page_break=_after_page_break(form, f))
             form.rows.append(row)
-        if row is not None and not (f.first and f.line.page_start and row.finished):
+            cut = None
+        if row is None and cut is not None and _finishes_cut_row(form, cut, f):
+            row = cut
+        if row is not None and f.first and f.line.page_start and _goal_resumes(form, row, frags, i):
+            row, cut = None, row
+        if row is not None:
             row.add(f)
         else:
-            row = None
             form.goal_parts.append(f.text)
         i += 1
     for fm in forms:
         problems.extend(f"line {r.frags[0].line.no}: indicator row without operator in {section.label}"
                         for r in fm.rows if r.op is None)
     return forms, problems
+
+
+def _codeless_form(head: Head, frags: list[Frag]) -> Form:
+    form = Form(None, [head.name], line_no=frags[head.start].line.no,
+                category_parts=[head.category] if head.category else [], amounts=list(head.amounts))
+    form.frags.extend(frags[head.start:head.end])
+    return form
+
+
+def _goal_ended(form: Form) -> bool:
+    return bool(form.goal_parts) and form.goal_parts[-1].endswith(GOAL_END)
+
+
+def _goal_resumes(form: Form, row: Row, frags: list[Frag], i: int) -> bool:
+    """At a page-start piece inside a row: whether the goal cell's text resumes here (before the row's rest).
+    After a finished row it does unless the piece finishes the row's value; after an unfinished one only if the goal is unfinished and a line ending a
+    goal sentence comes before the next operator or row."""
+    if row.finished:
+        return not _finishes_cut_row(form, row, frags[i])
+    if _goal_ended(form):
+        return False
+    for k in range(i, len(frags)):
+        text = frags[k].text
+        if operator_of(text) or l1_at(frags, k) or FORM_CODE.match(text):
+            return False
+        if text.endswith(GOAL_END):
+            return True
+    return False
+
+
+def _finishes_cut_row(form: Form, cut: Row, f: Frag) -> bool:
+    """After the resumed goal ended: a piece that the cut row still needs (remaining cells, wrapped value/unit)."""
+    if not _goal_ended(form):
+        return False
+    if not cut.finished:
+        return True
+    tail = "".join(x.text for x in cut.frags[(cut.op_at or 0) + 1:])
+    if cut.op == "定性":
+        return extends_scale(tail, f.text)
+    _, unit, _ = value_unit_of(cut.op or "", [x.text for x in cut.frags[(cut.op_at or 0) + 1:]])
+    return unit is None and f.alone and is_plain_unit(despace(f.text))
 
 
 def _head_piece(form: Form, f: Frag, state: str) -> str:
