@@ -121,3 +121,24 @@ def test_totals_add_up_and_every_record_has_provenance(stem):
 def test_gb18030_crlf_gives_identical_records():
     for stem in STEMS:
         assert predicted(stem, "gb18030-crlf") == predicted(stem, "utf-8")
+
+
+def rewrapped(text: str, width: int) -> str:
+    """Every one-cell line longer than ``width`` hard-wrapped onto untabbed continuation lines (another wrap width)."""
+    out = []
+    for line in text.split("\n"):
+        body = line[1:]
+        if line.startswith("\t") and "\t" not in body and len(body) > width:
+            parts = [body[i:i + width] for i in range(0, len(body), width)]
+            out += ["\t" + parts[0], *parts[1:]]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", [7, 19])
+@pytest.mark.parametrize("stem", STEMS)
+def test_other_wrap_widths_give_the_same_records(stem, width):
+    text = rewrapped((FIXTURES / f"{stem}.txt").read_text(encoding="utf-8"), width)
+    doc = extract_source(source_from_bytes(text.encode("utf-8"), f"{stem}.txt"))
+    assert doc.to_gold_dict() == predicted(stem, "utf-8") == {k: v for k, v in key_of(stem).items() if k != "notes"}
