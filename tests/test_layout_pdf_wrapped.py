@@ -295,3 +295,92 @@ def test_department_name_with_a_digit_is_found_regression():
     text = seed_path(seed_by_prefix("003_")).read_text(encoding="utf-8").replace("西城区", "丰台1区")
     doc = extract_source(source_from_bytes(text.encode("utf-8"), "x.txt"))
     assert doc.department == "北京市丰台1区人民政府外事办公室"
+
+
+def _expected_without_codes() -> dict:
+    want = expected()
+    for p in want["projects"]:
+        p["code"] = None
+    return want
+
+
+def test_form_heads_without_project_code_regression():
+    """Regression: forms whose 项目名称 cell has no <项目编码>- prefix were not recognised (no goal, no rows)."""
+    text = in_forms(SEED, lambda f: re.sub(r"(?m)^1101022\dT\d{12}-", "", f))
+    assert "T000001962578" not in text.partition(FORMS_MARK)[2]
+    assert gold_view(parse_text(text)) == _expected_without_codes()
+
+
+def test_form_heads_without_code_or_project_table_regression():
+    """The same without project-table names to cut the heads by: cut after the previous row's cells."""
+    head, _, _ = SEED.partition("\n西城\n\n区外")
+    _, _, tail = SEED.partition("\n合计 119.810000 119.810000\n")
+    tail = in_forms(tail, lambda f: re.sub(r"(?m)^1101022\dT\d{12}-", "", f))
+    doc = parse_text(head + "\n合计 0.00 0.00\n" + tail)
+    want = _expected_without_codes()["projects"]
+    got = doc.to_gold_dict()["projects"]
+    assert [(p["name"], p["amount"], p["goal_prefix"], p["indicators"]) for p in got] == [
+        (p["name"], p["amount"], p["goal_prefix"], p["indicators"]) for p in want]
+
+
+def test_qualitative_value_cut_by_page_break_after_goal_regression():
+    """Regression: a 定性 value wrapped over a page break (优良中低 / ␠差) was read as goal text."""
+    text = SEED.replace("\n产出指标 质量指标 维护质量 定性\n优良中低\n\n差\n", "\n产出指标 质量指标 维护质量 定性\n优良中低\n\n 差\n")
+    assert text != SEED
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    assert doc.projects[0].goal == SEED_DOC.projects[0].goal
+
+
+def test_qualitative_value_after_resumed_goal_regression():
+    """A page break cuts the value and the goal: the new page prints the goal's rest first, then the value's."""
+    old = "活动完成质量 定性\n优良中低\n\n差\n 防性"
+    goal_end = "\n\n安全稳定的涉外环\n\n境。\n"
+    assert SEED.count(old) == 1 and SEED.count(goal_end) == 1
+    text = SEED.replace(old, "活动完成质量 定性\n优良中低\n\n 防性").replace(goal_end, goal_end + "\n差\n")
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    assert doc.projects[1].goal == SEED_DOC.projects[1].goal
+
+
+def test_indicator_name_cut_by_page_break_before_resumed_goal_regression():
+    """Regression: an l3 cell cut by a page break whose new page resumes the goal first took the goal text."""
+    old = "度指标\n居民满意度 ≥ 85 %\n 参阅》，对区委区\n\n政府决策提供参\n\n考。\n"
+    assert SEED.count(old) == 1
+    text = SEED.replace(old, "度指标\n居民满\n 参阅》，对区委区\n\n政府决策提供参\n\n考。\n\n意度 ≥ 85 %\n")
+    doc = parse_text(text)
+    assert gold_view(doc) == expected()
+    assert doc.projects[3].goal == SEED_DOC.projects[3].goal
+
+
+def test_department_indicator_name_wrapped_inside_a_word_regression():
+    """Regression: a 表 13 name wrapped at a point not before 指标 (活动完成 / 质量) was read as an activity label."""
+    text = SEED.replace("\n活动完成质量 定性 优良中低差\n", "\n活动完成\n\n质量 定性 优良中低差\n")
+    text = text.replace("\n律师服务\n完成进度 定性 高中低\n", "\n律师服务\n完成\n\n进度\n定性 高中低\n")
+    assert text.count("\n活动完成\n") == 1 and text.count("\n完成\n\n进度\n") == 1
+    assert parse_text(text).to_gold_dict()["department_indicators"] == expected()["department_indicators"]
+
+
+UNIT_ROW = "\n0.00\n 表 13\n"
+
+
+@pytest.mark.parametrize(("row", "code"), [
+    ("202101 西城区人民政府外\n\n事办公室 2010301 30299 50299 外事工作经费 1.00 京财〔2024〕1 号", "202101"),
+    ("202102-北京市西城区人\n\n民政府外事办公室（本级） 2010301 30299 50299 外事工作经费 1.00", "202102"),
+    ("202103 北京市西城区人民政府外事办公室 2010301 30299 50299 外事工作经费 1.00", "202103"),
+    ("202104 北京市西城区外事服务中心 2010301 30299 50299 外事工作经费 1.00", None),
+])
+def test_department_code_from_unit_cells_regression(row, code):
+    """Regression: the unit code was found only as six digits right before the full department name."""
+    assert SEED.count(UNIT_ROW) == 1
+    doc = parse_text(SEED.replace(UNIT_ROW, f"\n{row}\n{UNIT_ROW}"))
+    assert doc.department_code == code
+
+
+def test_table_without_unit_line_takes_the_document_unit_regression():
+    """Regression: a table printing no unit (the target forms) was read in 万元 when the document is in 元."""
+    from tests.test_unseen_pdf_wrapped import parsed
+
+    doc = parsed("c_yuan_tables_missing_optional", "utf-8")["doc"]
+    assert not [w for w in doc.warnings if w.kind == "amount_mismatch"]
+    assert [str(p.amount) for p in doc.projects] == ["246000.00", "98500.00", "60000.00"]
