@@ -8,7 +8,8 @@ Every candidate gets four features in [0, 1]:
   normalization, computed from the postings directly);
 - ``fuzzy``: :func:`index.fuzzy.score` of the query against the entry's name or best alias.
 
-``score`` is their weighted sum (:data:`WEIGHTS`). Candidates under :data:`MIN_SCORE` are dropped;
+``score`` is their weighted sum (:data:`WEIGHTS`). Fuzzy candidates from the whole name lexicon are
+added when the full-text candidates name the query poorly (:data:`FUZZY_SCAN_BELOW`). Candidates under :data:`MIN_SCORE` are dropped;
 when the best is under :data:`GOOD_SCORE` the result carries "did you mean" suggestions. An empty query,
 or one with nothing searchable in it, is a :class:`kg.errors.QueryError`.
 """
@@ -41,8 +42,11 @@ GOOD_SCORE = 0.6  # below this the best hit is a guess: offer "did you mean"
 SUGGEST_MIN_FUZZY = 0.5
 SUGGESTIONS = 3
 TEXT_CANDIDATES = 100
-MAX_SCAN_POSTINGS = 20_000
+MAX_SCAN_POSTINGS = 5_000
 FUZZY_CANDIDATES = 60
+# the whole fuzzy lexicon is scanned only when no full-text candidate's own name holds this much of the
+# query (a typo, an alias, an abbreviation); otherwise fuzzy only re-scores the full-text candidates
+FUZZY_SCAN_BELOW = 0.9
 MAX_QUERY_CHARS = 200
 KIND_FAMILIES = {"indicator": ("indicator", "department_indicator")}
 OP_ALIASES = {">=": "≥", "=>": "≥", "≧": "≥", "<=": "≤", "=<": "≤", "≦": "≤", "==": "=", "qualitative": "定性"}
@@ -381,14 +385,19 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
     with si.ix.searcher() as s:
         fq = filter_query(filters, si.analyzer, department_names(s) if dept else None)
         cands = _text_candidates(s, weights, fq)
-        fuzzy_names = _fuzzy_candidates(si, s, q, fq, cands) if fuzzy else []
+        for c in cands.values():
+            _coverage(c, weights)
+        scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
+        fuzzy_names = _fuzzy_candidates(si, s, q, fq, cands) if scan else []
     for c in cands.values():
         _coverage(c, weights)
         _score(c, q, fuzzy)
     ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
                     key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
     result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))
-    if not ranked or ranked[0].score < GOOD_SCORE:
+    if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
+        if not scan:
+            fuzzy_names = [(sc, _lexicon(si).display[i]) for sc, i in _lexicon(si).match(q, limit=FUZZY_CANDIDATES)]
         result.did_you_mean = suggestions(q, fuzzy_names)
     result.seconds = time.perf_counter() - t0
     return result
