@@ -384,3 +384,16 @@ def test_table_without_unit_line_takes_the_document_unit_regression():
     doc = parsed("c_yuan_tables_missing_optional", "utf-8")["doc"]
     assert not [w for w in doc.warnings if w.kind == "amount_mismatch"]
     assert [str(p.amount) for p in doc.projects] == ["246000.00", "98500.00", "60000.00"]
+
+
+def test_codeless_head_spelled_with_added_words_after_wrapped_value_regression():
+    """Regression: a codeless head spelled …费项目 after a wrapped free 定性 value (年底前完 / 成) took 成 as its name."""
+    from tests.test_unseen_pdf_wrapped import FIXTURES
+
+    text = (FIXTURES / "d_department_table_wrapped_names.txt").read_text(encoding="utf-8")
+    head, sep, forms = text.partition(" 表 14\n")
+    assert forms.count("\n费\n\n31-部") == 1 and "年底前完\n\n成\n" in forms
+    doc = parse_text(head + sep + forms.replace("\n费\n\n31-部", "\n费项目\n\n31-部"))
+    last = doc.projects[-1]
+    assert last.aliases == ["侨务信息平台运维费项目"] and len(last.indicators) == 2
+    assert doc.projects[2].indicators[-1].value == "年底前完成"

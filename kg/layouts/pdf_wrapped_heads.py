@@ -3,7 +3,7 @@
 Some documents print the 项目名称 cell of 项目支出绩效目标申报表 without the ``<项目编码>-`` prefix. Such a head is
 anchored on its amounts line (money cells, no operator before them); its name is the run of pieces before the
 category, which started where the previous form's last indicator row ended. The name is cut, in order of
-evidence: where the pieces spell a project name of the project table; after the previous row's value, unit and
+evidence: where the pieces spell a project name of the project table (or that name with words added); after the previous row's value, unit and
 direction cells; after the table header's column titles.
 """
 
@@ -32,6 +32,8 @@ CATEGORY_IN_TEXT = re.compile(r"(?<!\d)\d{1,2}-\D.*$")
 CODE_OPENING = re.compile(r"^\d{6,}[A-Z]{0,2}\d*(?:-|$)")
 # Most pieces a head's name and category are wrapped over.
 MAX_HEAD_PIECES = 12
+# Shortest project name a head may extend (…项目) and still be matched by it.
+MIN_KNOWN_PREFIX = 4
 # Characters of the form table's column titles (项目名称 项目类别 项目总额 其中 绩效目标 一级指标 … 其他资金).
 HEADER_CHARS = frozenset("项目名称类别总额其中：:绩效目标一二三级指标性质本年值度量单位方向财政资金其他")
 
@@ -86,16 +88,26 @@ def _anchor_lines(frags: list[Frag]) -> list[tuple[int, int]]:
 def _head_before(frags: list[Frag], lower: int, a: int, end: int, known: frozenset[str]) -> Head | None:
     """The head whose amounts start at ``a``: its first piece is a line start in [lower, a)."""
     starts = [s for s in range(max(lower, a - MAX_HEAD_PIECES), a) if frags[s].first]
-    for s in starts:  # earliest first: the longest run that spells a known project name
-        name, category = split_category(despace("".join(f.text for f in frags[s:a])))
-        if name and name in known:
-            return _head(frags, s, a, end, name, category)
+    for spells in (_same_name, _name_with_suffix):
+        for s in starts:  # earliest first: the longest run that spells a known project name
+            name, category = split_category(despace("".join(f.text for f in frags[s:a])))
+            if name and spells(name, known):
+                return _head(frags, s, a, end, name, category)
     s = max(_row_end(frags, lower, a), lower)
     s = next((x for x in starts if x >= s), None)
     if s is None:
         return None
     name, category = split_category(despace("".join(f.text for f in frags[s:a])))
     return _head(frags, s, a, end, name, category) if name else None
+
+
+def _same_name(name: str, known: frozenset[str]) -> bool:
+    return name in known
+
+
+def _name_with_suffix(name: str, known: frozenset[str]) -> bool:
+    """The form spells a known name with words added at its end (…运维费项目)."""
+    return any(len(k) >= MIN_KNOWN_PREFIX and name.startswith(k) for k in known)
 
 
 def _head(frags: list[Frag], s: int, a: int, end: int, name: str, category: str | None) -> Head:
