@@ -5,6 +5,8 @@ Layout under ``<store>/index``::
     whoosh/         the whoosh index (fields: see index.schema)
     manifest.json   {"format", "analyzer", "docs": {doc_id: sha256}} — what the index was built from
     lexicon.json    {doc_id: [[eid, name], ...]} — names the fuzzy matcher compares queries against
+    fuzzy.json      the same names compiled for the matcher (distinct, normalized), read only by a search
+                    that needs the fuzzy scan
 
 :func:`sync_index` brings the index in step with a store: new or changed documents are (re)added,
 documents gone from the store are deleted, all in one writer; a missing, unreadable or
@@ -28,6 +30,7 @@ from whoosh.index import Index
 from whoosh.index import LockError as WhooshLockError
 
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
+from index.fuzzy import Lexicon
 from index.schema import document_entries, lexicon_items, make_schema
 from kg.errors import StoreError
 
@@ -39,6 +42,7 @@ INDEX_DIRNAME = "index"
 WHOOSH_DIRNAME = "whoosh"
 MANIFEST = "manifest.json"
 LEXICON = "lexicon.json"
+FUZZY = "fuzzy.json"
 WRITER_MEMORY_MB = 128
 
 
@@ -91,7 +95,7 @@ class SearchIndex:
     docs: dict[str, str]  # doc_id -> sha256 the index holds
     path: Path | None = None  # the index directory; None for an in-memory index
     _lexicon: dict[str, list[list[str]]] | None = None
-    _fuzzy: Any = None  # the fuzzy matcher built from the lexicon (index.query caches it here)
+    _fuzzy: Lexicon | None = None  # the compiled fuzzy lexicon, loaded on first use
 
     # ---- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -132,9 +136,22 @@ class SearchIndex:
                 self._lexicon = {}
         return self._lexicon
 
+    def fuzzy_lexicon(self) -> Lexicon:
+        """The compiled fuzzy lexicon: from fuzzy.json on disk, else compiled from the lexicon."""
+        if self._fuzzy is None:
+            d = _read_json(self.path / FUZZY) if self.path else None
+            if isinstance(d, dict) and {"names", "display", "eids"} <= set(d):
+                self._fuzzy = Lexicon(d["names"], d["display"], d["eids"])
+            else:
+                self._fuzzy = Lexicon.from_items(self.lexicon)
+        return self._fuzzy
+
     def save_meta(self) -> None:
         if self.path is None:
             return
+        lex = Lexicon.from_items(self.lexicon)
+        self._fuzzy = lex
+        _write_json(self.path / FUZZY, {"names": lex.names, "display": lex.display, "eids": lex.eids})
         _write_json(self.path / LEXICON, self.lexicon)
         _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "docs": self.docs})
 

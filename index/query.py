@@ -275,9 +275,7 @@ def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, fq: Q.Query | No
 
 
 def _lexicon(si: SearchIndex) -> Lexicon:
-    if si._fuzzy is None:
-        si._fuzzy = Lexicon.from_items(si.lexicon)
-    return si._fuzzy
+    return si.fuzzy_lexicon()
 
 
 def _names(fields: dict[str, Any]) -> list[str]:
