@@ -5,7 +5,9 @@ For each N (``bench.gen_corpus`` writes the corpus once and reuses it): ``perfkg
 index size, the ratio of ingest time to the floor of just reading and splitting the same bytes, then the
 latency of ``search``, ``trace`` and ``audit`` from the CLI (a fresh process per call, interpreter start
 included) and in-process (index / graph opened once), p50 and p99 (nearest rank: with few runs, the max).
-Targets are printed beside the figures. Wall-clock times on whatever the machine is doing.
+Targets are printed beside the figures. Wall-clock times depend on whatever else the machine runs, so CPU
+times are given too, and ``idle_estimate_docs_per_s`` turns the ingest's CPU split into the rate an idle
+machine would reach (parsing spread over the workers, the writer and the index serial).
 
 Usage: ``python -m bench.bench_scale [--sizes 100,1000,5000] [--workdir DIR] [--json]``
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -37,6 +40,8 @@ SAMPLE_EVERY_S = 0.05
 # Targets: (figure key, N it applies to (None: every N), limit, True when higher is better)
 TARGETS = {
     "ingest_docs_per_s": (1000, 50.0, True),
+    "idle_estimate_docs_per_s": (1000, 50.0, True),
+    "cli_search_cpu_p50_s": (5000, 0.3, False),
     "cli_search_p50_s": (5000, 0.3, False),
     "inproc_search_p50_ms": (5000, 20.0, False),
     "peak_mem_mb": (5000, 1024.0, False),
@@ -71,8 +76,14 @@ def tree_rss_mb(root: int) -> float:
     return sum(rss.get(p, 0) for p in tree) / 2**20
 
 
-def run_measured(args: list[str]) -> tuple[float, float, str]:
-    """Run a command; (wall seconds, peak MB of its process tree, stdout)."""
+def children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_measured(args: list[str]) -> tuple[float, float, float, str]:
+    """Run a command; (wall seconds, CPU seconds of it and its children, peak MB of its process tree, stdout)."""
+    c0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = [0.0]
@@ -88,7 +99,7 @@ def run_measured(args: list[str]) -> tuple[float, float, str]:
     out, _ = proc.communicate()
     stop.set()
     sampler.join()
-    return time.perf_counter() - t0, peak[0], out
+    return time.perf_counter() - t0, children_cpu() - c0, peak[0], out
 
 
 def perfkg(*args: str) -> list[str]:
@@ -127,16 +138,23 @@ def bench_ingest(workdir: Path, n: int, files: list[Path]) -> dict[str, Any]:
     store = workdir / f"store_{n}"
     if store.exists():
         subprocess.run(["rm", "-rf", str(store)], check=True)
-    wall, peak, out = run_measured(perfkg("ingest", str(files[0].parent), "--store", str(store), "--json"))
+    load = os.getloadavg()[0]
+    wall, cpu, peak, out = run_measured(perfkg("ingest", str(files[0].parent), "--store", str(store), "--json"))
     rep = json.loads(out)
     mb = sum(f.stat().st_size for f in files) / 2**20
     floor = floor_seconds(files)
-    sec = rep["seconds"]
-    return {"n": n, "ok": rep["documents_ok"], "failed": rep["documents_failed"], "jobs": rep["jobs"],
-            "corpus_mb": round(mb, 1), "ingest_s": round(wall, 2), "ingest_docs_per_s": round(n / wall, 1),
-            "ingest_mb_per_s": round(mb / wall, 2), "read_parse_cpu_s": sec["read_parse"], "store_s": sec["store"],
-            "index_s": sec.get("index", 0.0), "ingest_no_index_docs_per_s": round(n / max(1e-9, wall - sec.get(
-                "index", 0.0)), 1), "floor_s": round(floor, 3), "ingest_over_floor": round(wall / floor, 1),
+    sec, jobs = rep["seconds"], rep["jobs"]
+    # On an idle machine: the workers' parsing spread over the cores, the writer and the index in one process.
+    idle = max(sec["read_parse_cpu"] / jobs, sec["store_cpu"]) + sec["index_cpu"] + (cpu - sum(
+        sec[k] for k in ("read_parse_cpu", "store_cpu", "index_cpu")))
+    return {"n": n, "ok": rep["documents_ok"], "failed": rep["documents_failed"], "jobs": jobs,
+            "load_avg_before": round(load, 2), "corpus_mb": round(mb, 1), "ingest_s": round(wall, 2),
+            "ingest_docs_per_s": round(n / wall, 1), "ingest_mb_per_s": round(mb / wall, 2),
+            "ingest_cpu_s": round(cpu, 1), "read_parse_cpu_s": round(sec["read_parse_cpu"], 1),
+            "store_cpu_s": round(sec["store_cpu"], 1), "index_cpu_s": round(sec["index_cpu"], 1),
+            "idle_estimate_docs_per_s": round(n / idle, 1),
+            "idle_estimate_no_index_docs_per_s": round(n / (idle - sec["index_cpu"]), 1),
+            "floor_s": round(floor, 3), "ingest_over_floor": round(wall / floor, 1),
             "ingest_peak_mem_mb": round(peak, 1), "store_mb": round(du_mb(store) - du_mb(store / "index"), 1),
             "index_mb": round(du_mb(store / "index"), 1)}
 
@@ -148,13 +166,17 @@ def bench_cli(store: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     peaks: list[float] = []
     for name, argv in cmds.items():
-        def one(i: int, argv: Callable[[int], tuple[str, ...]] = argv) -> float:
-            wall, peak, _ = run_measured(perfkg(*argv(i), "--store", str(store)))
+        cpus: list[float] = []
+
+        def one(i: int, argv: Callable[[int], tuple[str, ...]] = argv, cpus: list[float] = cpus) -> float:
+            wall, cpu, peak, _ = run_measured(perfkg(*argv(i), "--store", str(store)))
             peaks.append(peak)
+            cpus.append(cpu)
             return wall
         times = repeat(one, CLI_RUNS[name])
         out[f"cli_{name}_p50_s"] = round(percentile(times, 50), 3)
         out[f"cli_{name}_p99_s"] = round(percentile(times, 99), 3)
+        out[f"cli_{name}_cpu_p50_s"] = round(percentile(cpus, 50), 3)
         out[f"cli_{name}_runs"] = len(times)
     out["query_peak_mem_mb"] = round(max(peaks), 1)
     return out

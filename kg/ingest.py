@@ -75,13 +75,13 @@ class FileResult:
 class IngestReport:
     """The batch summary; ``to_dict`` keys are the ``perfkg ingest --json`` output.
 
-    ``seconds``: ``read_parse`` is summed over workers (CPU-side work), ``store`` and ``total`` are wall time
-    of the writer and of the whole batch."""
+    ``seconds``: ``read_parse_cpu`` is CPU time summed over the workers, ``store_cpu`` the writer's CPU time,
+    ``wall`` the elapsed time of the whole batch (CPU figures do not depend on what else the machine runs)."""
 
     store: str
     files: list[FileResult] = field(default_factory=list)
     jobs: int = 1
-    seconds: dict[str, float] = field(default_factory=lambda: {"read_parse": 0.0, "store": 0.0, "total": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"read_parse_cpu": 0.0, "store_cpu": 0.0, "wall": 0.0})
 
     def _n(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -235,7 +235,7 @@ def extract_one(path: Path, extractor: Extractor = extract_file) -> _Extracted:
 
 
 def _run_job(job: _Job) -> _Extracted:
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     doc_id = doc_id_of(job.path)
     sha: str | None = None
     encoding = ""
@@ -243,14 +243,14 @@ def _run_job(job: _Job) -> _Extracted:
         data = read_bytes(job.path)
         sha = sha256_bytes(data)
         if job.known_sha is not None and sha == job.known_sha:
-            return _Extracted(doc_id, sha, None, None, seconds=time.perf_counter() - t0, unchanged=True)
+            return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, unchanged=True)
         if job.extractor is None:
             src = source_from_bytes(data, str(job.path))
             encoding = src.encoding
             doc = extract_source(src)
         else:
             doc = job.extractor(job.path)
-        return _Extracted(doc_id, sha, doc, None, seconds=time.perf_counter() - t0)
+        return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0)
     except UnknownLayoutError as e:
         reason = e.one_line() + (ENCODING_HINT.format(encoding) if encoding not in UTF8_NAMES else "")
         detail = traceback.format_exc()
@@ -259,7 +259,7 @@ def _run_job(job: _Job) -> _Extracted:
     except Exception as e:  # a parser bug must not stop the batch; it is reported as this file's failure
         reason = f"{job.path}: internal error in the parser: {type(e).__name__}: {e}"
         detail = traceback.format_exc()
-    return _Extracted(doc_id, sha, None, reason, detail, time.perf_counter() - t0)
+    return _Extracted(doc_id, sha, None, reason, detail, time.process_time() - t0)
 
 
 def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
@@ -341,7 +341,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     for problem in found.problems:
         done(problem)
     for ex in _extracted(todo, n_jobs):
-        report.seconds["read_parse"] += ex.seconds
+        report.seconds["read_parse_cpu"] += ex.seconds
         if ex.unchanged:
             done(FileResult(ex.doc_id, "unchanged"))
         elif ex.doc is None or ex.sha256 is None:
@@ -349,17 +349,17 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
         else:
             done(_write(store, ex, fingerprint, report.seconds))
     report.files.sort(key=lambda r: r.doc_id)
-    report.seconds["total"] = time.perf_counter() - t_start
+    report.seconds["wall"] = time.perf_counter() - t_start
     return report
 
 
 def _write(store: Store, ex: _Extracted, fingerprint: str | None, seconds: dict[str, float]) -> FileResult:
     assert ex.doc is not None and ex.sha256 is not None
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     try:
         n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
     except PerfkgError as e:
         return FileResult(ex.doc_id, "failed", reason=e.one_line(), detail=traceback.format_exc())
     finally:
-        seconds["store"] += time.perf_counter() - t0
+        seconds["store_cpu"] += time.process_time() - t0
     return FileResult(ex.doc_id, "ok", records=n)
