@@ -43,7 +43,8 @@ SUGGEST_MIN_FUZZY = 0.5
 SUGGESTIONS = 3
 TEXT_CANDIDATES = 100
 MAX_SCAN_POSTINGS = 5_000
-FUZZY_CANDIDATES = 60
+FUZZY_CANDIDATES = 60  # best lexicon names considered
+FUZZY_ENTRIES = 150  # at most this many index entries added through them (a common name has thousands)
 # the whole fuzzy lexicon is scanned only when no full-text candidate's own name holds this much of the
 # query (a typo, an alias, an abbreviation); otherwise fuzzy only re-scores the full-text candidates
 FUZZY_SCAN_BELOW = 0.9
@@ -263,14 +264,18 @@ def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, fq: Q.Query | No
     matches = lex.match(query, limit=FUZZY_CANDIDATES)
     allowed = s.docs_for_query(fq) if fq is not None else None
     allowed = set(allowed) if allowed is not None else None
+    added = 0
     for _sc, i in matches:
         for eid in lex.eids[i]:
+            if added >= FUZZY_ENTRIES:
+                break
             if eid in have:
                 continue
             docnum = s.document_number(eid=eid)
             if docnum is None or (allowed is not None and docnum not in allowed):
                 continue
             have[eid] = _Cand(dict(s.stored_fields(docnum)))
+            added += 1
     return [(sc, lex.display[i]) for sc, i in matches]
 
 
