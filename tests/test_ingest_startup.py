@@ -41,3 +41,10 @@ def test_default_jobs_pays_for_the_pool_only_when_big_enough(monkeypatch) -> Non
     assert default_jobs(1) == 1
     assert default_jobs(2 * MIN_FILES_PER_WORKER) == 2
     assert default_jobs(10_000) == 8
+
+
+def test_package_names_still_import_on_first_use() -> None:
+    import kg
+    from kg import Document, extract_file
+
+    assert Document.__name__ == "Document" and callable(extract_file) and set(kg.__all__) >= {"PerfkgError"}
