@@ -16,6 +16,8 @@ def extract_source(src: SourceText) -> Document:
     doc.layout = layout.NAME
     doc.sha256 = src.sha256
     doc.encoding = src.encoding
+    for note in src.notes:
+        doc.warn("decoding", note, len(src.lines))
     return doc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 MAX_CONTROL_SHARE = 0.01
 # Encodings tried in order after the BOM checks; the first that decodes the whole file wins.
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+# Share of the bytes on one parity that must be NUL for BOM-less text to be read as UTF-16.
+UTF16_MIN_NUL_SHARE = 0.05
 
 
 # A file that ends without a line break was cut off while being written: its last line may be a partial row,
@@ -33,6 +35,7 @@ class SourceText:
     text: str
     encoding: str
     sha256: str
+    notes: tuple[str, ...] = ()  # what decoding had to repair (a cut last character …)
 
     @property
     def lines(self) -> list[str]:
@@ -53,26 +56,47 @@ class SourceText:
                      f"short; it was not read as a record: {cut.strip()!r}", len(lines))
         return lines
 
+    def without_cut_last_line(self, doc: Document) -> SourceText:
+        """This text with an unterminated last line blanked (numbering kept), recorded as a warning on ``doc``."""
+        lines = self.warn_cut_last_line(doc)
+        return self if len(lines) == len(self.lines) and lines[-1] == self.lines[-1] else replace(
+            self, text="\n".join(lines))
+
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Decode document bytes; return (text with ``\\n`` line ends, encoding name).
+    """Decode document bytes; return (text with ``\\n`` line ends, encoding name). See :func:`decode_with_notes`."""
+    text, enc, _ = decode_with_notes(data, name)
+    return text, enc
 
-    UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030 (a superset of GBK/GB2312).
+
+def decode_with_notes(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode document bytes; return (text with ``\\n`` line ends, encoding name, notes on what was repaired).
+
+    UTF-8 (with or without BOM), UTF-16 with BOM or without one (told by where the NUL bytes fall), then
+    GB18030 (a superset of GBK/GB2312). A UTF-8 file cut inside its last character keeps the text before it.
     Raises :class:`InputError` naming the file for empty, binary or undecodable input.
     """
+    notes: list[str] = []
     if not data.strip():
         raise InputError("empty file", name)
     if data.startswith(codecs.BOM_UTF8):
         text, enc = _decode(data[len(codecs.BOM_UTF8):], "utf-8", name), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, enc = _decode(data, "utf-16", name), "utf-16"
-    else:
-        if b"\x00" in data[:4096]:
+    elif b"\x00" in data[:4096]:
+        enc = _utf16_without_bom(data)
+        if enc is None:
             raise InputError("binary file (NUL bytes), not a text document", name, _line_of(data, b"\x00"))
+        text = _decode(data, enc, name)
+    else:
+        cut = _cut_utf8_tail(data)
+        if cut:
+            notes.append(f"the file ends inside a UTF-8 character ({cut} stray bytes dropped): it looks cut off")
+            data = data[:-cut]
         for enc in FALLBACK_ENCODINGS:
             try:
                 text = data.decode(enc)
@@ -87,7 +111,37 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     _reject_binary(text, name)
     if not text.strip():
         raise InputError("empty file (only whitespace)", name)
-    return text, enc
+    return text, enc, notes
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NUL bytes fall on one parity only, as ASCII tabs, digits and newlines do there."""
+    sample = data[:4096] if len(data) % 2 == 0 or len(data) > 4096 else b""
+    if len(sample) < 2:
+        return None
+    even = sum(1 for b in sample[0::2] if b == 0)
+    odd = sum(1 for b in sample[1::2] if b == 0)
+    if odd >= UTF16_MIN_NUL_SHARE * len(sample) / 2 and even * 4 <= odd:
+        return "utf-16-le"
+    if even >= UTF16_MIN_NUL_SHARE * len(sample) / 2 and odd * 4 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _cut_utf8_tail(data: bytes) -> int:
+    """How many bytes at the end are the start of a UTF-8 character the file was cut inside (0 if none)."""
+    try:
+        data.decode("utf-8")
+        return 0
+    except UnicodeDecodeError as e:
+        tail = len(data) - e.start
+        if tail < 4 and e.reason == "unexpected end of data":
+            try:
+                data[: e.start].decode("utf-8")
+                return tail
+            except UnicodeDecodeError:
+                return 0
+        return 0
 
 
 def normalize_newlines(text: str) -> str:
@@ -110,8 +164,9 @@ def read_source(path: str | Path) -> SourceText:
 
 
 def source_from_bytes(data: bytes, path: str) -> SourceText:
-    text, enc = decode_bytes(data, path)
-    return SourceText(path=path, name=Path(path).name, text=text, encoding=enc, sha256=sha256_bytes(data))
+    text, enc, notes = decode_with_notes(data, path)
+    return SourceText(path=path, name=Path(path).name, text=text, encoding=enc, sha256=sha256_bytes(data),
+                      notes=tuple(notes))
 
 
 def _decode(data: bytes, enc: str, name: str) -> str:

@@ -40,7 +40,7 @@ KINDS: dict[str, tuple[Callable[[], bytes], str, str, int | None]] = {
     "whitespace.txt": (lambda: b" \n\r\n\t\n", "failed", "empty file", None),
     "undecodable.txt": (_undecodable, "failed", "cannot decode", BAD_LINE),
     "big5.txt": (lambda: NUMBERED.encode("big5", errors="replace"), "failed", "read as gb18030", None),
-    "utf16_no_bom.txt": (lambda: NUMBERED.encode("utf-16-le"), "failed", "not a text document", 2),
+    "utf16_no_bom.txt": (lambda: NUMBERED.encode("utf-16-le"), "ok", "", None),
     "unknown_layout.txt": (lambda: "会议纪要\n今天讨论了天气。\n".encode() * 30, "failed", "unknown layout", None),
     "truncated.txt": (_truncated_mid_table, "ok", "", None),
     "utf16.txt": (lambda: NUMBERED.encode("utf-16"), "ok", "", None),

@@ -40,3 +40,21 @@ def test_unterminated_last_line_is_left_out_and_warned():
     assert [(w.kind, w.line) for w in doc.warnings] == [("unterminated_last_line", 3)]
     whole = source_from_bytes("表一\n\ta\tb\n".encode(), "t.txt")
     assert whole.trusted_lines() == (["表一", "\ta\tb", ""], None)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_not_called_binary_regression(encoding):
+    text, enc = decode_bytes("表一\t部门收支总表\n合计\t3,781.14\n".encode(encoding), "u16.txt")
+    assert enc == encoding and text.startswith("表一\t部门收支总表")
+
+
+def test_utf8_cut_inside_last_character_keeps_the_text_regression():
+    data = "表一\n\t合计\t3,781.14\n最后".encode()[:-1]
+    src = source_from_bytes(data, "cut.txt")
+    assert src.encoding == "utf-8" and src.text == "表一\n\t合计\t3,781.14\n最"
+    assert src.notes and "cut off" in src.notes[0]
+
+
+def test_real_binary_with_nul_on_both_parities_stays_binary():
+    with pytest.raises(InputError, match="binary"):
+        decode_bytes(bytes(range(256)) * 8, "bin.dat")

@@ -74,12 +74,12 @@ def detect(src: SourceText) -> float:
 
 
 def parse(src: SourceText) -> Document:
-    lines = source_lines(src)
+    doc = Document(source=src.name)
+    lines = source_lines(src.without_cut_last_line(doc))
     prose, sections = split_sections(lines)
     if not sections:
         raise ParseError("no numbered table (表 N) found: not a wrapped PDF budget text", src.name,
                          lines[0].no if lines else None)
-    doc = Document(source=src.name)
     doc.department = department_of(prose)
     doc.year, doc.doc_kind = year_kind_of(lines)
     unit = unit_of(sections, prose, doc)

@@ -77,10 +77,10 @@ def detect(src: SourceText) -> float:
 
 
 def parse(src: SourceText) -> Document:
-    prose = lines_to_prose(src)
+    doc = Document(source=src.name, layout=NAME, doc_kind="final_account")
+    prose = lines_to_prose(src.without_cut_last_line(doc))
     if not prose.text:
         raise ParseError("no text to parse", src.path)
-    doc = Document(source=src.name, layout=NAME, doc_kind="final_account")
     read_metadata(prose, doc)
     read_totals(prose, doc)
     sections = report_sections(prose)
