@@ -313,8 +313,10 @@ class Document:
     projects: list[Project] = field(default_factory=list)
     department_indicators: list[DepartmentIndicator] = field(default_factory=list)
     classifications: list[Classification] = field(default_factory=list)
-    outcomes: list[Figure] = field(default_factory=list)  # final-account money figures (决算 vs 预算 …)
-    achievements: list[Achievement] = field(default_factory=list)  # final-account output counts
+    # final-account money figures (决算 vs 预算, variances …); JSON key ``figures``
+    outcomes: list[Figure] = field(default_factory=list)
+    # final-account achieved output counts; JSON key ``outcomes`` as in the gold schema
+    achievements: list[Achievement] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
 
     def total(self, key: str) -> Decimal | None:
@@ -342,14 +344,15 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         d = self.to_gold_dict()
+        if self.doc_kind == "final_account":  # the gold key keeps its meaning: achieved counts, with provenance
+            d["outcomes"] = [a.to_dict() for a in self.achievements]
         d.update(
             layout=self.layout, sha256=self.sha256, encoding=self.encoding,
             totals_detail={k: f.to_dict() for k, f in self.totals.items()},
             projects=[p.to_dict() for p in self.projects],
             department_indicators=[x.to_dict() for x in self.department_indicators],
             classifications=[c.to_dict() for c in self.classifications],
-            outcomes=[o.to_dict() for o in self.outcomes],
-            achievements=[a.to_dict() for a in self.achievements],
+            figures=[o.to_dict() for o in self.outcomes],
             warnings=[w.to_dict() for w in self.warnings],
         )
         return d
@@ -370,9 +373,9 @@ class Document:
             projects=[Project.from_dict(p, src) for p in d.get("projects") or []],
             department_indicators=[DepartmentIndicator.from_dict(x, src) for x in d.get("department_indicators") or []],
             classifications=[Classification.from_dict(c, src) for c in d.get("classifications") or []],
-            outcomes=[Figure.from_dict(o, src) for o in d.get("outcomes") or [] if "key" in o],
-            achievements=[Achievement.from_dict(a, src) for a in d.get("achievements") or []]
-            or [Achievement.from_dict(o, src) for o in d.get("outcomes") or [] if "measure" in o],
+            outcomes=[Figure.from_dict(o, src) for o in [*(d.get("figures") or []), *(d.get("outcomes") or [])]
+                      if "key" in o],
+            achievements=[Achievement.from_dict(o, src) for o in d.get("outcomes") or [] if "measure" in o],
             warnings=[ParseWarning.from_dict(w) for w in d.get("warnings") or []],
         )
 

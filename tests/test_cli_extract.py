@@ -60,3 +60,18 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, content: bytes, needle: st
 def test_missing_file_is_exit_2(tmp_path: Path):
     res = runner.invoke(app, ["extract", str(tmp_path / "nope.txt")])
     assert res.exit_code == 2 and "no such file" in res.stderr
+
+
+def test_final_account_json_keeps_gold_outcomes_and_round_trips():
+    from kg.extract import extract_file
+    from kg.model import Document
+
+    stem = seed_by_prefix("002_")
+    doc = extract_file(seed_path(stem))
+    d = doc.to_dict()
+    gold = load_gold(stem)
+    assert [{k: o[k] for k in ("subject", "measure", "value", "unit")} for o in d["outcomes"]] == gold["outcomes"]
+    assert all(o["provenance"]["line_start"] for o in d["outcomes"])
+    assert d["figures"] and all("key" in f for f in d["figures"])
+    back = Document.from_dict(json.loads(json.dumps(d)))
+    assert back.to_dict() == d
