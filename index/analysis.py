@@ -125,6 +125,25 @@ def pieces(text: str, method: str = DEFAULT_ANALYZER, query: bool = False, unigr
     return unique
 
 
+def index_terms(text: str, method: str = DEFAULT_ANALYZER, unigrams: bool = True) -> list[str]:
+    """Index-mode token strings, the same multiset as :func:`token_texts` (order aside), without the
+    per-token objects: the hot path of index writes. jieba methods take the general path."""
+    if method != "cjk":
+        return [p.text for p in pieces(text, method, False, unigrams)]
+    out: list[str] = []
+    for m in _RUN.finditer(fold(text)):
+        kind, run = m.lastgroup, m.group()
+        if kind == "word":
+            out.append(run.lower())
+        elif kind != "han" or len(run) == 1:
+            out.append(run)
+        else:
+            if unigrams:
+                out.extend(run)
+            out.extend([run[i:i + 2] for i in range(len(run) - 1)])
+    return out
+
+
 def token_texts(text: str, method: str = DEFAULT_ANALYZER, query: bool = False, unigrams: bool = True) -> list[str]:
     """Just the token strings (what tests and the query builder look at)."""
     return [p.text for p in pieces(text, method, query, unigrams)]
@@ -152,15 +171,25 @@ class ChineseAnalyzer(Analyzer):
     def __repr__(self) -> str:
         return f"ChineseAnalyzer({self.method!r}, unigrams={self.unigrams})"
 
+    def index_terms(self, value: str) -> list[str]:
+        """The index-mode token strings of ``value`` (see :func:`index_terms`)."""
+        return index_terms(value, self.method, getattr(self, "unigrams", True))
+
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: Any) -> Iterator[Token]:
-        query = mode == "query"
-        for pos, p in enumerate(pieces(value, self.method, query, getattr(self, "unigrams", True))):
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        # one Token object reused for every token, as whoosh's own tokenizers do
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.stopped = False
+        if not (positions or chars or keeporiginal) and mode != "query":
+            t.boost = 1.0
+            for text in self.index_terms(value):
+                t.text = text
+                yield t
+            return
+        for pos, p in enumerate(pieces(value, self.method, mode == "query", getattr(self, "unigrams", True))):
             t.text = p.text
             t.boost = p.boost
-            t.stopped = False
             if keeporiginal:
                 t.original = p.text
             if positions:

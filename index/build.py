@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,22 +28,26 @@ from whoosh import index as windex
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import Index
 from whoosh.index import LockError as WhooshLockError
+from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
 from index.fuzzy import Lexicon
 from index.schema import document_entries, lexicon_items, make_schema
+from index.writer import LeanMpWriter, segment_writer
 from kg.errors import StoreError
 
 if TYPE_CHECKING:
     from kg.model import Document
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: lean numeric tiers, no block length stats
 INDEX_DIRNAME = "index"
 WHOOSH_DIRNAME = "whoosh"
 MANIFEST = "manifest.json"
 LEXICON = "lexicon.json"
 FUZZY = "fuzzy.json"
-WRITER_MEMORY_MB = 128
+WRITER_MEMORY_MB = 256  # posting pool of each writer process before it spills a sorted run to disk
+PARALLEL_MIN_DOCS = 100  # batches smaller than this are written by one process
+MAX_WRITER_PROCS = 4
 
 
 class StoreLike(Protocol):
@@ -156,13 +160,19 @@ class SearchIndex:
         _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "docs": self.docs})
 
     # ---- writing ---------------------------------------------------------------------------------
-    def update(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str] = ()) -> int:
-        """Delete ``delete`` doc ids and (re)add ``add`` (doc_id, sha, Document) in one writer; entries written."""
+    def update(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str] = (),
+               expected: int | None = None) -> int:
+        """Delete ``delete`` doc ids and (re)add ``add`` (doc_id, sha, Document) in one writer; entries written.
+
+        ``expected``: how many documents ``add`` yields when it is not a list (it picks one writer process
+        or several: see :func:`writer_procs`).
+        """
         n = 0
+        n_docs = len(add) if isinstance(add, Sized) else expected or 0
         lexicon = self.lexicon
         self._fuzzy = None
         try:
-            writer = self.ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = self._writer(n_docs)
         except WhooshLockError:
             raise StoreError("search index is locked by another perfkg process; try again",
                              file=str(self.path or "")) from None
@@ -187,8 +197,26 @@ class SearchIndex:
         self.save_meta()
         return n
 
+    def _writer(self, n_docs: int) -> SegmentWriter:
+        procs = writer_procs(n_docs) if self.path is not None else 1  # workers cannot share a RamStorage
+        if procs > 1:
+            return LeanMpWriter(self.ix, procs, WRITER_MEMORY_MB)
+        return segment_writer(self.ix, WRITER_MEMORY_MB)
+
     def entry_count(self) -> int:
         return self.ix.doc_count()
+
+
+def writer_procs(n_docs: int) -> int:
+    """Writer processes for a batch of ``n_docs`` documents: one for small batches (a worker costs a fork
+    and leaves one more segment to search), else one per core up to :data:`MAX_WRITER_PROCS`;
+    ``PERFKG_INDEX_PROCS`` overrides."""
+    env = os.environ.get("PERFKG_INDEX_PROCS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if n_docs < PARALLEL_MIN_DOCS:
+        return 1
+    return max(1, min(MAX_WRITER_PROCS, os.cpu_count() or 1))
 
 
 def index_dir(store_path: Path) -> Path:
@@ -254,7 +282,7 @@ def sync_index(store: StoreLike, analyzer: str | None = None) -> SyncReport:
     report.added, report.updated, report.removed = new, changed, removed
     if new or changed or removed:
         todo = _load(store, new + changed, store_docs)
-        report.entries = si.update(todo, removed)
+        report.entries = si.update(todo, removed, expected=len(new) + len(changed))
     elif report.rebuilt:
         si.save_meta()
     report.documents = len(si.docs)

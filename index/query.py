@@ -194,8 +194,7 @@ def filter_query(f: Filters, method: str, departments: list[str] | None = None) 
             raise QueryError(f"--kind {f.kind!r}: use one of project, indicator, department_indicator, department")
         parts.append(Q.Or([Q.Term("kind", k) for k in KIND_FAMILIES.get(f.kind, (f.kind,))]))
     if f.level:
-        levels = [q for q in (_all_terms("l1", f.level, method), _all_terms("l2", f.level, method)) if q]
-        parts.append(_required(Q.Or(levels) if levels else None, "--level", f.level))
+        parts.append(_required(_all_terms("levels", f.level, method), "--level", f.level))
     if f.op:
         parts.append(Q.Term("op", OP_ALIASES.get(f.op.strip(), f.op.strip())))
     if f.unit:

@@ -6,10 +6,13 @@ Entry kinds: ``project``, ``indicator``, ``department_indicator``, ``department`
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
 from index.analysis import DEFAULT_ANALYZER, ChineseAnalyzer
 
@@ -28,10 +31,30 @@ FIELD_BOOSTS: dict[str, float] = {
     "levels": 0.6,  # 一级 / 二级 指标 names
     "context": 0.4,  # goal text, activity, value, category
 }
+# bits per NUMERIC tier of ``amount``: 4 terms per entry (whoosh's default 4 gives 16), range filters stay cheap
+AMOUNT_SHIFT_STEP = 16
 # fields whose match says "this entry is what you named" (vs. "this entry belongs to it")
 PRIMARY_FIELDS = ("title", "aliases", "codes")
 # stored fields that say what an entry belongs to (used to tell "matches its context" from "no match")
 CONTEXT_FIELDS = ("project", "department", "l1", "l2", "goal", "value", "unit")
+
+
+class ChineseText(TEXT):
+    """A TEXT field (frequencies, no positions) that indexes a string straight from
+    :meth:`ChineseAnalyzer.index_terms`: the same terms and frequencies as whoosh's analyzer path, without a
+    Token per token."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, str) or kwargs.get("mode", "index") != "index":
+            yield from super().index(value, **kwargs)
+            return
+        fb = self.format.field_boost
+        for w, freq in Counter(self.analyzer.index_terms(value)).items():
+            yield w.encode("utf-8"), freq, freq * fb, pack_uint(freq)
+
+
+def _text(analyzer: ChineseAnalyzer, stored: bool = True) -> ChineseText:
+    return ChineseText(analyzer=analyzer, stored=stored, phrase=False)
 
 
 def make_schema(method: str = DEFAULT_ANALYZER) -> Schema:
@@ -41,23 +64,23 @@ def make_schema(method: str = DEFAULT_ANALYZER) -> Schema:
         eid=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=ana, stored=True, phrase=False),
-        aliases=TEXT(analyzer=ana, stored=True, phrase=False),
-        codes=TEXT(analyzer=ana, stored=True, phrase=False),
-        project=TEXT(analyzer=sec, stored=True, phrase=False),
+        title=_text(ana),
+        aliases=_text(ana),
+        codes=_text(ana),
+        project=_text(sec),
         department=ID(stored=True),  # exact name: --dept resolves a fragment to names first
-        levels=TEXT(analyzer=sec, phrase=False),
-        l1=TEXT(analyzer=sec, stored=True, phrase=False),
-        l2=TEXT(analyzer=sec, stored=True, phrase=False),
-        context=TEXT(analyzer=sec, phrase=False),
+        levels=_text(sec, stored=False),
+        l1=STORED(),  # searched through ``levels`` (l1 + l2), also by --level
+        l2=STORED(),
+        context=_text(sec, stored=False),
         goal=STORED(),
         text=STORED(),
-        year=NUMERIC(int, stored=True),
+        year=NUMERIC(int, stored=True, shift_step=0),  # exact years only: one term per entry
         doc_kind=ID(stored=True),
         op=ID(stored=True),
         unit=ID(stored=True),
         value=STORED(),
-        amount=NUMERIC(float, stored=True),
+        amount=NUMERIC(float, stored=True, shift_step=AMOUNT_SHIFT_STEP),
         amount_text=STORED(),
         file=STORED(),
         line=STORED(),
