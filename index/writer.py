@@ -15,6 +15,7 @@ from __future__ import annotations
 import marshal
 import os
 import queue
+import struct
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -27,6 +28,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 RUN_CHUNK = 20_000  # postings per marshal record of a spilled run
 PARENT_POLL_S = 1.0  # how often an idle worker checks that its parent is alive
 ENTRIES_PER_JOB = 250  # index entries a worker takes per job
+_LEN = struct.Struct("<Q")  # byte length of one marshal chunk
 
 
 def lean_codec() -> W3Codec:
@@ -41,18 +43,16 @@ class ChunkedPool(PostingPool):
     def _write_run(self, f: Any, items: Iterable[tuple]) -> None:
         it = iter(items)
         while chunk := list(islice(it, RUN_CHUNK)):
-            marshal.dump(chunk, f)
+            data = marshal.dumps(chunk)
+            f.write(_LEN.pack(len(data)))
+            f.write(data)
         f.close()
 
     def _read_run(self, path: str) -> Iterator[tuple]:
         f = self._open_run(path)
         try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
+            while head := f.read(_LEN.size):  # marshal.load(f) reads item by item: 10x slower
+                yield from marshal.loads(f.read(_LEN.unpack(head)[0]))
         finally:
             f.close()
             self._remove_run(path)
