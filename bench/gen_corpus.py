@@ -2,7 +2,9 @@
 
 Each derived document changes, consistently throughout its text: the district (西城区 → another district with a
 serial number, which renames the department and most projects), the unit code, the fiscal year in titles, and the
-printed amounts of its projects (last 万元 digit). Usage:
+printed amounts of its projects (last 万元 digit), and the project codes (the digits after the ``T``, shifted
+by an offset of the variant, also where the source splits a code with a space; a malformed code keeps its
+malformed length), so derived documents do not share project codes. Usage:
 
     python -m bench.gen_corpus OUT_DIR N
 """
@@ -22,6 +24,8 @@ GOLD = ROOT / "tests" / "gold"
 DISTRICTS = ("东城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义", "昌平", "大兴", "怀柔",
              "平谷", "密云", "延庆")
 YEAR_SHIFTS = (0, -1, 1, -2, 2)
+# Project codes of variant n get n * CODE_STEP added to the digits after the T (modulo their width).
+CODE_STEP = 7919
 
 
 def seed_texts() -> list[tuple[str, str, dict]]:
@@ -40,6 +44,7 @@ def vary(text: str, gold: dict, n: int) -> str:
     code = gold.get("department_code")
     if code:
         text = re.sub(rf"(?<!\d){code}(?!\d)", f"{(int(code) + 7 * n) % 900000 + 100000:06d}", text)
+    text = vary_codes(text, [p["code"] for p in gold.get("projects") or [] if p.get("code")], n)
     year = gold.get("year")
     shift = YEAR_SHIFTS[n % len(YEAR_SHIFTS)]
     if year and shift:
@@ -52,6 +57,34 @@ def vary(text: str, gold: dict, n: int) -> str:
         printed = f"{wan:.6f}"
         bumped = f"{wan + Decimal(n % 9 + 1) / 1_000_000:.6f}"
         text = text.replace(printed, bumped)
+    return text
+
+
+def shifted_code(code: str, n: int) -> str:
+    """The code with n * CODE_STEP added to its digits after the T: same length, same 8-digit head."""
+    head, _, tail = code.partition("T")
+    if not tail.isdigit():
+        return code
+    return f"{head}T{(int(tail) + n * CODE_STEP) % 10 ** len(tail):0{len(tail)}d}"
+
+
+def vary_codes(text: str, codes: list[str], n: int) -> str:
+    """Every printed occurrence of each code (a space or tab may split it) replaced by its shifted code."""
+    for code in dict.fromkeys(codes):
+        new = shifted_code(code, n)
+        pattern = re.compile("(?<![0-9])" + "[ \t]?".join(map(re.escape, code)) + "(?![0-9])")
+
+        def repl(m: re.Match[str], new: str = new) -> str:
+            out, k = [], 0
+            for ch in m.group():  # keep the split where the source has it, change only digits
+                if ch in " \t":
+                    out.append(ch)
+                else:
+                    out.append(new[k])
+                    k += 1
+            return "".join(out)
+
+        text = pattern.sub(repl, text)
     return text
 
 

@@ -28,13 +28,12 @@ def show(
     """
     from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
 
-    from kg.graph import build_graph
-    from kg.show import show as show_query
+    from kg.show import show_store
     from kg.store import open_store
 
     def go() -> dict[str, Any]:
         with open_store(store) as st:
-            return show_query(build_graph(st), name, choice)
+            return show_store(st, name, choice)
 
     result = run(go)
     if as_json:

@@ -32,13 +32,12 @@ def trace(
     """
     from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
 
-    from kg.graph import build_graph
     from kg.store import open_store
-    from kg.trace import trace as trace_query
+    from kg.trace import trace_store
 
     def go() -> dict[str, Any]:
         with open_store(store) as st:
-            return trace_query(build_graph(st), query, choice)
+            return trace_store(st, query, choice)
 
     result = run(go)
     if as_json:

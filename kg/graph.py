@@ -17,7 +17,15 @@ Edges (attribute ``rel``), each with ``method`` and ``confidence`` and, where th
     project -HAS_FUNDING-> funding -FUNCTION|ECON_GOV|ECON_DEPT-> class -SUBCLASS_OF-> parent class
     project -FUNCTION|ECON_GOV|ECON_DEPT-> class            (method "project_field": the project's own codes)
     doc -HAS_DEPT_INDICATOR-> dind -ABOUT_PROJECT-> project  (method exact / fuzzy_name)
-    project -SAME_PROJECT-> project of a later document      (method code, or fuzzy_name within a department)
+    project -SAME_PROJECT-> project of a later document      (method code, or fuzzy_name; see below)
+
+The same project across documents (years) forms a *chain* within one department: the department's documents
+are ordered by (year, doc_id) and each project links back to the nearest earlier document holding it — by
+project code (method ``code``), else by a close name (``fuzzy_name``, rapidfuzz ratio, searched in at most
+:data:`CHAIN_LOOKBACK_DOCS` earlier documents; two different codes are two different projects). Links never
+cross departments, so their number is at most the number of projects and a department's chain depends only on
+that department's documents: a graph of some departments' documents (:func:`graph_for_documents`) holds the
+same nodes and links for them as the graph of the whole store.
 
 All attribute values are scalars (str, int, float); absent values are left out, so GraphML can hold them.
 """
@@ -25,6 +33,7 @@ All attribute values are scalars (str, int, float); absent values are left out, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -36,6 +45,8 @@ from kg.store import Store
 
 # rapidfuzz ratio (0-100) at or above which two project names of one department in two documents are linked.
 CROSS_DOC_FUZZY_MIN = 85.0
+# Earlier documents of a department searched for a project's name (the chain's nearest earlier year first).
+CHAIN_LOOKBACK_DOCS = 10
 # ratio at or above which a department-wide table row's project name is tied to a project of its document.
 DIND_FUZZY_MIN = 80.0
 SCHEMES = ("function", "econ_gov", "econ_dept")
@@ -43,18 +54,44 @@ CLASS_REL = {"function": "FUNCTION", "econ_gov": "ECON_GOV", "econ_dept": "ECON_
 LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
+@dataclass
+class GraphContext:
+    """What a node's attributes take from documents other than its own: the department code a document
+    without one borrows from another of the same department name (last one wins, in doc_id order), and the
+    name of each classification code (the first any document states)."""
+
+    dept_codes: dict[str | None, str | None]
+    class_names: dict[tuple[str, str], str]
+
+    @classmethod
+    def of_documents(cls, docs: list[tuple[str, Document]]) -> GraphContext:
+        dept_codes = {d.department: d.department_code for _, d in docs if d.department and d.department_code}
+        return cls(dept_codes, _class_names(docs))
+
+    @classmethod
+    def of_store(cls, store: Store) -> GraphContext:
+        return cls(store.department_codes(), store.class_names())
+
+
 def build_graph(store: Store) -> nx.DiGraph:
-    """The graph of every document in the store."""
-    return graph_from_documents(store.iter_documents())
+    """The graph of every document in the store (documents read one at a time)."""
+    return graph_from_documents(store.iter_documents(), GraphContext.of_store(store))
 
 
-def graph_from_documents(docs: Iterable[tuple[str, Document]]) -> nx.DiGraph:
-    docs = list(docs)
+def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> nx.DiGraph:
+    """The graph of some documents of the store, with the attributes they have in the whole graph. Give
+    whole departments (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole."""
+    return graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store))
+
+
+def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None) -> nx.DiGraph:
+    """The graph of ``docs`` (in doc_id order); ``context`` defaults to what these documents alone say."""
+    if context is None:
+        docs = list(docs)
+        context = GraphContext.of_documents(docs)
     g = nx.DiGraph()
-    dept_codes = {d.department: d.department_code for _, d in docs if d.department and d.department_code}
-    names = _class_names(docs)
     for doc_id, doc in docs:
-        _add_document(g, doc_id, doc, dept_codes, names)
+        _add_document(g, doc_id, doc, context.dept_codes, context.class_names)
     _link_across_documents(g)
     return g
 
@@ -206,63 +243,57 @@ def _add_project(g: nx.DiGraph, doc_id: str, doc: Document, n: int, p: Project, 
                 _edge(g, fid, _add_class(g, scheme, code, names), CLASS_REL[scheme], prov=f.provenance)
 
 
-# -- the same project across documents (years) -------------------------------------------------------
+# -- the same project across documents (years): a chain per department ----------------------------------
 def _link_across_documents(g: nx.DiGraph) -> None:
-    projects = [(pid, a) for pid, a in g.nodes(data=True) if a.get("kind") == "Project"]
-    order = {pid: (a.get("year") or 0, a["doc_id"]) for pid, a in projects}
-    linked: set[frozenset[str]] = set()
-    by_code: dict[str, list[str]] = {}
-    for pid, a in projects:
-        if a.get("code"):
-            by_code.setdefault(a["code"], []).append(pid)
-    for pids in by_code.values():
-        for i, x in enumerate(pids):
-            for y in pids[i + 1:]:
-                if g.nodes[x]["doc_id"] != g.nodes[y]["doc_id"]:
-                    _link(g, x, y, "code", 1.0, order, linked)
     by_dept: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
-    for pid, a in projects:
-        by_dept.setdefault(a["department"], {}).setdefault(a["doc_id"], []).append((pid, a))
+    for pid, a in g.nodes(data=True):
+        if a.get("kind") == "Project":
+            by_dept.setdefault(a["department"], {}).setdefault(a["doc_id"], []).append((pid, a))
     for docs in by_dept.values():
-        doc_ids = sorted(docs)
-        for i, da in enumerate(doc_ids):
-            for db in doc_ids[i + 1:]:
-                _fuzzy_pair(g, docs[da], docs[db], order, linked)
-                _fuzzy_pair(g, docs[db], docs[da], order, linked)
+        _chain_department(g, docs)
+
+
+def _chain_department(g: nx.DiGraph, docs: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    """Link each project to the nearest earlier document of the department holding it (by code, else name)."""
+    order = sorted(docs, key=lambda d: (docs[d][0][1].get("year") or 0, d))
+    last_by_code: dict[str, str] = {}  # code -> its project in the latest document so far
+    for i, doc in enumerate(order):
+        here: dict[str, str] = {}
+        for pid, a in docs[doc]:
+            code = a.get("code")
+            if code and code in here:
+                continue  # the same code twice in one document: its first project carries the chain
+            if code:
+                here[code] = pid
+            if code and code in last_by_code:
+                _edge(g, last_by_code[code], pid, "SAME_PROJECT", "code", 1.0)
+                continue
+            earlier = [docs[order[j]] for j in range(i - 1, max(-1, i - 1 - CHAIN_LOOKBACK_DOCS), -1)]
+            best = _nearest_by_name(a, earlier)
+            if best:
+                _edge(g, best[0], pid, "SAME_PROJECT", "fuzzy_name", round(best[1] / 100, 3))
+        last_by_code.update(here)
 
 
 def _names(a: dict[str, Any]) -> list[str]:
     return [a["name"], *[s for s in str(a.get("aliases", "")).split("; ") if s]]
 
 
-def _fuzzy_pair(g: nx.DiGraph, side: list[tuple[str, dict[str, Any]]], other: list[tuple[str, dict[str, Any]]],
-                order: dict[str, tuple[int, str]], linked: set[frozenset[str]]) -> None:
-    """Link each project of ``side`` not yet linked into ``other`` to its best name match there, if close enough."""
-    other_ids = {q for q, _ in other}
-    choices = [(q, name, b.get("code")) for q, b in other for name in _names(b)]
-    for pid, a in side:
-        if any(frozenset((pid, q)) in linked for q in other_ids):
-            continue
+def _nearest_by_name(a: dict[str, Any], earlier: list[list[tuple[str, dict[str, Any]]]]) -> tuple[str, float] | None:
+    """The best name match for project ``a`` in the nearest of the ``earlier`` documents that has one."""
+    for other in earlier:
         # two different project codes are two different projects, whatever the names
-        allowed = [(q, n) for q, n, code in choices if not (a.get("code") and code and code != a["code"])]
+        choices = [(q, name) for q, b in other for name in _names(b)
+                   if not (a.get("code") and b.get("code") and b["code"] != a["code"])]
         best = None
         for name in _names(a):
-            hit = process.extractOne(name, [n for _, n in allowed], scorer=fuzz.ratio,
+            hit = process.extractOne(name, [n for _, n in choices], scorer=fuzz.ratio,
                                      score_cutoff=CROSS_DOC_FUZZY_MIN)
             if hit and (best is None or hit[1] > best[1]):
-                best = (allowed[hit[2]][0], hit[1])
+                best = (choices[hit[2]][0], hit[1])
         if best:
-            _link(g, pid, best[0], "fuzzy_name", round(best[1] / 100, 3), order, linked)
-
-
-def _link(g: nx.DiGraph, x: str, y: str, method: str, conf: float, order: dict[str, tuple[int, str]],
-          linked: set[frozenset[str]]) -> None:
-    key = frozenset((x, y))
-    if key in linked:
-        return
-    linked.add(key)
-    a, b = sorted((x, y), key=lambda n: order[n])
-    _edge(g, a, b, "SAME_PROJECT", method, conf)
+            return best
+    return None
 
 
 # -- reading helpers ---------------------------------------------------------------------------------

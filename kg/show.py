@@ -12,13 +12,16 @@ JSON shape of :func:`show` (``perfkg show --json``)::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from kg.graph import out_edges
-from kg.lookup import pick, resolve
+from kg.lookup import Resolution, pick, resolve
 from kg.trace import project_trace
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 SHOW_KINDS = ("Project", "Department")
 
@@ -49,6 +52,10 @@ def show(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]
     res = resolve(g, query, SHOW_KINDS)
     if choice is not None:
         res = pick(res, choice)
+    return _result(res, g, query)
+
+
+def _result(res: Resolution, g: nx.DiGraph, query: str) -> dict[str, Any]:
     results = []
     for c in res.matches:
         if c.kind == "Department":
@@ -57,3 +64,13 @@ def show(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]
             results.append({"kind": "project", **project_trace(g, c.node)})
     return {"query": query, "status": res.status, "candidates": [c.to_dict() for c in res.candidates],
             "results": results}
+
+
+def show_store(store: Store, query: str, choice: int | None = None) -> dict[str, Any]:
+    """:func:`show` over the whole store, building the graph only of the documents the answer reads."""
+    from kg.scope import graph_for_nodes, resolve_in_store
+
+    res, sc = resolve_in_store(store, query, SHOW_KINDS)
+    if choice is not None:
+        res = pick(res, choice)
+    return _result(res, graph_for_nodes(sc, [c.node for c in res.matches]), query)

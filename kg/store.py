@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS warnings (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT, severity TEXT, message TEXT, line INTEGER,
     PRIMARY KEY (doc_id, n));
 """
+# Classification schemes: each record with codes has <scheme>_code (and funding lines <scheme>_name) columns.
+CLASS_SCHEMES = ("function", "econ_gov", "econ_dept")
+# Values bound in one SQL query at most (SQLite's limit is 32766 since 3.32, 999 before).
+SQL_VARS_PER_QUERY = 900
 # Record tables in export order; each has a doc_id column.
 RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "department_indicators",
                  "classifications", "outcomes", "warnings")
@@ -91,6 +95,7 @@ class Store:
     def __init__(self, path: Path, *, create: bool = True):
         self.path = Path(path).expanduser()
         self.db_path = self.path / DB_NAME
+        self._class_names: dict[tuple[str, str], str] | None = None
         if self.path.exists() and not self.path.is_dir():
             raise StoreError("store path is not a directory", str(self.path))
         if not create and not self.db_path.is_file():
@@ -143,11 +148,113 @@ class Store:
             raise StoreError(f"no document {doc_id!r} in the store", str(self.path))
         return Document.from_dict(json.loads(row[0]))
 
-    def iter_documents(self) -> Iterator[tuple[str, Document]]:
-        """(doc_id, Document) for every stored document, in doc_id order."""
-        rows = self.conn.execute("SELECT doc_id, json FROM documents ORDER BY doc_id").fetchall()
-        for doc_id, text in rows:
-            yield doc_id, Document.from_dict(json.loads(text))
+    def iter_documents(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, Document]]:
+        """(doc_id, Document) for every stored document (or those of ``doc_ids`` that are stored), in doc_id
+        order, read one at a time."""
+        if doc_ids is None:
+            cur = self.conn.cursor().execute("SELECT doc_id, json FROM documents ORDER BY doc_id")
+            for doc_id, text in cur:
+                yield doc_id, Document.from_dict(json.loads(text))
+            return
+        for doc_id in sorted(set(doc_ids)):
+            row = self.conn.execute("SELECT json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if row is not None:
+                yield doc_id, Document.from_dict(json.loads(row[0]))
+
+    def load_documents(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, Document]]:
+        """(doc_id, Document) of the stored documents among ``doc_ids``, in doc_id order."""
+        return self.iter_documents(list(doc_ids))
+
+    # -- queries over the normalized rows (what a lookup needs without loading documents) ---------
+    def document_heads(self) -> list[tuple[Any, ...]]:
+        """(doc_id, department, department_code, year, doc_kind, source) of every document, in doc_id order."""
+        return self.conn.execute("SELECT doc_id, department, department_code, year, doc_kind, source "
+                                 "FROM documents ORDER BY doc_id").fetchall()
+
+    def department_codes(self) -> dict[str | None, str | None]:
+        """Department name → its code, from the documents giving both (the last in doc_id order wins)."""
+        return {h[1]: h[2] for h in self.document_heads() if h[1] and h[2]}
+
+    def class_names(self) -> dict[tuple[str, str], str]:
+        """(scheme, code) → the first name any document states (classification tables in (doc_id, n) order,
+        then funding lines); read once per open store."""
+        if self._class_names is not None:
+            return self._class_names
+        names: dict[tuple[str, str], str] = {}
+        firsts = self.conn.execute(
+            "SELECT scheme, code, MIN(doc_id) FROM classifications WHERE name IS NOT NULL AND name != '' "
+            "GROUP BY scheme, code").fetchall()
+        for scheme, code, doc_id in firsts:
+            names[(scheme, code)] = self.conn.execute(
+                "SELECT name FROM classifications WHERE doc_id=? AND scheme=? AND code=? AND name IS NOT NULL "
+                "AND name != '' ORDER BY n LIMIT 1", (doc_id, scheme, code)).fetchone()[0]
+        cols = ", ".join(f"{s}_code, {s}_name" for s in CLASS_SCHEMES)
+        named = " OR ".join(f"({s}_name IS NOT NULL AND {s}_name != '')" for s in CLASS_SCHEMES)
+        for row in self.conn.execute(f"SELECT {cols} FROM funding_lines WHERE {named} "
+                                     "ORDER BY doc_id, project_n, n"):
+            for k, scheme in enumerate(CLASS_SCHEMES):
+                code, name = row[2 * k], row[2 * k + 1]
+                if code and name:
+                    names.setdefault((scheme, code), name)
+        self._class_names = names
+        return names
+
+    def rows_of(self, table: str, columns: tuple[str, ...], doc_ids: Iterable[str]) -> list[tuple[Any, ...]]:
+        """``columns`` of the rows of ``table`` belonging to ``doc_ids``, in primary-key order."""
+        for c in columns:
+            self._check_column(table, c)
+        order = {"projects": "doc_id, n", "indicators": "doc_id, project_n, n",
+                 "funding_lines": "doc_id, project_n, n"}.get(table, "doc_id, n")
+        ids = sorted(set(doc_ids))
+        out: list[tuple[Any, ...]] = []
+        for k in range(0, len(ids), SQL_VARS_PER_QUERY):
+            chunk = ids[k:k + SQL_VARS_PER_QUERY]
+            out += self.conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE doc_id IN "
+                                     f"({', '.join('?' * len(chunk))}) ORDER BY {order}", chunk).fetchall()
+        return sorted(out, key=lambda r: r[0]) if len(ids) > SQL_VARS_PER_QUERY else out
+
+    def used_class_codes(self) -> set[tuple[str, str]]:
+        """(scheme, code) of every classification code a project or funding line names."""
+        out: set[tuple[str, str]] = set()
+        for table in ("projects", "funding_lines"):
+            for scheme in CLASS_SCHEMES:
+                for (code,) in self.conn.execute(f"SELECT DISTINCT {scheme}_code FROM {table} "
+                                                 f"WHERE {scheme}_code IS NOT NULL AND {scheme}_code != ''"):
+                    out.add((scheme, code))
+        return out
+
+    def docs_with_class_prefix(self, scheme: str, prefix: str) -> list[tuple[str, str]]:
+        """(doc_id, code) of projects and funding lines whose ``scheme`` code starts with ``prefix``."""
+        if scheme not in CLASS_SCHEMES:
+            raise StoreError(f"unknown classification scheme {scheme!r}", str(self.path))
+        out: list[tuple[str, str]] = []
+        for table in ("projects", "funding_lines"):
+            out += self.conn.execute(f"SELECT DISTINCT doc_id, {scheme}_code FROM {table} "
+                                     f"WHERE substr({scheme}_code, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+        return out
+
+    def distinct_values(self, table: str, column: str) -> list[str]:
+        """The distinct non-empty values of one text column of a record table."""
+        self._check_column(table, column)
+        return [v for (v,) in self.conn.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''")]
+
+    def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
+        """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""
+        self._check_column(table, column)
+        values = list(dict.fromkeys(values))
+        out: set[str] = set()
+        for k in range(0, len(values), SQL_VARS_PER_QUERY):
+            chunk = values[k:k + SQL_VARS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            out.update(d for (d,) in self.conn.execute(
+                f"SELECT DISTINCT doc_id FROM {table} WHERE {column} IN ({marks})", chunk))
+        return out
+
+    def _check_column(self, table: str, column: str) -> None:
+        cols = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")} if table in RECORD_TABLES else set()
+        if column not in cols:
+            raise StoreError(f"no column {table}.{column}", str(self.path))
 
     def counts(self) -> dict[str, int]:
         """Rows per record table."""
@@ -169,6 +276,7 @@ class Store:
         digest = sha256 or doc.sha256
         if not digest:
             raise StoreError("document has no sha256", doc_id)
+        self._class_names = None
         try:
             with self._tx():
                 self._delete(doc_id)
@@ -177,6 +285,7 @@ class Store:
             raise StoreError(f"cannot write document ({e})", doc_id) from None
 
     def delete_document(self, doc_id: str) -> None:
+        self._class_names = None
         with self._tx():
             self._delete(doc_id)
 

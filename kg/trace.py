@@ -24,13 +24,16 @@ JSON shape of :func:`trace` (``perfkg trace --json``)::
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from kg.graph import class_path, in_edges, out_edges
 from kg.lookup import Resolution, pick, resolve
 from kg.normalize import money_str
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 TRACE_KINDS = ("Project", "Indicator", "DepartmentIndicator", "Classification")
 
@@ -179,5 +182,20 @@ def trace(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any
     res: Resolution = resolve(g, query, TRACE_KINDS)
     if choice is not None:
         res = pick(res, choice)
+    return _result(res, g, query)
+
+
+def _result(res: Resolution, g: nx.DiGraph, query: str) -> dict[str, Any]:
     return {"query": query, "status": res.status, "candidates": [c.to_dict() for c in res.candidates],
             "traces": [trace_node(g, c.node) for c in res.matches]}
+
+
+def trace_store(store: Store, query: str, choice: int | None = None) -> dict[str, Any]:
+    """:func:`trace` over the whole store, building the graph only of the documents the answer reads (see
+    :mod:`kg.scope`): the cost follows what is found, not the size of the store."""
+    from kg.scope import graph_for_nodes, resolve_in_store
+
+    res, sc = resolve_in_store(store, query, TRACE_KINDS)
+    if choice is not None:
+        res = pick(res, choice)
+    return _result(res, graph_for_nodes(sc, [c.node for c in res.matches]), query)

@@ -1,0 +1,232 @@
+"""Answer ``trace`` / ``show`` from the store without building the whole graph.
+
+Two steps, each giving exactly what the same step gives on the graph of the whole store:
+
+1. **Resolve** (:func:`resolve_in_store`): SQL over the normalized rows and rapidfuzz over the distinct names
+   find the documents holding a node that :func:`kg.lookup.resolve` would return (the same steps: a
+   classification code, a project / department code, an exact text, else the fuzzy band). A *lookup graph* of
+   only those documents — the nodes a query can name, in the order the full graph has them, built from the
+   rows without loading any document — is resolved with :func:`kg.lookup.resolve` itself.
+2. **Trace** (:func:`graph_for_nodes`): the full graph (:func:`kg.graph.graph_for_documents`) of the matched
+   nodes' departments (all their documents: the SAME_PROJECT chains are per department) and, for a
+   classification, of every document funding something under it.
+
+Cost follows what the query finds, not the size of the store: with ``--pick`` only the picked node's
+department is built.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
+from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.store import Store
+
+_INDICATOR_TABLES = {"Indicator": "indicators", "DepartmentIndicator": "department_indicators"}
+
+
+def ancestors(code: str) -> list[str]:
+    """The code and its parents: 2010302, 20103, 201."""
+    out: list[str] = []
+    c: str | None = code
+    while c:
+        out.append(c)
+        c = parent_code(c)
+    return out
+
+
+def resolve_in_store(store: Store, query: str, kinds: tuple[str, ...] = SEARCHABLE) -> tuple[Resolution, StoreScope]:
+    """:func:`kg.lookup.resolve` over the whole store (raises :class:`QueryError` the same way)."""
+    sc = StoreScope(store, kinds)
+    return resolve(sc.lookup_graph(sc.matching_documents(query)), query, kinds), sc
+
+
+def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> nx.DiGraph:
+    """The full graph of what tracing ``nodes`` (ids from the lookup graph) reads."""
+    docs: set[str] = set()
+    for node in nodes:
+        a = sc.graph.nodes[node]
+        if a["kind"] == "Classification":
+            docs |= sc.under([(a["scheme"], a["code"])])
+        elif a["kind"] == "Department":
+            docs |= set(sc.depts[node][2])
+        else:
+            docs.add(a["doc_id"])
+    return graph_for_documents(sc.store, sc.departments_of(docs))
+
+
+class StoreScope:
+    """The node texts and codes of the store's graph, read from the normalized rows as a step needs them."""
+
+    def __init__(self, store: Store, kinds: tuple[str, ...]):
+        self.store, self.kinds = store, kinds
+        self.heads = {h[0]: h for h in store.document_heads()}
+        self.dept_codes = {h[1]: h[2] for h in self.heads.values() if h[1] and h[2]}
+        self.dept_of: dict[str, str] = {}
+        self.depts: dict[str, tuple[str | None, str | None, list[str]]] = {}  # id -> (name, code, doc_ids)
+        for doc_id, dep, code, *_ in self.heads.values():
+            c = code or self.dept_codes.get(dep)
+            did = dept_id(dep, c)
+            self.depts.setdefault(did, (dep, c, []))[2].append(doc_id)
+            self.dept_of[doc_id] = did
+        self.graph = nx.DiGraph()
+        self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
+
+    def departments_of(self, doc_ids: set[str]) -> set[str]:
+        """Every document of the departments of ``doc_ids``."""
+        return {d for doc in doc_ids for d in self.depts[self.dept_of[doc]][2]}
+
+    # -- step 1: the documents holding what the query names -------------------------------------
+    def matching_documents(self, query: str) -> set[str]:
+        q = query.strip()
+        if not q:
+            return set()
+        for step in (self._by_class_code, self._by_code, self._by_exact, self._by_fuzzy):
+            by_kind = step(q)
+            if any(by_kind.values()):
+                self.hit_kinds = {k for k, docs in by_kind.items() if docs}
+                return {d for docs in by_kind.values() for d in docs}
+        return set()
+
+    @cached_property
+    def class_nodes(self) -> set[tuple[str, str]]:
+        """(scheme, code) of every classification node: codes in use and their parents."""
+        return {(s, a) for s, c in self.store.used_class_codes() for a in ancestors(c)}
+
+    def under(self, nodes: list[tuple[str, str]]) -> set[str]:
+        """Documents with a project or funding line coded under one of the classification nodes."""
+        return {doc for s, c in nodes for doc, code in self.store.docs_with_class_prefix(s, c)
+                if c in ancestors(code)}
+
+    @cached_property
+    def alias_lists(self) -> dict[str, list[str]]:
+        """Stored aliases JSON → the alias texts of a project node (joined and split as the graph does)."""
+        out = {}
+        for raw in self.store.distinct_values("projects", "aliases"):
+            out[raw] = _split_aliases(raw)
+        return out
+
+    def _texts(self, kind: str) -> list[str]:
+        if kind == "Project":
+            return [*self.store.distinct_values("projects", "name"),
+                    *{t for ts in self.alias_lists.values() for t in ts}]
+        if kind in _INDICATOR_TABLES:
+            table = _INDICATOR_TABLES[kind]
+            return [*self.store.distinct_values(table, "l3"), *self.store.distinct_values(table, "text")]
+        if kind == "Classification":
+            names = self.store.class_names()
+            return [names[n] for n in self.class_nodes if n in names]
+        if kind == "Department":
+            return [name for name, _, _ in self.depts.values() if name]
+        return []
+
+    def _docs_with_texts(self, kind: str, texts: set[str]) -> set[str]:
+        st = self.store
+        if kind == "Project":
+            aliases = [raw for raw, ts in self.alias_lists.items() if texts.intersection(ts)]
+            return st.docs_where_in("projects", "name", texts) | st.docs_where_in("projects", "aliases", aliases)
+        if kind in _INDICATOR_TABLES:
+            table = _INDICATOR_TABLES[kind]
+            return st.docs_where_in(table, "l3", texts) | st.docs_where_in(table, "text", texts)
+        if kind == "Classification":
+            names = self.store.class_names()
+            return self.under([n for n in self.class_nodes if names.get(n) in texts])
+        if kind == "Department":
+            return {d for name, _, docs in self.depts.values() if name in texts for d in docs}
+        return set()
+
+    # Each step: kind -> the documents holding a node of that kind the step matches.
+    def _by_class_code(self, q: str) -> dict[str, set[str]]:
+        if not (CLASS_CODE.match(q) and "Classification" in self.kinds):
+            return {}
+        return {"Classification": self.under([(s, q) for s in SCHEMES if (s, q) in self.class_nodes])}
+
+    def _by_code(self, q: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        if "Project" in self.kinds:
+            out["Project"] = self.store.docs_where_in("projects", "code", [q])
+        if "Department" in self.kinds:
+            out["Department"] = {d for _, code, ds in self.depts.values() if code == q for d in ds}
+        return out
+
+    def _by_exact(self, q: str) -> dict[str, set[str]]:
+        return {kind: self._docs_with_texts(kind, {q}) for kind in self.kinds}
+
+    def _by_fuzzy(self, q: str) -> dict[str, set[str]]:
+        scored = {kind: {t: fuzzy_score(q, t) for t in set(self._texts(kind))} for kind in self.kinds}
+        best = max((v for s in scored.values() for v in s.values()), default=0.0)
+        floor = max(FUZZY_MIN, best - AMBIGUITY_MARGIN)
+        return {kind: self._docs_with_texts(kind, {t for t, v in s.items() if v >= floor})
+                for kind, s in scored.items()}
+
+    # -- step 2: the lookup graph of those documents ------------------------------------------
+    def lookup_graph(self, doc_ids: set[str]) -> nx.DiGraph:
+        """The nodes of ``doc_ids`` of the kinds the deciding step found (departments, projects, indicators,
+        department-wide rows, classifications) with the attributes :mod:`kg.lookup` reads, inserted in the
+        order of the full graph; nodes of other kinds cannot be candidates and are left out."""
+        g, st, ids, hit = self.graph, self.store, sorted(doc_ids), self.hit_kinds
+        names = st.class_names() if "Classification" in hit else {}
+        cls = ("function_code", "econ_gov_code", "econ_dept_code")
+        projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
+        inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
+                                  ids if "Indicator" in hit else []))
+        funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
+                                     ids if "Classification" in hit else []))
+        dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
+                                   ids if "DepartmentIndicator" in hit else []))
+        for doc_id in ids:
+            _, _, _, year, _, source = self.heads[doc_id]
+            dep = self.dept_of[doc_id]
+            if "Department" in hit and dep not in g:
+                name, code, _ = self.depts[dep]
+                g.add_node(dep, **_scalars(kind="Department", name=name, code=code, label=name or dep))
+            g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year))
+            by_name: dict[str, str] = {}
+            for _, n, name, aliases, code, *codes in projects.get(doc_id, []):
+                pid = project_id(doc_id, n)
+                alias_list = _split_aliases(aliases)
+                if "Project" in hit:
+                    g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
+                                               aliases=alias_list, code=code, year=year, department=dep))
+                by_name.update((x, pid) for x in [name, *json.loads(aliases or "[]")])
+                self._classes(codes, names)
+                for _, pn, i, l3, text, value in inds.get(doc_id, []):
+                    if pn == n and "Indicator" in hit:
+                        iid = f"indicator:{doc_id}#{n}.{i}"
+                        g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
+                                                   label=l3 or value or iid))
+                for _, pn, *fcodes in funding.get(doc_id, []):
+                    if pn == n:
+                        self._classes(fcodes, names)
+            for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
+                xid = f"dind:{doc_id}#{i}"
+                g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, year=year, project=project,
+                                           l3=l3, text=text, label=l3 or text or xid))
+                target = _match_name(project, by_name)
+                if target:
+                    g.add_edge(xid, target[0], rel="ABOUT_PROJECT", method=target[1], confidence=target[2])
+        return g
+
+    def _classes(self, codes: list[Any], names: dict[tuple[str, str], str]) -> None:
+        if "Classification" not in self.hit_kinds:
+            return
+        for scheme, code in zip(SCHEMES, codes, strict=True):
+            if code:
+                _add_class(self.graph, scheme, code, names)
+
+
+def _split_aliases(raw: str | None) -> list[str]:
+    """A project's aliases as its graph node holds them ('; '-joined, split again)."""
+    return [s for s in "; ".join(map(str, json.loads(raw or "[]") or [])).split("; ") if s]
+
+
+def _by_doc(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append(r)
+    return out
