@@ -42,13 +42,15 @@ def audit(
 
     perfkg audit --kind target_ --html audit.html
     """
+    from kg.audit import audit_store
     from kg.audit.html import write_html  # lazy: keep `perfkg --help` and other commands fast
     from kg.audit.report import AuditOptions, audit_sources, render_text, should_fail, to_json
 
     opts = AuditOptions(dept, year, kind, severity, fail_on)
 
     def go():
-        findings, docs = audit_sources(paths, store, opts)
+        # the store is read one department at a time; files given on the command line are extracted
+        findings, docs = audit_sources(paths, store, opts) if paths else audit_store(store, opts)
         if html:
             write_html(html, findings, docs)
         return findings, docs

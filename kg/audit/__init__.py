@@ -9,10 +9,17 @@ Tolerances are named in :mod:`kg.audit.tolerances`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.audit import checks_money, checks_parser, checks_prose, checks_records, checks_targets, checks_years
 from kg.audit.context import AuditDoc
 from kg.audit.findings import KINDS, SEVERITIES, Evidence, Finding, severity_rank
+from kg.audit.tolerances import squeeze
+from kg.model import Document
+
+if TYPE_CHECKING:
+    from kg.audit.report import AuditOptions
 
 DocCheck = Callable[[AuditDoc], Iterator[Finding]]
 CorpusCheck = Callable[[list[AuditDoc]], Iterator[Finding]]
@@ -36,4 +43,43 @@ def run_audit(docs: Iterable[AuditDoc]) -> list[Finding]:
     return sorted(out, key=Finding.sort_key)
 
 
-__all__ = ["AuditDoc", "Evidence", "Finding", "KINDS", "SEVERITIES", "run_audit", "severity_rank"]
+def audit_store(store: Path | None, opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc]]:
+    """The store's documents of the chosen department and year, audited one department at a time: each
+    document is read, checked and dropped, and cross-document checks see one department's documents (they
+    pair documents of one department), so memory is bounded by the largest department, not the store.
+    Returns the filtered findings and, for each audited document, a light :class:`AuditDoc` (its source and
+    path; the records are not kept)."""
+    from kg.audit.report import filter_findings
+    from kg.store import open_store
+
+    opts.validate()
+    out: list[Finding] = []
+    light: list[AuditDoc] = []
+    with open_store(store) as st:
+        for group in _department_groups(st.document_heads(), opts):
+            docs = [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents(group)]
+            for ad in docs:
+                for check in DOC_CHECKS:
+                    out.extend(check(ad))
+            for corpus_check in CORPUS_CHECKS:
+                out.extend(corpus_check(docs))
+            light += [AuditDoc(Document(ad.doc.source), ad.path) for ad in docs]
+    light.sort(key=lambda ad: str(ad.path))
+    return filter_findings(sorted(out, key=Finding.sort_key), opts), light
+
+
+def _department_groups(heads: list[tuple], opts: AuditOptions) -> list[list[str]]:
+    """doc_ids of the chosen documents (as ``report.select_docs`` chooses), grouped by department name
+    (squeezed, as the budget / final-account pairing keys them); a document without one is a group alone."""
+    groups: dict[object, list[str]] = {}
+    for doc_id, dep, code, year, *_ in heads:
+        if opts.dept and opts.dept not in (dep or "") and opts.dept != (code or ""):
+            continue
+        if opts.year and year != opts.year:
+            continue
+        key = squeeze(dep) if dep and squeeze(dep) else ("alone", doc_id)
+        groups.setdefault(key, []).append(doc_id)
+    return list(groups.values())
+
+
+__all__ = ["AuditDoc", "audit_store", "Evidence", "Finding", "KINDS", "SEVERITIES", "run_audit", "severity_rank"]
