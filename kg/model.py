@@ -40,8 +40,33 @@ class Provenance:
         return f"{self.file}:{self.line_start}"
 
 
+class GoldRecord:
+    """A record whose gold-schema keys are ``GOLD_KEYS``; ``to_dict`` adds its original text and provenance."""
+
+    GOLD_KEYS: tuple[str, ...] = ()
+    text: str
+    provenance: Provenance | None
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.GOLD_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.to_gold_dict()
+        d.update(text=self.text, provenance=self.provenance.to_dict() if self.provenance else None)
+        return d
+
+    @classmethod
+    def _fields_from(cls, d: dict[str, Any], file: str) -> dict[str, Any]:
+        return {**{k: d.get(k) for k in cls.GOLD_KEYS}, "text": d.get("text") or "",
+                "provenance": Provenance.from_dict(d.get("provenance"), file)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Any:
+        return cls(**cls._fields_from(d, file))
+
+
 @dataclass
-class Indicator:
+class Indicator(GoldRecord):
     """One performance target (绩效指标) of a project's target form."""
 
     l1: str | None
@@ -58,20 +83,13 @@ class Indicator:
 
     GOLD_KEYS = ("l1", "l2", "l3", "op", "value", "unit", "direction")
 
-    def to_gold_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.GOLD_KEYS}
-
     def to_dict(self) -> dict[str, Any]:
-        d = self.to_gold_dict()
-        d.update(text=self.text, link_method=self.link_method, confidence=self.confidence,
-                 provenance=self.provenance.to_dict() if self.provenance else None)
-        return d
+        return {**super().to_dict(), "link_method": self.link_method, "confidence": self.confidence}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], file: str = "") -> Indicator:
-        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
-                   provenance=Provenance.from_dict(d.get("provenance"), file),
-                   link_method=d.get("link_method") or "form", confidence=float(d.get("confidence", 1.0)))
+        return cls(**cls._fields_from(d, file), link_method=d.get("link_method") or "form",
+                   confidence=float(d.get("confidence", 1.0)))
 
 
 @dataclass
@@ -168,7 +186,7 @@ class Project:
 
 
 @dataclass
-class DepartmentIndicator:
+class DepartmentIndicator(GoldRecord):
     """A row of the department-wide target table (部门整体支出绩效目标申报表)."""
 
     activity: str | None
@@ -182,19 +200,6 @@ class DepartmentIndicator:
     provenance: Provenance | None = None
 
     GOLD_KEYS = ("activity", "project", "l2", "l3", "op", "value", "unit")
-
-    def to_gold_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.GOLD_KEYS}
-
-    def to_dict(self) -> dict[str, Any]:
-        d = self.to_gold_dict()
-        d.update(text=self.text, provenance=self.provenance.to_dict() if self.provenance else None)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], file: str = "") -> DepartmentIndicator:
-        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
-                   provenance=Provenance.from_dict(d.get("provenance"), file))
 
 
 @dataclass
@@ -219,7 +224,7 @@ class Figure:
 
 
 @dataclass
-class Achievement:
+class Achievement(GoldRecord):
     """An output a final account reports as achieved (服务主要领导调研活动 515 次): a count, not money."""
 
     subject: str  # "department" or the project it is reported under
@@ -230,19 +235,6 @@ class Achievement:
     provenance: Provenance | None = None
 
     GOLD_KEYS = ("subject", "measure", "value", "unit")
-
-    def to_gold_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.GOLD_KEYS}
-
-    def to_dict(self) -> dict[str, Any]:
-        d = self.to_gold_dict()
-        d.update(text=self.text, provenance=self.provenance.to_dict() if self.provenance else None)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], file: str = "") -> Achievement:
-        return cls(**{k: d.get(k) for k in cls.GOLD_KEYS}, text=d.get("text") or "",
-                   provenance=Provenance.from_dict(d.get("provenance"), file))
 
 
 @dataclass
