@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import index as windex
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
 from whoosh.index import LockError as WhooshLockError
+from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
@@ -100,6 +101,24 @@ class SearchIndex:
     path: Path | None = None  # the index directory; None for an in-memory index
     _lexicon: dict[str, list[list[str]]] | None = None
     _fuzzy: Lexicon | None = None  # the compiled fuzzy lexicon, loaded on first use
+    _searcher: Searcher | None = field(default=None, repr=False, compare=False)  # kept open between queries
+
+    def searcher(self) -> Searcher:
+        """An open searcher, kept between calls: opening one reads every segment's terms and stored-field
+        offsets (tens of ms on a large index). Refreshed when the index on disk has a newer generation."""
+        s = self._searcher
+        if s is None:
+            s = self.ix.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._searcher = s
+        return s
+
+    def close(self) -> None:
+        """Release the kept searcher (its open files)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     # ---- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -125,7 +144,9 @@ class SearchIndex:
         if manifest is None:
             raise StoreError("no search index here (run perfkg ingest first)", file=str(path))
         try:
-            ix = windex.open_dir(str(path / WHOOSH_DIRNAME))
+            # without mmap: whoosh copies a mapped column file whole into a BytesIO on first use (every
+            # stored field of a segment, tens of MB at scale); plain file reads fetch only what a query needs
+            ix = FileStorage(str(path / WHOOSH_DIRNAME), supports_mmap=False).open_index()
         except Exception as e:  # whoosh raises several unrelated types for a broken index
             raise StoreError(f"search index cannot be opened ({type(e).__name__}); re-run perfkg ingest",
                              file=str(path)) from None
@@ -194,6 +215,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.close()
         self.save_meta()
         return n
 
