@@ -4,6 +4,7 @@ Library entry points: :func:`sync_index` keeps ``<store>/index`` in step with a 
 :func:`search` answers a query from the index alone (it never opens the store or the graph).
 """
 
+import index._whoosh  # noqa: F401  (first: whoosh without urllib.request, see the module)
 from index.build import SearchIndex, SyncReport, build_index, is_stale, open_search_index, sync_index
 from index.query import Hit, SearchResult, search
 

@@ -41,9 +41,16 @@ _FULLWIDTH[0x3000] = 0x20
 _HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
+def _half(m: re.Match[str]) -> str:
+    return chr(_FULLWIDTH[ord(m.group())])
+
+
 def fold(text: str) -> str:
-    """Full-width ASCII → half-width, one character for one (offsets stay valid)."""
-    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
+    """Full-width ASCII → half-width, one character for one (offsets stay valid).
+
+    A regex substitution touches only the full-width characters (Chinese commas and brackets are the
+    usual ones); ``str.translate`` with a dict looks up every character and is three times slower."""
+    return _HAS_FULLWIDTH.sub(_half, text)
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,15 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import Index
 from whoosh.index import LockError as WhooshLockError
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
 from index.fuzzy import Lexicon
 from index.schema import document_entries, lexicon_items, make_schema
-from index.writer import LeanMpWriter, segment_writer
 from kg.errors import StoreError
 
 if TYPE_CHECKING:
+    from whoosh.writing import SegmentWriter
+
     from kg.model import Document
 
 INDEX_FORMAT = 2  # 2: lean numeric tiers, no block length stats
@@ -220,6 +220,8 @@ class SearchIndex:
         return n
 
     def _writer(self, n_docs: int) -> SegmentWriter:
+        from index.writer import LeanMpWriter, segment_writer  # multiprocessing etc.: not for a search
+
         procs = writer_procs(n_docs) if self.path is not None else 1  # workers cannot share a RamStorage
         if procs > 1:
             return LeanMpWriter(self.ix, procs, WRITER_MEMORY_MB)

@@ -29,7 +29,7 @@ from typing import Any
 from rapidfuzz.distance import Indel, LCSseq
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
 from index.analysis import fold, pieces
@@ -294,12 +294,34 @@ def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, allowed: set[int
                 break
             if eid in have:
                 continue
-            docnum = s.document_number(eid=eid)
+            docnum = document_number(s.reader(), eid)
             if docnum is None or (allowed is not None and docnum not in allowed):
                 continue
             have[eid] = _Cand(dict(s.stored_fields(docnum)))
             added += 1
     return [(sc, lex.display[i]) for sc, i in matches]
+
+
+def document_number(reader: IndexReader, eid: str) -> int | None:
+    """``searcher.document_number(eid=eid)``: an entry's doc number, or None.
+
+    An eid is unique, so a segment's term info holds its one doc number (min id) and no postings need to be
+    read (whoosh's ``first_id`` opens a posting reader: three file reads and two unpicklings per call). A
+    deleted or repeated eid takes whoosh's path.
+    """
+    for leaf, base in reader.leaf_readers():
+        try:
+            ti = leaf.term_info("eid", eid)
+        except TermNotFound:
+            continue
+        docnum = ti.min_id()
+        if ti.doc_frequency() == 1 and not (leaf.has_deletions() and leaf.is_deleted(docnum)):
+            return base + docnum
+        try:
+            return base + leaf.first_id("eid", eid)
+        except TermNotFound:
+            continue
+    return None
 
 
 def _lexicon(si: SearchIndex) -> Lexicon:

@@ -1,0 +1,76 @@
+"""The search hot path's shortcuts give what whoosh's own calls give: block-wise postings, eid → doc number
+from term info, a kept searcher that sees updates, regex full-width folding, whoosh without urllib."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+from index import SearchIndex, build_index, search
+from index.analysis import _FULLWIDTH, fold
+from index.query import document_number, posting_blocks
+from tests.conftest import ROOT
+from tests.index_fixtures import gold_documents
+
+
+def _updated_index(tmp_path) -> SearchIndex:
+    """An on-disk index of two segments where one document was re-added (its old entries deleted)."""
+    docs = gold_documents()
+    si = build_index(docs[:3], path=tmp_path / "index")
+    stem, doc = docs[0]
+    doc = copy.deepcopy(doc)
+    doc.sha256 = "changed"
+    si.update([(stem, "changed", doc), *((s, d.sha256, d) for s, d in docs[3:])])
+    return si
+
+
+def test_posting_blocks_equal_whoosh_postings_with_deletions_and_segments(tmp_path) -> None:
+    si = _updated_index(tmp_path)
+    reader = si.searcher().reader()
+    assert reader.has_deletions() and len(list(reader.leaf_readers())) >= 2
+    checked = 0
+    for field in ("title", "project", "codes"):
+        for term in list(reader.lexicon(field))[:300]:
+            text = term.decode("utf-8")
+            got = sorted(base + d for base, ids in posting_blocks(reader, field, text) for d in ids)
+            assert got == sorted(reader.postings(field, text).all_ids())
+            checked += 1
+    assert checked > 300
+
+
+def test_document_number_equals_whoosh_for_live_deleted_and_unknown_eids(tmp_path) -> None:
+    si = _updated_index(tmp_path)
+    s = si.searcher()
+    eids = [e.decode("utf-8") for e in s.reader().lexicon("eid")] + ["no-such#p0", ""]
+    assert [document_number(s.reader(), e) for e in eids] == [s.document_number(eid=e) for e in eids]
+    assert document_number(s.reader(), "no-such#p0") is None
+
+
+def test_kept_searcher_sees_documents_added_later(tmp_path) -> None:
+    docs = gold_documents()
+    later_stem, later_doc = docs[1]
+    name = later_doc.projects[0].name
+    si = build_index(docs[:1], path=tmp_path / "index")
+    assert later_stem not in {h.doc_id for h in search(si, name).hits}
+    kept = si.searcher()
+    assert si.searcher() is kept  # kept between queries
+    si.update((s, d.sha256, d) for s, d in docs[1:])
+    after = search(si, name)
+    assert si.searcher() is not kept and later_stem in {h.doc_id for h in after.hits}
+    assert search(SearchIndex.open(tmp_path / "index"), name).to_dict() == after.to_dict()
+
+
+def test_fold_equals_the_translate_table_on_every_character_near_the_fullwidth_block() -> None:
+    text = "".join(chr(c) for c in range(0x2F00, 0x3100)) + "".join(chr(c) for c in range(0xFE00, 0x10000))
+    assert fold(text) == text.translate(_FULLWIDTH)
+    assert fold("（２０２１）ＡＢ％\u3000经费") == "(2021)AB% 经费"
+
+
+def test_importing_index_skips_urllib_request_but_whoosh_still_has_urlretrieve() -> None:
+    code = ("import json, sys, index, whoosh.compat; loaded = 'urllib.request' in sys.modules; "
+            "import urllib.request; "
+            "print(json.dumps([loaded, callable(whoosh.compat.urlretrieve), hasattr(urllib.request, 'Request')]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [False, True, True]
