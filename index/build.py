@@ -5,8 +5,9 @@ Layout under ``<store>/index``::
     whoosh/         the whoosh index (fields: see index.schema)
     manifest.json   {"format", "analyzer", "docs": {doc_id: sha256}} — what the index was built from
     lexicon.json    {doc_id: [[eid, name], ...]} — names the fuzzy matcher compares queries against
-    fuzzy.json      the same names compiled for the matcher (distinct, normalized), read only by a search
-                    that needs the fuzzy scan
+    fuzzy_names.txt the same names compiled for the matcher (distinct, normalized), read only by a search
+    fuzzy_rows.jsonl  that needs the fuzzy scan; the rows (spelling, eids) parsed only for matched names
+                    (older indexes have one fuzzy.json instead: still read)
 
 :func:`sync_index` brings the index in step with a store: new or changed documents are (re)added,
 documents gone from the store are deleted, all in one writer; a missing, unreadable or
@@ -31,7 +32,7 @@ from whoosh.index import LockError as WhooshLockError
 from whoosh.searching import Searcher
 
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
-from index.fuzzy import Lexicon
+from index.fuzzy import Lexicon, read_lexicon, write_lexicon
 from index.schema import document_entries, lexicon_items, make_schema
 from kg.errors import StoreError
 
@@ -45,7 +46,7 @@ INDEX_DIRNAME = "index"
 WHOOSH_DIRNAME = "whoosh"
 MANIFEST = "manifest.json"
 LEXICON = "lexicon.json"
-FUZZY = "fuzzy.json"
+FUZZY = "fuzzy.json"  # the fuzzy lexicon of older indexes (one JSON file, parsed whole)
 WRITER_MEMORY_MB = 256  # posting pool of each writer process before it spills a sorted run to disk
 PARALLEL_MIN_DOCS = 100  # batches smaller than this are written by one process
 MAX_WRITER_PROCS = 4
@@ -162,7 +163,10 @@ class SearchIndex:
         return self._lexicon
 
     def fuzzy_lexicon(self) -> Lexicon:
-        """The compiled fuzzy lexicon: from fuzzy.json on disk, else compiled from the lexicon."""
+        """The compiled fuzzy lexicon: from its files on disk (see :func:`index.fuzzy.write_lexicon`), else
+        from an older index's fuzzy.json, else compiled from the lexicon."""
+        if self._fuzzy is None:
+            self._fuzzy = read_lexicon(self.path) if self.path else None
         if self._fuzzy is None:
             d = _read_json(self.path / FUZZY) if self.path else None
             if isinstance(d, dict) and {"names", "display", "eids"} <= set(d):
@@ -176,7 +180,8 @@ class SearchIndex:
             return
         lex = Lexicon.from_items(self.lexicon)
         self._fuzzy = lex
-        _write_json(self.path / FUZZY, {"names": lex.names, "display": lex.display, "eids": lex.eids})
+        write_lexicon(self.path, lex)
+        (self.path / FUZZY).unlink(missing_ok=True)  # an older index's single-file lexicon
         _write_json(self.path / LEXICON, self.lexicon)
         _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "docs": self.docs})
 

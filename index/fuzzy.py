@@ -12,8 +12,14 @@ down when the matched characters are spread over a stretch of the name much long
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
 
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
@@ -62,8 +68,8 @@ class Lexicon:
     """Distinct normalized names → the index entries (eids) that carry them."""
 
     names: list[str]  # normalized, distinct
-    display: list[str]  # one original spelling per name
-    eids: list[list[str]]
+    display: Sequence[str]  # one original spelling per name
+    eids: Sequence[list[str]]
 
     @classmethod
     def from_items(cls, items_by_doc: dict[str, list[list[str]]]) -> Lexicon:
@@ -98,3 +104,81 @@ class Lexicon:
         scored = [t for t in scored if t[0] >= min_score]
         scored.sort(key=lambda t: (-t[0], len(self.names[t[1]])))
         return scored[:limit]
+
+
+# ---- on disk -------------------------------------------------------------------------------------
+# Two files, so that a search reads only what it needs: the names the matcher scans, as plain lines (a
+# normalized name holds no whitespace), and per name a JSON line [display, [eids]] parsed only for the
+# names a query matched. Both start with the same token line, so a half-written pair is not used.
+NAMES_FILE = "fuzzy_names.txt"
+ROWS_FILE = "fuzzy_rows.jsonl"
+
+
+class _Rows:
+    """Line i of the rows file as [display, eids], each line parsed on first use."""
+
+    def __init__(self, lines: list[bytes]):
+        self._lines = lines
+        self._parsed: dict[int, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def row(self, i: int) -> list[Any]:
+        r = self._parsed.get(i)
+        if r is None:
+            r = self._parsed[i] = json.loads(self._lines[i])
+        return r
+
+
+class _Column(Sequence[Any]):
+    """One column (0: display, 1: eids) of :class:`_Rows`, a read-only list."""
+
+    def __init__(self, rows: _Rows, col: int):
+        self._rows, self._col = rows, col
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._rows.row(i)[self._col]
+
+
+def write_lexicon(folder: Path, lex: Lexicon) -> None:
+    """Write ``lex`` as the two files (rows first: a reader never pairs new names with old rows)."""
+    token = uuid.uuid4().hex
+    rows = "\n".join([token] + [json.dumps([d, e], ensure_ascii=False, separators=(",", ":"))
+                                for d, e in zip(lex.display, lex.eids, strict=True)])
+    _replace(folder / ROWS_FILE, rows)
+    _replace(folder / NAMES_FILE, "\n".join([token, *lex.names]))
+
+
+def read_lexicon(folder: Path) -> Lexicon | None:
+    """The lexicon written by :func:`write_lexicon`, or None when the files are missing or do not match."""
+    try:
+        names = (folder / NAMES_FILE).read_text(encoding="utf-8").split("\n")
+        rows = (folder / ROWS_FILE).read_bytes().split(b"\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(names) != len(rows) or names[0].encode("utf-8") != rows[0] or len(names[0]) != 32:
+        return None
+    table = _Rows(rows[1:])
+    return Lexicon(names[1:], _Column(table, 0), _Column(table, 1))
+
+
+def _replace(p: Path, text: str) -> None:
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)

@@ -9,7 +9,7 @@ import pytest
 
 from index import SearchIndex, is_stale, search, sync_index
 from index.build import FUZZY, INDEX_DIRNAME, MANIFEST, WHOOSH_DIRNAME
-from index.fuzzy import Lexicon
+from index.fuzzy import NAMES_FILE, Lexicon
 from index.schema import document_entries
 from tests.index_fixtures import FakeStore, gold_document, gold_documents, gold_index
 
@@ -54,7 +54,7 @@ def test_sync_builds_a_missing_index_then_is_a_no_op(store):
     assert first.rebuilt and first.reason == "missing" and len(first.added) == 3 and first.documents == 3
     assert not is_stale(store)
     fresh = SearchIndex.open(store.path / INDEX_DIRNAME)
-    assert (store.path / INDEX_DIRNAME / FUZZY).is_file()
+    assert (store.path / INDEX_DIRNAME / NAMES_FILE).is_file() and not (store.path / INDEX_DIRNAME / FUZZY).exists()
     assert sorted(fresh.fuzzy_lexicon().display) == sorted(Lexicon.from_items(fresh.lexicon).display)
     store.loaded.clear()
     second = sync_index(store)

@@ -10,6 +10,8 @@ import sys
 
 from index import SearchIndex, build_index, search
 from index.analysis import _FULLWIDTH, fold
+from index.build import FUZZY
+from index.fuzzy import NAMES_FILE, ROWS_FILE, Lexicon, read_lexicon, write_lexicon
 from index.query import document_number, posting_blocks
 from tests.conftest import ROOT
 from tests.index_fixtures import gold_documents
@@ -74,3 +76,28 @@ def test_importing_index_skips_urllib_request_but_whoosh_still_has_urlretrieve()
             "print(json.dumps([loaded, callable(whoosh.compat.urlretrieve), hasattr(urllib.request, 'Request')]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, True, True]
+
+
+def test_lexicon_files_round_trip_and_a_mismatched_pair_is_not_used(tmp_path) -> None:
+    lex = Lexicon.from_items({"a": [["a#p0", "外事工作经费"], ["a#p1", "Ｖ视频\n会议"]], "b": [["b#p0", "外事工作经费"]]})
+    write_lexicon(tmp_path, lex)
+    back = read_lexicon(tmp_path)
+    assert back is not None and back.names == lex.names
+    assert list(back.display) == list(lex.display) and list(back.eids) == list(lex.eids)
+    assert back.match("外事经费", limit=1)[0][1] == 0 and back.eids[-1] == lex.eids[-1]
+    rows = (tmp_path / ROWS_FILE).read_bytes()
+    write_lexicon(tmp_path, lex)  # a new token in both files
+    (tmp_path / ROWS_FILE).write_bytes(rows)  # rows of another write: not paired with these names
+    assert read_lexicon(tmp_path) is None
+
+
+def test_an_older_index_with_one_fuzzy_json_still_searches_the_same(tmp_path) -> None:
+    si = build_index(gold_documents()[:2], path=tmp_path / "index")
+    query = "接诉既办"  # a typo: needs the fuzzy scan
+    want = search(SearchIndex.open(tmp_path / "index"), query).to_dict()
+    lex = si.fuzzy_lexicon()
+    (tmp_path / "index" / FUZZY).write_text(json.dumps({"names": lex.names, "display": list(lex.display),
+                                                         "eids": list(lex.eids)}), encoding="utf-8")
+    (tmp_path / "index" / NAMES_FILE).unlink()
+    old = SearchIndex.open(tmp_path / "index")
+    assert search(old, query).to_dict() == want and isinstance(old.fuzzy_lexicon().display, list)
