@@ -121,6 +121,9 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = None
 
+    def __del__(self) -> None:
+        self.close()
+
     # ---- opening ---------------------------------------------------------------------------------
     @classmethod
     def in_memory(cls, analyzer: str = DEFAULT_ANALYZER) -> SearchIndex:

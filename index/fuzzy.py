@@ -16,10 +16,11 @@ import json
 import os
 import re
 import uuid
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, BinaryIO, overload
 
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
@@ -107,27 +108,36 @@ class Lexicon:
 
 
 # ---- on disk -------------------------------------------------------------------------------------
-# Two files, so that a search reads only what it needs: the names the matcher scans, as plain lines (a
-# normalized name holds no whitespace), and per name a JSON line [display, [eids]] parsed only for the
-# names a query matched. Both start with the same token line, so a half-written pair is not used.
+# Three files, so that a search reads only what it needs: the names the matcher scans, as plain lines (a
+# normalized name holds no whitespace); per name a JSON line [display, [eids]], read and parsed only for
+# the names a query matched; and the byte offsets of those lines. All start with the same token, so files
+# of different writes are never paired.
 NAMES_FILE = "fuzzy_names.txt"
 ROWS_FILE = "fuzzy_rows.jsonl"
+OFFSETS_FILE = "fuzzy_rows.idx"
+_TOKEN_BYTES = 32  # uuid4 hex
 
 
 class _Rows:
-    """Line i of the rows file as [display, eids], each line parsed on first use."""
+    """Row i of the rows file as [display, eids]: read (one seek) and parsed on first use."""
 
-    def __init__(self, lines: list[bytes]):
-        self._lines = lines
+    def __init__(self, f: BinaryIO, offsets: array[int]):
+        self._f = f  # kept open: a later rewrite of the file (os.replace) does not change what it reads
+        self._offsets = offsets
         self._parsed: dict[int, list[Any]] = {}
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._offsets) - 1
+
+    def __del__(self) -> None:
+        self._f.close()
 
     def row(self, i: int) -> list[Any]:
         r = self._parsed.get(i)
         if r is None:
-            r = self._parsed[i] = json.loads(self._lines[i])
+            start, end = self._offsets[i], self._offsets[i + 1]
+            self._f.seek(start)
+            r = self._parsed[i] = json.loads(self._f.read(end - start))
         return r
 
 
@@ -157,28 +167,38 @@ class _Column(Sequence[Any]):
 
 
 def write_lexicon(folder: Path, lex: Lexicon) -> None:
-    """Write ``lex`` as the two files (rows first: a reader never pairs new names with old rows)."""
-    token = uuid.uuid4().hex
-    rows = "\n".join([token] + [json.dumps([d, e], ensure_ascii=False, separators=(",", ":"))
-                                for d, e in zip(lex.display, lex.eids, strict=True)])
-    _replace(folder / ROWS_FILE, rows)
-    _replace(folder / NAMES_FILE, "\n".join([token, *lex.names]))
+    """Write ``lex`` as the three files (see above)."""
+    token = uuid.uuid4().hex.encode("ascii")
+    lines = [json.dumps([d, e], ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+             for d, e in zip(lex.display, lex.eids, strict=True)]
+    offsets = array("Q", [len(token) + 1])
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    _replace(folder / ROWS_FILE, b"".join([token, b"\n", *lines]))
+    _replace(folder / OFFSETS_FILE, token + offsets.tobytes())
+    _replace(folder / NAMES_FILE, "\n".join([token.decode("ascii"), *lex.names]).encode("utf-8"))
 
 
 def read_lexicon(folder: Path) -> Lexicon | None:
-    """The lexicon written by :func:`write_lexicon`, or None when the files are missing or do not match."""
+    """The lexicon written by :func:`write_lexicon`, or None when a file is missing or of another write."""
     try:
         names = (folder / NAMES_FILE).read_text(encoding="utf-8").split("\n")
-        rows = (folder / ROWS_FILE).read_bytes().split(b"\n")
+        raw = (folder / OFFSETS_FILE).read_bytes()
+        f = (folder / ROWS_FILE).open("rb")
     except (OSError, UnicodeDecodeError):
         return None
-    if len(names) != len(rows) or names[0].encode("utf-8") != rows[0] or len(names[0]) != 32:
+    token = names[0].encode("utf-8")
+    offsets = array("Q")
+    offsets.frombytes(raw[_TOKEN_BYTES:len(raw) - (len(raw) - _TOKEN_BYTES) % offsets.itemsize])
+    if (len(token) != _TOKEN_BYTES or raw[:_TOKEN_BYTES] != token or f.read(_TOKEN_BYTES) != token
+            or len(offsets) != len(names)):
+        f.close()
         return None
-    table = _Rows(rows[1:])
-    return Lexicon(names[1:], _Column(table, 0), _Column(table, 1))
+    rows = _Rows(f, offsets)
+    return Lexicon(names[1:], _Column(rows, 0), _Column(rows, 1))
 
 
-def _replace(p: Path, text: str) -> None:
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
+def _replace(p: Path, data: bytes) -> None:
+    tmp = p.with_suffix(p.suffix + ".tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, p)
