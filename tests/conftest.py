@@ -26,3 +26,15 @@ def seed_by_prefix(prefix: str) -> str:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+def assert_projects_equal(pred: list[dict], key: list[dict], *, alias_order: bool = True) -> None:
+    """Every field of every project (gold shape) equals the key; indicators compared as whole lists."""
+    assert [p["name"] for p in pred] == [p["name"] for p in key]
+    for kp, pp in zip(key, pred, strict=True):
+        for field in kp:
+            if field == "aliases" and not alias_order:  # the schema fixes no order for other spellings
+                assert sorted(pp[field]) == sorted(kp[field]), kp["name"]
+            elif field != "indicators":
+                assert pp[field] == kp[field], f"{kp['name']}: {field}"
+        assert pp["indicators"] == kp["indicators"], kp["name"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_file
-from tests.conftest import SEEDS, load_gold, seed_path
+from tests.conftest import SEEDS, assert_projects_equal, load_gold, seed_path
 
 
 def _doc_fields(d: dict) -> dict:
@@ -23,12 +23,7 @@ def test_document_fields_equal_gold(stem: str) -> None:
 def test_projects_equal_gold(stem: str) -> None:
     gold = load_gold(stem)
     pred = extract_file(seed_path(stem)).to_gold_dict()
-    assert [p["name"] for p in pred["projects"]] == [p["name"] for p in gold["projects"]]
-    for gp, pp in zip(gold["projects"], pred["projects"], strict=True):
-        for key in gp:
-            if key != "indicators":
-                assert pp[key] == gp[key], f"{gp['name']}: {key}"
-        assert pp["indicators"] == gp["indicators"], gp["name"]
+    assert_projects_equal(pred["projects"], gold["projects"])
 
 
 @pytest.mark.parametrize("stem", SEEDS)

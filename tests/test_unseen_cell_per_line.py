@@ -17,6 +17,7 @@ import pytest
 from kg.extract import extract_source
 from kg.layouts import cell_per_line
 from kg.reading import source_from_bytes
+from tests.conftest import assert_projects_equal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cell_per_line"
 STEMS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
@@ -65,12 +66,7 @@ def test_document_fields_equal_key(stem, encoding):
 @pytest.mark.parametrize("stem, encoding", CASES)
 def test_projects_equal_key(stem, encoding):
     key, pred = key_of(stem), predicted(stem, encoding)
-    assert [p["name"] for p in pred["projects"]] == [p["name"] for p in key["projects"]]
-    for kp, pp in zip(key["projects"], pred["projects"], strict=True):
-        for field in kp:
-            if field != "indicators":
-                assert pp[field] == kp[field], f"{kp['name']}: {field}"
-        assert pp["indicators"] == kp["indicators"], kp["name"]
+    assert_projects_equal(pred["projects"], key["projects"])
 
 
 @pytest.mark.parametrize("stem, encoding", CASES)

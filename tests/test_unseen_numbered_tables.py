@@ -17,6 +17,7 @@ from kg.layouts.numbered_tables_assign import Candidate, DeptRow, Item, assign_o
 from kg.layouts.numbered_tables_facts import department_code
 from kg.layouts.numbered_tables_grid import split_tables
 from kg.reading import source_from_bytes
+from tests.conftest import assert_projects_equal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "numbered_tables"
 STEMS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
@@ -72,12 +73,7 @@ def test_document_fields(stem: str, encoding: str) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_projects_every_field(stem: str, encoding: str) -> None:
     pred, key = parsed(stem, encoding).to_gold_dict(), key_of(stem)
-    assert [p["name"] for p in pred["projects"]] == [p["name"] for p in key["projects"]]
-    for kp, pp in zip(key["projects"], pred["projects"], strict=True):
-        for field in kp:
-            if field != "indicators":
-                assert pp[field] == kp[field], f"{kp['name']}: {field}"
-        assert pp["indicators"] == kp["indicators"], kp["name"]
+    assert_projects_equal(pred["projects"], key["projects"])
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

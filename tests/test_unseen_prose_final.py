@@ -16,6 +16,7 @@ import pytest
 from kg.layouts import detection_scores, prose_final
 from kg.model import Document
 from kg.reading import read_source, source_from_bytes
+from tests.conftest import assert_projects_equal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / prose_final.NAME
 STEMS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
@@ -60,10 +61,7 @@ def test_document_fields(stem: str, encoding: str) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_projects_every_field(stem: str, encoding: str) -> None:
     key, pred = load_key(stem), parsed(stem, encoding).to_gold_dict()
-    assert [p["name"] for p in pred["projects"]] == [p["name"] for p in key["projects"]]
-    for kp, pp in zip(key["projects"], pred["projects"], strict=True):
-        for field in kp:
-            assert pp[field] == kp[field], f"{kp['name']}: {field}"
+    assert_projects_equal(pred["projects"], key["projects"])
     assert pred["department_indicators"] == key["department_indicators"]
 
 
