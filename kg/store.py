@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, extractor TEXT, source TEXT, layout TEXT, encoding TEXT,
     department TEXT, department_code TEXT, year INTEGER, doc_kind TEXT,
     total TEXT, basic TEXT, project TEXT, json TEXT NOT NULL);
+-- doc_hashes() (every search's staleness check) reads this index, not the rows with their JSON
+CREATE INDEX IF NOT EXISTS documents_hash ON documents (doc_id, sha256);
 CREATE TABLE IF NOT EXISTS projects (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT NOT NULL, aliases TEXT, code TEXT, amount TEXT,
     amount_text TEXT, function_code TEXT, econ_gov_code TEXT, econ_dept_code TEXT, category TEXT, owner TEXT,

@@ -95,3 +95,12 @@ def test_failed_write_leaves_previous_version(tmp_path: Path) -> None:
 def test_unknown_document_is_a_store_error(tmp_path: Path) -> None:
     with Store(tmp_path) as st, pytest.raises(StoreError, match="no document"):
         st.load_document("nope")
+
+
+def test_staleness_check_reads_a_covering_index_not_the_rows(tmp_path):
+    from kg.store import Store
+
+    st = Store(tmp_path / "s", create=True)
+    plan = " ".join(str(r) for r in st.conn.execute("EXPLAIN QUERY PLAN SELECT doc_id, sha256 FROM documents"))
+    st.close()
+    assert "COVERING INDEX documents_hash" in plan
