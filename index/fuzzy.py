@@ -26,6 +26,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 from index.analysis import fold
+from index.charindex import CHARS_FILE, CharIndex, open_names
+from index.charindex import encode as encode_chars
 
 QUERY_COVER_WEIGHT = 0.75  # weight of "how much of the query is in the name"
 NAME_COVER_WEIGHT = 0.25  # weight of "how much of the name is in the query"
@@ -68,9 +70,10 @@ def compactness(q: str, s: str) -> float:
 class Lexicon:
     """Distinct normalized names → the index entries (eids) that carry them."""
 
-    names: list[str]  # normalized, distinct
+    names: Sequence[str]  # normalized, distinct
     display: Sequence[str]  # one original spelling per name
     eids: Sequence[list[str]]
+    chars: CharIndex | None = None  # skips names that cannot reach the cutoff (None: scan every name)
 
     @classmethod
     def from_items(cls, items_by_doc: dict[str, list[list[str]]]) -> Lexicon:
@@ -97,8 +100,14 @@ class Lexicon:
         if not q or not self.names:
             return []
         cutoff = max(1, int(len(q) * MIN_QUERY_COVER + 0.999))
-        raw = [(_combine(int(lcs), len(q), len(self.names[i])), i)
-               for _n, lcs, i in process.extract_iter(q, self.names, scorer=LCSseq.similarity, processor=None,
+        if self.chars is None:
+            ids: Sequence[int] = range(len(self.names))
+            choices = self.names
+        else:
+            ids = self.chars.candidates(q, cutoff)
+            choices = [self.names[i] for i in ids]
+        raw = [(_combine(int(lcs), len(q), len(choices[k])), ids[k])
+               for _n, lcs, k in process.extract_iter(q, choices, scorer=LCSseq.similarity, processor=None,
                                                       score_cutoff=cutoff)]
         raw.sort(key=lambda t: -t[0])
         scored = [(sc * compactness(q, self.names[i]), i) for sc, i in raw[:limit * RESCORE]]
@@ -108,10 +117,12 @@ class Lexicon:
 
 
 # ---- on disk -------------------------------------------------------------------------------------
-# Three files, so that a search reads only what it needs: the names the matcher scans, as plain lines (a
+# Four files, so that a search reads only what it needs: the names the matcher scans, as plain lines (a
 # normalized name holds no whitespace); per name a JSON line [display, [eids]], read and parsed only for
-# the names a query matched; and the byte offsets of those lines. All start with the same token, so files
-# of different writes are never paired.
+# the names a query matched; the byte offsets of those lines; and the character index of the names
+# (index.charindex: which names hold a character, where each name starts), so a search maps the names file
+# and decodes only the names that can match. All start with the same token, so files of different writes
+# are never paired; an index without the character index reads and scans the names file whole.
 NAMES_FILE = "fuzzy_names.txt"
 ROWS_FILE = "fuzzy_rows.jsonl"
 OFFSETS_FILE = "fuzzy_rows.idx"
@@ -176,26 +187,38 @@ def write_lexicon(folder: Path, lex: Lexicon) -> None:
         offsets.append(offsets[-1] + len(line))
     _replace(folder / ROWS_FILE, b"".join([token, b"\n", *lines]))
     _replace(folder / OFFSETS_FILE, token + offsets.tobytes())
+    _replace(folder / CHARS_FILE, encode_chars(token, lex.names))
     _replace(folder / NAMES_FILE, "\n".join([token.decode("ascii"), *lex.names]).encode("utf-8"))
 
 
 def read_lexicon(folder: Path) -> Lexicon | None:
     """The lexicon written by :func:`write_lexicon`, or None when a file is missing or of another write."""
     try:
-        names = (folder / NAMES_FILE).read_text(encoding="utf-8").split("\n")
+        with (folder / NAMES_FILE).open("rb") as nf:
+            token = nf.read(_TOKEN_BYTES)
         raw = (folder / OFFSETS_FILE).read_bytes()
         f = (folder / ROWS_FILE).open("rb")
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return None
-    token = names[0].encode("utf-8")
     offsets = array("Q")
     offsets.frombytes(raw[_TOKEN_BYTES:len(raw) - (len(raw) - _TOKEN_BYTES) % offsets.itemsize])
-    if (len(token) != _TOKEN_BYTES or raw[:_TOKEN_BYTES] != token or f.read(_TOKEN_BYTES) != token
-            or len(offsets) != len(names)):
+    mapped = open_names(folder, NAMES_FILE, token)
+    names: Sequence[str] | None = mapped[0] if mapped else _read_names(folder, token)
+    if (names is None or len(token) != _TOKEN_BYTES or raw[:_TOKEN_BYTES] != token
+            or f.read(_TOKEN_BYTES) != token or len(offsets) != len(names) + 1):
         f.close()
         return None
     rows = _Rows(f, offsets)
-    return Lexicon(names[1:], _Column(rows, 0), _Column(rows, 1))
+    return Lexicon(names, _Column(rows, 0), _Column(rows, 1), mapped[1] if mapped else None)
+
+
+def _read_names(folder: Path, token: bytes) -> list[str] | None:
+    """The names file read whole (an index written before the character index), or None if not ``token``'s."""
+    try:
+        names = (folder / NAMES_FILE).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return names[1:] if names[0].encode("utf-8") == token else None
 
 
 def _replace(p: Path, data: bytes) -> None:
