@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cli.common import STORE_HELP, print_json, run
-from cli.trace import escape, project_tree, render_candidates
+from cli.common import STORE_HELP
+from cli.trace import answer_from_store, escape, project_tree
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,28 +26,15 @@ def show(
 
     Examples: perfkg show 外事工作经费 · perfkg show 11010223T000001997670 · perfkg show 北京市西城区城市管理指挥中心
     """
-    from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
+    from kg.show import show_store  # lazy: networkx, rapidfuzz and rich load only when a command runs
 
-    from kg.show import show_store
-    from kg.store import open_store
-
-    def go() -> dict[str, Any]:
-        with open_store(store) as st:
-            return show_store(st, name, choice)
-
-    result = run(go)
-    if as_json:
-        print_json(result)
-        return
-    con = Console()
-    if result["status"] == "ambiguous":
-        render_candidates(con, result)
-        return
-    for r in result["results"]:
+    def render(con: Console, r: dict[str, Any]) -> None:
         if r["kind"] == "department":
             render_department(con, r)
         else:
             con.print(project_tree(r))
+
+    answer_from_store(store, lambda st: show_store(st, name, choice), as_json, "results", render)
 
 
 def render_department(con: Console, r: dict[str, Any]) -> None:

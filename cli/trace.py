@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.tree import Tree
 
-__all__ = ["STORE_HELP", "project_tree", "render_candidates", "trace"]
+__all__ = ["STORE_HELP", "answer_from_store", "project_tree", "render_candidates", "trace"]
 
 
 def trace(
@@ -30,14 +31,28 @@ def trace(
 
     Examples: perfkg trace 外事经费 · perfkg trace 2010302 · perfkg trace 服务对象满意度 --pick 2
     """
-    from rich.console import Console  # lazy: networkx, rapidfuzz and rich load only when a command runs
+    from kg.trace import trace_store  # lazy: networkx, rapidfuzz and rich load only when a command runs
+
+    def render(con: Console, t: dict[str, Any]) -> None:
+        if t["kind"] == "classification":
+            render_classification(con, t)
+        else:
+            con.print(project_tree(t))
+
+    answer_from_store(store, lambda st: trace_store(st, query, choice), as_json, "traces", render)
+
+
+def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]], as_json: bool, items_key: str,
+                      render: Callable[[Console, dict[str, Any]], None]) -> None:
+    """Open the store, compute ``answer(store)``, and print it as JSON, as a candidate list when ambiguous, or
+    each of ``result[items_key]`` with ``render`` (shared by trace and show)."""
+    from rich.console import Console
 
     from kg.store import open_store
-    from kg.trace import trace_store
 
     def go() -> dict[str, Any]:
         with open_store(store) as st:
-            return trace_store(st, query, choice)
+            return answer(st)
 
     result = run(go)
     if as_json:
@@ -47,11 +62,8 @@ def trace(
     if result["status"] == "ambiguous":
         render_candidates(con, result)
         return
-    for t in result["traces"]:
-        if t["kind"] == "classification":
-            render_classification(con, t)
-        else:
-            con.print(project_tree(t))
+    for item in result[items_key]:
+        render(con, item)
 
 
 def escape(text: str) -> str:
