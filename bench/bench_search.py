@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.gen_corpus import district_name
 from index import build_index
 from index.analysis import ANALYZERS
 from index.build import SearchIndex
@@ -42,8 +43,6 @@ from kg.model import Document
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 QUERIES = ROOT / "tests" / "search_queries.json"
-DISTRICTS = ("东城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义", "昌平", "大兴", "怀柔",
-             "平谷", "密云", "延庆")
 COLD_QUERY = "外事经费"
 
 # (metric, target, True when higher is better)
@@ -70,7 +69,6 @@ def seed_documents() -> list[tuple[str, Document]]:
     out = []
     for p in sorted(GOLD.glob("*.json")):
         d = json.loads(p.read_text(encoding="utf-8"))
-        d.pop("outcomes", None)  # the gold's outcome notes are not Figures
         doc = Document.from_dict(d)
         doc.sha256 = p.stem
         out.append((p.stem, doc))
@@ -79,7 +77,7 @@ def seed_documents() -> list[tuple[str, Document]]:
 
 def variant(doc: Document, n: int) -> Document:
     """The n-th derived copy of a seed document: another district, shifted codes, amounts and year."""
-    district = f"{DISTRICTS[n % len(DISTRICTS)]}{n // len(DISTRICTS) + 1}区"
+    district = district_name(n)
     text = json.dumps(doc.to_dict(), ensure_ascii=False)
     text = text.replace("西城区", district).replace("西城", district[:-1])
     text = re.sub(r"(1101022\dT)(\d{6})", lambda m: f"{m.group(1)}{(int(m.group(2)) + 7919 * n) % 10**6:06d}", text)

@@ -37,9 +37,14 @@ def seed_texts() -> list[tuple[str, str, dict]]:
     return out
 
 
+def district_name(n: int) -> str:
+    """The district of the n-th variant round: 朝阳1区, 海淀1区 … 东城2区 …"""
+    return f"{DISTRICTS[n % len(DISTRICTS)]}{n // len(DISTRICTS) + 1}区"
+
+
 def vary(text: str, gold: dict, n: int) -> str:
     """The n-th variant of one seed's text."""
-    district = f"{DISTRICTS[n % len(DISTRICTS)]}{n // len(DISTRICTS) + 1}区"
+    district = district_name(n)
     text = text.replace("西城区", district).replace("西城", district[:-1])
     code = gold.get("department_code")
     if code:
