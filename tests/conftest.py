@@ -19,6 +19,13 @@ def load_gold(stem: str) -> dict:
     return json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
 
 
+def gold_document(stem: str):
+    """The gold answer key as a Document (no provenance lines; a final account's ``outcomes`` → achievements)."""
+    from kg.model import Document
+
+    return Document.from_dict(load_gold(stem))
+
+
 def seed_by_prefix(prefix: str) -> str:
     return next(s for s in SEEDS if s.startswith(prefix))
 

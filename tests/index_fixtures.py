@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from index import SearchIndex, build_index
 from kg.model import Document
-from tests.conftest import GOLD, SEEDS
+from tests.conftest import SEEDS
+from tests.conftest import gold_document as conftest_gold_document
 
 QUERIES = Path(__file__).resolve().parent / "search_queries.json"
 
 
 def gold_document(stem: str) -> Document:
-    """The gold answer key as a Document (the gold's own ``outcomes`` notes are not Figures)."""
-    d = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
-    d.pop("outcomes", None)
-    doc = Document.from_dict(d)
+    """The gold answer key as a Document, with a stable fake content hash."""
+    doc = conftest_gold_document(stem)
     doc.sha256 = f"sha-{stem}"
     return doc
 

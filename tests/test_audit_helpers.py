@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
 from kg.audit import AuditDoc, Finding, run_audit
 from kg.errors import PerfkgError
 from kg.extract import extract_file
-from kg.model import Document
-from tests.conftest import GOLD, SEEDS, seed_path
+from tests.conftest import SEEDS, gold_document, seed_path
 
 
 def gold_doc(stem: str) -> AuditDoc:
-    d = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
-    d.pop("outcomes", None)  # the gold's outcome counts are not Figures
-    return AuditDoc(Document.from_dict(d), seed_path(stem))
+    return AuditDoc(gold_document(stem), seed_path(stem))
 
 
 def extracted_doc(stem: str) -> AuditDoc | None:

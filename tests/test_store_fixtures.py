@@ -11,16 +11,9 @@ from kg.errors import ParseError
 from kg.model import Classification, DepartmentIndicator, Document, FundingLine, Indicator, Project, Provenance
 from kg.reading import sha256_bytes
 from kg.store import Store
-from tests.conftest import GOLD, SEEDS, load_gold
+from tests.conftest import GOLD, SEEDS, gold_document
 
 SYN = "syn_2024.txt"
-
-
-def gold_document(stem: str) -> Document:
-    """A Document from the answer key (no provenance lines; the key's ``outcomes`` use another shape)."""
-    d = load_gold(stem)
-    d.pop("outcomes", None)
-    return Document.from_dict(d)
 
 
 def gold_store(path: Path) -> Store:
@@ -38,7 +31,6 @@ def gold_extractor(path: Path) -> Document:
         d = json.loads(data)
     except ValueError:
         raise ParseError("not a gold JSON file", str(path)) from None
-    d.pop("outcomes", None)
     doc = Document.from_dict(d)
     doc.sha256 = sha256_bytes(data)
     return doc
