@@ -17,22 +17,30 @@ from kg.normalize import goal_prefix, money_str
 
 @dataclass
 class Provenance:
-    """Where a record came from: file, table (表四, 预算12表 …) and 1-based line span."""
+    """Where a record came from: file, table (表四, 预算12表 …), 1-based line span and, for a native file, the
+    location in the file's own terms (``p12 t1 r3``, ``05-2!C7``, ``table 2 row 3``)."""
 
     file: str
     table: str | None = None
     line_start: int | None = None
     line_end: int | None = None
+    loc: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "table": self.table, "line_start": self.line_start, "line_end": self.line_end}
+        d: dict[str, Any] = {"file": self.file, "table": self.table, "line_start": self.line_start,
+                             "line_end": self.line_end}
+        if self.loc:
+            d["loc"] = self.loc
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None, file: str = "") -> Provenance:
         d = d or {}
-        return cls(d.get("file") or file, d.get("table"), d.get("line_start"), d.get("line_end"))
+        return cls(d.get("file") or file, d.get("table"), d.get("line_start"), d.get("line_end"), d.get("loc"))
 
     def cite(self) -> str:
+        if self.loc:
+            return f"{self.file} {self.loc}"
         if self.line_start is None:
             return self.file
         if self.line_end and self.line_end != self.line_start:
@@ -80,16 +88,45 @@ class Indicator(GoldRecord):
     provenance: Provenance | None = None
     link_method: str = "form"  # how the owning project was decided (form, merged_cell_repair, …)
     confidence: float = 1.0
+    # self-evaluation (自评表) only: 实际完成值 as printed, 分值, 得分, 偏差原因; ``evaluated`` marks such a row
+    evaluated: bool = False
+    actual: str | None = None
+    weight: str | None = None
+    score: str | None = None
+    reason: str | None = None
+    term: str | None = None  # "long" for a long-term (长期/实施期) target kept beside the annual ones, else None
 
     GOLD_KEYS = ("l1", "l2", "l3", "op", "value", "unit", "direction")
+    EVAL_KEYS = ("actual", "weight", "score", "reason")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        d = super().to_gold_dict()
+        if self.evaluated:
+            d.update({k: getattr(self, k) for k in self.EVAL_KEYS})
+        return d
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "link_method": self.link_method, "confidence": self.confidence}
+        d = {**super().to_dict(), "link_method": self.link_method, "confidence": self.confidence}
+        if self.term:
+            d["term"] = self.term
+        met = self.met
+        if met is not None:
+            d["met"] = met
+        return d
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the achieved value meets the target, when both are numbers in the same unit (else None)."""
+        if not self.evaluated:
+            return None
+        from kg.normalize import target_met
+        return target_met(self.op, self.value, self.unit, self.actual)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], file: str = "") -> Indicator:
         return cls(**cls._fields_from(d, file), link_method=d.get("link_method") or "form",
-                   confidence=float(d.get("confidence", 1.0)))
+                   confidence=float(d.get("confidence", 1.0)), evaluated=any(k in d for k in cls.EVAL_KEYS),
+                   term=d.get("term"), **{k: d.get(k) for k in cls.EVAL_KEYS})
 
 
 @dataclass
@@ -142,10 +179,19 @@ class Project:
     provenance: Provenance | None = None
     # where else the project is printed: table name -> provenance (表十一, 表十三 …)
     seen_in: list[Provenance] = field(default_factory=list)
+    # self-evaluation (自评表) only: the 年度资金总额 row, 实际完成情况, 实施单位, 总分
+    funds: Funds | None = None
+    outcome: str | None = None
+    implementing_unit: str | None = None
+    total_score: str | None = None
 
     @property
     def goal_prefix(self) -> str | None:
         return goal_prefix(self.goal)
+
+    @property
+    def evaluated(self) -> bool:
+        return self.funds is not None or self.total_score is not None
 
     def to_gold_dict(self) -> dict[str, Any]:
         return {
@@ -159,11 +205,16 @@ class Project:
             "category": self.category,
             "owner": self.owner,
             "goal_prefix": self.goal_prefix,
+            **({"funds": self.funds.to_gold_dict() if self.funds else None,
+                "outcome_prefix": goal_prefix(self.outcome), "implementing_unit": self.implementing_unit,
+                "total_score": self.total_score} if self.evaluated else {}),
             "indicators": [i.to_gold_dict() for i in self.indicators],
         }
 
     def to_dict(self) -> dict[str, Any]:
         d = self.to_gold_dict()
+        if self.evaluated:
+            d.update(outcome=self.outcome, funds=self.funds.to_dict() if self.funds else None)
         d["indicators"] = [i.to_dict() for i in self.indicators]
         d.update(amount_text=self.amount_text, goal=self.goal,
                  funding_lines=[f.to_dict() for f in self.funding_lines],
@@ -182,7 +233,39 @@ class Project:
             funding_lines=[FundingLine.from_dict(f, file) for f in d.get("funding_lines") or []],
             provenance=Provenance.from_dict(d.get("provenance"), file),
             seen_in=[Provenance.from_dict(p, file) for p in d.get("seen_in") or []],
+            funds=Funds.from_dict(d["funds"], file) if d.get("funds") else None,
+            outcome=d.get("outcome") or d.get("outcome_prefix"), implementing_unit=d.get("implementing_unit"),
+            total_score=d.get("total_score"),
         )
+
+
+@dataclass
+class Funds:
+    """A self-evaluation's 年度资金总额 row: money in yuan; weight, rate and score as printed."""
+
+    initial_budget: Decimal | None = None  # 年初预算数
+    budget: Decimal | None = None  # 全年预算数
+    spent: Decimal | None = None  # 全年执行数
+    weight: str | None = None  # 分值
+    rate: str | None = None  # 执行率, as printed ("98.04%")
+    score: str | None = None  # 得分, as printed
+    text: str = ""
+    provenance: Provenance | None = None
+
+    MONEY = ("initial_budget", "budget", "spent")
+    PRINTED = ("weight", "rate", "score")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        return {**{k: money_str(getattr(self, k)) for k in self.MONEY}, **{k: getattr(self, k) for k in self.PRINTED}}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.to_gold_dict(), "text": self.text,
+                "provenance": self.provenance.to_dict() if self.provenance else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> Funds:
+        return cls(**{k: _dec(d.get(k)) for k in cls.MONEY}, **{k: d.get(k) for k in cls.PRINTED},
+                   text=d.get("text") or "", provenance=Provenance.from_dict(d.get("provenance"), file))
 
 
 @dataclass

@@ -137,3 +137,36 @@ _PLAIN_UNITS = re.compile(r"^(%|％|元|万元|亿元|个|次|人|人次|台|套
 
 def _is_plain_unit(u: str) -> bool:
     return bool(_PLAIN_UNITS.match(u.strip()))
+
+
+_ACTUAL = re.compile(r"^(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(.*)$")
+
+
+def number_and_unit(text: str | None) -> tuple[Decimal, str | None] | None:
+    """``93.5%`` → (93.5, %), ``12.6万人次`` → (12.6, 万人次), ``≥37家`` → (37, 家); None when not a number."""
+    t = clean_text(text)
+    if not t:
+        return None
+    m = _ACTUAL.match(unicodedata.normalize("NFKC", t))
+    if not m:
+        return None
+    num = parse_decimal(m.group(1))
+    if num is None:
+        return None
+    return num, normalize_unit(m.group(2)) if m.group(2) else None
+
+
+def target_met(op: str | None, value: str | None, unit: str | None, actual: str | None) -> bool | None:
+    """Whether ``actual`` meets the target ``op value unit``: only when both are numbers in the same unit
+    (an achieved value printed without a unit takes the target's); direction from the operator; else None."""
+    if op not in ("≥", ">", "≤", "<", "="):
+        return None
+    target = number_and_unit(value)
+    got = number_and_unit(actual)
+    if target is None or got is None:
+        return None
+    t_unit = unit or target[1]
+    if got[1] is not None and t_unit is not None and got[1] != t_unit:
+        return None
+    a, t = got[0], target[0]
+    return {"≥": a >= t, ">": a > t, "≤": a <= t, "<": a < t, "=": a == t}[op]

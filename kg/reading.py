@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kg.errors import InputError
 
 if TYPE_CHECKING:
+    from kg.cells.model import Row
     from kg.model import Document
 
 # Share of control characters (other than tab/newline/CR/form feed) above which text is called binary.
@@ -36,6 +37,18 @@ class SourceText:
     encoding: str
     sha256: str
     notes: tuple[str, ...] = ()  # what decoding had to repair (a cut last character …)
+    # A native file (PDF, workbook, Word, HTML): the rows of cells its reader took from the file's own table
+    # structure, and for each line of ``text`` (the rows linearised, one line a row, cells tab-separated) the
+    # location it came from (``p12 t1 r3``, ``05-2!C7``); both None for a text file.
+    rows: tuple[Row, ...] | None = None
+    locations: tuple[str | None, ...] | None = None
+    format: str = "text"
+
+    def location_of(self, line: int | None) -> str | None:
+        """The native location of 1-based ``line``, if this text came from a native file."""
+        if self.locations is None or line is None or not 1 <= line <= len(self.locations):
+            return None
+        return self.locations[line - 1]
 
     @property
     def lines(self) -> list[str]:
