@@ -1,0 +1,67 @@
+"""Glued text → cells: a form whose cells ran together with no separator at all (document-preview sites:
+``项目名称镇域内基础设施建设项目属性新增项目主管部门…``) is cut where the known labels and indicator categories
+stand; only those mark the cell borders.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.cells.model import Cell, Row
+from kg.forms import vocabulary as vocab
+
+# A one-cell line is read as glued when it is at least this long and holds this many distinct labels.
+GLUED_MIN_CHARS = 24
+GLUED_MIN_LABELS = 3
+# Labels shorter than this are not cut at (单位, 方向 … stand inside ordinary words), except these.
+CUT_MIN_CHARS = 3
+SHORT_CUTS = ("分值", "得分", "总分")
+
+
+@lru_cache(maxsize=1)
+def _cut_pattern() -> re.Pattern[str]:
+    words: set[str] = set()
+    for table in (vocab.FIELD_LABELS, vocab.COLUMN_LABELS):
+        for variants in table.values():
+            words.update(v for v in variants if len(v) >= CUT_MIN_CHARS)
+    words.update(t for t in (*vocab.L1_TERMS, *vocab.L2_TERMS) if t.endswith("指标"))
+    words.update(SHORT_CUTS)
+    words.update(vocab.CUT_VALUES)
+    words.update(("长期绩效指标", "年度绩效指标", "绩效指标"))
+    # a label may carry a unit in brackets and a colon: 资金总额（万元）：
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alts})(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+
+
+def cut_glued(text: str) -> list[str] | None:
+    """The pieces of a glued line (labels and the values between them), or None when it is not glued."""
+    if len(text) < GLUED_MIN_CHARS:
+        return None
+    hits = list(_cut_pattern().finditer(text))
+    if len({h.group(0) for h in hits}) < GLUED_MIN_LABELS:
+        return None
+    pieces: list[str] = []
+    pos = 0
+    for h in hits:
+        if h.start() > pos:
+            pieces.append(text[pos:h.start()].strip())
+        pieces.append(h.group(0).rstrip("：:"))
+        pos = h.end()
+    if pos < len(text):
+        pieces.append(text[pos:].strip())
+    return [p for p in pieces if p]
+
+
+def unglue_rows(rows: list[Row]) -> list[Row]:
+    """Rows with each glued one-cell line cut into cells by the vocabulary (separator ``glued``)."""
+    out: list[Row] = []
+    for row in rows:
+        if row.separator == "line" and len(row.cells) == 1:
+            pieces = cut_glued(row.cells[0].text)
+            if pieces and len(pieces) > 1:
+                out.append(Row([Cell(p, row.line, i) for i, p in enumerate(pieces)], row.line, row.table,
+                               row.line_end, "glued"))
+                continue
+        out.append(row)
+    return out

@@ -1,0 +1,303 @@
+"""A form's indicator table → :class:`IndicatorRow` objects, by its header row, whatever the column order.
+
+Row mode (tab, ``|``, space-aligned and native rows): each cell goes to the header column at its index (or, for
+space-aligned text, its display column); blank 一级/二级 cells inherit from above; a space-aligned line that
+fills neither the name nor the value column continues the row above (a cell wrapped by width). Stream mode
+(one cell per line, glued text): the national categories (产出指标, 数量指标 …) mark the levels, and each
+indicator is its name followed by the cells of the columns after 三级指标, each checked for its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.cells.model import Cell, Row
+from kg.forms import labels
+from kg.forms import vocabulary as vocab
+from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.values import split_number_unit, split_op
+from kg.normalize import normalize_op
+
+ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
+# Field labels that end an indicator table (the next form's head, a signature block …).
+STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
+                         "period", "amount_total", "amount_year", "expected", "achieved"})
+_STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|填报人|审核人|联系人[:：]|附件\d|附表\d|说明[:：])")
+_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*$")
+_LONG = ("长期", "中期", "实施期", "总体")
+_YEARLY = ("年度", "当年", "本年")
+_REASON_HINT = ("原因", "下一步", "改进", "由于", "。", "；", "受", "因")
+# Columns that never hold the indicator itself; a row without l3 or value is no indicator.
+X_TOLERANCE = 2
+
+
+@dataclass
+class Header:
+    keys: list[str]  # column key per header cell, in order
+    cols: list[int]  # the cells' column indices (row mode)
+    xs: list[int | None]  # the cells' display columns (space-aligned text)
+    row_mode: bool
+    end_token: int  # index of the first token after the header (stream mode)
+    row_index: int  # index of the header's (last) row
+
+
+def _section_term(text: str) -> str | None:
+    t = labels.canon(text)
+    if t.endswith(("绩效指标", "绩效目标", "指标")) and len(t) <= 10:
+        if t.startswith(_LONG):
+            return "long"
+        if t.startswith(_YEARLY):
+            return "year"
+    return None
+
+
+def _column_key(text: str) -> tuple[str, str | None] | None:
+    m = labels.column(text)
+    if m is None:
+        return None
+    key, c = m.key, labels.canon(text)
+    if key in ("l1", "l2", "l3", "value") and "长期" in c:
+        key = {"l1": "l1_long", "l2": "l2_long", "l3": "l3_long", "value": "value_long"}[key]
+    return key, m.unit
+
+
+def find_header(rows: list[Row]) -> Header | None:
+    """The indicator table's header: one row naming ≥3 columns incl. the indicator name, or a run of one-cell
+    rows doing so (one cell per line), or the label run inside a glued row."""
+    flat: list[tuple[int, Cell]] = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
+    i = 0
+    while i < len(flat):
+        run: list[tuple[int, Cell, str]] = []
+        j = i
+        while j < len(flat):
+            ri, cell = flat[j]
+            ck = _column_key(cell.text)
+            if ck is None:
+                if labels.is_frame(cell.text) or _section_term(cell.text):
+                    j += 1
+                    continue
+                break
+            run.append((ri, cell, ck[0]))
+            j += 1
+        keys = [k for _, _, k in run]
+        if len(set(keys)) >= vocab.HEADER_MIN_COLUMNS and ("l3" in keys or "l3_long" in keys):
+            rows_used = {ri for ri, _, _ in run}
+            one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+            return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
+                          max(rows_used))
+        i = max(j, i + 1)
+    return None
+
+
+def read_table(rows: list[Row], form: Form) -> int | None:
+    """Read the indicator table(s) of a form's rows into ``form``; return the index of the header row."""
+    header = find_header(rows)
+    if header is None:
+        return None
+    form.columns = header.keys
+    if header.row_mode:
+        _read_rows(rows, header, form)
+    else:
+        flat = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
+        _read_stream(flat[header.end_token:], rows, header, form)
+    return header.row_index
+
+
+# ---------------------------------------------------------------- row mode
+
+
+def _map_row(row: Row, header: Header) -> dict[str, str]:
+    vals: dict[str, str] = {}
+    for cell in row.cells:
+        if not cell.text:
+            continue
+        key = _key_for(cell, header, row.separator)
+        if key is None:
+            continue
+        vals[key] = f"{vals[key]}{cell.text}" if key in vals else cell.text
+    return vals
+
+
+def _key_for(cell: Cell, header: Header, separator: str) -> str | None:
+    if separator == "spaces" and cell.x is not None and all(x is not None for x in header.xs):
+        best = None
+        for k, x in zip(header.keys, header.xs, strict=True):
+            if x is not None and x <= cell.x + X_TOLERANCE:
+                best = k
+        return best or header.keys[0]
+    if separator in ("tab", "pipe", "native"):
+        for k, c in zip(header.keys, header.cols, strict=True):
+            if c == cell.col:
+                return k
+    return None
+
+
+def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
+    state = {"l1": None, "l2": None, "l1_long": None, "l2_long": None}
+    term: str | None = None
+    last: IndicatorRow | None = None
+    for row in rows[header.row_index + 1:]:
+        filled = row.filled
+        if not filled:
+            continue
+        if _ends_table(row, form):
+            break
+        first = filled[0].text
+        if len(filled) == 1 and _section_term(first):
+            term = _section_term(first)
+            continue
+        if sum(1 for c in filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS:
+            continue  # the header printed again after a page break
+        if row.separator not in ROW_SEPARATORS:
+            if len(filled) == 1 and _category(first, state):
+                continue
+            if row.separator == "line" and last is not None and header.row_mode and _is_chrome(first):
+                continue
+            continue
+        vals = _map_row(row, header)
+        for lvl in ("l1", "l2", "l1_long", "l2_long"):
+            if vals.get(lvl):
+                state[lvl] = vals[lvl]
+                if lvl == "l1":
+                    state["l2"] = None
+                if lvl == "l1_long":
+                    state["l2_long"] = None
+        has_name = bool(vals.get("l3") or vals.get("l3_long"))
+        has_value = bool(vals.get("value") or vals.get("value_long"))
+        if not has_name and not has_value:
+            continue
+        if row.separator == "spaces" and last is not None and (not has_name or not has_value) \
+                and not (vals.get("l1") or vals.get("l2")):
+            for k, v in vals.items():
+                last.values[k] = last.values.get(k, "") + v
+            last.line_end = row.line_end or row.line
+            continue
+        full = {**{k: v for k, v in state.items() if v}, **vals}
+        last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
+        form.indicators.append(last)
+
+
+def _ends_table(row: Row, form: Form) -> bool:
+    for cell in row.filled[:2]:
+        m = labels.field(cell.text)
+        if m is not None and m.distance == 0 and m.key == "total_score":
+            nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
+            if nums:
+                form.fields["total_score"] = FieldHit("total_score", nums[-1], row.line)
+            return True
+        if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
+            return True
+    first = row.filled[0].text
+    return bool(_STOP_TEXT.match(first) or (len(row.filled) == 1 and _TITLE.search(first)))
+
+
+def _category(text: str, state: dict[str, str | None]) -> bool:
+    if labels.category(text, "l1"):
+        state["l1"], state["l2"] = text, None
+        return True
+    if labels.category(text, "l2"):
+        state["l2"] = text
+        return True
+    return False
+
+
+def _is_chrome(text: str) -> bool:
+    return bool(re.fullmatch(r"[-—\s第页共/\d]+", text))
+
+
+# ---------------------------------------------------------------- stream mode
+
+
+def _kind_ok(key: str, text: str) -> bool:
+    t = text.replace(" ", "")
+    if key == "op":
+        return normalize_op(t) is not None
+    if key == "unit":
+        return len(t) <= 6 and not any(ch.isdigit() for ch in t) and normalize_op(t) is None
+    if key == "direction":
+        return t in ("正向", "反向", "正向指标", "反向指标", "正", "反", "中性")
+    if key in ("weight", "score"):
+        return split_number_unit(t) is not None and not split_op(t)[0]
+    return True
+
+
+def _value_like(text: str) -> bool:
+    t = text.replace(" ", "")
+    op, rest = split_op(t)
+    return op is not None or split_number_unit(rest) is not None
+
+
+def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, form: Form) -> None:
+    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else ["value"]
+    after = [k for k in after if k not in ("l1", "l2")]
+    state: dict[str, str | None] = {"l1": None, "l2": None}
+    term: str | None = None
+    i = 0
+    while i < len(toks):
+        ri, cell = toks[i]
+        text = cell.text
+        if _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line), form) and \
+                (labels.field(text) or _STOP_TEXT.match(text) or _TITLE.search(text)):
+            return
+        if _section_term(text):
+            term = _section_term(text)
+            i += 1
+            continue
+        if _category(text, state) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
+            i += 1
+            continue
+        vals: dict[str, str] = {"l3": text}
+        line_end = cell.line
+        i += 1
+        for key in after:
+            if i >= len(toks):
+                break
+            nxt = toks[i][1].text
+            if _is_boundary(nxt):
+                break
+            if key == "reason" and not _is_reason(toks, i):
+                continue
+            if key == "note":
+                continue
+            if key != "value" and not _kind_ok(key, nxt):
+                continue
+            vals[key] = nxt
+            line_end = toks[i][1].line
+            i += 1
+        if "value" not in vals and "value" in after:
+            name, value = split_name_value(text)
+            if value is not None:
+                vals["l3"], vals["value"] = name, value
+        full = {**{k: v for k, v in state.items() if v}, **vals}
+        form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(vals.values())))
+
+
+def _is_boundary(text: str) -> bool:
+    if labels.category(text, "l1") or labels.category(text, "l2"):
+        return True
+    m = labels.field(text)
+    return bool(m and m.distance == 0 and (m.key in STOP_FIELDS or m.key == "total_score"))
+
+
+def _is_reason(toks: list[tuple[int, Cell]], i: int) -> bool:
+    text = toks[i][1].text
+    if any(h in text for h in _REASON_HINT):
+        return True
+    nxt = toks[i + 1][1].text if i + 1 < len(toks) else None
+    return nxt is None or _is_boundary(nxt)
+
+
+_NAME_VALUE = re.compile(r"^(?P<name>.+?)(?P<value>(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于).+)$")
+_TRAILING_NUMBER = re.compile(r"^(?P<name>.*?\D)(?P<value>\d[\d,.]*\s*\S{0,5})$")
+
+
+def split_name_value(text: str) -> tuple[str, str | None]:
+    """A glued indicator ``新建道路长度≥5公里`` → (新建道路长度, ≥5公里); ``工程验收合格率100%`` → (…率, 100%)."""
+    m = _NAME_VALUE.match(text)
+    if m:
+        return m.group("name"), m.group("value")
+    m = _TRAILING_NUMBER.match(text)
+    if m and split_number_unit(m.group("value").replace(" ", "")) is not None:
+        return m.group("name"), m.group("value")
+    return text, None
