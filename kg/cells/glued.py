@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from kg.cells.model import Cell, Row
+from kg.cells.text import split_words
 from kg.forms import vocabulary as vocab
 
 # A one-cell line is read as glued when it is at least this long and holds this many distinct labels.
@@ -53,11 +54,27 @@ def cut_glued(text: str) -> list[str] | None:
     return [p for p in pieces if p]
 
 
+def _words_hold_labels(text: str) -> list[str] | None:
+    """A one-cell line of single-space-separated cells with at least two labels among them, cut at the spaces."""
+    if " " not in text.strip():
+        return None
+    words = split_words(text)
+    pattern = _cut_pattern()
+    hits = sum(1 for w in words if pattern.fullmatch(w.rstrip("：:")))
+    return words if hits >= 2 or (hits == 1 and pattern.fullmatch(words[0].rstrip("：:"))) else None
+
+
 def unglue_rows(rows: list[Row]) -> list[Row]:
-    """Rows with each glued one-cell line cut into cells by the vocabulary (separator ``glued``)."""
+    """Rows with each glued one-cell line cut into cells by the vocabulary (separator ``glued``), and each line
+    of single-space-separated cells holding labels cut at the spaces (separator ``words``)."""
     out: list[Row] = []
     for row in rows:
         if row.separator == "line" and len(row.cells) == 1:
+            words = _words_hold_labels(row.cells[0].text)
+            if words is not None:
+                out.append(Row([Cell(w, row.line, i) for i, w in enumerate(words)], row.line, row.table,
+                               row.line_end, "words"))
+                continue
             pieces = cut_glued(row.cells[0].text)
             if pieces and len(pieces) > 1:
                 out.append(Row([Cell(p, row.line, i) for i, p in enumerate(pieces)], row.line, row.table,

@@ -98,3 +98,26 @@ def text_to_rows(text: str) -> list[Row]:
         cells = [Cell(t, first, i, x=x) for i, (t, x) in enumerate(parts)]
         rows.append(Row(cells, first, line_end=last if last != first else None, separator=sep))
     return rows
+
+
+_OP_ONLY = re.compile(r"^(?:[≥≤=＝><≧≦]|>=|<=|大于等于|小于等于|不低于|不少于|不超过|不高于)$")
+_NUMBER = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?%?$")
+_SHORT_UNIT = re.compile(r"^(?:%|‰|[^\d\s]{1,4})$")
+
+
+def split_words(text: str) -> list[str]:
+    """A line whose cells are separated by single spaces (PDF text without layout) → its cells; an operator,
+    a number and its unit printed apart (``≥ 1,250 万元``) stay one cell."""
+    parts = text.split()
+    out: list[str] = []
+    for p in parts:
+        if out and _OP_ONLY.match(out[-1]):
+            out[-1] += p
+        elif out and _NUMBER.match(p) and re.search(r"[≥≤=＝><]$", out[-1]):
+            out[-1] += p
+        elif out and _SHORT_UNIT.match(p) and _NUMBER.match(re.sub(r"^(?:[≥≤=＝><]|>=|<=)", "", out[-1])) \
+                and not re.search(r"[\u4e00-\u9fff]{5,}", p):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.cells.model import Cell, Row
+from kg.cells.text import split_words
 from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
@@ -53,6 +54,8 @@ def _section_term(text: str) -> str | None:
 
 
 def _column_key(text: str) -> tuple[str, str | None] | None:
+    if labels.is_frame(text) or labels.category(text, "l1") or labels.category(text, "l2"):
+        return None
     m = labels.column(text)
     if m is None:
         return None
@@ -72,6 +75,8 @@ def find_header(rows: list[Row]) -> Header | None:
         j = i
         while j < len(flat):
             ri, cell = flat[j]
+            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]):
+                break  # a header in one row ends with its row
             ck = _column_key(cell.text)
             if ck is None:
                 if labels.is_frame(cell.text) or _section_term(cell.text):
@@ -81,13 +86,17 @@ def find_header(rows: list[Row]) -> Header | None:
             run.append((ri, cell, ck[0]))
             j += 1
         keys = [k for _, _, k in run]
-        if len(set(keys)) >= vocab.HEADER_MIN_COLUMNS and ("l3" in keys or "l3_long" in keys):
+        if _qualifies(keys):
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
                           max(rows_used))
         i = max(j, i + 1)
     return None
+
+
+def _qualifies(keys: list[str]) -> bool:
+    return len(set(keys)) >= vocab.HEADER_MIN_COLUMNS and ("l3" in keys or "l3_long" in keys)
 
 
 def read_table(rows: list[Row], form: Form) -> int | None:
@@ -100,7 +109,7 @@ def read_table(rows: list[Row], form: Form) -> int | None:
         _read_rows(rows, header, form)
     else:
         flat = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
-        _read_stream(flat[header.end_token:], rows, header, form)
+        _read_stream(_word_tokens(flat[header.end_token:], rows), rows, header, form)
     return header.row_index
 
 
@@ -202,8 +211,12 @@ def _category(text: str, state: dict[str, str | None]) -> bool:
     return False
 
 
+_CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
+
+
 def _is_chrome(text: str) -> bool:
-    return bool(re.fullmatch(r"[-—\s第页共/\d]+", text))
+    """Page numbers, a year line, and the single characters of a label printed vertically (绩/效/指/标)."""
+    return bool(_CHROME.fullmatch(text.strip()))
 
 
 # ---------------------------------------------------------------- stream mode
@@ -237,8 +250,9 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     while i < len(toks):
         ri, cell = toks[i]
         text = cell.text
-        if _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line), form) and \
-                (labels.field(text) or _STOP_TEXT.match(text) or _TITLE.search(text)):
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or (
+                labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
+                                                   form)):
             return
         if _section_term(text):
             term = _section_term(text)
@@ -271,6 +285,17 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                 vals["l3"], vals["value"] = name, value
         full = {**{k: v for k, v in state.items() if v}, **vals}
         form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(vals.values())))
+
+
+def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
+    """Stream tokens with the cells of single-space-separated lines cut at the spaces."""
+    out: list[tuple[int, Cell]] = []
+    for ri, cell in toks:
+        if rows[ri].separator in ("line", "words") and " " in cell.text.strip():
+            out.extend((ri, Cell(w, cell.line, cell.col)) for w in split_words(cell.text))
+        else:
+            out.append((ri, cell))
+    return out
 
 
 def _is_boundary(text: str) -> bool:
