@@ -89,10 +89,16 @@ def _join_break(a: str, b: str) -> str:
 
 
 def text_to_rows(text: str) -> list[Row]:
-    """Every non-blank line of ``text`` as a :class:`Row`; blank lines and ``|---|`` rules are left out."""
+    """Every non-blank line of ``text`` as a :class:`Row`; empty lines and ``|---|`` rules are left out. A line of
+    only spaces is kept as one empty cell: one-cell-per-line exports write an empty table cell so."""
     rows: list[Row] = []
     for first, last, line in logical_lines(text.split("\n")):
-        if not line.strip() or _PIPE_RULE.match(line) and set(line.strip()) <= set("|-: "):
+        if not line:
+            continue
+        if not line.strip():
+            rows.append(Row([Cell("", first)], first, separator="line"))
+            continue
+        if _PIPE_RULE.match(line) and set(line.strip()) <= set("|-: "):
             continue
         parts, sep = split_line(line)
         cells = [Cell(t, first, i, x=x) for i, (t, x) in enumerate(parts)]

@@ -32,8 +32,26 @@ def _tokens(rows: list[Row]) -> list[tuple[Cell, labels.LabelMatch | None]]:
                 continue
             col = labels.match(cell.text, "column", fuzzy=False)
             if col is not None and col.key in _TABLE_START:
-                return out
+                return _join_split_labels(out)
             out.append((cell, labels.field(cell.text)))
+    return _join_split_labels(out)
+
+
+def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> list[tuple[Cell, labels.LabelMatch | None]]:
+    """A label printed over two cells (``主管部门`` + ``及编码``, ``项目起`` + ``止时间``) becomes one label."""
+    out: list[tuple[Cell, labels.LabelMatch | None]] = []
+    i = 0
+    while i < len(toks):
+        cell, m = toks[i]
+        if i + 1 < len(toks) and toks[i + 1][1] is None and len(toks[i + 1][0].text) <= 6:
+            joined = labels.field(cell.text + toks[i + 1][0].text)
+            if joined is not None and joined.distance == 0 and not joined.value and (
+                    m is None or len(joined.label) > len(m.label)):
+                out.append((Cell(cell.text + toks[i + 1][0].text, cell.line, cell.col, cell.loc), joined))
+                i += 2
+                continue
+        out.append((cell, m))
+        i += 1
     return out
 
 

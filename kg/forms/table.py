@@ -25,7 +25,8 @@ ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
 STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
                          "period", "amount_total", "amount_year", "expected", "achieved"})
 _STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|填报人|审核人|联系人[:：]|附件\d|附表\d|说明[:：])")
-_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*$")
+_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
+                    r"(?:[（(][一二三四五六七八九十\d]+[)）])?\s*$")
 _LONG = ("长期", "中期", "实施期", "总体")
 _YEARLY = ("年度", "当年", "本年")
 _REASON_HINT = ("原因", "下一步", "改进", "由于", "。", "；", "受", "因")
@@ -41,6 +42,7 @@ class Header:
     row_mode: bool
     end_token: int  # index of the first token after the header (stream mode)
     row_index: int  # index of the header's (last) row
+    last_cell: tuple[int, int] = (0, 0)  # (row index, cell column) of the header's last cell
 
 
 def _section_term(text: str) -> str | None:
@@ -90,7 +92,7 @@ def find_header(rows: list[Row]) -> Header | None:
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
-                          max(rows_used))
+                          max(rows_used), (run[-1][0], run[-1][1].col))
         i = max(j, i + 1)
     return None
 
@@ -107,7 +109,7 @@ def read_table(rows: list[Row], form: Form) -> int | None:
     form.columns = header.keys
     if header.row_mode:
         _read_rows(rows, header, form)
-    else:
+    elif not _read_positional(rows, header, form):
         flat = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
         _read_stream(_word_tokens(flat[header.end_token:], rows), rows, header, form)
     return header.row_index
@@ -165,13 +167,7 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
                 continue
             continue
         vals = _map_row(row, header)
-        for lvl in ("l1", "l2", "l1_long", "l2_long"):
-            if vals.get(lvl):
-                state[lvl] = vals[lvl]
-                if lvl == "l1":
-                    state["l2"] = None
-                if lvl == "l1_long":
-                    state["l2_long"] = None
+        _fill_levels(vals, state)
         has_name = bool(vals.get("l3") or vals.get("l3_long"))
         has_value = bool(vals.get("value") or vals.get("value_long"))
         if not has_name and not has_value:
@@ -198,10 +194,20 @@ def _ends_table(row: Row, form: Form) -> bool:
         if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
             return True
     first = row.filled[0].text
-    return bool(_STOP_TEXT.match(first) or (len(row.filled) == 1 and _TITLE.search(first)))
+    return bool(_STOP_TEXT.match(first) or (len(row.filled) == 1 and _TITLE.search(first)) or _is_page_chrome(first))
 
 
-def _category(text: str, state: dict[str, str | None]) -> bool:
+def _is_page_chrome(text: str) -> bool:
+    return any(m in text for m in vocab.CHROME_MARKERS)
+
+
+def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -> bool:
+    """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
+    follows it, else 二级 under the current 一级."""
+    both = labels.category(text, "l1") and labels.category(text, "l2")
+    if both and state.get("l1") and not (nxt and labels.category(nxt, "l2")):
+        state["l2"] = text
+        return True
     if labels.category(text, "l1"):
         state["l1"], state["l2"] = text, None
         return True
@@ -217,6 +223,54 @@ _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)�
 def _is_chrome(text: str) -> bool:
     """Page numbers, a year line, and the single characters of a label printed vertically (绩/效/指/标)."""
     return bool(_CHROME.fullmatch(text.strip()))
+
+
+# ---------------------------------------------------------------- positional mode
+
+
+def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
+    """One cell per line with every cell written, empty ones as a blank-looking line: the cells after the header
+    come in groups of the header's width, each group a row whose 一级/二级 cells are categories or empty."""
+    keys = header.keys
+    if "l1" not in keys or "l2" not in keys or len(keys) < 4:
+        return False
+    toks: list[Cell] = []
+    seen = False
+    for ri, r in enumerate(rows):
+        for c in r.cells:
+            if seen and len(r.cells) == 1:
+                toks.append(c)
+            if (ri, c.col) == header.last_cell:
+                seen = True
+    toks = [c for c in toks if not (c.text and (labels.is_frame(c.text) or _is_chrome(c.text)))]
+    n, i1, i2 = len(keys), keys.index("l1"), keys.index("l2")
+    state: dict[str, str | None] = {"l1": None, "l2": None}
+    read: list[IndicatorRow] = []
+    for k in range(0, len(toks) - n + 1, n):
+        chunk = toks[k:k + n]
+        if not all(not chunk[i].text or labels.category(chunk[i].text, lvl)
+                   for i, lvl in ((i1, "l1"), (i2, "l2"))):
+            break
+        vals = {key: c.text for key, c in zip(keys, chunk, strict=True) if c.text}
+        _fill_levels(vals, state)
+        if vals.get("l3") or vals.get("l3_long") or vals.get("value") or vals.get("value_long"):
+            full = {**{k2: v for k2, v in state.items() if v}, **vals}
+            read.append(IndicatorRow(full, chunk[0].line, chunk[-1].line, None,
+                                     "\t".join(c.text for c in chunk)))
+    if not read or len(read) * n < (len([c for c in toks if c.text]) - n) * 0.5 and len(read) < 2:
+        return False
+    form.indicators.extend(read)
+    return True
+
+
+def _fill_levels(vals: dict[str, str], state: dict[str, str | None]) -> None:
+    for lvl in ("l1", "l2", "l1_long", "l2_long"):
+        if vals.get(lvl):
+            state[lvl] = vals[lvl]
+            if lvl == "l1":
+                state["l2"] = None
+            if lvl == "l1_long":
+                state["l2_long"] = None
 
 
 # ---------------------------------------------------------------- stream mode
@@ -250,7 +304,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     while i < len(toks):
         ri, cell = toks[i]
         text = cell.text
-        if _TITLE.search(text) or _STOP_TEXT.match(text) or (
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or _is_page_chrome(text) or (
                 labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
                                                    form)):
             return
@@ -258,7 +312,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             term = _section_term(text)
             i += 1
             continue
-        if _category(text, state) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
+        nxt_text = toks[i + 1][1].text if i + 1 < len(toks) else None
+        if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
         vals: dict[str, str] = {"l3": text}

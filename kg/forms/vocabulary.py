@@ -116,6 +116,11 @@ MAX_LABEL_EDITS: tuple[tuple[int, int], ...] = ((4, 1), (7, 2))
 CUT_VALUES: tuple[str, ...] = ("新增项目", "延续项目", "经常性项目", "一次性项目", "其他项目", "新增", "延续", "正向指标",
                                "反向指标", "正向", "反向", "定性", "定量")
 
+# Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
+CHROME_MARKERS: tuple[str, ...] = ("打印本页", "关闭窗口", "【打印】", "[打印]", "【关闭】", "[关闭]", "ICP备", "扫一扫",
+                                   "版权所有", "主办：", "主办:", "技术支持", "网站标识码", "公网安备", "分享到",
+                                   "上一篇", "下一篇", "相关链接", "附件：", "附件:", "来源：", "浏览次数")
+
 # Words that end a title naming a project: "<name>项目绩效目标表".
 FORM_TITLE_SUFFIXES: tuple[str, ...] = ("项目支出绩效目标表", "项目绩效目标表", "绩效目标表", "绩效目标申报表",
                                          "项目支出绩效自评表", "绩效自评表")
