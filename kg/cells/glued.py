@@ -17,7 +17,7 @@ GLUED_MIN_CHARS = 24
 GLUED_MIN_LABELS = 3
 # Labels shorter than this are not cut at (单位, 方向 … stand inside ordinary words), except these.
 CUT_MIN_CHARS = 3
-SHORT_CUTS = ("分值", "得分", "总分")
+SHORT_CUTS = ("分值", "得分", "总分", "总额")
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +29,15 @@ def _cut_pattern() -> re.Pattern[str]:
     words.update(t for t in (*vocab.L1_TERMS, *vocab.L2_TERMS) if t.endswith("指标"))
     words.update(SHORT_CUTS)
     words.update(vocab.CUT_VALUES)
+    words.update(vocab.END_MARKERS)
     words.update(("长期绩效指标", "年度绩效指标", "绩效指标"))
     # a label may carry a unit in brackets and a colon: 资金总额（万元）：
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alts})(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+    # a year (2022年度, 202201-202212) is a value: matched first so a label cannot take its 年度
+    return re.compile(rf"{_YEAR_VALUE}|(?:{alts})(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+
+
+_YEAR_VALUE = r"(?:19|20)\d{2}(?:年度|年)(?=年度|资金|项目|当年)|(?:19|20)\d{4}[-—至](?:19|20)\d{4}"
 
 
 def cut_glued(text: str) -> list[str] | None:
@@ -49,6 +54,7 @@ def cut_glued(text: str) -> list[str] | None:
             pieces.append(text[pos:h.start()].strip())
         pieces.append(h.group(0).rstrip("：:"))
         pos = h.end()
+
     if pos < len(text):
         pieces.append(text[pos:].strip())
     return [p for p in pieces if p]

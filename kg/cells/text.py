@@ -28,7 +28,7 @@ def split_line(line: str) -> tuple[list[tuple[str, int | None]], str]:
     if "\t" in line:
         return [(_unquote(c.strip()), None) for c in line.split("\t")], "tab"
     stripped = line.strip()
-    if stripped.count("|") >= 2 or (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+    if stripped.count("|") >= 2 or (len(stripped) > 1 and (stripped.startswith("|") or stripped.endswith("|"))):
         parts = stripped.split("|")
         if parts and parts[0].strip() == "":
             parts = parts[1:]

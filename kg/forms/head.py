@@ -17,7 +17,7 @@ ORDERED = frozenset({"amount_total", "amount_year", "fiscal", "carry", "other", 
 FUNDS_KEYS = ("initial_budget", "budget", "spent", "weight", "rate", "score")
 # Row labels under a funds header whose values are that header's columns (the first is the funds row).
 FUNDS_ROWS = ("amount_year", "amount_total", "fiscal", "carry", "other")
-TEXT_JOIN_KEYS = frozenset({"goal_long", "goal_year", "expected", "achieved", "name"})
+TEXT_JOIN_KEYS = frozenset({"goal_long", "goal_year", "expected", "achieved", "name", "category"})
 
 
 # Column labels that begin the indicator table's header: the head ends there.
@@ -99,6 +99,10 @@ def read_head(rows: list[Row], form: Form) -> None:
         if not vals:
             continue
         group = [(rc, rm) for rc, rm in run if rm.key in ORDERED]
+        if len(group) >= 2 and len(vals) == 1 and 2 <= vals[0].text.count("。") <= len(group) and \
+                vals[0].text.rstrip().endswith("。") and all(rm.key in TEXT_JOIN_KEYS for _, rm in group):
+            parts = [p + "。" for p in vals[0].text.split("。") if p.strip()]
+            vals = [Cell(p, vals[0].line, vals[0].col, vals[0].loc) for p in parts]  # glued goal texts
         if len(group) >= 2 and len(group) == len(run):
             for (_rc, rm), vc in zip(group[-len(vals):] if len(vals) < len(group) else group, vals, strict=False):
                 _put(form, rm, vc.text, vc)

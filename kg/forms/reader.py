@@ -81,7 +81,7 @@ def find_starts(rows: list[Row]) -> list[tuple[int, FieldHit | None, str | None]
         hit = _is_start(row)
         if hit is not None:
             if starts and starts[-1][2] is not None and starts[-1][1] is None and i - starts[-1][0] <= 3:
-                starts[-1] = (starts[-1][0], hit, starts[-1][2])  # the title's form has a 项目名称 after all
+                starts[-1] = (starts[-1][0], hit, None)  # the title's form has a 项目名称 after all: it names it
                 continue
             starts.append((i, hit, None))
             continue

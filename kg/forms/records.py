@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
-from kg.forms.values import parse_money, parse_target, split_department
+from kg.forms.values import checked_option, parse_money, parse_target, split_department
 from kg.model import DepartmentIndicator, Funds, Indicator, Project, Provenance
 from kg.normalize import clean_text
 
@@ -71,7 +71,7 @@ def project_of(form: Form, file: str) -> Project:
     amount_hit = f.get("amount_year") or f.get("amount_total") or f.get("fiscal")
     annual, long_term = indicators_of(form, file)
     p = Project(name=name, amount=_money(form, amount_hit), amount_text=amount_hit.text if amount_hit else "",
-                code=clean_text(form.text("code")), category=clean_text(form.text("category")),
+                code=clean_text(form.text("code")), category=clean_text(checked_option(form.text("category"))),
                 owner=clean_text(form.text("owner")),
                 goal=clean_text(form.text("goal_year") or form.text("expected") or form.text("goal_long")),
                 indicators=annual, long_term=long_term,

@@ -24,7 +24,8 @@ ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
 # Field labels that end an indicator table (the next form's head, a signature block …).
 STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
                          "period", "amount_total", "amount_year", "expected", "achieved"})
-_STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|填报人|审核人|联系人[:：]|附件\d|附表\d|说明[:：])")
+_STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|附件\d|附表\d|说明[:：]|"
+                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
                     r"(?:[（(][一二三四五六七八九十\d]+[)）])?\s*$")
 _LONG = ("长期", "中期", "实施期", "总体")
@@ -43,6 +44,7 @@ class Header:
     end_token: int  # index of the first token after the header (stream mode)
     row_index: int  # index of the header's (last) row
     last_cell: tuple[int, int] = (0, 0)  # (row index, cell column) of the header's last cell
+    term: str | None = None  # a 长期/年度绩效指标 section title just before the header
 
 
 def _section_term(text: str) -> str | None:
@@ -72,6 +74,7 @@ def find_header(rows: list[Row]) -> Header | None:
     rows doing so (one cell per line), or the label run inside a glued row."""
     flat: list[tuple[int, Cell]] = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
     i = 0
+    term: str | None = None
     while i < len(flat):
         run: list[tuple[int, Cell, str]] = []
         j = i
@@ -81,7 +84,11 @@ def find_header(rows: list[Row]) -> Header | None:
                 break  # a header in one row ends with its row
             ck = _column_key(cell.text)
             if ck is None:
-                if labels.is_frame(cell.text) or _section_term(cell.text):
+                if _section_term(cell.text):
+                    term = _section_term(cell.text)
+                    j += 1
+                    continue
+                if labels.is_frame(cell.text):
                     j += 1
                     continue
                 break
@@ -92,7 +99,7 @@ def find_header(rows: list[Row]) -> Header | None:
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
-                          max(rows_used), (run[-1][0], run[-1][1].col))
+                          max(rows_used), (run[-1][0], run[-1][1].col), term)
         i = max(j, i + 1)
     return None
 
@@ -146,7 +153,7 @@ def _key_for(cell: Cell, header: Header, separator: str) -> str | None:
 
 def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
     state = {"l1": None, "l2": None, "l1_long": None, "l2_long": None}
-    term: str | None = None
+    term: str | None = header.term
     last: IndicatorRow | None = None
     for row in rows[header.row_index + 1:]:
         filled = row.filled
@@ -299,7 +306,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else ["value"]
     after = [k for k in after if k not in ("l1", "l2")]
     state: dict[str, str | None] = {"l1": None, "l2": None}
-    term: str | None = None
+    term: str | None = header.term
     i = 0
     while i < len(toks):
         ri, cell = toks[i]
@@ -334,12 +341,13 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             vals[key] = nxt
             line_end = toks[i][1].line
             i += 1
+        pairs = [(vals["l3"], vals.get("value"))]
         if "value" not in vals and "value" in after:
-            name, value = split_name_value(text)
-            if value is not None:
-                vals["l3"], vals["value"] = name, value
-        full = {**{k: v for k, v in state.items() if v}, **vals}
-        form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(vals.values())))
+            pairs = split_glued_indicators(text)
+        for name, value in pairs:
+            one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
+            full = {**{k: v for k, v in state.items() if v}, **one}
+            form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
 
 
 def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
@@ -354,7 +362,9 @@ def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[in
 
 
 def _is_boundary(text: str) -> bool:
-    if labels.category(text, "l1") or labels.category(text, "l2"):
+    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text):
+        return True
+    if _STOP_TEXT.match(text) or _is_page_chrome(text) or _TITLE.search(text):
         return True
     m = labels.field(text)
     return bool(m and m.distance == 0 and (m.key in STOP_FIELDS or m.key == "total_score"))
@@ -366,6 +376,37 @@ def _is_reason(toks: list[tuple[int, Cell]], i: int) -> bool:
         return True
     nxt = toks[i + 1][1].text if i + 1 < len(toks) else None
     return nxt is None or _is_boundary(nxt)
+
+
+_DATE_VALUE = r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前|完成)?"
+_OPS_RE = r"(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于)"
+
+
+def _value_pattern() -> re.Pattern[str]:
+    from kg.forms.values import UNITS
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    return re.compile(rf"{_DATE_VALUE}(?=$|[^\d月日])|{_OPS_RE}\s*\d[\d,.]*\s*(?:{units})?|\d[\d,.]*\s*(?:{units})")
+
+
+_VALUE_SPAN = _value_pattern()
+
+
+def split_glued_indicators(text: str) -> list[tuple[str, str | None]]:
+    """A glued piece of one or more indicators (``提质改造道路里程≥4.6公里新增停车泊位120个``) → (name, value)
+    pairs, cut where a value (operator and/or number with a unit, or a date) ends; else the piece whole."""
+    spans = [m for m in _VALUE_SPAN.finditer(text) if m.end() > m.start()]
+    pairs: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in spans:
+        name = text[pos:m.start()]
+        if len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        pairs.append((name, m.group(0)))
+        pos = m.end()
+    if pairs and pos == len(text):
+        return pairs
+    name, value = split_name_value(text)
+    return [(name, value)]
 
 
 _NAME_VALUE = re.compile(r"^(?P<name>.+?)(?P<value>(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于).+)$")

@@ -105,3 +105,16 @@ def split_department(text: str) -> tuple[str | None, str]:
     if m:
         return m.group(1), m.group(2)
     return None, t
+
+
+_CHECKED = re.compile(r"([^□√☑■☐\s]+?)\s*[√☑■✓✔]")
+
+
+def checked_option(text: str | None) -> str | None:
+    """A field printed as check boxes (``新增项目□延续项目√``) → the option ticked; other text unchanged."""
+    if text is None or not any(ch in text for ch in "□☐√☑■✓✔"):
+        return text
+    m = _CHECKED.search(text.replace("□", "□ "))
+    if m:
+        return m.group(1).strip("□☐ ")
+    return text

@@ -24,7 +24,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "owner": ("项目负责人", "负责人", "项目联系人"),
     "phone": ("联系电话", "联系方式", "联系人及电话"),
     "amount_total": ("资金总额", "项目总预算", "项目资金总额", "项目总金额", "总预算", "项目资金申请", "项目资金",
-                     "资金情况", "项目资金情况", "申请资金", "资金来源"),
+                     "资金情况", "项目资金情况", "申请资金", "资金来源", "资金总额及构成", "总额"),
     "amount_year": ("年度资金总额", "当年资金总额", "当年预算", "本年预算", "年度预算", "当年金额", "本年资金总额",
                     "年度预算金额", "当年预算数", "年度金额", "预算金额", "项目金额", "年度资金", "当年资金", "年度预算资金总额",
                     "预算资金总额", "当年预算资金总额", "本年预算资金"),
@@ -113,8 +113,12 @@ MAX_LABEL_EDITS: tuple[tuple[int, int], ...] = ((4, 1), (7, 2))
 
 # Values a glued line is also cut at, so a label that begins with the value's last word (新增项目|主管部门, not
 # 新增|项目主管部门) keeps its own characters.
-CUT_VALUES: tuple[str, ...] = ("新增项目", "延续项目", "经常性项目", "一次性项目", "其他项目", "新增", "延续", "正向指标",
+CUT_VALUES: tuple[str, ...] = ("新增项目", "延续项目", "经常性项目", "一次性项目", "其他项目", "正向指标",
                                "反向指标", "正向", "反向", "定性", "定量")
+
+# Words after which a form has nothing more to read (signature block, free notes): a glued line is cut there too.
+END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的问题", "填报人", "单位负责人", "填报日期", "审核人",
+                                "财务负责人", "联系人：", "联系人:")
 
 # Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
 CHROME_MARKERS: tuple[str, ...] = ("打印本页", "关闭窗口", "【打印】", "[打印]", "【关闭】", "[关闭]", "ICP备", "扫一扫",
