@@ -161,7 +161,7 @@ def document_year(rows: list[Row]) -> tuple[int | None, int | None]:
     """The fiscal year a title or heading states (``2024年度…绩效目标表``, ``（2024年度）``)."""
     fallback: tuple[int | None, int | None] = (None, None)
     for row in rows[:400]:
-        for cell in row.filled[:2]:
+        for cell in row.filled[:4]:
             t = cell.text
             m = _YEAR.search(t)
             if not m or len(t) > 60:

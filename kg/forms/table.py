@@ -27,7 +27,7 @@ STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "ph
 _STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|附件\d|附表\d|说明[:：]|"
                         + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
-                    r"(?:[（(][一二三四五六七八九十\d]+[)）])?\s*$")
+                    r"(?:[（(][^）)]{1,10}[)）])?\s*$")
 _LONG = ("长期", "中期", "实施期", "总体")
 _YEARLY = ("年度", "当年", "本年")
 _REASON_HINT = ("原因", "下一步", "改进", "由于", "。", "；", "受", "因")
@@ -326,7 +326,12 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
         i += 1
-        for key in after:
+        own = split_glued_indicators(text)
+        if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
+            after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
+        else:
+            after_keys = after
+        for key in after_keys:
             if i >= len(toks):
                 break
             nxt = toks[i][1].text
@@ -384,7 +389,7 @@ _OPS_RE = r"(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不�
 
 def _value_pattern() -> re.Pattern[str]:
     from kg.forms.values import UNITS
-    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    units = "|".join(re.escape(u) for u in sorted({*UNITS, "百分比"}, key=len, reverse=True))
     return re.compile(rf"{_DATE_VALUE}(?=$|[^\d月日])|{_OPS_RE}\s*\d[\d,.]*\s*(?:{units})?|\d[\d,.]*\s*(?:{units})")
 
 
