@@ -48,6 +48,9 @@ def split_line(line: str) -> tuple[list[tuple[str, int | None]], str]:
                 pos = m.end()
         if len(cells) > 1:
             return cells, "spaces"
+    lead = len(line) - len(line.lstrip(" \u3000\u00a0"))
+    if lead >= 2:  # an indented lone cell: a wrapped cell of a space-aligned table, in its column
+        return [(stripped, display_width(line[:lead]))], "spaces"
     return [(stripped, None)], "line"
 
 

@@ -63,9 +63,9 @@ def _strip_markers(c: str) -> str:
     return _CIRCLED.sub("", c)
 
 
-def _max_edits(n: int) -> int:
+def _max_edits(n: int, kind: str = "field") -> int:
     best = 0
-    for length, edits in vocab.MAX_LABEL_EDITS:
+    for length, edits in vocab.MAX_COLUMN_EDITS if kind == "column" else vocab.MAX_LABEL_EDITS:
         if n >= length:
             best = edits
     return best
@@ -109,17 +109,16 @@ def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
         hit = match(fixed, kind, fuzzy=False)
         if hit is not None:
             return LabelMatch(hit.kind, hit.key, hit.label, hit.unit, hit.value, 1)
-    limit = _max_edits(len(c))
+    limit = _max_edits(len(c), kind)
     if not limit:
         return None
     best: tuple[int, str] | None = None
     for variant, _k in table.items():
-        if abs(len(variant) - len(c)) > limit or len(variant) < vocab.MAX_LABEL_EDITS[0][0]:
+        allowed = min(limit, _max_edits(len(variant), kind))
+        if allowed < 1 or abs(len(variant) - len(c)) > allowed:
             continue
-        if _max_edits(len(variant)) < 1:
-            continue
-        d = Levenshtein.distance(c, variant, score_cutoff=min(limit, _max_edits(len(variant))))
-        if d <= min(limit, _max_edits(len(variant))) and (best is None or d < best[0]):
+        d = Levenshtein.distance(c, variant, score_cutoff=allowed)
+        if d <= allowed and (best is None or d < best[0]):
             best = (d, variant)
     if best is None:
         return None

@@ -57,10 +57,11 @@ def _section_term(text: str) -> str | None:
     return None
 
 
-def _column_key(text: str) -> tuple[str, str | None] | None:
+def _column_key(text: str, fuzzy: bool = False) -> tuple[str, str | None] | None:
+    """The indicator-table column ``text`` names; OCR-tolerant matching only where a header is being looked for."""
     if labels.is_frame(text) or labels.category(text, "l1") or labels.category(text, "l2"):
         return None
-    m = labels.column(text)
+    m = labels.match(text, "column", fuzzy)
     if m is None:
         return None
     key, c = m.key, labels.canon(text)
@@ -82,7 +83,7 @@ def find_header(rows: list[Row]) -> Header | None:
             ri, cell = flat[j]
             if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]):
                 break  # a header in one row ends with its row
-            ck = _column_key(cell.text)
+            ck = _column_key(cell.text, fuzzy=True)
             if ck is None:
                 if _section_term(cell.text):
                     term = _section_term(cell.text)
@@ -155,13 +156,18 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
     state = {"l1": None, "l2": None, "l1_long": None, "l2_long": None}
     term: str | None = header.term
     last: IndicatorRow | None = None
-    for row in rows[header.row_index + 1:]:
+    body = rows[header.row_index + 1:]
+    for k, row in enumerate(body):
         filled = row.filled
         if not filled:
             continue
         if _ends_table(row, form):
+            if len(filled) == 1 and _header_follows(body[k + 1:k + 4]):
+                continue  # a running title over the header printed again after a page break
             break
         first = filled[0].text
+        if len(filled) == 1 and (_PAGE_NUMBER.fullmatch(first) or "\f" in first):
+            continue
         if len(filled) == 1 and _section_term(first):
             term = _section_term(first)
             continue
@@ -178,16 +184,30 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         has_name = bool(vals.get("l3") or vals.get("l3_long"))
         has_value = bool(vals.get("value") or vals.get("value_long"))
         if not has_name and not has_value:
+            if row.separator == "spaces" and last is not None and vals and not any(
+                    labels.category(v, "l1") or labels.category(v, "l2") for v in vals.values()):
+                _continue_row(last, vals, row, state)  # a wrapped 一级/二级 cell
             continue
         if row.separator == "spaces" and last is not None and (not has_name or not has_value) \
                 and not (vals.get("l1") or vals.get("l2")):
-            for k, v in vals.items():
-                last.values[k] = last.values.get(k, "") + v
-            last.line_end = row.line_end or row.line
+            _continue_row(last, vals, row, state)
             continue
         full = {**{k: v for k, v in state.items() if v}, **vals}
         last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
         form.indicators.append(last)
+
+
+def _header_follows(rows: list[Row]) -> bool:
+    return any(sum(1 for c in r.filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS for r in rows)
+
+
+def _continue_row(last: IndicatorRow, vals: dict[str, str], row: Row, state: dict[str, str | None]) -> None:
+    """Append a wrapped line's cells to the row above (and to the 一级/二级 it carries on)."""
+    for k, v in vals.items():
+        last.values[k] = last.values.get(k, "") + v
+        if k in state and state[k] is not None:
+            state[k] = (state[k] or "") + v
+    last.line_end = row.line_end or row.line
 
 
 def _ends_table(row: Row, form: Form) -> bool:
@@ -224,6 +244,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     return False
 
 
+_PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
 
 

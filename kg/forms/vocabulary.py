@@ -114,8 +114,10 @@ EMPTY_VALUES = frozenset({"", "无", "不适用", "—", "-", "--", "/", "——
 OCR_FIXES: tuple[tuple[str, str], ...] = (("Fl", "目"), ("万兀", "万元"), ("预匏", "预算"), ("H标", "目标"),
                                           ("秫", "称"), ("旨标", "指标"), ("扌旨", "指"))
 
-# OCR-noise tolerance: a label of at least ``n`` characters matches within this many edits.
+# OCR-noise tolerance: a label of at least ``n`` characters matches within this many edits (column headers are
+# matched a row at a time, so a three-character one may take one edit too).
 MAX_LABEL_EDITS: tuple[tuple[int, int], ...] = ((4, 1), (7, 2))
+MAX_COLUMN_EDITS: tuple[tuple[int, int], ...] = ((3, 1), (7, 2))
 
 # Values a glued line is also cut at, so a label that begins with the value's last word (新增项目|主管部门, not
 # 新增|项目主管部门) keeps its own characters.
@@ -123,7 +125,8 @@ CUT_VALUES: tuple[str, ...] = ("新增项目", "延续项目", "经常性项目"
                                "反向指标", "正向", "反向", "定性", "定量")
 
 # Words after which a form has nothing more to read (signature block, free notes): a glued line is cut there too.
-END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的问题", "填报人", "单位负责人", "填报日期", "审核人",
+END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的问题", "填报人", "填表人", "单位负责人", "填报日期", "审核人",
+                                "（单位盖章）", "单位盖章",
                                 "财务负责人", "联系人：", "联系人:")
 
 # Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
