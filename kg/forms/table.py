@@ -31,8 +31,6 @@ _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|�
 _LONG = ("长期", "中期", "实施期", "总体")
 _YEARLY = ("年度", "当年", "本年")
 _REASON_HINT = ("原因", "下一步", "改进", "由于", "。", "；", "受", "因")
-# Columns that never hold the indicator itself; a row without l3 or value is no indicator.
-X_TOLERANCE = 2
 
 
 @dataclass
@@ -127,29 +125,36 @@ def read_table(rows: list[Row], form: Form) -> int | None:
 
 
 def _map_row(row: Row, header: Header) -> dict[str, str]:
+    cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
+    keys = _keys_for(row, cells, header)
     vals: dict[str, str] = {}
-    for cell in row.cells:
-        if not cell.text:
-            continue
-        key = _key_for(cell, header, row.separator)
-        if key is None:
+    for cell, key in zip(cells, keys, strict=True):
+        if not cell.text or key is None:
             continue
         vals[key] = f"{vals[key]}{cell.text}" if key in vals else cell.text
     return vals
 
 
-def _key_for(cell: Cell, header: Header, separator: str) -> str | None:
-    if separator == "spaces" and cell.x is not None and all(x is not None for x in header.xs):
-        best = None
-        for k, x in zip(header.keys, header.xs, strict=True):
-            if x is not None and x <= cell.x + X_TOLERANCE:
-                best = k
-        return best or header.keys[0]
-    if separator in ("tab", "pipe", "native"):
-        for k, c in zip(header.keys, header.cols, strict=True):
-            if c == cell.col:
-                return k
-    return None
+def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
+    """The header column of each cell. Tab/|/native cells by their index; space-aligned cells by order when the
+    row is complete, right-aligned when merged 一级/二级 cells are missing on the left, and by nearest display
+    column for a line of one or two cells (a wrapped cell)."""
+    n, width = len(cells), len(header.keys)
+    if row.separator != "spaces":
+        by_col = dict(zip(header.cols, header.keys, strict=True))
+        return [by_col.get(c.col) for c in cells]
+    if n == width:
+        return list(header.keys)
+    nearest = _nearest_columns(cells, header)
+    if n < 3 or (nearest is not None and all(b > a for a, b in zip(nearest, nearest[1:], strict=False))):
+        return [header.keys[i] if i is not None else None for i in (nearest or [None] * n)]
+    return list(header.keys[width - n:]) if n < width else [None] * n
+
+
+def _nearest_columns(cells: list[Cell], header: Header) -> list[int] | None:
+    if any(c.x is None for c in cells) or any(x is None for x in header.xs):
+        return None
+    return [min(range(len(header.xs)), key=lambda i: abs((header.xs[i] or 0) - (c.x or 0))) for c in cells]
 
 
 def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
@@ -244,7 +249,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     return False
 
 
-_PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*")
+_PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
 
 

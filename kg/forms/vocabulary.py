@@ -126,7 +126,7 @@ CUT_VALUES: tuple[str, ...] = ("新增项目", "延续项目", "经常性项目"
 
 # Words after which a form has nothing more to read (signature block, free notes): a glued line is cut there too.
 END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的问题", "填报人", "填表人", "单位负责人", "填报日期", "审核人",
-                                "（单位盖章）", "单位盖章",
+                                "（单位盖章）", "单位盖章", "抄送：", "抄送:", "印发", "主送：",
                                 "财务负责人", "联系人：", "联系人:")
 
 # Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
