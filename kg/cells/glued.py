@@ -17,7 +17,7 @@ GLUED_MIN_CHARS = 24
 GLUED_MIN_LABELS = 3
 # Labels shorter than this are not cut at (单位, 方向 … stand inside ordinary words), except these.
 CUT_MIN_CHARS = 3
-SHORT_CUTS = ("分值", "得分", "总分", "总额")
+SHORT_CUTS = ("分值", "得分", "总分", "总额", "其中")
 
 
 @lru_cache(maxsize=1)

@@ -98,12 +98,16 @@ def read_head(rows: list[Row], form: Form) -> None:
             continue
         if not vals:
             continue
-        group = [(rc, rm) for rc, rm in run if rm.key in ORDERED]
+        group: list[tuple[Cell, labels.LabelMatch]] = []
+        for rc, rm in reversed(run):  # the run's trailing labels of one ordered group (a header over values)
+            if rm.key not in ORDERED:
+                break
+            group.insert(0, (rc, rm))
         if len(group) >= 2 and len(vals) == 1 and 2 <= vals[0].text.count("。") <= len(group) and \
                 vals[0].text.rstrip().endswith("。") and all(rm.key in TEXT_JOIN_KEYS for _, rm in group):
             parts = [p + "。" for p in vals[0].text.split("。") if p.strip()]
             vals = [Cell(p, vals[0].line, vals[0].col, vals[0].loc) for p in parts]  # glued goal texts
-        if len(group) >= 2 and len(group) == len(run):
+        if len(group) >= 2:
             for (_rc, rm), vc in zip(group[-len(vals):] if len(vals) < len(group) else group, vals, strict=False):
                 _put(form, rm, vc.text, vc)
             extra = vals[len(group):]

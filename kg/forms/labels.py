@@ -22,10 +22,17 @@ _CIRCLED = re.compile(r"\([A-Za-z/]+\)")  # (A), (B/A): column markers of self-e
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,14}?):(?P<value>.*)$")
 
 
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\))")
+_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分)\)")
+
+
 def canon(text: str) -> str:
+    """A cell as a label: full-width folded, whitespace, a list number (1. / （一）), a note in brackets
+    ((盖章), (10分)) and a trailing colon removed."""
     t = unicodedata.normalize("NFKC", text)
     t = _WS.sub("", t)
-    return t.rstrip(":").replace("(", "(").replace(")", ")")
+    t = _NOTE.sub("", _NUMBERING.sub("", t))
+    return t.rstrip(":")
 
 
 @dataclass(frozen=True)

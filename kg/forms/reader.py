@@ -14,6 +14,7 @@ from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form
 from kg.forms.head import read_head
 from kg.forms.table import find_header, read_table
+from kg.forms.wide import read_wide
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效目标", "绩效自评", "自评表", "预算", "决算", "绩效指标", "申报表")
@@ -96,6 +97,10 @@ def read_forms(rows: list[Row]) -> Reading:
     reading = Reading(rows=rows)
     reading.year, reading.year_line = document_year(rows)
     doc_unit = _unit_note(rows)
+    wide = read_wide(rows, doc_unit)
+    if wide:
+        reading.forms.extend(f for f in wide if f.text("name"))
+        return reading
     starts = find_starts(rows)
     bounds = [s[0] for s in starts] + [len(rows)]
     if starts and starts[0][0] > 0:

@@ -3,6 +3,8 @@ values and scores), :class:`DepartmentIndicator` rows of a department-wide form.
 
 from __future__ import annotations
 
+import re
+
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.values import checked_option, parse_money, parse_target, split_department
@@ -65,13 +67,20 @@ def indicators_of(form: Form, file: str) -> tuple[list[Indicator], list[Indicato
     return annual, long_term
 
 
+_CODE_NAME = re.compile(r"^([0-9]{6,}[A-Z]?[0-9]{6,})\s*[-—–_:：]\s*(.+)$")
+
+
 def project_of(form: Form, file: str) -> Project:
     f = form.fields
     name = clean_text(form.text("name")) or ""
+    code = clean_text(form.text("code"))
+    m = _CODE_NAME.match(name)
+    if m:  # 51092223T000007731205-城镇老旧小区改造…: the project code printed before the name
+        code, name = code or m.group(1), m.group(2)
     amount_hit = f.get("amount_year") or f.get("amount_total") or f.get("fiscal")
     annual, long_term = indicators_of(form, file)
     p = Project(name=name, amount=_money(form, amount_hit), amount_text=amount_hit.text if amount_hit else "",
-                code=clean_text(form.text("code")), category=clean_text(checked_option(form.text("category"))),
+                code=code, category=clean_text(checked_option(form.text("category"))),
                 owner=clean_text(form.text("owner")),
                 goal=clean_text(form.text("goal_year") or form.text("expected") or form.text("goal_long")),
                 indicators=annual, long_term=long_term,

@@ -142,13 +142,27 @@ def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
     n, width = len(cells), len(header.keys)
     if row.separator != "spaces":
         by_col = dict(zip(header.cols, header.keys, strict=True))
-        return [by_col.get(c.col) for c in cells]
+        shift = _anchor_shift(cells, header)
+        return [by_col.get(c.col + shift) for c in cells]
     if n == width:
         return list(header.keys)
     nearest = _nearest_columns(cells, header)
     if n < 3 or (nearest is not None and all(b > a for a, b in zip(nearest, nearest[1:], strict=False))):
         return [header.keys[i] if i is not None else None for i in (nearest or [None] * n)]
     return list(header.keys[width - n:]) if n < width else [None] * n
+
+
+def _anchor_shift(cells: list[Cell], header: Header) -> int:
+    """Columns a row is shifted by against its header: a row whose first cell is a 一级/二级 category that sits
+    left of that column in the header (a leading merged label cell such as 绩效指标 printed only in the header)."""
+    first = next((c for c in cells if c.text), None)
+    if first is None:
+        return 0
+    for level in ("l1", "l2"):
+        if level in header.keys and labels.category(first.text, level):
+            col = header.cols[header.keys.index(level)]
+            return col - first.col if col > first.col else 0
+    return 0
 
 
 def _nearest_columns(cells: list[Cell], header: Header) -> list[int] | None:

@@ -6,6 +6,8 @@ text (or a native file's rows) → cells (:mod:`kg.cells`) → forms (:mod:`kg.f
 
 from __future__ import annotations
 
+import re
+
 from kg.cells.text import text_to_rows
 from kg.errors import UnknownLayoutError
 from kg.forms.reader import Reading, read_forms
@@ -36,6 +38,20 @@ def parse(src: SourceText) -> Document:
     return document_of(reading, src.name, doc)
 
 
+_TITLE_DEPT = re.compile(r"^(.{2,30}?(?:局|委员会|委|办公室|办|院|会|中心|部|厅|室|处|所|站|馆|政府|街道办事处|联合会))"
+                         r"(?:19|20)\d{2}年")
+
+
+def _department_in_title(reading: Reading) -> str | None:
+    """With no 主管部门 field, the department a title names before its year (株洲市…信访局2025年项目…表)."""
+    for row in reading.rows[:30]:
+        for cell in row.filled[:1]:
+            m = _TITLE_DEPT.match(cell.text.strip())
+            if m and any(w in cell.text for w in ("绩效", "预算", "决算")):
+                return m.group(1)
+    return None
+
+
 def document_of(reading: Reading, file: str, doc: Document) -> Document:
     if not reading.forms and not reading.department_forms:
         raise UnknownLayoutError("no form found (unknown layout): no 项目名称 with an indicator table (一级/二级/三级指标, 指标值), "
@@ -49,6 +65,8 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
             doc.department, doc.department_code = name, code
         for kind, message, line in form.notes:
             doc.warn(kind, message, line)
+    if doc.department is None:
+        doc.department = _department_in_title(reading)
     doc.year = reading.year
     if doc.year is None:
         for form in reading.forms:
