@@ -180,12 +180,13 @@ class StoreScope:
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
                                    ids if "DepartmentIndicator" in hit else []))
         for doc_id in ids:
-            _, _, _, year, _, source = self.heads[doc_id]
+            _, dep_name, _, year, _, source = self.heads[doc_id]
             dep = self.dept_of[doc_id]
             if "Department" in hit and dep not in g:
                 name, code, _ = self.depts[dep]
                 g.add_node(dep, **_scalars(kind="Department", name=name, code=code, label=name or dep))
-            g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year))
+            g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year,
+                                                   department=dep_name))
             by_name: dict[str, str] = {}
             for _, n, name, aliases, code, *codes in projects.get(doc_id, []):
                 pid = project_id(doc_id, n)
@@ -199,7 +200,7 @@ class StoreScope:
                     if pn == n and "Indicator" in hit:
                         iid = f"indicator:{doc_id}#{n}.{i}"
                         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
-                                                   label=l3 or value or iid))
+                                                   label=l3 or value or iid, project_name=name))
                 for _, pn, *fcodes in funding.get(doc_id, []):
                     if pn == n:
                         self._classes(fcodes, names)
