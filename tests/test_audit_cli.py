@@ -27,7 +27,7 @@ def test_json_shape_and_fail_on_error_exit_1():
     res = runner.invoke(app, ["audit", _seed("004_"), "--json", "--fail-on", "error"])
     assert res.exit_code == 1, res.output
     out = json.loads(res.stdout)
-    assert set(out) == {"findings", "summary"}
+    assert set(out) == {"findings", "summary", "failed"} and out["failed"] == []
     assert all(set(f) == FINDING_KEYS for f in out["findings"])
     assert all(set(e) == {"file", "line", "table", "text"} for f in out["findings"] for e in f["evidence"])
     cost = next(f for f in out["findings"] if f["kind"] == "cost_target_vs_budget" and f["severity"] == "error")
