@@ -28,6 +28,9 @@ COVERAGE_WEIGHT = 0.7
 # At most this many candidates are reported for an ambiguous query.
 MAX_CANDIDATES = 15
 CLASS_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+# The end of a project or department code (at least this many digits or letters) finds it, as in search:
+# 2005036 or 000002005036 for 11010223T000002005036.
+CODE_SUFFIX = re.compile(r"^[0-9A-Za-z]{6,}$")
 SEARCHABLE = ("Project", "Indicator", "DepartmentIndicator", "Classification", "Department")
 
 
@@ -132,6 +135,11 @@ def resolve(g: nx.DiGraph, query: str, kinds: tuple[str, ...] = SEARCHABLE) -> R
             if a["kind"] in ("Project", "Department") and a.get("code") == q]
     if hits:
         return Resolution(q, "ok", hits, hits)
+    if CODE_SUFFIX.match(q):
+        hits = [_candidate(g, n, 100, "code_suffix") for n, a in nodes
+                if a["kind"] in ("Project", "Department") and str(a.get("code") or "").endswith(q)]
+        if hits:
+            return _decide(g, q, hits)
     exact = [_candidate(g, n, 100, "exact") for n, a in nodes if q in _texts(a["kind"], a)]
     if exact:
         return _decide(g, q, exact)

@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
-from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import Store
 
 _INDICATOR_TABLES = {"Indicator": "indicators", "DepartmentIndicator": "department_indicators"}
@@ -86,7 +86,7 @@ class StoreScope:
         q = query.strip()
         if not q:
             return set()
-        for step in (self._by_class_code, self._by_code, self._by_exact, self._by_fuzzy):
+        for step in (self._by_class_code, self._by_code, self._by_code_suffix, self._by_exact, self._by_fuzzy):
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
@@ -152,6 +152,16 @@ class StoreScope:
             out["Project"] = self.store.docs_where_in("projects", "code", [q])
         if "Department" in self.kinds:
             out["Department"] = {d for _, code, ds in self.depts.values() if code == q for d in ds}
+        return out
+
+    def _by_code_suffix(self, q: str) -> dict[str, set[str]]:
+        if not CODE_SUFFIX.match(q):
+            return {}
+        out: dict[str, set[str]] = {}
+        if "Project" in self.kinds:
+            out["Project"] = self.store.docs_with_code_suffix(q)
+        if "Department" in self.kinds:
+            out["Department"] = {d for _, code, ds in self.depts.values() if (code or "").endswith(q) for d in ds}
         return out
 
     def _by_exact(self, q: str) -> dict[str, set[str]]:

@@ -282,6 +282,12 @@ class Store:
                                      f"WHERE substr({scheme}_code, 1, ?) = ?", (len(prefix), prefix)).fetchall()
         return out
 
+    def docs_with_code_suffix(self, suffix: str) -> set[str]:
+        """doc_ids of the documents with a project whose code ends with ``suffix``."""
+        return {d for (d,) in self.conn.execute(
+            "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND substr(code, -?) = ?",
+            (len(suffix), suffix))}
+
     def distinct_values(self, table: str, column: str) -> list[str]:
         """The distinct non-empty values of one text column of a record table."""
         self._check_column(table, column)
