@@ -91,5 +91,5 @@ def test_text_report_on_all_seeds_fits_two_screens():
     fs = list(findings("extracted"))
     render_text(fs, len(SEEDS), Console(file=buf, width=160, color_system=None))
     text = buf.getvalue()
-    assert len(text.splitlines()) <= 90, len(text.splitlines())
+    assert len(text.splitlines()) <= 100, len(text.splitlines())  # messages wrap whole (issue 15), never cut
     assert "3 errors" in text and "project_without_target_form ×12" in text
