@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,35 @@ def test_read_commands_work_on_a_chmod_read_only_store(store: Path, tmp_path: Pa
     finally:
         for p in [st, *paths]:
             p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def _bind_read_only(src: Path, mnt: Path) -> bool:
+    """Bind-mount ``src`` read-only at ``mnt`` (root in a container that allows it); False when not possible."""
+    mnt.mkdir()
+    ok = subprocess.run(["mount", "--bind", str(src), str(mnt)], capture_output=True).returncode == 0
+    if ok and subprocess.run(["mount", "-o", "remount,ro,bind", str(mnt)], capture_output=True).returncode == 0:
+        return True
+    if ok:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+    return False
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="needs root to bind-mount read-only")
+def test_read_commands_work_on_a_read_only_mount(store: Path, tmp_path: Path) -> None:
+    st = _copy(store, tmp_path / "st")
+    shutil.rmtree(st / "index")  # and its index is missing: search builds one in memory
+    mnt = tmp_path / "mnt"
+    if not _bind_read_only(st, mnt):
+        pytest.skip("mount not permitted here")
+    try:
+        for args in READ_COMMANDS:
+            res = cli(*args, "--store", str(mnt))
+            assert res.exit_code == 0, (args, res.stderr)
+        assert cli("export", "--store", str(mnt), "--out", str(tmp_path / "out")).exit_code == 0
+        res = cli("ingest", str(DATA), "--store", str(mnt))
+        assert res.exit_code == 2 and "the store is read-only" in res.stderr
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
 def test_ingest_into_a_read_only_store_says_so_in_one_line(store: Path, tmp_path: Path,
