@@ -23,9 +23,9 @@ from typing import Any
 from kg.errors import StoreError
 from kg.model import Document, Provenance
 from kg.normalize import money_str
+from kg.store_readonly import DB_NAME, connect_read_only, is_writable
 
 SCHEMA_VERSION = 1
-DB_NAME = "perfkg.sqlite"
 STORE_ENV = "PERFKG_STORE"
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -93,39 +93,6 @@ def open_store(store: Path | None, *, create: bool = False) -> Store:
     return Store(resolve_store_dir(store), create=create)
 
 
-def is_writable(path: Path) -> bool:
-    """Can this process write the store directory and its database (False on a read-only mount or folder)?"""
-    db = Path(path) / DB_NAME
-    return os.access(path, os.W_OK) and (not db.exists() or os.access(db, os.W_OK))
-
-
-def _wal_at_rest(db: Path) -> bool:
-    """The database is in WAL mode (file-format byte 18 is 2) and no write-ahead log is present: nothing is
-    being written, and the main file holds every committed transaction."""
-    try:
-        with open(db, "rb") as f:
-            header = f.read(20)
-    except OSError:
-        return False
-    return len(header) == 20 and header[18] == 2 and not Path(f"{db}-wal").exists()
-
-
-def _connect_read_only(db: Path) -> sqlite3.Connection:
-    """Open ``db`` for reading without creating or changing any file, so a store on a read-only mount (or a
-    colleague's folder) can be read. A WAL database at rest is opened ``immutable`` (SQLite would otherwise
-    create its -shm and -wal files); one being written (its -wal present) ``mode=ro``, and ``immutable`` if
-    that cannot open (no -shm and a read-only folder)."""
-    uri = db.resolve().as_uri()
-    if not _wal_at_rest(db):
-        try:
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-            return conn
-        except sqlite3.OperationalError:
-            pass
-    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
-
-
 class Store:
     """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database
     and opens it read-only (no file in the store folder is created or changed); ``create=True`` opens it for
@@ -144,7 +111,7 @@ class Store:
             raise StoreError(READ_ONLY_MESSAGE, str(self.path))
         try:
             if self.read_only:
-                self.conn = _connect_read_only(self.db_path)
+                self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
