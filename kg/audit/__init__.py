@@ -43,20 +43,26 @@ def run_audit(docs: Iterable[AuditDoc]) -> list[Finding]:
     return sorted(out, key=Finding.sort_key)
 
 
-def audit_store(store: Path | None, opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc]]:
+def audit_store(store: Path | None, opts: AuditOptions,
+                progress: Callable[[int, int, str], None] | None = None) -> tuple[list[Finding], list[AuditDoc]]:
     """The store's documents of the chosen department and year, audited one department at a time: each
     document is read, checked and dropped, and cross-document checks see one department's documents (they
     pair documents of one department), so memory is bounded by the largest department, not the store.
     Returns the filtered findings and, for each audited document, a light :class:`AuditDoc` (its source and
-    path; the records are not kept)."""
+    path; the records are not kept). A --dept / --year matching no stored document is a :class:`QueryError`
+    with a "did you mean"; ``progress(done, total, department)`` is called after each department."""
     from kg.audit.report import filter_findings
+    from kg.audit.selection import Head, check_choice
     from kg.store import open_store
 
     opts.validate()
     out: list[Finding] = []
     light: list[AuditDoc] = []
     with open_store(store) as st:
-        for group in _department_groups(st.document_heads(), opts):
+        heads = st.document_heads()
+        check_choice(opts.dept, opts.year, [Head(h[1], h[2], h[3]) for h in heads], "the store")
+        groups = _department_groups(heads, opts)
+        for n, group in enumerate(groups, 1):
             docs = [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents(group)]
             for ad in docs:
                 for check in DOC_CHECKS:
@@ -64,6 +70,8 @@ def audit_store(store: Path | None, opts: AuditOptions) -> tuple[list[Finding], 
             for corpus_check in CORPUS_CHECKS:
                 out.extend(corpus_check(docs))
             light += [AuditDoc(Document(ad.doc.source), ad.path) for ad in docs]
+            if progress:
+                progress(n, len(groups), docs[0].doc.department or "" if docs else "")
     light.sort(key=lambda ad: str(ad.path))
     return filter_findings(sorted(out, key=Finding.sort_key), opts), light
 
