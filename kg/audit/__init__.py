@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.audit import checks_money, checks_parser, checks_prose, checks_records, checks_targets, checks_years
+from kg.audit import (
+    checks_money,
+    checks_parser,
+    checks_prose,
+    checks_records,
+    checks_selfeval,
+    checks_targets,
+    checks_years,
+)
 from kg.audit.context import AuditDoc
 from kg.audit.findings import KINDS, SEVERITIES, Evidence, Finding, severity_rank
 from kg.audit.tolerances import squeeze
@@ -26,9 +34,9 @@ CorpusCheck = Callable[[list[AuditDoc]], Iterator[Finding]]
 
 DOC_CHECKS: list[DocCheck] = [
     *checks_money.CHECKS, *checks_targets.CHECKS, *checks_records.CHECKS, *checks_prose.CHECKS,
-    *checks_years.DOC_CHECKS, *checks_parser.CHECKS,
+    *checks_years.DOC_CHECKS, *checks_parser.CHECKS, *checks_selfeval.DOC_CHECKS,
 ]
-CORPUS_CHECKS: list[CorpusCheck] = [*checks_years.CORPUS_CHECKS]
+CORPUS_CHECKS: list[CorpusCheck] = [*checks_years.CORPUS_CHECKS, *checks_selfeval.CORPUS_CHECKS]
 
 
 def run_audit(docs: Iterable[AuditDoc]) -> list[Finding]:

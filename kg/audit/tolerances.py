@@ -74,3 +74,15 @@ def wan_str(v: Decimal | None) -> str:
     w = (v / WAN).normalize()
     s = format(w, "f")
     return s
+
+
+# -- self-evaluation forms (kg.audit.checks_selfeval) ---------------------------------------------------
+# A printed 执行率, 得分 or 总分 stands for any value that rounds to it at its printed decimals: the tolerance
+# is DISPLAY_ROUNDING_HALF of its last printed digit (``100%`` covers 99.5-100.5, so 185.90/186.30 = 99.79%
+# printed as 100% is not a finding; ``90.00%`` for 80.00% is). A sum of printed scores may be off by the
+# rounding of every addend and of the total; this is added on top against binary noise.
+SELFEVAL_EPSILON = Decimal("0.000001")
+# The funds score is 分值 × 执行率, the rate capped at this (a form spending more than its budget gets 分值).
+FUNDS_RATE_CAP = Decimal(100)
+# The weights (分值) of a self-evaluation form, the funds row included, add up to this.
+SELFEVAL_WEIGHT_TOTAL = Decimal(100)
