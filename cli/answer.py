@@ -129,10 +129,39 @@ def project_tree(t: dict[str, Any]) -> Tree:
         rows = node.add(f"{len(t['department_indicators'])} department-wide table rows")
         for x in t["department_indicators"]:
             rows.add(f"{escape(target_text(x))}{_link(x)}{_cite(x)}")
+    _evaluation_branches(node, t)
     for o in t.get("other_years", []):
         node.add(f"[blue]other year[/blue] {o.get('year') or '?'} {escape(o.get('name') or '')} "
                  f"{money(o.get('amount'))} ({escape(o.get('source') or '')}){_link(o) or ' (code 1.00)'}")
     return root
+
+
+def _evaluation_branches(node: Tree, t: dict[str, Any]) -> None:
+    """A self-evaluation: promised → achieved → score, the funds row, the budget project and both documents'
+    targets side by side."""
+    if t.get("chain"):
+        node.add(f"[magenta]promised → achieved[/magenta] {escape(t['chain'])}")
+    ev = t.get("evaluation")
+    if ev:
+        f = ev.get("funds") or {}
+        node.add(f"[magenta]self-evaluation[/magenta] 总分 {escape(ev.get('total_score') or '?')}; funds: budget "
+                 f"{money(f.get('budget'))}, spent {money(f.get('spent'))}, 执行率 {escape(f.get('rate') or '?')}, "
+                 f"score {escape(f.get('score') or '?')}/{escape(f.get('weight') or '?')}")
+    for key, what in (("budget_project", "evaluates budget project"), ("evaluated_by", "evaluated in")):
+        links = t.get(key) or []
+        for b in [links] if isinstance(links, dict) else links:
+            node.add(f"[magenta]{what}[/magenta] {escape(b.get('name') or '')} ({escape(b.get('source') or '')} "
+                     f"{b.get('year') or '?'}){_link(b)}{_cite(b)}")
+    rows = t.get("side_by_side") or []
+    if rows:
+        side = node.add(f"{len(rows)} targets: budget | self-evaluation (achieved, score)")
+        for r in rows:
+            b, e = r.get("budget"), r.get("evaluation")
+            left = escape(target_text(b)) if b else "—"
+            right = (f"{escape(target_text(e))}, achieved {escape(e.get('actual') or '?')}, score "
+                     f"{escape(e.get('score') or '?')}/{escape(e.get('weight') or '?')}"
+                     + {True: " (met)", False: " [red](not met)[/red]"}.get(e.get("met"), "")) if e else "—"
+            side.add(f"{escape(r.get('l3') or '')}: {left} | {right}")
 
 
 def candidate_rows(cands: list[dict[str, Any]]) -> list[list[Any]]:
@@ -195,5 +224,22 @@ def _project_facts(n: int, t: dict[str, Any]) -> Iterator[list[Any]]:
                         year=year)
     for x in t.get("department_indicators", []):
         yield _fact(n, "department-wide target", x, target_text(x), department=dep, year=year)
+    yield from _evaluation_facts(n, t, dep, year)
     for o in t.get("other_years", []):
         yield _fact(n, "other year", o, o.get("name") or "", o.get("amount"), o.get("code"), dep, o.get("year"))
+
+
+def _evaluation_facts(n: int, t: dict[str, Any], dep: Any, year: Any) -> Iterator[list[Any]]:
+    if t.get("chain"):
+        yield _fact(n, "promised → achieved", t["start"], t["chain"], department=dep, year=year)
+    b = t.get("budget_project")
+    if b:
+        yield _fact(n, "budget project", b, b.get("name") or "", b.get("amount"), b.get("code"), dep, b.get("year"))
+    for e in t.get("evaluated_by") or []:
+        yield _fact(n, "evaluated in", e, e.get("name") or "", e.get("amount"), e.get("code"), dep, e.get("year"))
+    for r in t.get("side_by_side") or []:
+        b, e = r.get("budget"), r.get("evaluation")
+        text = (f"{r.get('l3') or ''}: budget {target_text(b) if b else '—'} | evaluated "
+                f"{target_text(e) if e else '—'}" + (f", achieved {e.get('actual')}, score {e.get('score')}/"
+                                                     f"{e.get('weight')}" if e else ""))
+        yield _fact(n, "side by side", {**r, "cite": (e or b or {}).get("cite")}, text, department=dep, year=year)

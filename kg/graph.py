@@ -18,6 +18,15 @@ Edges (attribute ``rel``), each with ``method`` and ``confidence`` and, where th
     project -FUNCTION|ECON_GOV|ECON_DEPT-> class            (method "project_field": the project's own codes)
     doc -HAS_DEPT_INDICATOR-> dind -ABOUT_PROJECT-> project  (method exact / fuzzy_name)
     project -SAME_PROJECT-> project of a later document      (method code, or fuzzy_name; see below)
+    project -EVALUATES-> project                             a self-evaluated project → the same department's
+                                                             budget project of the same year (method code,
+                                                             exact_name or fuzzy_name; kg.selfeval)
+    indicator -ANSWERS-> indicator                           its target → the target that budget promised
+
+Self-evaluated records carry their evaluation as attributes: indicators and department-wide rows ``actual``,
+``weight``, ``score``, ``reason``, ``met`` (bool, where decidable); projects ``evaluated`` (bool),
+``total_score``, ``implementing_unit``, ``outcome`` and the funds row as ``funds_initial_budget``,
+``funds_budget``, ``funds_spent`` (yuan), ``funds_weight``, ``funds_rate``, ``funds_score`` (as printed).
 
 The same project across documents (years) forms a *chain* within one department: the department's documents
 are ordered by (year, doc_id) and each project links back to the nearest earlier document holding it — by
@@ -39,8 +48,9 @@ from typing import Any
 import networkx as nx
 from rapidfuzz import fuzz, process
 
-from kg.model import Document, Project, Provenance
+from kg.model import DepartmentIndicator, Document, Indicator, Project, Provenance
 from kg.normalize import money_str
+from kg.selfeval import match_project, match_target, met
 from kg.store import Store
 
 # rapidfuzz ratio (0-100) at or above which two project names of one department in two documents are linked.
@@ -192,7 +202,7 @@ def _add_document(g: nx.DiGraph, doc_id: str, doc: Document, dept_codes: dict[st
         g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, department=dep, year=doc.year,
                                    activity=x.activity, project=x.project, l2=x.l2, l3=x.l3, op=x.op,
                                    value=x.value, unit=x.unit, text=x.text, label=x.l3 or x.text or xid,
-                                   **_prov(x.provenance)))
+                                   **_evaluation(x), **_prov(x.provenance)))
         _edge(g, did, xid, "HAS_DEPT_INDICATOR", prov=x.provenance)
         target = _match_name(x.project, by_name)
         if target:
@@ -210,6 +220,23 @@ def _match_name(name: str | None, by_name: dict[str, str]) -> tuple[str, str, fl
     return None
 
 
+def _evaluation(x: Indicator | DepartmentIndicator) -> dict[str, Any]:
+    """A self-evaluated row's achieved value, weight, score, reason and whether it met its target."""
+    if not x.evaluated:
+        return {}
+    return _scalars(evaluated=True, actual=x.actual, weight=x.weight, score=x.score, reason=x.reason, met=met(x))
+
+
+def _project_evaluation(p: Project) -> dict[str, Any]:
+    if not p.evaluated:
+        return {}
+    f = p.funds
+    funds = {} if f is None else {f"funds_{k}": money_str(getattr(f, k)) for k in f.MONEY} | {
+        f"funds_{k}": getattr(f, k) for k in f.PRINTED}
+    return _scalars(evaluated=True, total_score=p.total_score, implementing_unit=p.implementing_unit,
+                    outcome=p.outcome, **funds)
+
+
 def _add_project(g: nx.DiGraph, doc_id: str, doc: Document, n: int, p: Project, dep: str,
                  names: dict[tuple[str, str], str]) -> None:
     pid = project_id(doc_id, n)
@@ -218,7 +245,7 @@ def _add_project(g: nx.DiGraph, doc_id: str, doc: Document, n: int, p: Project, 
         kind="Project", doc_id=doc_id, n=n, name=p.name, label=p.name, aliases=list(p.aliases), code=p.code,
         amount=money_str(p.amount), function_code=p.function_code, econ_gov_code=p.econ_gov_code,
         econ_dept_code=p.econ_dept_code, category=p.category, owner=p.owner, goal=p.goal, year=doc.year,
-        doc_kind=doc.doc_kind, department=dep, seen_in=seen, **_prov(p.provenance)))
+        doc_kind=doc.doc_kind, department=dep, seen_in=seen, **_project_evaluation(p), **_prov(p.provenance)))
     _edge(g, f"doc:{doc_id}", pid, "HAS_PROJECT", prov=p.provenance)
     for scheme in SCHEMES:
         code = getattr(p, f"{scheme}_code")
@@ -228,7 +255,8 @@ def _add_project(g: nx.DiGraph, doc_id: str, doc: Document, n: int, p: Project, 
         iid = f"indicator:{doc_id}#{n}.{i}"
         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l1=ind.l1, l2=ind.l2, l3=ind.l3,
                                    op=ind.op, value=ind.value, unit=ind.unit, direction=ind.direction,
-                                   text=ind.text, label=ind.l3 or ind.value or iid, **_prov(ind.provenance)))
+                                   text=ind.text, label=ind.l3 or ind.value or iid, **_evaluation(ind),
+                                   **_prov(ind.provenance)))
         _edge(g, pid, iid, "HAS_INDICATOR", ind.link_method, ind.confidence, ind.provenance)
     for i, f in enumerate(p.funding_lines):
         fid = f"funding:{doc_id}#{n}.{i}"
@@ -251,6 +279,36 @@ def _link_across_documents(g: nx.DiGraph) -> None:
             by_dept.setdefault(a["department"], {}).setdefault(a["doc_id"], []).append((pid, a))
     for docs in by_dept.values():
         _chain_department(g, docs)
+        _link_evaluations(g, docs)
+
+
+def _link_evaluations(g: nx.DiGraph, docs: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    """Each self-evaluated project → the department's budget project of the same year (by code, else name), and
+    each of its targets → the budget target of the same name."""
+    budgets: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
+    for projects in docs.values():
+        if projects[0][1].get("doc_kind") == "budget":
+            budgets.setdefault(projects[0][1].get("year"), []).extend(projects)
+    for projects in docs.values():
+        for pid, a in projects:
+            pool = budgets.get(a.get("year")) if a.get("evaluated") and a.get("year") else None
+            if not pool:
+                continue
+            hit = match_project(_stub(a), [_stub(b, q) for q, b in pool])
+            if hit is None:
+                continue
+            bid = hit.item.owner or ""
+            _edge(g, pid, bid, "EVALUATES", hit.method, hit.confidence)
+            promised = [(v, g.nodes[v]) for v, _ in out_edges(g, bid, "HAS_INDICATOR")]
+            for iid, _ in out_edges(g, pid, "HAS_INDICATOR"):
+                t = match_target(g.nodes[iid].get("l3"), promised, lambda x: [x[1].get("l3")])
+                if t is not None:
+                    _edge(g, iid, t.item[0], "ANSWERS", t.method, t.confidence)
+
+
+def _stub(a: dict[str, Any], node: str | None = None) -> Project:
+    """A project node's names and code as a :class:`Project` for matching (``owner`` holds the node id)."""
+    return Project(a["name"], code=a.get("code"), aliases=_names(a)[1:], owner=node)
 
 
 def _chain_department(g: nx.DiGraph, docs: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
-from kg.model import Document, Provenance
+from kg.model import DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable
 
@@ -43,11 +43,11 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents (doc_id, sha256);
 CREATE TABLE IF NOT EXISTS projects (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT NOT NULL, aliases TEXT, code TEXT, amount TEXT,
     amount_text TEXT, function_code TEXT, econ_gov_code TEXT, econ_dept_code TEXT, category TEXT, owner TEXT,
-    goal TEXT, seen_in TEXT, {_PROV}, PRIMARY KEY (doc_id, n));
+    goal TEXT, seen_in TEXT, {_PROV}, {{project_eval}}, PRIMARY KEY (doc_id, n));
 CREATE TABLE IF NOT EXISTS indicators (
     doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, l1 TEXT, l2 TEXT, l3 TEXT, op TEXT,
     value TEXT, unit TEXT, direction TEXT, text TEXT, link_method TEXT, confidence REAL, {_PROV},
-    PRIMARY KEY (doc_id, project_n, n));
+    {{row_eval}}, PRIMARY KEY (doc_id, project_n, n));
 CREATE TABLE IF NOT EXISTS funding_lines (
     doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT, amount TEXT,
     amount_text TEXT, function_code TEXT, function_name TEXT, econ_gov_code TEXT, econ_gov_name TEXT,
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS funding_lines (
     PRIMARY KEY (doc_id, project_n, n));
 CREATE TABLE IF NOT EXISTS department_indicators (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, activity TEXT, project TEXT, l2 TEXT, l3 TEXT, op TEXT,
-    value TEXT, unit TEXT, text TEXT, {_PROV}, PRIMARY KEY (doc_id, n));
+    value TEXT, unit TEXT, text TEXT, {_PROV}, {{row_eval}}, PRIMARY KEY (doc_id, n));
 CREATE TABLE IF NOT EXISTS classifications (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, scheme TEXT NOT NULL, code TEXT NOT NULL, name TEXT, {_PROV},
     PRIMARY KEY (doc_id, n));
@@ -66,6 +66,19 @@ CREATE TABLE IF NOT EXISTS warnings (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT, severity TEXT, message TEXT, line INTEGER,
     PRIMARY KEY (doc_id, n));
 """
+# Columns of a self-evaluation (绩效自评表), added to schema version 1 (a store made before them gains them when
+# it is next opened for writing): table → (column, SQL type).
+EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "projects": (("evaluated", "INTEGER"), ("total_score", "TEXT"), ("implementing_unit", "TEXT"),
+                 ("outcome", "TEXT"), ("funds_initial_budget", "TEXT"), ("funds_budget", "TEXT"),
+                 ("funds_spent", "TEXT"), ("funds_weight", "TEXT"), ("funds_rate", "TEXT"), ("funds_score", "TEXT")),
+    "indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"), ("met", "INTEGER")),
+    "department_indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"),
+                              ("met", "INTEGER")),
+}
+SCHEMA = SCHEMA.format(
+    project_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["projects"]),
+    row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
 # Classification schemes: each record with codes has <scheme>_code (and funding lines <scheme>_name) columns.
 CLASS_SCHEMES = ("function", "econ_gov", "econ_dept")
 # Values bound in one SQL query at most (SQLite's limit is 32766 since 3.32, 999 before).
@@ -133,6 +146,8 @@ class Store:
             if version != SCHEMA_VERSION:
                 raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                                  "ingest into a new --store directory", str(self.path))
+            if not self.read_only:
+                self._add_eval_columns()
             return
         if self.read_only:
             raise StoreError("not a perfkg store (no meta table)", str(self.path))
@@ -141,6 +156,14 @@ class Store:
                 if stmt.strip():
                     self.conn.execute(stmt)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _add_eval_columns(self) -> None:
+        """Give a store made before the self-evaluation columns those columns (empty for its documents)."""
+        for table, cols in EVAL_COLUMNS.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            for col, typ in cols:
+                if col not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
 
     @property
     def schema_version(self) -> int:
@@ -362,6 +385,22 @@ def _prov(p: Provenance | None) -> dict[str, Any]:
     return {"table_name": p.table, "line_start": p.line_start, "line_end": p.line_end}
 
 
+def _project_eval(p: Project) -> dict[str, Any]:
+    f = p.funds
+    return {"evaluated": int(p.evaluated), "total_score": p.total_score, "implementing_unit": p.implementing_unit,
+            "outcome": p.outcome,
+            **{f"funds_{k}": money_str(getattr(f, k)) if f else None for k in Funds.MONEY},
+            **{f"funds_{k}": getattr(f, k) if f else None for k in Funds.PRINTED}}
+
+
+def _row_eval(x: Indicator | DepartmentIndicator) -> dict[str, Any]:
+    from kg.selfeval import met
+
+    m = met(x)
+    return {k: getattr(x, k) for k in ("actual", "weight", "score", "reason")} | {
+        "met": None if m is None else int(m)}
+
+
 def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
     """The normalized rows of one document, table → rows (column → value)."""
     gold = doc.to_gold_dict()
@@ -377,18 +416,20 @@ def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dic
             "code": p.code, "amount": money_str(p.amount), "amount_text": p.amount_text,
             "function_code": p.function_code, "econ_gov_code": p.econ_gov_code, "econ_dept_code": p.econ_dept_code,
             "category": p.category, "owner": p.owner, "goal": p.goal,
-            "seen_in": json.dumps([s.to_dict() for s in p.seen_in], ensure_ascii=False), **_prov(p.provenance)})
+            "seen_in": json.dumps([s.to_dict() for s in p.seen_in], ensure_ascii=False), **_prov(p.provenance),
+            **_project_eval(p)})
         for i, ind in enumerate(p.indicators):
             rows["indicators"].append({
                 "doc_id": doc_id, "project_n": pn, "n": i, **ind.to_gold_dict(), "text": ind.text,
-                "link_method": ind.link_method, "confidence": ind.confidence, **_prov(ind.provenance)})
+                "link_method": ind.link_method, "confidence": ind.confidence, **_prov(ind.provenance),
+                **_row_eval(ind)})
         for i, f in enumerate(p.funding_lines):
             d = f.to_dict()
             d.pop("provenance")
             rows["funding_lines"].append({"doc_id": doc_id, "project_n": pn, "n": i, **d, **_prov(f.provenance)})
     for i, x in enumerate(doc.department_indicators):
         rows["department_indicators"].append({"doc_id": doc_id, "n": i, **x.to_gold_dict(), "text": x.text,
-                                              **_prov(x.provenance)})
+                                              **_prov(x.provenance), **_row_eval(x)})
     for i, c in enumerate(doc.classifications):
         rows["classifications"].append({"doc_id": doc_id, "n": i, "scheme": c.scheme, "code": c.code,
                                         "name": c.name, **_prov(c.provenance)})

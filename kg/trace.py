@@ -15,7 +15,16 @@ JSON shape of :func:`trace` (``perfkg trace --json``)::
                     "funding": [{id, amount, source, method, confidence, cite, function, econ_gov, econ_dept}],
                     "indicators": [{id, l1, l2, l3, op, value, unit, method, confidence, cite}],
                     "department_indicators": [{id, activity, l2, l3, op, value, unit, method, confidence, cite}],
-                    "other_years": [{id, name, code, year, doc_kind, source, amount, method, confidence}]}
+                    "other_years": [{id, name, code, year, doc_kind, source, amount, method, confidence}],
+                    "evaluation": null | {total_score, implementing_unit, outcome, funds: {initial_budget, budget,
+                                   spent, weight, rate, score}},
+                    "budget_project": null | {id, name, code, amount, year, source, method, confidence, cite},
+                    "evaluated_by": [{id, name, code, year, source, method, confidence, cite}],
+                    "side_by_side": [{l3, budget: Target|null, evaluation: Target + {actual, weight, score, met,
+                                      reason}|null, method, confidence}]}
+    Indicators (and a trace's ``start``) of a self-evaluation also carry ``evaluation`` {actual, weight, score,
+    reason, met} and ``promised`` (the budget target it answers: {id, op, value, unit, l3, cite, source, method,
+    confidence}); both null elsewhere. ``chain`` (an indicator start only) reads promised → achieved → score.
     ClassificationTrace = {"kind": "classification", "classification": {scheme, code, name, path},
                            "projects": [ProjectTrace + {"amount_under_code", "via"}]}
 
@@ -80,9 +89,81 @@ def _funding(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
                                                                                   "econ_dept")}}]
 
 
+EVAL_KEYS = ("actual", "weight", "score", "reason", "met")
+
+
 def _indicator(g: nx.DiGraph, iid: str, d: dict[str, Any]) -> dict[str, Any]:
     a = g.nodes[iid]
-    return {"id": iid, **_pick(a, "l1", "l2", "l3", "op", "value", "unit"), **_link(d), "cite": _cite(a)}
+    return {"id": iid, **_pick(a, "l1", "l2", "l3", "op", "value", "unit"), **_link(d), "cite": _cite(a),
+            "evaluation": _pick(a, *EVAL_KEYS) if a.get("evaluated") else None, "promised": _promised(g, iid)}
+
+
+def _promised(g: nx.DiGraph, iid: str) -> dict[str, Any] | None:
+    """The budget target a self-evaluated target answers (ANSWERS edge), with its document."""
+    hits = out_edges(g, iid, "ANSWERS")
+    if not hits:
+        return None
+    bid, d = hits[0]
+    b = g.nodes[bid]
+    return {"id": bid, **_pick(b, "l3", "op", "value", "unit"), "cite": _cite(b),
+            "source": _doc_of(g, bid)[1].get("source"), **_link(d)}
+
+
+def _target(a: dict[str, Any]) -> str:
+    return f"{a.get('op') or ''}{a.get('value') or ''}{a.get('unit') or ''}" if a.get("op") != "定性" else \
+        str(a.get("value") or "")
+
+
+def chain(start: dict[str, Any]) -> str | None:
+    """promised → achieved → score (met) of a self-evaluated target, as one line; None for a budget target."""
+    ev = start.get("evaluation")
+    if not ev:
+        return None
+    pr = start.get("promised")
+    met = {True: "met", False: "not met", None: "met undecided"}[ev.get("met")]
+    promised = f"budget {_target(pr)} → " if pr else ""
+    return (f"{promised}evaluated {_target(start)} → achieved {ev.get('actual') or '?'} → score "
+            f"{ev.get('score') or '?'}/{ev.get('weight') or '?'} ({met})")
+
+
+def _project_link(g: nx.DiGraph, q: str, d: dict[str, Any]) -> dict[str, Any]:
+    a = g.nodes[q]
+    return {"id": q, **_pick(a, "name", "code", "amount", "year"), "source": _doc_of(g, q)[1].get("source"),
+            **_link(d), "cite": _cite(a)}
+
+
+def _evaluation(a: dict[str, Any]) -> dict[str, Any] | None:
+    if not a.get("evaluated"):
+        return None
+    funds = {k: a.get(f"funds_{k}") for k in ("initial_budget", "budget", "spent", "weight", "rate", "score")}
+    return {**_pick(a, "total_score", "implementing_unit", "outcome"),
+            "funds": funds if any(v is not None for v in funds.values()) else None}
+
+
+def _side_by_side(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
+    """The budget's targets beside the self-evaluation's (target, achieved, score) for an evaluated project or
+    the budget project it evaluates; targets without a counterpart get a row of their own."""
+    ev_pid = pid if out_edges(g, pid, "EVALUATES") else next((u for u, _ in in_edges(g, pid, "EVALUATES")), None)
+    if ev_pid is None:
+        return []
+    (bud_pid, _), = out_edges(g, ev_pid, "EVALUATES")[:1]
+    rows, answered = [], set()
+    for iid, _ in out_edges(g, ev_pid, "HAS_INDICATOR"):
+        a = g.nodes[iid]
+        pr = out_edges(g, iid, "ANSWERS")
+        b = g.nodes[pr[0][0]] if pr else None
+        if pr:
+            answered.add(pr[0][0])
+        rows.append({"l3": a.get("l3"),
+                     "budget": {**_pick(b, "op", "value", "unit"), "cite": _cite(b)} if b else None,
+                     "evaluation": {**_pick(a, "op", "value", "unit", *EVAL_KEYS), "cite": _cite(a)},
+                     **(_link(pr[0][1]) if pr else {"method": None, "confidence": None})})
+    for bid, _ in out_edges(g, bud_pid, "HAS_INDICATOR"):
+        if bid not in answered:
+            b = g.nodes[bid]
+            rows.append({"l3": b.get("l3"), "budget": {**_pick(b, "op", "value", "unit"), "cite": _cite(b)},
+                         "evaluation": None, "method": None, "confidence": None})
+    return rows
 
 
 def _other_years(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
@@ -116,6 +197,10 @@ def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
         "indicators": [_indicator(g, i, d) for i, d in out_edges(g, pid, "HAS_INDICATOR")],
         "department_indicators": dinds,
         "other_years": _other_years(g, pid),
+        "evaluation": _evaluation(a),
+        "budget_project": next((_project_link(g, q, d) for q, d in out_edges(g, pid, "EVALUATES")), None),
+        "evaluated_by": [_project_link(g, q, d) for q, d in in_edges(g, pid, "EVALUATES")],
+        "side_by_side": _side_by_side(g, pid),
     }
 
 
@@ -169,11 +254,13 @@ def trace_node(g: nx.DiGraph, node: str) -> dict[str, Any]:
         return {"kind": "project", "start": None, **project_trace(g, node)}
     if kind == "Indicator":
         (pid, d), = in_edges(g, node, "HAS_INDICATOR")
-        return {"kind": "indicator", "start": _indicator(g, node, d), **project_trace(g, pid)}
+        start = _indicator(g, node, d)
+        return {"kind": "indicator", "start": start, "chain": chain(start), **project_trace(g, pid)}
     # a department-wide row: through the project it names, if it could be tied to one
     targets = out_edges(g, node, "ABOUT_PROJECT")
     start = {"id": node, **_pick(a, "activity", "project", "l2", "l3", "op", "value", "unit"), "cite": _cite(a),
-             **(_link(targets[0][1]) if targets else {"method": None, "confidence": None})}
+             **(_link(targets[0][1]) if targets else {"method": None, "confidence": None}),
+             "evaluation": _pick(a, *EVAL_KEYS) if a.get("evaluated") else None}
     if not targets:
         return {"kind": "department_indicator", "start": start, "project": None}
     return {"kind": "department_indicator", "start": start, **project_trace(g, targets[0][0])}
