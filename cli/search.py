@@ -22,7 +22,8 @@ from index.query import HL_CLOSE, HL_OPEN
 
 JSON_HELP = ('Print JSON: {"query", "status" (ok|not_found), "hits": [{"kind", "name", "project", "department", "year", "amount", "text", '
              '"score", "file", "line", "snippet", "fuzzy", "text_score", "reason", "doc_id", "eid", "code", '
-             '"doc_kind", "l1", "l2", "op", "value", "unit"}], "did_you_mean", "candidates"}.')
+             '"doc_kind", "l1", "l2", "op", "value", "unit", "met"}], "did_you_mean", "candidates"}; "met" is true / '
+             'false for a self-evaluated target whose achieved value could be compared, else null.')
 
 
 def _store_dir(store: Path | None) -> Path:
@@ -45,6 +46,9 @@ def search(
     min_amount: float = typer.Option(None, "--min-amount", help="Amount (元) at least: the project's budget, "
                                      "or for a department its total."),
     max_amount: float = typer.Option(None, "--max-amount", help="Amount (元) at most."),
+    met: bool = typer.Option(None, "--met/--unmet", help="Only self-evaluated targets (绩效自评表) that met / did "
+                             "not meet their target (achieved value and target numbers in one unit). With it "
+                             "the query may be left out: every such target."),
     limit: int = typer.Option(10, "--limit", "-n", help="Show at most N hits."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -60,14 +64,14 @@ def search(
     --dept / --year that matches nothing in the store.
 
     Examples: perfkg search 外事经费 · perfkg search 满意度 --kind indicator --unit % --dept 外事 ·
-    perfkg search 11010222T000000417204 --json
+    perfkg search 11010222T000000417204 --json · perfkg search --unmet --dept 民政
     """
     def go() -> SearchResult:
         si, report = open_search_index(_store_dir(store))
         if report is not None and report.changed:
             typer.echo(f"perfkg: {report.message()}", err=True)
         return search_index(si, query, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit,
-                            min_amount=min_amount, max_amount=max_amount, limit=limit)
+                            min_amount=min_amount, max_amount=max_amount, limit=limit, met=met)
 
     fmt = run(lambda: table_format(as_csv, as_tsv, as_json))
     result = run(go)

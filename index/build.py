@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from kg.model import Document
 
-INDEX_FORMAT = 2  # 2: lean numeric tiers, no block length stats
+INDEX_FORMAT = 3  # 2: lean numeric tiers, no block length stats; 3: ``met`` of self-evaluated targets
 INDEX_DIRNAME = "index"
 WHOOSH_DIRNAME = "whoosh"
 MANIFEST = "manifest.json"

@@ -70,6 +70,7 @@ class Filters:
     unit: str | None = None
     min_amount: float | None = None
     max_amount: float | None = None
+    met: bool | None = None  # only self-evaluated targets that met (True) / missed (False) their target
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Hit:
     op: str | None = None
     value: str | None = None
     unit: str | None = None
+    met: bool | None = None  # a self-evaluated target: whether it was met (None: undecided, or not one)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -215,6 +217,8 @@ def filter_query(f: Filters, method: str, departments: list[str] | None = None,
         parts.append(Q.Term("unit", UNIT_ALIASES.get(f.unit.strip(), f.unit.strip())))
     if f.min_amount is not None or f.max_amount is not None:
         parts.append(Q.NumericRange("amount", f.min_amount, f.max_amount))
+    if f.met is not None:
+        parts.append(Q.Term("met", str(f.met).lower()))
     return Q.And(parts) if parts else None
 
 
@@ -424,7 +428,7 @@ def _hit(c: _Cand, query: str) -> Hit:
         snippet=highlight(text, c.terms, query if c.primary == 0 else ""), fuzzy=round(c.fuzzy, 4),
         text_score=round(c.primary, 4), reason=_reason(c), doc_id=f.get("doc_id", ""), eid=f.get("eid", ""),
         code=f.get("code"), doc_kind=f.get("doc_kind"), l1=f.get("l1"), l2=f.get("l2"), op=f.get("op"),
-        value=f.get("value"), unit=f.get("unit"),
+        value=f.get("value"), unit=f.get("unit"), met={"true": True, "false": False}.get(f.get("met") or ""),
     )
 
 
@@ -432,14 +436,18 @@ def _hit(c: _Cand, query: str) -> Hit:
 def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = None, year: int | None = None,
            kind: str | None = None, level: str | None = None, op: str | None = None, unit: str | None = None,
            min_amount: float | None = None, max_amount: float | None = None, limit: int = 10,
-           fuzzy: bool = True) -> SearchResult:
+           fuzzy: bool = True, met: bool | None = None) -> SearchResult:
     """Ranked hits for ``query`` (see the module doc). ``target``: an open index, a store or index dir.
 
     ``fuzzy=False`` ranks the full-text candidates by text features only (the benchmark uses it to compare
-    analyzers without the fuzzy matcher covering for them).
+    analyzers without the fuzzy matcher covering for them). ``met`` keeps self-evaluated targets that met
+    (True) or missed (False) their target; with it the query may be empty: every such target, in index order.
     """
     t0 = time.perf_counter()
     q = " ".join((query or "").split())
+    if not q and met is not None:
+        return _listing(open_index(target), Filters(dept, year, kind, level, op, unit, min_amount, max_amount, met),
+                        limit, t0)
     if not q:
         raise QueryError("empty query: give a project name, an indicator word or a code")
     if len(q) > MAX_QUERY_CHARS:
@@ -450,7 +458,7 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
     weights = query_weights(q, si.analyzer)
     if not weights:
         raise QueryError(f"query {q!r} has no letters, digits or Chinese characters to search for")
-    filters = Filters(dept, year, kind, level, op, unit, min_amount, max_amount)
+    filters = Filters(dept, year, kind, level, op, unit, min_amount, max_amount, met)
     s = si.searcher()
     fq = filter_query(filters, si.analyzer, department_names(s) if dept else None,
                       index_years(s) if year is not None else None)
@@ -475,6 +483,18 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
         result.did_you_mean = suggestions(q, fuzzy_names)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _listing(si: SearchIndex, f: Filters, limit: int, t0: float) -> SearchResult:
+    """Every entry passing the filters (no query), in eid order."""
+    if limit < 1:
+        raise QueryError(f"--limit must be at least 1 (got {limit})")
+    s = si.searcher()
+    fq = filter_query(f, si.analyzer, department_names(s) if f.dept else None,
+                      index_years(s) if f.year is not None else None)
+    fields = sorted((s.stored_fields(n) for n in s.docs_for_query(fq)), key=lambda x: x.get("eid", ""))
+    hits = [_hit(_Cand(x, primary=1.0, score=1.0), "") for x in fields]
+    return SearchResult("", hits[:limit], candidates=len(hits), seconds=time.perf_counter() - t0)
 
 
 def suggestions(query: str, fuzzy_names: list[tuple[float, str]]) -> list[str]:

@@ -79,6 +79,7 @@ def make_schema(method: str = DEFAULT_ANALYZER) -> Schema:
         doc_kind=ID(stored=True),
         op=ID(stored=True),
         unit=ID(stored=True),
+        met=ID(stored=True),  # a self-evaluated target: "true" met, "false" not met (absent: undecided / not one)
         value=STORED(),
         amount=NUMERIC(float, stored=True, shift_step=AMOUNT_SHIFT_STEP),
         amount_text=STORED(),
@@ -141,7 +142,7 @@ def indicator_entry(doc_id: str, doc: Document, i: int, j: int, p: Project, ind:
         "levels": _join(ind.l1, ind.l2), "l1": ind.l1, "l2": ind.l2,
         "context": _join(ind.value, ind.unit, ind.direction, *p.aliases), "op": ind.op, "unit": ind.unit,
         "value": ind.value, "text": _join(title, target) if ind.l3 else _join("定性", title),
-        "amount": amount, "amount_text": amount_text, "code": p.code,
+        "amount": amount, "amount_text": amount_text, "code": p.code, "met": _met(ind),
     })
 
 
@@ -151,8 +152,15 @@ def department_indicator_entry(doc_id: str, doc: Document, k: int, d: Department
         **_common(doc_id, doc), **_where(d.provenance, doc),
         "eid": f"{doc_id}#d{k}", "kind": "department_indicator", "title": title, "project": d.project,
         "levels": d.l2, "l2": d.l2, "context": _join(d.activity, d.value, d.unit), "op": d.op, "unit": d.unit,
-        "value": d.value, "text": _join(title, target_text(d.op, d.value, d.unit)),
+        "value": d.value, "text": _join(title, target_text(d.op, d.value, d.unit)), "met": _met(d),
     })
+
+
+def _met(x: Indicator | DepartmentIndicator) -> str | None:
+    from kg.selfeval import met
+
+    m = met(x)
+    return None if m is None else str(m).lower()
 
 
 def department_entry(doc_id: str, doc: Document) -> dict[str, Any]:
