@@ -7,6 +7,8 @@ the value cells after it; a run of labels of one group (资金总额 / 当年资
 
 from __future__ import annotations
 
+import re
+
 from kg.cells.model import Cell, Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form
@@ -28,8 +30,9 @@ def _tokens(rows: list[Row]) -> list[tuple[Cell, labels.LabelMatch | None]]:
     out = []
     for row in rows:
         for cell in row.cells:
-            if not cell.text or labels.is_frame(cell.text) or not labels.canon(cell.text):
-                continue  # (盖章) and other bracketed notes are no value
+            if not cell.text or labels.is_frame(cell.text) or not labels.canon(cell.text) \
+                    or unit_note(cell.text):
+                continue  # (盖章), (万元) and other bracketed notes are no value
             col = labels.match(cell.text, "column", fuzzy=False)
             if col is not None and col.key in _TABLE_START:
                 return _join_split_labels(out)
@@ -55,8 +58,20 @@ def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> lis
     return out
 
 
+_UNIT_NOTE = re.compile(r"^\((万元|元)\)$")
+
+
+def unit_note(text: str) -> str | None:
+    """A cell that only states the money unit (``（万元）``, OCR ``(万兀)``) → the unit."""
+    m = _UNIT_NOTE.match(labels.canon(text).replace("兀", "元"))
+    return m.group(1) if m else None
+
+
 def read_head(rows: list[Row], form: Form) -> None:
     """Fill ``form.fields`` and ``form.funds`` from the head rows."""
+    note = next((u for r in rows for c in r.cells if c.text and (u := unit_note(c.text))), None)
+    if note and not form.money_unit:
+        form.money_unit = note
     toks = _tokens(rows)
     i = 0
     funds_header: list[labels.LabelMatch] = []

@@ -120,7 +120,10 @@ EMPTY_VALUES = frozenset({"", "无", "不适用", "—", "-", "--", "/", "——
 
 # OCR confusions folded before fuzzy label matching (scanned-then-recognised forms): seen → meant.
 OCR_FIXES: tuple[tuple[str, str], ...] = (("Fl", "目"), ("万兀", "万元"), ("预匏", "预算"), ("H标", "目标"),
-                                          ("秫", "称"), ("旨标", "指标"), ("扌旨", "指"))
+                                          ("秫", "称"), ("祢", "称"), ("旨标", "指标"), ("扌旨", "指"), ("部冂", "部门"),
+                                          ("単", "单"), ("时问", "时间"), ("頟", "额"), ("摽", "标"), ("杯值", "标值"),
+                                          ("楆", "标"), ("祘", "标"), ("戍", "成"), ("敖", "数"), ("拔款", "拨款"),
+                                          ("囚", "因"), ("迸", "进"), ("欵", "款"))
 
 # OCR-noise tolerance: a label of at least ``n`` characters matches within this many edits (column headers are
 # matched a row at a time, so a three-character one may take one edit too).
