@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.audit.rules_targets import RULES
+
 SEVERITIES = ("info", "warning", "error")  # in rising order
 
 
@@ -48,6 +50,8 @@ KINDS: dict[str, str] = {
     "final_budget_differs": "the final account's budget figure differs from the budget document",
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
 }
+# The target-quality rules (kinds ``target.*``) are data in kg.audit.rules_targets.
+KINDS.update({r.id: r.checks for r in RULES})
 
 
 def severity_rank(severity: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from rich.markup import escape
 from kg.audit import run_audit
 from kg.audit.context import AuditDoc
 from kg.audit.findings import KINDS, SEVERITIES, Finding, severity_rank
+from kg.audit.rules_targets import RuleConfig, load_rules_file, parse_choices
 from kg.errors import InputError, QueryError
 from kg.extract import extract_file
 
@@ -38,6 +39,17 @@ class AuditOptions:
     kind: str | None = None
     severity: str = "info"  # the least severity shown
     fail_on: str | None = None  # exit 1 when a finding at or above this severity exists
+    disable: list[str] = field(default_factory=list)  # finding kinds switched off (--disable)
+    severity_of: list[str] = field(default_factory=list)  # KIND=LEVEL re-gradings (--severity-of)
+    rules_file: Path | None = None  # a TOML file of rule choices (--rules-file); the options win over it
+
+    def config(self) -> RuleConfig:
+        """The user's rule choices: the rules file, then --disable / --severity-of over it."""
+        try:
+            base = load_rules_file(self.rules_file, set(KINDS)) if self.rules_file else RuleConfig()
+            return base.merged(parse_choices(self.disable, self.severity_of, set(KINDS)))
+        except ValueError as e:
+            raise QueryError(str(e)) from None
 
     def validate(self) -> None:
         for name, value in (("--severity", self.severity), ("--fail-on", self.fail_on)):
@@ -45,6 +57,7 @@ class AuditOptions:
                 raise QueryError(f"{name} must be one of {', '.join(SEVERITIES)}, not {value!r}")
         if self.kind and not any(k.startswith(self.kind) for k in KINDS):
             raise QueryError(f"--kind {self.kind!r} names no finding kind (kinds: {', '.join(sorted(KINDS))})")
+        self.config()
 
 
 def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
@@ -79,16 +92,26 @@ def select_docs(docs: list[AuditDoc], opts: AuditOptions) -> list[AuditDoc]:
     return out
 
 
+def apply_choices(findings: Iterable[Finding], config: RuleConfig) -> list[Finding]:
+    """Findings of kinds switched off dropped; re-graded kinds at their new severity (any kind)."""
+    out = []
+    for f in findings:
+        if config.enabled(f.kind):
+            f.severity = config.severity.get(f.kind, f.severity)
+            out.append(f)
+    return out
+
+
 def filter_findings(findings: Iterable[Finding], opts: AuditOptions) -> list[Finding]:
     least = severity_rank(opts.severity)
-    return [f for f in findings if severity_rank(f.severity) >= least
+    return [f for f in apply_choices(findings, opts.config()) if severity_rank(f.severity) >= least
             and (not opts.kind or f.kind == opts.kind or f.kind.startswith(opts.kind))]
 
 
 def audit_documents(docs: list[AuditDoc], opts: AuditOptions) -> list[Finding]:
     """Run every check on the documents (cross-document checks see only these) and filter the findings."""
     opts.validate()
-    return filter_findings(run_audit(docs), opts)
+    return filter_findings(run_audit(docs, opts.config()), opts)
 
 
 def audit_sources(paths: list[Path] | None, store: Path | None,
