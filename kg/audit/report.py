@@ -29,6 +29,8 @@ INFO_NAMES_SHOWN = 4
 FOLD_AT = 3
 # Messages are cut to this many characters in the text report (JSON and HTML carry them whole).
 MESSAGE_CHARS = 130
+# Kinds folded one line per kind in each document (many alike findings: the target-quality review).
+FOLDED_PREFIX = "target."
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
@@ -153,6 +155,7 @@ def short_cite(f: Finding) -> str:
 def render_text(findings: list[Finding], n_docs: int, con: Console | None = None) -> None:
     """Grouped by department and document, then project; info findings folded one line per kind."""
     con = con or Console()
+    only_review = all(f.kind.startswith(FOLDED_PREFIX) for f in findings)
     groups: dict[tuple, list[Finding]] = defaultdict(list)
     for f in findings:
         groups[(f.department or "?", f.year or 0, f.file)].append(f)
@@ -160,7 +163,7 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
         con.print(f"\n[bold]{escape(dept)}[/bold] {year or ''}  [dim]{escape(file)}[/dim]")
         full: dict[tuple, list[Finding]] = defaultdict(list)
         for f in fs:
-            if f.severity != "info":
+            if f.severity != "info" and not f.kind.startswith(FOLDED_PREFIX):
                 full[(f.kind, f.project)].append(f)
         for items in full.values():
             f = items[0]
@@ -173,9 +176,16 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
             for f in items:
                 con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, MESSAGE_CHARS))}  "
                           f"[dim]{escape(short_cite(f) + more)}[/dim]")
+        review = [f for f in fs if f.kind.startswith(FOLDED_PREFIX)]
+        if review and not only_review:  # among other findings: one line per document
+            counts = Counter(f.kind for f in review)
+            con.print(f"  [dim]review  {len(review)} target-quality findings: "
+                      f"{escape(', '.join(f'{k} ×{n}' for k, n in counts.items()))} (--kind {FOLDED_PREFIX})[/dim]")
+        else:
+            _render_folded(con, review)
         infos: dict[str, list[Finding]] = defaultdict(list)
         for f in fs:
-            if f.severity == "info":
+            if f.severity == "info" and not f.kind.startswith(FOLDED_PREFIX):
                 infos[f.kind].append(f)
         for kind, items in infos.items():
             if len(items) == 1:
@@ -189,6 +199,19 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
     s = summary(findings, n_docs)["by_severity"]
     con.print(f"\n{len(findings)} findings in {n_docs} documents: "
               f"[bold red]{s['error']} errors[/], [yellow]{s['warning']} warnings[/], {s['info']} info")
+
+
+def _render_folded(con: Console, findings: list[Finding]) -> None:
+    """Target-quality findings of one document: one line per kind and severity, the first one in full."""
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[(f.kind, f.severity)].append(f)
+    for (kind, severity), items in sorted(groups.items(), key=lambda x: -severity_rank(x[0][1])):
+        sev = f"[{SEVERITY_STYLE[severity]}]{severity:7}[/]"
+        con.print(f"  {sev} {kind} ×{len(items)}")
+        for f in items:
+            head = f"{(_cut(f.project, 22) + ': ') if f.project else ''}{_cut(f.message, MESSAGE_CHARS)}"
+            con.print(f"      {escape(head)}  [dim]{escape(short_cite(f))}[/dim]")
 
 
 def _cut(text: str | None, n: int) -> str:

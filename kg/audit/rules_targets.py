@@ -54,7 +54,7 @@ RULES: tuple[Rule, ...] = (
          "a target without a value cannot be met or missed", CORE_2021),
     Rule("target.placeholder_value", "a target whose value is a placeholder (不涉及, 无, 实际发生额 …)", "info",
          "a placeholder fills the cell without setting a target", CORE_2021,
-         {"placeholders": ["不涉及", "无", "暂无", "实际发生额", "据实", "据实结算", "/", "-", "—", "0"]}),
+         {"placeholders": ["不涉及", "无", "暂无", "实际发生额", "据实", "据实结算", "按实际发生", "不适用"]}),
     Rule("target.qualitative_quantity", "a value without a number where the indicator's name asks for a "
          "quantity (…率, …数, …量, …人次, …天, …满意度) or a unit is printed", "warning",
          "101号: indicators that can be quantified should be; 高/好/得到提升 cannot be measured", CORE_2021,
