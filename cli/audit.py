@@ -1,5 +1,6 @@
 """perfkg audit [PATH...] [--store DIR] [--dept D] [--year Y] [--kind K] [--severity S] [--json]
-[--fail-on S] [--html FILE]."""
+[--fail-on S] [--html FILE] [--xlsx FILE]
+[--rules] [--disable KIND] [--severity-of KIND=LEVEL] [--rules-file FILE]."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ def audit(
                                 "(error, warning, info) is reported — to gate a pipeline."),
     html: Path = typer.Option(None, "--html", help="Also write a self-contained HTML report: findings with the "
                               "source lines around each piece of evidence, and a chart per department and kind."),
+    rules: bool = typer.Option(False, "--rules", help="List the target-quality rules (target.*): id, on/off, "
+                               "severity, what each checks, why, its source and thresholds; then exit."),
+    disable: list[str] = typer.Option(None, "--disable", help="Switch a finding kind off (repeatable), e.g. "
+                                      "--disable target.placeholder_value."),
+    severity_of: list[str] = typer.Option(None, "--severity-of", help="Re-grade a finding kind (repeatable): "
+                                          "KIND=info|warning|error, e.g. --severity-of target.no_cost=info."),
+    rules_file: Path = typer.Option(None, "--rules-file", help='A TOML file of rule choices: [rules."KIND"] with '
+                                    "enabled = false, severity = \"info\" or a threshold (see --rules)."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the auditor's working paper (Excel): a summary, "
+                              "the findings with every evidence cell, the targets with their review flags, the "
+                              "rules."),
 ) -> None:
     """Report where documents contradict themselves or the rules, each finding with the evidence on both sides.
 
@@ -41,18 +53,31 @@ def audit(
     perfkg audit --dept 城市管理 --year 2026 --json
 
     perfkg audit --kind target_ --html audit.html
-    """
-    from kg.audit import audit_store
-    from kg.audit.html import write_html  # lazy: keep `perfkg --help` and other commands fast
-    from kg.audit.report import AuditOptions, audit_sources, render_text, should_fail, to_json
 
-    opts = AuditOptions(dept, year, kind, severity, fail_on)
+    perfkg audit --kind target. --disable target.placeholder_value --xlsx workpaper.xlsx
+    """
+    from kg.audit import audit_store_digests
+    from kg.audit.html import write_html  # lazy: keep `perfkg --help` and other commands fast
+    from kg.audit.report import AuditOptions, audit_sources_digests, render_rules, render_text, should_fail, to_json
+    from kg.audit.rules_targets import rules_table
+
+    opts = AuditOptions(dept, year, kind, severity, fail_on, list(disable or []), list(severity_of or []),
+                        rules_file)
+    if rules:
+        table = run(lambda: rules_table(opts.config()))
+        print_json({"rules": table}) if as_json else render_rules(table)
+        return
 
     def go():
         # the store is read one department at a time; files given on the command line are extracted
-        findings, docs = audit_sources(paths, store, opts) if paths else audit_store(store, opts)
+        findings, docs, digests = (audit_sources_digests(paths, store, opts) if paths
+                                   else audit_store_digests(store, opts))
         if html:
             write_html(html, findings, docs)
+        if xlsx:
+            from kg.audit.workpaper import write_workpaper
+
+            write_workpaper(xlsx, findings, digests, rules_table(opts.config()), len(docs))
         return findings, docs
 
     findings, docs = run(go)
@@ -62,6 +87,8 @@ def audit(
         render_text(findings, len(docs))
         if html:
             typer.echo(f"HTML report written to {html}")
+        if xlsx:
+            typer.echo(f"Working paper written to {xlsx}")
     if should_fail(findings, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from kg.audit import run_audit
+from kg.audit.checks_trends import ProjectDigest, digest_document
 from kg.audit.context import AuditDoc
 from kg.audit.findings import KINDS, SEVERITIES, Finding, severity_rank
 from kg.audit.rules_targets import RuleConfig, load_rules_file, parse_choices
@@ -122,6 +123,25 @@ def audit_sources(paths: list[Path] | None, store: Path | None,
     opts.validate()
     docs = select_docs(docs_from_paths(paths) if paths else docs_from_store(store), opts)
     return audit_documents(docs, opts), docs
+
+
+def audit_sources_digests(paths: list[Path] | None, store: Path | None,
+                          opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc], list[ProjectDigest]]:
+    """As :func:`audit_sources`, with the digest of every project with targets (for the working paper)."""
+    findings, docs = audit_sources(paths, store, opts)
+    return findings, docs, [d for ad in docs for d in digest_document(ad)]
+
+
+def render_rules(table: list[dict[str, Any]], con: Console | None = None) -> None:
+    """The target-quality rules, one block each: id, state, severity, what, why, source, thresholds."""
+    con = con or Console()
+    for r in table:
+        state = SEVERITY_STYLE[r["severity"]] if r["enabled"] else "dim"
+        params = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        con.print(f"[bold]{escape(r['id'])}[/bold] [{state}]{r['severity'] if r['enabled'] else 'off'}[/]  "
+                  f"{escape(r['checks'])}")
+        con.print(f"    [dim]why: {escape(r['reason'])}; source: {escape(r['source'])}"
+                  f"{'; ' + escape(params) if params else ''}[/dim]")
 
 
 def should_fail(findings: Iterable[Finding], fail_on: str | None) -> bool:

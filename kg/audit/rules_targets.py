@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FRAMEWORK = "财政部《项目支出绩效评价管理办法》(财预〔2020〕10号) 指标体系: 产出(数量/质量/时效/成本)、效益(经济/社会/生态/可持续影响)、满意度"
+FRAMEWORK = "财预〔2020〕10号《项目支出绩效评价管理办法》共性指标框架: 产出(数量/质量/时效/成本)、效益、满意度"
 CORE_2021 = "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引(试行)》"
 SEVERITY_NAMES = ("info", "warning", "error")
 
