@@ -62,7 +62,7 @@ def test_working_paper_sheets_formats_and_counts(tmp_path):
     assert res.exit_code == 0, res.output
     n_json = len(json.loads(runner.invoke(app, [*args, "--json"]).stdout)["findings"])
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Findings", "Targets", "Rules"]
+    assert wb.sheetnames == ["Summary", "Findings", "Scorecard", "Targets", "Rules"]
     fs = wb["Findings"]
     header = [c.value for c in fs[1]]
     assert header[:3] == ["No.", "kind", "severity"] and "line" in header and fs.freeze_panes == "A2"
@@ -104,3 +104,21 @@ def test_year_over_year_in_a_store_sees_the_other_year_under_year_filter(tmp_pat
     res = runner.invoke(app, ["audit", "--store", str(tmp_path / "s"), "--year", "2026", "--json",
                               "--kind", "target.lowered"])
     assert json.loads(res.stdout)["findings"] == []  # findings are about the later year only
+
+
+def test_review_scorecard_ranks_weakest_first_json_and_csv():
+    args = ["review", _seed("004_"), _seed("000_")]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    cards = json.loads(res.stdout)
+    depts = cards["departments"]
+    assert [d["department"] for d in depts] == ["北京市西城区城市管理指挥中心", "北京市西城区人民政府办公室"]
+    city = depts[0]
+    assert city["projects"] == 5 and city["targets"] == 15 and city["missing_categories"] == ["产出", "效益", "成本"]
+    assert city["findings"] == {"target.no_cost": 3, "target.no_effect": 2, "target.no_output": 1}
+    first = cards["projects"][0]
+    assert first["serious_findings"] == max(p["serious_findings"] for p in cards["projects"])
+    hotline = next(p for p in cards["projects"] if p["project"].startswith("12345"))
+    assert hotline["quantitative"] == 2 and hotline["missing_categories"] == ["产出"]
+    lines = runner.invoke(app, [*args, "--csv"]).stdout.splitlines()
+    assert lines[0].startswith("level,department,year,project") and len(lines) == 1 + 2 + len(cards["projects"])

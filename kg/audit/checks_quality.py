@@ -172,7 +172,8 @@ def check_money_sense(ad: AuditDoc, cfg: RuleConfig) -> Iterator[Finding]:
                     and yuan > p.amount + YUAN_EPSILON):
                 found.append(emit(ad, cfg, "target.cost_over_amount", p.name,
                                   f"{show(i)} = {yuan_str(yuan)} 元 alone exceeds the project's amount "
-                                  f"{yuan_str(p.amount)} 元", [ad.ev_indicator(i, p), ad.ev_project(p)],
+                                  f"{yuan_str(p.amount)} 元 (a multi-year total, a 元/万元 slip, or another project's row?)",
+                                  [ad.ev_indicator(i, p), ad.ev_project(p)],
                                   cost=str(yuan), amount=str(p.amount)))
             if i.op in ("≥", ">"):
                 found.append(emit(ad, cfg, "target.cost_floor", p.name,

@@ -2,6 +2,7 @@
 
 Sheets: ``Summary`` (documents, findings by severity and by kind), ``Findings`` (one row per piece of
 evidence: file, line, table, text; the finding's number repeats so a filter keeps a finding whole),
+``Scorecard`` (departments, then projects, weakest first: see :mod:`kg.audit.scorecard`),
 ``Targets`` (every target row with the findings citing its line and the findings about its project) and
 ``Rules`` (the target-quality rules as run). Amounts are numbers in a yuan format, codes are text (no
 ``2.01E+06``), header rows are frozen and filtered, column widths follow the (wide) Chinese text.
@@ -12,11 +13,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kg.audit.checks_trends import ProjectDigest
 from kg.audit.findings import KINDS, SEVERITIES, Finding
+from kg.audit.scorecard import scorecard
 from kg.errors import InputError
 
 YUAN_FORMAT = '#,##0.00" 元"'
@@ -31,6 +34,9 @@ FINDING_COLUMNS = ("No.", "kind", "severity", "department", "year", "file", "pro
                    "evidence", "evidence file", "line", "table", "text", "values")
 TARGET_COLUMNS = ("department", "department code", "year", "file", "line", "project", "project code", "amount (元)",
                   "一级指标", "二级指标", "三级指标", "op", "value", "unit", "row findings", "project findings")
+SCORECARD_COLUMNS = ("level", "department", "year", "project", "file", "amount (元)", "projects", "targets",
+                     "quantitative", "quantitative share", "categories", "missing categories", "serious findings",
+                     "target findings by rule")
 RULE_COLUMNS = ("id", "enabled", "severity", "checks", "reason", "source", "params")
 # Columns written as text whatever they hold (codes keep their leading zeros and digits).
 TEXT_COLUMNS = {"department code", "project code", "value", "file", "evidence file"}
@@ -74,6 +80,18 @@ def target_rows(digests: list[ProjectDigest], findings: list[Finding]) -> list[l
     return rows
 
 
+def scorecard_rows(cards: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
+    rows = []
+    for level, key in (("department", "departments"), ("project", "projects")):
+        for c in cards[key]:
+            rows.append([level, c["department"], c["year"], c["project"], c["file"],
+                         Decimal(c["amount"]) if c["amount"] is not None else None, c["projects"], c["targets"],
+                         c["quantitative"], c["quantitative_share"], "、".join(c["categories"]),
+                         "、".join(c["missing_categories"]), c["serious_findings"],
+                         "; ".join(f"{k} ×{n}" for k, n in c["findings"].items())])
+    return rows
+
+
 def summary_rows(findings: list[Finding], n_docs: int) -> list[list[Any]]:
     rows: list[list[Any]] = [["documents audited", n_docs, ""], ["findings", len(findings), ""]]
     rows += [[f"severity {s}", sum(1 for f in findings if f.severity == s), ""] for s in reversed(SEVERITIES)]
@@ -93,6 +111,7 @@ def write_workpaper(path: Path, findings: list[Finding], digests: list[ProjectDi
     ws.title = "Summary"
     _fill(ws, ("item", "count", "note"), summary_rows(findings, n_docs), filters=False)
     _fill(wb.create_sheet("Findings"), FINDING_COLUMNS, finding_rows(findings))
+    _fill(wb.create_sheet("Scorecard"), SCORECARD_COLUMNS, scorecard_rows(scorecard(digests, findings)))
     _fill(wb.create_sheet("Targets"), TARGET_COLUMNS, target_rows(digests, findings))
     rule_rows = [[r["id"], r["enabled"], r["severity"], r["checks"], r["reason"], r["source"],
                   json.dumps(r["params"], ensure_ascii=False) if r["params"] else ""] for r in rules]
@@ -113,6 +132,7 @@ def _fill(ws: Any, header: tuple[str, ...], rows: list[list[Any]], filters: bool
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     text_cols = {c for c, h in enumerate(header) if h in TEXT_COLUMNS}
     money_cols = {c for c, h in enumerate(header) if "(元)" in h}
+    share_cols = {c for c, h in enumerate(header) if h.endswith("share")}
     for row in rows:
         ws.append([str(v) if c in text_cols and v is not None else _number(v) if c in money_cols else v
                    for c, v in enumerate(row)])
@@ -121,6 +141,8 @@ def _fill(ws: Any, header: tuple[str, ...], rows: list[list[Any]], filters: bool
             ws.cell(r, c + 1).number_format = TEXT_FORMAT
         for c in money_cols:
             ws.cell(r, c + 1).number_format = YUAN_FORMAT
+        for c in share_cols:
+            ws.cell(r, c + 1).number_format = "0%"
     ws.freeze_panes = "A2"
     if filters and rows:
         ws.auto_filter.ref = ws.dimensions
