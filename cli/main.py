@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from cli import audit, export, extract, ingest, review, search, show, trace
+from cli import audit, export, extract, findings, ingest, review, search, show, trace
 
 app = typer.Typer(
     name="perfkg",
@@ -27,7 +27,7 @@ def _root(
         os.environ["PERFKG_DEBUG"] = "1"
 
 
-for module in (extract, ingest, show, trace, search, audit, review, export):
+for module in (extract, ingest, show, trace, search, audit, review, findings, export):
     module.register(app)
 
 

@@ -84,6 +84,7 @@ def audit_store_digests(store: Path | None,
     pair documents of one department), so memory is bounded by the largest department, not the store.
     Returns the filtered findings and, for each audited document, a light :class:`AuditDoc` (its source and
     path; the records are not kept)."""
+    from kg.audit.decisions import load_decisions
     from kg.audit.report import filter_findings
     from kg.store import open_store
 
@@ -111,7 +112,9 @@ def audit_store_digests(store: Path | None,
                 digests.extend(digest_document(AuditDoc(doc, Path(doc_id)), selected=False))
     out.extend(store_findings(digests, config))
     light.sort(key=lambda ad: str(ad.path))
-    return filter_findings(sorted(out, key=Finding.sort_key), opts), light, [d for d in digests if d.selected]
+    decisions = load_decisions(st.path)
+    return (filter_findings(sorted(out, key=Finding.sort_key), opts, decisions), light,
+            [d for d in digests if d.selected])
 
 
 def _department_groups(heads: list[tuple], opts: AuditOptions) -> list[list[str]]:

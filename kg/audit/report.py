@@ -19,6 +19,7 @@ from rich.markup import escape
 from kg.audit import run_audit
 from kg.audit.checks_trends import ProjectDigest, digest_document
 from kg.audit.context import AuditDoc
+from kg.audit.decisions import Decision, apply_decisions, load_decisions
 from kg.audit.findings import KINDS, SEVERITIES, Finding, severity_rank
 from kg.audit.rules_targets import RuleConfig, load_rules_file, parse_choices
 from kg.errors import InputError, QueryError
@@ -32,6 +33,7 @@ FOLD_AT = 3
 MESSAGE_CHARS = 130
 # Kinds folded one line per kind in each document (many alike findings: the target-quality review).
 FOLDED_PREFIX = "target."
+FINDING_STATUSES = ("open", "dismissed", "confirmed")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
@@ -45,6 +47,7 @@ class AuditOptions:
     disable: list[str] = field(default_factory=list)  # finding kinds switched off (--disable)
     severity_of: list[str] = field(default_factory=list)  # KIND=LEVEL re-gradings (--severity-of)
     rules_file: Path | None = None  # a TOML file of rule choices (--rules-file); the options win over it
+    status: str | None = None  # only findings with this decision status (open, dismissed, confirmed)
 
     def config(self) -> RuleConfig:
         """The user's rule choices: the rules file, then --disable / --severity-of over it."""
@@ -61,6 +64,8 @@ class AuditOptions:
         if self.kind and not any(k.startswith(self.kind) for k in KINDS):
             raise QueryError(f"--kind {self.kind!r} names no finding kind (kinds: {', '.join(sorted(KINDS))})")
         self.config()
+        if self.status is not None and self.status not in FINDING_STATUSES:
+            raise QueryError(f"--status must be one of {', '.join(FINDING_STATUSES)}, not {self.status!r}")
 
 
 def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
@@ -105,16 +110,29 @@ def apply_choices(findings: Iterable[Finding], config: RuleConfig) -> list[Findi
     return out
 
 
-def filter_findings(findings: Iterable[Finding], opts: AuditOptions) -> list[Finding]:
+def filter_findings(findings: Iterable[Finding], opts: AuditOptions,
+                    decisions: dict[str, Decision] | None = None) -> list[Finding]:
+    """Rule choices applied, ids and the auditor's decisions set (before filtering, so ids do not depend on the
+    filters), then the severity, kind and status filters."""
     least = severity_rank(opts.severity)
-    return [f for f in apply_choices(findings, opts.config()) if severity_rank(f.severity) >= least
-            and (not opts.kind or f.kind == opts.kind or f.kind.startswith(opts.kind))]
+    kept = apply_decisions(apply_choices(findings, opts.config()), decisions or {})
+    return [f for f in kept if severity_rank(f.severity) >= least
+            and (not opts.kind or f.kind == opts.kind or f.kind.startswith(opts.kind))
+            and (opts.status is None or f.status == opts.status)]
 
 
-def audit_documents(docs: list[AuditDoc], opts: AuditOptions) -> list[Finding]:
+def store_decisions(store: Path | None) -> dict[str, Decision]:
+    """The decisions saved beside the store (none when there is no store)."""
+    from kg.store import resolve_store_dir
+
+    return load_decisions(resolve_store_dir(store))
+
+
+def audit_documents(docs: list[AuditDoc], opts: AuditOptions,
+                    decisions: dict[str, Decision] | None = None) -> list[Finding]:
     """Run every check on the documents (cross-document checks see only these) and filter the findings."""
     opts.validate()
-    return filter_findings(run_audit(docs, opts.config()), opts)
+    return filter_findings(run_audit(docs, opts.config()), opts, decisions)
 
 
 def audit_sources(paths: list[Path] | None, store: Path | None,
@@ -122,7 +140,7 @@ def audit_sources(paths: list[Path] | None, store: Path | None,
     """The findings on the given files (or else the store's documents) of the chosen department and year."""
     opts.validate()
     docs = select_docs(docs_from_paths(paths) if paths else docs_from_store(store), opts)
-    return audit_documents(docs, opts), docs
+    return audit_documents(docs, opts, store_decisions(store)), docs
 
 
 def audit_sources_digests(paths: list[Path] | None, store: Path | None,
@@ -147,13 +165,14 @@ def render_rules(table: list[dict[str, Any]], con: Console | None = None) -> Non
 def should_fail(findings: Iterable[Finding], fail_on: str | None) -> bool:
     if fail_on is None:
         return False
-    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings)
+    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings if f.status != "dismissed")
 
 
 def summary(findings: list[Finding], n_docs: int) -> dict[str, Any]:
     return {"documents": n_docs,
             "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in reversed(SEVERITIES)},
-            "by_kind": dict(sorted(Counter(f.kind for f in findings).items()))}
+            "by_kind": dict(sorted(Counter(f.kind for f in findings).items())),
+            "by_status": {s: sum(1 for f in findings if f.status == s) for s in FINDING_STATUSES}}
 
 
 def to_json(findings: list[Finding], n_docs: int) -> dict[str, Any]:
@@ -194,7 +213,7 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
                 more = f" (+{len(items) - 1} alike: " + ", ".join(short_cite(x) for x in items[1:]) + ")"
                 items = items[:1]
             for f in items:
-                con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, MESSAGE_CHARS))}  "
+                con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, MESSAGE_CHARS) + mark(f))}  "
                           f"[dim]{escape(short_cite(f) + more)}[/dim]")
         review = [f for f in fs if f.kind.startswith(FOLDED_PREFIX)]
         if review and not only_review:  # among other findings: one line per document
@@ -218,7 +237,8 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
             con.print(f"  [dim]info    {kind} ×{len(items)}: {escape(text)}[/dim]")
     s = summary(findings, n_docs)["by_severity"]
     con.print(f"\n{len(findings)} findings in {n_docs} documents: "
-              f"[bold red]{s['error']} errors[/], [yellow]{s['warning']} warnings[/], {s['info']} info")
+              f"[bold red]{s['error']} errors[/], [yellow]{s['warning']} warnings[/], {s['info']} info"
+              + (f" ({dismissed} dismissed)" if (dismissed := sum(f.status == "dismissed" for f in findings)) else ""))
 
 
 def _render_folded(con: Console, findings: list[Finding]) -> None:
@@ -230,8 +250,15 @@ def _render_folded(con: Console, findings: list[Finding]) -> None:
         sev = f"[{SEVERITY_STYLE[severity]}]{severity:7}[/]"
         con.print(f"  {sev} {kind} ×{len(items)}")
         for f in items:
-            head = f"{(_cut(f.project, 22) + ': ') if f.project else ''}{_cut(f.message, MESSAGE_CHARS)}"
+            head = f"{(_cut(f.project, 22) + ': ') if f.project else ''}{_cut(f.message, MESSAGE_CHARS)}{mark(f)}"
             con.print(f"      {escape(head)}  [dim]{escape(short_cite(f))}[/dim]")
+
+
+def mark(f: Finding) -> str:
+    """`` [dismissed: reason]`` / `` [confirmed]`` after a decided finding's message; its id otherwise nothing."""
+    if f.status == "open":
+        return ""
+    return f" [{f.status}{': ' + f.reason if f.reason else ''}]"
 
 
 def _cut(text: str | None, n: int) -> str:

@@ -31,7 +31,7 @@ WIDTH_SAMPLE_ROWS = 500
 HEADER_FILL = "DDEBF7"
 
 FINDING_COLUMNS = ("No.", "kind", "severity", "department", "year", "file", "project", "message",
-                   "evidence", "evidence file", "line", "table", "text", "values")
+                   "evidence", "evidence file", "line", "table", "text", "values", "id", "status", "reason")
 TARGET_COLUMNS = ("department", "department code", "year", "file", "line", "project", "project code", "amount (元)",
                   "一级指标", "二级指标", "三级指标", "op", "value", "unit", "row findings", "project findings")
 SCORECARD_COLUMNS = ("level", "department", "year", "project", "file", "amount (元)", "projects", "targets",
@@ -39,7 +39,7 @@ SCORECARD_COLUMNS = ("level", "department", "year", "project", "file", "amount (
                      "target findings by rule")
 RULE_COLUMNS = ("id", "enabled", "severity", "checks", "reason", "source", "params")
 # Columns written as text whatever they hold (codes keep their leading zeros and digits).
-TEXT_COLUMNS = {"department code", "project code", "value", "file", "evidence file"}
+TEXT_COLUMNS = {"department code", "project code", "value", "file", "evidence file", "id"}
 
 
 def display_width(text: Any) -> int:
@@ -55,7 +55,7 @@ def finding_rows(findings: list[Finding]) -> list[list[Any]]:
         for k, e in enumerate(evidence, 1):
             rows.append([n, f.kind, f.severity, f.department, f.year, f.file, f.project, f.message,
                          k if e else None, e.file if e else None, e.line if e else None, e.table if e else None,
-                         e.text if e else None, values])
+                         e.text if e else None, values, f.id, f.status, f.reason])
     return rows
 
 
