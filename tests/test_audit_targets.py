@@ -245,3 +245,10 @@ def test_seed_target_findings(source):
     assert got == SEED_COUNTS
     hits = [f for f in findings(source) if f.kind == "target.no_output"]
     assert hits[0].project.startswith("12345市民热线") and hits[0].file == seed_file("004")
+
+
+def test_readme_lists_every_rule():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{r.id}`" in readme for r in RULES)
