@@ -73,7 +73,9 @@ def audit(
         findings, docs, digests = (audit_sources_digests(paths, store, opts) if paths
                                    else audit_store_digests(store, opts))
         if html:
-            write_html(html, findings, docs)
+            from kg.audit.scorecard import scorecard
+
+            write_html(html, findings, docs, scorecard(digests, findings))
         if xlsx:
             from kg.audit.workpaper import write_workpaper
 

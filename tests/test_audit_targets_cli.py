@@ -122,3 +122,11 @@ def test_review_scorecard_ranks_weakest_first_json_and_csv():
     assert hotline["quantitative"] == 2 and hotline["missing_categories"] == ["产出"]
     lines = runner.invoke(app, [*args, "--csv"]).stdout.splitlines()
     assert lines[0].startswith("level,department,year,project") and len(lines) == 1 + 2 + len(cards["projects"])
+
+
+def test_html_report_has_the_scorecard(tmp_path):
+    out = tmp_path / "a.html"
+    assert runner.invoke(app, ["audit", _seed("003_"), "--html", str(out)]).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Target-quality scorecard" in html and "对外工作决策服务保障经费" in html
+    assert "target.copied_in_department ×1" in html
