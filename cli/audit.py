@@ -1,5 +1,5 @@
 """perfkg audit [PATH...] [--store DIR] [--dept D] [--year Y] [--kind K] [--severity S] [--json]
-[--fail-on S] [--html FILE] [--xlsx FILE]
+[--fail-on S] [--html FILE] [--xlsx FILE] [--annotate DIR]
 [--rules] [--disable KIND] [--severity-of KIND=LEVEL] [--rules-file FILE]."""
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def audit(
                                           "KIND=info|warning|error, e.g. --severity-of target.no_cost=info."),
     rules_file: Path = typer.Option(None, "--rules-file", help='A TOML file of rule choices: [rules."KIND"] with '
                                     "enabled = false, severity = \"info\" or a threshold (see --rules)."),
+    annotate: Path = typer.Option(None, "--annotate", help="For PDF sources: write DIR/<name>.annotated.pdf, a copy "
+                                  "with every finding's evidence boxed on its page and numbered, and a legend."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also write the auditor's working paper (Excel): a summary, "
                               "the findings with every evidence cell, the targets with their review flags, the "
                               "rules."),
@@ -80,6 +82,13 @@ def audit(
             from kg.audit.workpaper import write_workpaper
 
             write_workpaper(xlsx, findings, digests, rules_table(opts.config()), len(docs))
+        if annotate:
+            from kg.audit.annotate import annotate_sources
+
+            written = annotate_sources(findings, {ad.file: ad.path for ad in docs if ad.path}, annotate)
+            for out, boxed, missing in written:
+                typer.echo(f"{out}: {boxed} boxes" + (f", {missing} evidence not located" if missing else ""),
+                           err=as_json)
         return findings, docs
 
     findings, docs = run(go)
