@@ -109,11 +109,13 @@ def test_measurability_rule_fires_on_its_planted_row(row, rule):
     ind("产出指标", "质量指标", "满意率", ">", "150", "%"),  # reported as target_percent_over_100 instead
     ind("产出指标", "时效指标", "试运行时间", "定性", "项目终验前"),
     ind("产出指标", "时效指标", "办结时限", "≤", "15", "工作日"),
+    ind("产出指标", "时效指标", "救助审批时限", "≤", "5", "个工作日"),  # S6 self-evaluation: a false alarm fixed
     ind("产出指标", "时效指标", "按时完成率", "≥", "95", "%"),
     ind("产出指标", "产出进度指标", None, "定性", "预计上半年新增人员50%到岗"),
     ind("产出指标", "时效成本", "1季度支付2023年尾款", "≤", "70000", "元"),
     ind("产出指标", "时效成本", "项目预算控制数", "定性", "300000", "元"),  # a cost in a merged 时效成本 row
     ind("产出指标", "数量指标", "安全事故", "=", "0", "起"),
+    ind("产出指标", "数量指标", "培训次数", "≥", "两次"),  # a number in Chinese numerals
 ])
 def test_measurability_is_quiet_on_near_misses(row):
     assert not list(check_measurability(doc(proj(indicators=[*full(), row])), CFG))

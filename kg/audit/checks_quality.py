@@ -26,10 +26,12 @@ DATE_OR_PERIOD = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*月|\d+\s*(日|号)|[一二三四1-4]\s*季度|季度|上半年|下半年|年底|年末|年中|年初|年内|全年|当年|"
     r"月底|月末|年度内|\d+\s*个?\s*(工作日|日|天|周|星期|月|年|小时|分钟)|前$|前完成|内完成|之内|以内|截至|截止|"
     r"按月|按季|每月|每季|每年|每周|每日")
-# Units that make a number a period (or, for %, an on-time rate).
-TIME_UNITS = ("天", "日", "工作日", "月", "个月", "年", "周", "小时", "分钟", "%")
+# Units that make a number a period (or, for %, an on-time rate): 天, 个工作日, 个月, 小时, % …
+TIME_UNIT = re.compile(r"^个?(工作日|自然日|日|天|周|星期|月|季度|年|小时|分钟|秒)$|^%$")
 NUMERIC_OPS = ("≥", "≤", "=", ">", "<")
 _DIGIT = re.compile(r"\d")
+# A value written in Chinese numerals (两次, 三场, 十二个月) is a number, not words.
+_CHINESE_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+\D{0,2}$")
 # Rows quoted in a copied-targets message.
 QUOTED_ROWS = 3
 
@@ -102,7 +104,7 @@ def check_coverage(ad: AuditDoc, cfg: RuleConfig) -> Iterator[Finding]:
 
 
 def _has_digit(text: str | None) -> bool:
-    return bool(_DIGIT.search(text or ""))
+    return bool(_DIGIT.search(text or "") or _CHINESE_NUMBER.match(squeeze(text)))
 
 
 def _value_problem(i: Indicator, cfg: RuleConfig) -> tuple[str, str] | None:
@@ -151,9 +153,9 @@ def _timing(ad: AuditDoc, cfg: RuleConfig, p: Project, i: Indicator) -> Finding 
         return None
     if "成本" in (i.l2 or "") and i.unit in MONEY_UNITS:
         return None  # a money row of a merged 时效成本 category is a cost, not a time target
-    if DATE_OR_PERIOD.search(squeeze(i.l3)) or DATE_OR_PERIOD.search(squeeze(i.value)):
+    if DATE_OR_PERIOD.search(squeeze(i.l3)) or DATE_OR_PERIOD.search(squeeze(f"{i.value or ''}{i.unit or ''}")):
         return None
-    if parse_decimal(i.value) is not None and i.unit in TIME_UNITS:
+    if parse_decimal(i.value) is not None and TIME_UNIT.match(squeeze(i.unit)):
         return None
     return emit(ad, cfg, "target.timing_not_date", p.name,
                 f"{show(i)}: a {i.l2} target with neither a date nor a period (by when? within how long?)",
