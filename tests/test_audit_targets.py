@@ -254,3 +254,18 @@ def test_readme_lists_every_rule():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert all(f"`{r.id}`" in readme for r in RULES)
+
+
+def test_a_clean_corpus_raises_no_target_finding():
+    """Two departments over two years: complete, measurable, distinct forms; targets rise with the money."""
+    docs = []
+    for d, dept in enumerate(["甲局", "乙局"]):
+        for year, step in ((2024, 0), (2025, 10)):
+            projects = []
+            for n in range(3):
+                rows = full(f"≤ {40 + 10 * n} 元")
+                rows[0].l3, rows[0].value = f"培训人数{d}{n}", str(200 + 50 * n + step)
+                rows[2].l3 = f"培训合格率{d}{n}"
+                projects.append(proj(f"项目{d}{n}", str(100000 + 10000 * n + 1000 * step), rows))
+            docs.append(doc(*projects, dept=dept, year=year, source=f"{dept}{year}.txt"))
+    assert not [f for f in run_audit(docs) if f.kind.startswith("target.")]
