@@ -44,7 +44,7 @@ def audit(
 ) -> None:
     """Report where documents contradict themselves or the rules, each finding with the evidence on both sides.
 
-    Checks: cost targets vs budgets (元 / 万元), the same targets in a project's form and in the department-wide table (value, unit, operator, rows missing on either side), project codes (8 digits, T, 12 digits), sums (projects vs 项目支出, basic + project vs total, funding lines), unmeasurable targets (all 定性, % above 100, 满意度 with ≤), prose arithmetic, and budget vs final account of one department and year. Display rounding (241.38 万元 for 2,413,751 元) is not a mismatch.
+    Checks: cost targets vs budgets (元 / 万元), the same targets in a project's form and in the department-wide table (value, unit, operator, rows missing on either side), project codes (8 digits, T, 12 digits), sums (projects vs 项目支出, basic + project vs total, funding lines), unmeasurable targets (all 定性, % above 100, 满意度 with ≤), prose arithmetic, and budget vs final account of one department and year. Display rounding (241.38 万元 for 2,413,751 元) is not a mismatch. The target-quality review (kinds target.*: coverage, measurability, copies, year over year, peers) is listed by --rules; switch a rule off with --disable KIND or re-grade it with --severity-of KIND=LEVEL.
 
     Examples:
 

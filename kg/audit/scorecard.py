@@ -1,7 +1,8 @@
 """The target-quality scorecard: per project and per department, how complete and measurable the targets are.
 
 A project's card: its targets, the share that is quantitative (a comparison with a number), the framework
-categories its form covers (产出, 效益, 满意度, 成本) and its ``target.*`` findings by rule. A department's card
+categories its form covers (产出, 效益, 满意度, 成本) and its ``target.*`` findings by rule (dismissed ones
+not counted). A department's card
 sums its projects. Cards are ranked weakest first: most warning-or-worse findings, then fewest categories, then
 lowest quantitative share.
 """
@@ -62,7 +63,7 @@ class Card:
 def project_cards(digests: list[ProjectDigest], findings: list[Finding]) -> list[Card]:
     by_project: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.kind.startswith(REVIEW_PREFIX) and f.project:
+        if f.kind.startswith(REVIEW_PREFIX) and f.project and f.status != "dismissed":
             by_project.setdefault((f.file, f.project), []).append(f)
     cards = []
     for d in digests:
