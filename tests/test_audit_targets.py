@@ -223,6 +223,12 @@ def test_disable_regrade_and_rules_file(tmp_path):
     rules.write_text('[rules."target.nope"]\nenabled = false\n', encoding="utf-8")
     with pytest.raises(ValueError, match="rules.toml.*target.nope"):
         load_rules_file(rules, set(KINDS))
+    rules.write_text('[rules."target.peer_outlier"]\nfactor = "three"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="factor must be a float"):
+        load_rules_file(rules, set(KINDS))
+    rules.write_text('[rules."target.peer_outlier"]\nname_pattern = "人均("\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a valid pattern"):
+        load_rules_file(rules, set(KINDS))
     with pytest.raises(ValueError, match="KIND=LEVEL"):
         parse_choices(None, ["target.no_output"], set(KINDS))
 

@@ -158,11 +158,28 @@ def load_rules_file(path: Path, known: set[str]) -> RuleConfig:
             elif key == "severity":
                 cfg.severity[kind] = _level(str(value), where)
             elif kind in RULES_BY_ID and key in RULES_BY_ID[kind].params:
-                cfg.params.setdefault(kind, {})[key] = value
+                cfg.params.setdefault(kind, {})[key] = _checked(value, RULES_BY_ID[kind].params[key], f"{where} {key}")
             else:
                 raise ValueError(f"{where}: unknown setting {key!r} (enabled, severity"
                                  f"{', ' + ', '.join(RULES_BY_ID[kind].params) if kind in RULES_BY_ID else ''})")
     return cfg
+
+
+def _checked(value: Any, default: Any, where: str) -> Any:
+    """A threshold of the default's type (a whole number may stand for a fraction); a pattern must compile."""
+    import re
+
+    number = (int, float)
+    ok = (isinstance(value, number) and not isinstance(value, bool) if isinstance(default, number)
+          else isinstance(value, type(default)))
+    if not ok:
+        raise ValueError(f"{where} must be a {type(default).__name__}, not {value!r}")
+    if isinstance(value, str):
+        try:
+            re.compile(value)
+        except re.error as e:
+            raise ValueError(f"{where}: not a valid pattern ({e})") from None
+    return value
 
 
 def _known(kind: str, known: set[str], where: str) -> None:
