@@ -43,3 +43,61 @@ def run(fn: Callable[[], T]) -> T:
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")
+
+
+# Help metavars: a word a user recognizes instead of typer's <bool>, {file} or <list[Path]>.
+METAVARS = {"store": "DIR", "out": "DIR", "html": "FILE", "file": "FILE", "paths": "[PATH]...", "choice": "N",
+            "limit": "N", "jobs": "N", "formats": "FORMAT", "min_amount": "YUAN", "max_amount": "YUAN",
+            "fail_on": "SEVERITY", "xlsx": "FILE", "annotate": "DIR", "rules_file": "FILE", "top": "N",
+            "disable": "KIND", "severity_of": "KIND=LEVEL", "severity": "SEVERITY", "status": "STATUS",
+            "finding_id": "ID", "reason": "TEXT"}
+
+
+def _plain(p: Any) -> Any:
+    """One parameter with a plain metavar: none for a flag, else an upper-case word (also on the usage line)."""
+    if getattr(p, "is_flag", False) or getattr(p, "is_bool_flag", False):
+        p.metavar = ""
+    elif p.metavar is None and p.name:
+        p.metavar = METAVARS.get(p.name, p.name.upper())
+    word = p.metavar
+    p.display_type_rich = lambda ctx: word if getattr(p, "param_type_name", "") == "option" else None
+    if getattr(p, "param_type_name", "") == "argument":
+        p._usage_display_name = lambda: word if p.required or word.startswith("[") else f"[{word}]"
+    return p
+
+
+def clean_metavars(cmd: Any) -> None:
+    """Give every parameter of ``cmd`` (and its help option) a plain metavar (see :func:`_plain`)."""
+    for p in getattr(cmd, "params", []):
+        _plain(p)
+    get_help = getattr(cmd, "get_help_option", None)
+    if get_help is not None:
+        cmd.get_help_option = lambda ctx: (lambda h: _plain(h) if h is not None else None)(get_help(ctx))
+
+
+def plain_help_group() -> type:
+    """The app's group class: each command's help shows plain metavars (see :func:`clean_metavars`)."""
+    from typer.core import TyperGroup
+
+    class Group(TyperGroup):
+        def __init__(self, **kw: Any) -> None:
+            super().__init__(**kw)
+            clean_metavars(self)
+            for c in self.commands.values():
+                clean_metavars(c)
+
+    return Group
+
+
+def print_version(value: bool) -> None:
+    """``--version``: the installed package's version (the source tree's when not installed)."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("perfkg")
+    except PackageNotFoundError:
+        v = "0.1.0 (not installed)"
+    typer.echo(f"perfkg {v}")
+    raise typer.Exit(EXIT_OK)

@@ -26,9 +26,7 @@ def export(
 
     Example: perfkg export --out /tmp/kg-export -f graphml -f neo4j
     """
-    from rich.console import Console
-    from rich.table import Table
-
+    from cli.output import Col, console, print_rows
     from kg.export import export_all
     from kg.graph import build_graph
     from kg.store import open_store
@@ -41,12 +39,10 @@ def export(
     if as_json:
         print_json(result)
         return
-    table = Table("format", "files")
-    for fmt, paths in result["files"].items():
-        table.add_row(fmt, "\n".join(paths))
-    con = Console()
-    con.print(f"{result['nodes']} nodes, {result['edges']} edges → {result['out']}")
-    con.print(table)
+    con = console()
+    con.print(f"{result['nodes']} nodes, {result['edges']} edges → {result['out']}", markup=False)
+    print_rows([Col("format", True), Col("file", True)],
+               [[fmt, path] for fmt, paths in result["files"].items() for path in paths], con=con)
 
 
 def register(app: typer.Typer) -> None:

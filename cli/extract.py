@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def extract(
     file: Path = typer.Argument(..., help="A disclosure as text (UTF-8, UTF-16 or GB18030)."),
     as_json: bool = typer.Option(False, "--json", help="Print the records in the gold-schema shape, with provenance."),
-    gold_only: bool = typer.Option(False, "--gold-only", help="With --json: only the keys of the gold schema."),
+    gold_only: bool = typer.Option(False, "--gold-only", help="Print JSON with only the keys of the gold schema "
+                                   "(implies --json)."),
 ) -> None:
     """Extract one document into typed records.
 
@@ -25,29 +26,29 @@ def extract(
     from kg.extract import extract_file  # lazy: every parser loads only for this command
 
     doc = run(lambda: extract_file(file))
-    if as_json:
+    if as_json or gold_only:
         print_json(doc.to_gold_dict() if gold_only else doc.to_dict())
     else:
         render_summary(doc)
 
 
 def render_summary(doc: Document) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from cli.answer import money
+    from cli.output import Col, console, print_rows
 
-    con = Console()
-    con.print(f"[bold]{doc.department or '?'}[/bold] ({doc.department_code or '-'})  "
-              f"{doc.year or '?'} {doc.doc_kind or '?'}  layout={doc.layout}  file={doc.source}")
+    con = console()
+    con.print(f"{doc.department or '?'} ({doc.department_code or '-'})  {doc.year or '?'} {doc.doc_kind or '?'}  "
+              f"layout={doc.layout}  file={doc.source}", markup=False)
     tot = doc.to_gold_dict()["totals"]
-    con.print(f"totals (元): total={tot['total']}  basic={tot['basic']}  project={tot['project']}")
-    table = Table("project", "code", "amount (元)", "function", "indicators")
-    for p in doc.projects:
-        table.add_row(p.name, p.code or "", p.to_gold_dict()["amount"] or "", p.function_code or "",
-                      str(len(p.indicators)))
-    con.print(table)
+    con.print(f"totals: total {money(tot['total'])}, basic {money(tot['basic'])}, project {money(tot['project'])}",
+              markup=False)
+    print_rows([Col("project"), Col("code", True), Col("amount (元)", True), Col("function", True, drop=1),
+                Col("indicators", True, drop=2)],
+               [[p.name, p.code, p.to_gold_dict()["amount"], p.function_code, len(p.indicators)]
+                for p in doc.projects], con=con)
     con.print(f"{len(doc.department_indicators)} department-wide indicators; {len(doc.warnings)} parse warnings")
     for w in doc.warnings:
-        con.print(f"  [yellow]{w.severity}[/yellow] {w.file}:{w.line or ''} {w.kind}: {w.message}")
+        con.print(f"  {w.severity} {w.file}:{w.line or ''} {w.kind}: {w.message}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""perfkg findings [--status S] [--store DIR] [--dept D] [--year Y] [--kind K] [--json];
+"""perfkg findings [--status S] [--store DIR] [--dept D] [--year Y] [--kind K] [--json | --csv | --tsv];
 perfkg findings dismiss ID --reason TEXT; perfkg findings confirm ID [--reason TEXT]."""
 
 from __future__ import annotations
@@ -7,10 +7,16 @@ from pathlib import Path
 
 import typer
 
-from cli.common import STORE_HELP, print_json, run
+from cli.common import STORE_HELP, plain_help_group, print_json, run
+from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
 
 app = typer.Typer(help="The auditor's decisions on findings: list them with their ids; dismiss a false alarm "
-                  "(it stays dismissed after re-ingest) or confirm a finding.", no_args_is_help=False)
+                  "(it stays dismissed after re-ingest) or confirm a finding.", no_args_is_help=False,
+                  cls=plain_help_group())
+
+FIELDS = ("id", "status", "reason", "kind", "severity", "department", "year", "file", "project", "message")
+COLS = (Col("id", True), Col("status", True), Col("severity", True), Col("kind", True), Col("project"),
+        Col("file", True, drop=1), Col("reason", drop=2), Col("message", drop=3))
 
 
 @app.callback(invoke_without_command=True)
@@ -18,11 +24,15 @@ def findings(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status", help="Only findings with this status: open, dismissed, confirmed."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code)."),
-    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year."),
+    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code); one "
+                             "that matches no document is an error with suggestions."),
+    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year (one that no document has is "
+                             "an error)."),
     kind: str = typer.Option(None, "--kind", help="Only findings of this kind (or kind prefix)."),
     as_json: bool = typer.Option(False, "--json", help="Print [{id, status, reason, kind, severity, department, "
                                  "year, file, project, message}]."),
+    as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP),
+    as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
 ) -> None:
     """List the store's findings with their ids and the auditor's decisions.
 
@@ -37,16 +47,18 @@ def findings(
     from kg.audit import audit_store
     from kg.audit.report import AuditOptions
 
+    fmt = run(lambda: table_format(as_csv, as_tsv, as_json))
     fs, _ = run(lambda: audit_store(store, AuditOptions(dept, year, kind, status=status)))
-    rows = [{k: f.to_dict()[k] for k in ("id", "status", "reason", "kind", "severity", "department", "year", "file",
-                                         "project", "message")} for f in fs]
+    rows = [{k: f.to_dict()[k] for k in FIELDS} for f in fs]
     if as_json:
         print_json(rows)
         return
-    for r in rows:
-        decided = f" [{r['status']}{': ' + r['reason'] if r['reason'] else ''}]" if r["status"] != "open" else ""
-        typer.echo(f"{r['id']}  {r['severity']:7} {r['kind']}  {r['project'] or ''}  {r['file']}{decided}")
-    typer.echo(f"{len(rows)} findings")
+    if fmt != "text":
+        print_rows([Col(k) for k in FIELDS], [[r[k] for k in FIELDS] for r in rows], fmt)
+        return
+    con = console()
+    print_rows(COLS, [[r[c.name] for c in COLS] for r in rows], fmt, con)
+    con.print(f"{len(rows)} findings", markup=False)
 
 
 def _decide(finding_id: str, status: str, reason: str | None, store: Path | None) -> None:

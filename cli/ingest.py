@@ -102,15 +102,14 @@ def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_
 
 
 def _render(report: IngestReport, synced: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from cli.output import Col, print_rows
 
     d: dict[str, Any] = report.to_dict()
-    table = Table("store", "ok", "unchanged", "failed", "skipped", "records written", "search index", "seconds")
-    table.add_row(d["store"], str(d["documents_ok"]), str(d["documents_unchanged"]), str(d["documents_failed"]),
-                  str(d["documents_skipped"]), str(d["records_written"]), "synced" if synced else "not installed",
-                  f"{d['seconds']['wall']:.1f}")
-    Console().print(table)
+    cols = [Col(c, True) for c in ("store", "ok", "unchanged", "failed", "skipped", "records written",
+                                   "search index", "seconds")]
+    print_rows(cols, [[d["store"], d["documents_ok"], d["documents_unchanged"], d["documents_failed"],
+                       d["documents_skipped"], d["records_written"], "synced" if synced else "not installed",
+                       f"{d['seconds']['wall']:.1f}"]])
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ import os
 import typer
 
 from cli import audit, export, extract, findings, ingest, review, search, show, trace
+from cli.common import plain_help_group, print_version
 
 app = typer.Typer(
     name="perfkg",
@@ -14,13 +15,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=plain_help_group(),
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
 
 
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show a traceback for errors instead of one line."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=print_version,
+                                 help="Print the version and exit."),
 ) -> None:
     """perfkg: trace every performance target to the project and the money that funds it."""
     if debug:

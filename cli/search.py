@@ -1,7 +1,8 @@
-"""perfkg search QUERY [filters] [--limit N] [--store DIR] [--json].
+"""perfkg search QUERY [filters] [--limit N] [--store DIR] [--json | --csv | --tsv].
 
 Exit codes: 0 hits found; 1 nothing matched well enough (the "did you mean" suggestions, if any, are
-printed); 2 an empty or unsearchable query, a bad option, or no store / index.
+printed); 2 an empty or unsearchable query, a filter that matches no department or year (with "did you
+mean"), a bad option, or no store / index.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import EXIT_FINDINGS, print_json, run
+from cli.common import EXIT_FINDINGS, STORE_HELP, print_json, run
+from cli.output import CSV_HELP, TSV_HELP, Col, console, is_terminal, print_rows, table_format
 from index import Hit, SearchResult, open_search_index
 from index import search as search_index
 from index.query import HL_CLOSE, HL_OPEN
 
-STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
-JSON_HELP = ('Print JSON: {"query", "hits": [{"kind", "name", "project", "department", "year", "amount", "text", '
+JSON_HELP = ('Print JSON: {"query", "status" (ok|not_found), "hits": [{"kind", "name", "project", "department", "year", "amount", "text", '
              '"score", "file", "line", "snippet", "fuzzy", "text_score", "reason", "doc_id", "eid", "code", '
              '"doc_kind", "l1", "l2", "op", "value", "unit"}], "did_you_mean", "candidates"}.')
 
@@ -47,13 +48,16 @@ def search(
     limit: int = typer.Option(10, "--limit", "-n", help="Show at most N hits."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " Columns: the keys of a JSON hit."),
+    as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
 ) -> None:
     """Find projects, indicators and departments by name fragment, indicator word, code or alias.
 
     Chinese text is matched by character pairs and fuzzily, so fragments (会议室设备保障), abbreviations
     (视频会议运维), one-character typos (接诉既办) and aliases (外事经费) all work. Each hit shows what it is,
     its project and department, the amount, the matched text in «», the score and file:line.
-    Exit code 1 when nothing matches well (with "did you mean" suggestions), 2 for an empty query.
+    Exit code 1 when nothing matches well (with "did you mean" suggestions), 2 for an empty query or a
+    --dept / --year that matches nothing in the store.
 
     Examples: perfkg search 外事经费 · perfkg search 满意度 --kind indicator --unit % --dept 外事 ·
     perfkg search 11010222T000000417204 --json
@@ -65,9 +69,13 @@ def search(
         return search_index(si, query, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit,
                             min_amount=min_amount, max_amount=max_amount, limit=limit)
 
+    fmt = run(lambda: table_format(as_csv, as_tsv, as_json))
     result = run(go)
     if as_json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), "status": "ok" if result.hits else "not_found"})
+    elif fmt != "text":
+        keys = list(Hit.__dataclass_fields__)
+        print_rows([Col(k) for k in keys], [[h.to_dict()[k] for k in keys] for h in result.hits], fmt)
     else:
         render(result)
     if not result.hits:
@@ -82,10 +90,18 @@ def _marked(snippet: str) -> str:
 WIDE = 130  # terminals at least this wide get a table; narrower ones a two-line list
 
 
+PLAIN_COLS = (Col("#"), Col("kind"), Col("match"), Col("project"), Col("department"), Col("year"),
+              Col("amount (元)"), Col("score"), Col("cite"))
+
+
 def render(result: SearchResult) -> None:
-    con = Console()
+    con = console()
     if not result.hits:
         con.print(f"no matches for [bold]{escape(result.query)}[/bold]")
+    elif not is_terminal():  # a pipe or a file: one plain line per hit, nothing wrapped or cut
+        print_rows(PLAIN_COLS, [[i, _kind(h), h.snippet, h.project if h.kind != "project" else "", h.department,
+                                 h.year, h.amount, _score(h), h.cite()] for i, h in enumerate(result.hits, 1)],
+                   con=con)
     elif con.width >= WIDE:
         render_table(con, result)
     else:
@@ -110,7 +126,7 @@ def render_table(con: Console, result: SearchResult) -> None:
     for col in ("match", "project", "department"):
         table.add_column(col, overflow="fold", ratio=2 if col == "match" else 1)
     for col in ("year", "amount (元)", "score", "where"):
-        table.add_column(col, no_wrap=True)
+        table.add_column(col, overflow="fold")
     for i, h in enumerate(result.hits, 1):
         table.add_row(str(i), _kind(h), _marked(h.snippet), escape(h.project if h.kind != "project" else ""),
                       escape(h.department or ""), str(h.year or ""), h.amount or "", _score(h), escape(h.cite()))

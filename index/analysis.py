@@ -96,7 +96,13 @@ def load_jieba() -> Any:
     if _jieba is None:
         with warnings.catch_warnings():  # jieba imports pkg_resources, which warns about our ``index`` package
             warnings.simplefilter("ignore")
-            import jieba
+            try:
+                import jieba
+            except ImportError:
+                from kg.errors import StoreError
+
+                raise StoreError("the jieba analyzer needs jieba: pip install 'perfkg[jieba]' (or use the default "
+                                 "analyzer: unset PERFKG_ANALYZER)") from None
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         _jieba = jieba

@@ -142,15 +142,16 @@ class SearchIndex:
         return si
 
     @classmethod
-    def open(cls, path: Path) -> SearchIndex:
-        """Open the index at ``path`` (a store's ``index`` directory); :class:`StoreError` if unusable."""
+    def open(cls, path: Path, readonly: bool = False) -> SearchIndex:
+        """Open the index at ``path`` (a store's ``index`` directory); :class:`StoreError` if unusable.
+        ``readonly``: for searching only (whoosh refuses to write through it)."""
         manifest = read_manifest(path)
         if manifest is None:
             raise StoreError("no search index here (run perfkg ingest first)", file=str(path))
         try:
             # without mmap: whoosh copies a mapped column file whole into a BytesIO on first use (every
             # stored field of a segment, tens of MB at scale); plain file reads fetch only what a query needs
-            ix = FileStorage(str(path / WHOOSH_DIRNAME), supports_mmap=False).open_index()
+            ix = FileStorage(str(path / WHOOSH_DIRNAME), supports_mmap=False, readonly=readonly).open_index()
         except Exception as e:  # whoosh raises several unrelated types for a broken index
             raise StoreError(f"search index cannot be opened ({type(e).__name__}); re-run perfkg ingest",
                              file=str(path)) from None
@@ -332,18 +333,39 @@ def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
     path = index_dir(store_dir)
     store = _open_store(store_dir)
     if store is None:
-        return SearchIndex.open(path), None
+        return SearchIndex.open(path, readonly=True), None
     try:
         manifest = read_manifest(path)
         if manifest is not None and manifest["docs"] == store.doc_hashes() and not _why_rebuild(path, manifest["analyzer"]):
-            return SearchIndex.open(path), None
+            return SearchIndex.open(path, readonly=True), None
         analyzer = manifest["analyzer"] if manifest else None
+        if getattr(store, "read_only", False) and not _store_writable(store_dir):
+            return _in_memory(store, analyzer)
         report = sync_index(store, analyzer)
     finally:
         close = getattr(store, "close", None)
         if close:
             close()
-    return SearchIndex.open(path), report
+    return SearchIndex.open(path, readonly=True), report
+
+
+def _store_writable(store_dir: Path) -> bool:
+    from kg.store import is_writable
+
+    return is_writable(Path(store_dir))
+
+
+def _in_memory(store: StoreLike, analyzer: str | None) -> tuple[SearchIndex, SyncReport]:
+    """A read-only store whose index is missing or stale: search an index built in memory from the store
+    (nothing is written; the next ``perfkg ingest`` by someone who may write brings the index on disk in step)."""
+    t0 = time.perf_counter()
+    hashes = store.doc_hashes()
+    si = SearchIndex.in_memory(analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER)
+    report = SyncReport(rebuilt=True, reason="store is read-only and its index out of date: built in memory")
+    report.entries = si.update(list(_load(store, sorted(hashes), hashes)))
+    report.added, report.documents = sorted(hashes), len(si.docs)
+    report.seconds = time.perf_counter() - t0
+    return si, report
 
 
 def _open_store(store_dir: Path) -> Any:

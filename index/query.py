@@ -51,7 +51,7 @@ FUZZY_ENTRIES = 150  # at most this many index entries added through them (a com
 # the whole fuzzy lexicon is scanned only when no full-text candidate's own name holds this much of the
 # query (a typo, an alias, an abbreviation); otherwise fuzzy only re-scores the full-text candidates
 FUZZY_SCAN_BELOW = 0.9
-MAX_QUERY_CHARS = 200
+MAX_QUERY_CHARS = 2000  # a real indicator text runs to several hundred characters; trace accepts any
 KIND_FAMILIES = {"indicator": ("indicator", "department_indicator")}
 OP_ALIASES = {">=": "≥", "=>": "≥", "≧": "≥", "<=": "≤", "=<": "≤", "≦": "≤", "==": "=", "qualitative": "定性"}
 UNIT_ALIASES = {"百分比": "%", "％": "%", "percent": "%"}
@@ -183,15 +183,25 @@ def match_departments(fragment: str, names: list[str]) -> list[str]:
     return hits
 
 
-def filter_query(f: Filters, method: str, departments: list[str] | None = None) -> Q.Query | None:
+def index_years(s: Searcher) -> set[int]:
+    """Every fiscal year in the index (the full-precision terms of the numeric ``year`` field)."""
+    f = s.schema["year"]
+    return {f.from_bytes(t) for t in f.sortable_terms(s.reader(), "year")}
+
+
+def filter_query(f: Filters, method: str, departments: list[str] | None = None,
+                 years: set[int] | None = None) -> Q.Query | None:
     """The whoosh query every hit must match; :class:`QueryError` for a filter value that cannot match.
 
-    ``departments``: the index's department names, needed for ``--dept``.
+    ``departments``: the index's department names, needed for ``--dept``; ``years``: its years, for ``--year``.
     """
     parts: list[Q.Query] = []
     if f.dept:
         parts.append(Q.Or([Q.Term("department", n) for n in match_departments(f.dept, departments or [])]))
     if f.year is not None:
+        if years is not None and f.year not in years:
+            raise QueryError(f"--year {f.year} matches no document in the index"
+                             + (f"; years indexed: {', '.join(map(str, sorted(years)))}" if years else ""))
         parts.append(Q.NumericRange("year", f.year, f.year))
     if f.kind:
         if f.kind not in KINDS and f.kind not in KIND_FAMILIES:
@@ -206,6 +216,17 @@ def filter_query(f: Filters, method: str, departments: list[str] | None = None) 
     if f.min_amount is not None or f.max_amount is not None:
         parts.append(Q.NumericRange("amount", f.min_amount, f.max_amount))
     return Q.And(parts) if parts else None
+
+
+def _no_year_of_department(s: Searcher, f: Filters, method: str) -> None:
+    """--dept and --year each match, but not together: a user error naming the department's years."""
+    names = department_names(s)
+    if any(True for _ in s.docs_for_query(filter_query(Filters(dept=f.dept, year=f.year), method, names))):
+        return
+    dq = filter_query(Filters(dept=f.dept), method, names)
+    years = sorted({int(y) for n in s.docs_for_query(dq) if (y := s.stored_fields(n).get("year")) is not None})
+    raise QueryError(f"--dept {f.dept!r} has no document of --year {f.year}"
+                     + (f"; its years: {', '.join(map(str, years))}" if years else ""))
 
 
 def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
@@ -431,8 +452,11 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
         raise QueryError(f"query {q!r} has no letters, digits or Chinese characters to search for")
     filters = Filters(dept, year, kind, level, op, unit, min_amount, max_amount)
     s = si.searcher()
-    fq = filter_query(filters, si.analyzer, department_names(s) if dept else None)
+    fq = filter_query(filters, si.analyzer, department_names(s) if dept else None,
+                      index_years(s) if year is not None else None)
     allowed = set(s.docs_for_query(fq)) if fq is not None else None  # doc numbers passing the filters
+    if dept and year is not None and not allowed:
+        _no_year_of_department(s, filters, si.analyzer)
     cands = _text_candidates(s, weights, allowed)
     for c in cands.values():
         _coverage(c, weights)

@@ -39,3 +39,7 @@ class StoreError(PerfkgError):
 
 class QueryError(PerfkgError):
     """A query that cannot be answered as asked (empty, nonsense, ambiguous without a choice)."""
+
+
+class NotFoundError(QueryError):
+    """A well-formed query that matches nothing in the store (trace and show answer it as status not_found)."""

@@ -17,7 +17,7 @@ import networkx as nx
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from kg.errors import QueryError
+from kg.errors import NotFoundError, QueryError
 
 # Lowest fuzzy score (0-100) that counts as a match at all.
 FUZZY_MIN = 60.0
@@ -28,6 +28,9 @@ COVERAGE_WEIGHT = 0.7
 # At most this many candidates are reported for an ambiguous query.
 MAX_CANDIDATES = 15
 CLASS_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+# The end of a project or department code (at least this many digits or letters) finds it, as in search:
+# 2005036 or 000002005036 for 11010223T000002005036.
+CODE_SUFFIX = re.compile(r"^[0-9A-Za-z]{6,}$")
 SEARCHABLE = ("Project", "Indicator", "DepartmentIndicator", "Classification", "Department")
 
 
@@ -42,10 +45,14 @@ class Candidate:
     how: str
     source: str | None = None
     year: int | None = None
+    text: str | None = None  # the full text matched (an indicator's row text, a project's name …)
+    project: str | None = None  # the project's name (for a target, the project it belongs to)
+    department: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.node, "kind": self.kind, "label": self.label, "score": round(self.score, 1),
-                "how": self.how, "source": self.source, "year": self.year}
+                "how": self.how, "source": self.source, "year": self.year, "text": self.text,
+                "project": self.project, "department": self.department}
 
 
 @dataclass
@@ -79,9 +86,21 @@ def fuzzy_score(query: str, text: str) -> float:
 
 
 def _candidate(g: nx.DiGraph, node: str, score: float, how: str) -> Candidate:
+    """A candidate named so that two never look the same: kind, text, project, department, year and file."""
     a = g.nodes[node]
+    kind = a["kind"]
     doc = g.nodes.get(f"doc:{a['doc_id']}", {}) if a.get("doc_id") else {}
-    return Candidate(node, a["kind"], str(a.get("label", node)), score, how, doc.get("source"), a.get("year"))
+    label = str(a.get("label", node))
+    if kind == "Project":
+        project = a.get("name")
+    elif kind == "Indicator":
+        project = a.get("project_name") or g.nodes.get(a.get("project"), {}).get("name")
+    else:
+        project = a.get("project") if kind == "DepartmentIndicator" else None
+    department = a.get("name") if kind == "Department" else doc.get("department")
+    text = a.get("text") or a.get("name") or label
+    return Candidate(node, kind, label, score, how, doc.get("source"), a.get("year") or doc.get("year"),
+                     text, project, department)
 
 
 def _key(g: nx.DiGraph, c: Candidate) -> object:
@@ -116,6 +135,11 @@ def resolve(g: nx.DiGraph, query: str, kinds: tuple[str, ...] = SEARCHABLE) -> R
             if a["kind"] in ("Project", "Department") and a.get("code") == q]
     if hits:
         return Resolution(q, "ok", hits, hits)
+    if CODE_SUFFIX.match(q):
+        hits = [_candidate(g, n, 100, "code_suffix") for n, a in nodes
+                if a["kind"] in ("Project", "Department") and str(a.get("code") or "").endswith(q)]
+        if hits:
+            return _decide(g, q, hits)
     exact = [_candidate(g, n, 100, "exact") for n, a in nodes if q in _texts(a["kind"], a)]
     if exact:
         return _decide(g, q, exact)
@@ -125,7 +149,7 @@ def resolve(g: nx.DiGraph, query: str, kinds: tuple[str, ...] = SEARCHABLE) -> R
         if best >= FUZZY_MIN:
             scored.append(_candidate(g, n, best, "fuzzy"))
     if not scored:
-        raise QueryError(f"nothing matches {q!r}: no {', '.join(k.lower() for k in kinds)} with a similar name "
+        raise NotFoundError(f"nothing matches {q!r}: no {', '.join(k.lower() for k in kinds)} with a similar name "
                          "or code in the store")
     scored.sort(key=lambda c: (-c.score, c.node))
     top = [c for c in scored if c.score >= scored[0].score - AMBIGUITY_MARGIN]
@@ -142,6 +166,11 @@ def _decide(g: nx.DiGraph, q: str, cands: list[Candidate]) -> Resolution:
         targets = [c for c in cands if c.kind == "Indicator"] or cands
         return Resolution(q, "ok", targets, cands[:MAX_CANDIDATES])
     return Resolution(q, "ambiguous", [], cands[:MAX_CANDIDATES])
+
+
+def not_found(query: str, items_key: str, error: QueryError) -> dict[str, Any]:
+    """The answer of trace / show to a query that matches nothing: the same keys as any answer, no items."""
+    return {"query": query, "status": "not_found", "candidates": [], items_key: [], "message": error.message}
 
 
 def pick(res: Resolution, n: int) -> Resolution:

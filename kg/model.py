@@ -184,6 +184,8 @@ class Project:
     outcome: str | None = None
     implementing_unit: str | None = None
     total_score: str | None = None
+    # long-term (长期/实施期) targets printed beside the annual ones: kept, but not the year's targets
+    long_term: list[Indicator] = field(default_factory=list)
 
     @property
     def goal_prefix(self) -> str | None:
@@ -215,6 +217,8 @@ class Project:
         d = self.to_gold_dict()
         if self.evaluated:
             d.update(outcome=self.outcome, funds=self.funds.to_dict() if self.funds else None)
+        if self.long_term:
+            d["long_term"] = [i.to_dict() for i in self.long_term]
         d["indicators"] = [i.to_dict() for i in self.indicators]
         d.update(amount_text=self.amount_text, goal=self.goal,
                  funding_lines=[f.to_dict() for f in self.funding_lines],
@@ -236,6 +240,7 @@ class Project:
             funds=Funds.from_dict(d["funds"], file) if d.get("funds") else None,
             outcome=d.get("outcome") or d.get("outcome_prefix"), implementing_unit=d.get("implementing_unit"),
             total_score=d.get("total_score"),
+            long_term=[Indicator.from_dict(i, file) for i in d.get("long_term") or []],
         )
 
 

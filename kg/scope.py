@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
-from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import Store
 
 _INDICATOR_TABLES = {"Indicator": "indicators", "DepartmentIndicator": "department_indicators"}
@@ -86,7 +86,7 @@ class StoreScope:
         q = query.strip()
         if not q:
             return set()
-        for step in (self._by_class_code, self._by_code, self._by_exact, self._by_fuzzy):
+        for step in (self._by_class_code, self._by_code, self._by_code_suffix, self._by_exact, self._by_fuzzy):
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
@@ -154,6 +154,16 @@ class StoreScope:
             out["Department"] = {d for _, code, ds in self.depts.values() if code == q for d in ds}
         return out
 
+    def _by_code_suffix(self, q: str) -> dict[str, set[str]]:
+        if not CODE_SUFFIX.match(q):
+            return {}
+        out: dict[str, set[str]] = {}
+        if "Project" in self.kinds:
+            out["Project"] = self.store.docs_with_code_suffix(q)
+        if "Department" in self.kinds:
+            out["Department"] = {d for _, code, ds in self.depts.values() if (code or "").endswith(q) for d in ds}
+        return out
+
     def _by_exact(self, q: str) -> dict[str, set[str]]:
         return {kind: self._docs_with_texts(kind, {q}) for kind in self.kinds}
 
@@ -180,12 +190,13 @@ class StoreScope:
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
                                    ids if "DepartmentIndicator" in hit else []))
         for doc_id in ids:
-            _, _, _, year, _, source = self.heads[doc_id]
+            _, dep_name, _, year, _, source = self.heads[doc_id]
             dep = self.dept_of[doc_id]
             if "Department" in hit and dep not in g:
                 name, code, _ = self.depts[dep]
                 g.add_node(dep, **_scalars(kind="Department", name=name, code=code, label=name or dep))
-            g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year))
+            g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year,
+                                                   department=dep_name))
             by_name: dict[str, str] = {}
             for _, n, name, aliases, code, *codes in projects.get(doc_id, []):
                 pid = project_id(doc_id, n)
@@ -199,7 +210,7 @@ class StoreScope:
                     if pn == n and "Indicator" in hit:
                         iid = f"indicator:{doc_id}#{n}.{i}"
                         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
-                                                   label=l3 or value or iid))
+                                                   label=l3 or value or iid, project_name=name))
                 for _, pn, *fcodes in funding.get(doc_id, []):
                     if pn == n:
                         self._classes(fcodes, names)

@@ -2,7 +2,7 @@
 
 JSON shape of :func:`show` (``perfkg show --json``)::
 
-    {"query", "status": "ok"|"ambiguous", "candidates": [...],
+    {"query", "status": "ok"|"ambiguous"|"not_found", "candidates": [...] (as in kg.trace), "message" (not_found),
      "results": [{"kind": "project", ...ProjectTrace (see kg.trace)...}
                  | {"kind": "department", "department": {id, name, code},
                     "documents": [{id, doc_id, source, year, doc_kind, totals: {total, basic, project},
@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kg.errors import NotFoundError
 from kg.graph import out_edges
-from kg.lookup import Resolution, pick, resolve
+from kg.lookup import Resolution, not_found, pick, resolve
 from kg.trace import project_trace
 
 if TYPE_CHECKING:
@@ -49,7 +50,10 @@ def department_view(g: nx.DiGraph, dep: str) -> dict[str, Any]:
 
 def show(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]:
     """Resolve ``query`` among projects and departments; an ambiguous query returns candidates only."""
-    res = resolve(g, query, SHOW_KINDS)
+    try:
+        res = resolve(g, query, SHOW_KINDS)
+    except NotFoundError as e:
+        return not_found(query, "results", e)
     if choice is not None:
         res = pick(res, choice)
     return _result(res, g, query)
@@ -70,7 +74,10 @@ def show_store(store: Store, query: str, choice: int | None = None) -> dict[str,
     """:func:`show` over the whole store, building the graph only of the documents the answer reads."""
     from kg.scope import graph_for_nodes, resolve_in_store
 
-    res, sc = resolve_in_store(store, query, SHOW_KINDS)
+    try:
+        res, sc = resolve_in_store(store, query, SHOW_KINDS)
+    except NotFoundError as e:
+        return not_found(query, "results", e)
     if choice is not None:
         res = pick(res, choice)
     return _result(res, graph_for_nodes(sc, [c.node for c in res.matches]), query)

@@ -23,12 +23,13 @@ from typing import Any
 from kg.errors import StoreError
 from kg.model import Document, Provenance
 from kg.normalize import money_str
+from kg.store_readonly import DB_NAME, connect_read_only, is_writable
 
 SCHEMA_VERSION = 1
-DB_NAME = "perfkg.sqlite"
 STORE_ENV = "PERFKG_STORE"
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
+READ_ONLY_MESSAGE = "the store is read-only (no write permission on its folder or database): cannot write to it"
 
 _PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER"
 SCHEMA = f"""
@@ -87,28 +88,39 @@ def resolve_store_dir(store: Path | None) -> Path:
 
 
 def open_store(store: Path | None, *, create: bool = False) -> Store:
-    """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands."""
+    """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands
+    (opened read-only: see :class:`Store`)."""
     return Store(resolve_store_dir(store), create=create)
 
 
 class Store:
-    """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database."""
+    """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database
+    and opens it read-only (no file in the store folder is created or changed); ``create=True`` opens it for
+    writing and says so in one line when the folder or the database is read-only."""
 
     def __init__(self, path: Path, *, create: bool = True):
         self.path = Path(path).expanduser()
         self.db_path = self.path / DB_NAME
+        self.read_only = not create
         self._class_names: dict[tuple[str, str], str] | None = None
         if self.path.exists() and not self.path.is_dir():
             raise StoreError("store path is not a directory", str(self.path))
         if not create and not self.db_path.is_file():
             raise StoreError("no store here (run `perfkg ingest` first, or pass --store DIR)", str(self.path))
+        if create and self.path.exists() and not is_writable(self.path):
+            raise StoreError(READ_ONLY_MESSAGE, str(self.path))
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
             self._init_schema()
         except (OSError, sqlite3.Error) as e:
+            if "readonly" in str(e) or isinstance(e, PermissionError):
+                raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
             raise StoreError(f"cannot open the store ({e})", str(self.path)) from None
 
     # -- schema ------------------------------------------------------------------------------------
@@ -122,6 +134,8 @@ class Store:
                 raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                                  "ingest into a new --store directory", str(self.path))
             return
+        if self.read_only:
+            raise StoreError("not a perfkg store (no meta table)", str(self.path))
         with self._tx():
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
@@ -235,6 +249,12 @@ class Store:
                                      f"WHERE substr({scheme}_code, 1, ?) = ?", (len(prefix), prefix)).fetchall()
         return out
 
+    def docs_with_code_suffix(self, suffix: str) -> set[str]:
+        """doc_ids of the documents with a project whose code ends with ``suffix``."""
+        return {d for (d,) in self.conn.execute(
+            "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND substr(code, -?) = ?",
+            (len(suffix), suffix))}
+
     def distinct_values(self, table: str, column: str) -> list[str]:
         """The distinct non-empty values of one text column of a record table."""
         self._check_column(table, column)
@@ -275,6 +295,7 @@ class Store:
         """Replace the document's records in one transaction; returns the number of record rows written.
 
         ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files."""
+        self._check_writable()
         digest = sha256 or doc.sha256
         if not digest:
             raise StoreError("document has no sha256", doc_id)
@@ -284,9 +305,12 @@ class Store:
                 self._delete(doc_id)
                 return self._insert(doc_id, doc, digest, extractor)
         except sqlite3.Error as e:
+            if "readonly" in str(e):
+                raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
             raise StoreError(f"cannot write document ({e})", doc_id) from None
 
     def delete_document(self, doc_id: str) -> None:
+        self._check_writable()
         self._class_names = None
         with self._tx():
             self._delete(doc_id)
@@ -304,6 +328,10 @@ class Store:
                 marks = ", ".join("?" * len(row))
                 self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
         return sum(len(r) for r in rows.values())
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store was opened read-only: cannot write to it", str(self.path))
 
     def close(self) -> None:
         self.conn.close()

@@ -6,7 +6,8 @@ function / economic codes (method ``project_field``).
 
 JSON shape of :func:`trace` (``perfkg trace --json``)::
 
-    {"query", "status": "ok"|"ambiguous", "candidates": [{id, kind, label, score, how, source, year}],
+    {"query", "status": "ok"|"ambiguous"|"not_found", "candidates": [{id, kind, label, score, how, source, year,
+     text, project, department}], "message" (not_found only: why nothing matched),
      "traces": [ProjectTrace + {"kind", "start"} | ClassificationTrace]}
 
     ProjectTrace = {"project": {id, name, code, amount, aliases, cite, seen_in},
@@ -28,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kg.errors import NotFoundError
 from kg.graph import class_path, in_edges, out_edges
-from kg.lookup import Resolution, pick, resolve
+from kg.lookup import Resolution, not_found, pick, resolve
 from kg.normalize import money_str
 
 if TYPE_CHECKING:
@@ -179,7 +181,10 @@ def trace_node(g: nx.DiGraph, node: str) -> dict[str, Any]:
 
 def trace(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]:
     """Resolve ``query`` and trace every match; an ambiguous query returns its candidates and no traces."""
-    res: Resolution = resolve(g, query, TRACE_KINDS)
+    try:
+        res: Resolution = resolve(g, query, TRACE_KINDS)
+    except NotFoundError as e:
+        return not_found(query, "traces", e)
     if choice is not None:
         res = pick(res, choice)
     return _result(res, g, query)
@@ -195,7 +200,10 @@ def trace_store(store: Store, query: str, choice: int | None = None) -> dict[str
     :mod:`kg.scope`): the cost follows what is found, not the size of the store."""
     from kg.scope import graph_for_nodes, resolve_in_store
 
-    res, sc = resolve_in_store(store, query, TRACE_KINDS)
+    try:
+        res, sc = resolve_in_store(store, query, TRACE_KINDS)
+    except NotFoundError as e:
+        return not_found(query, "traces", e)
     if choice is not None:
         res = pick(res, choice)
     return _result(res, graph_for_nodes(sc, [c.node for c in res.matches]), query)

@@ -28,7 +28,7 @@ def test_json_shape_and_fail_on_error_exit_1():
     res = runner.invoke(app, ["audit", _seed("004_"), "--json", "--fail-on", "error"])
     assert res.exit_code == 1, res.output
     out = json.loads(res.stdout)
-    assert set(out) == {"findings", "summary"}
+    assert set(out) == {"findings", "summary", "failed"} and out["failed"] == []
     assert all(set(f) == FINDING_KEYS for f in out["findings"])
     assert all(set(e) == {"file", "line", "table", "text"} for f in out["findings"] for e in f["evidence"])
     cost = next(f for f in out["findings"] if f["kind"] == "cost_target_vs_budget" and f["severity"] == "error")
@@ -92,5 +92,5 @@ def test_text_report_on_all_seeds_fits_two_screens():
     fs = list(findings("extracted"))
     render_text(fs, len(SEEDS), Console(file=buf, width=160, color_system=None))
     text = buf.getvalue()
-    assert len(text.splitlines()) <= 90, len(text.splitlines())
+    assert len(text.splitlines()) <= 100, len(text.splitlines())  # messages wrap whole (issue 15), never cut
     assert "3 errors" in text and "project_without_target_form ×12" in text

@@ -63,7 +63,8 @@ def test_filters_hold_for_every_hit(si):
     assert hits and all(h.kind in ("indicator", "department_indicator") for h in hits)
     assert all(h.unit == "%" and h.op == "≥" and "外事" in h.department for h in hits)
     assert all(h.year == 2024 for h in search(si, "经费", year=2024, limit=50).hits)
-    assert not search(si, "经费", year=2001).hits
+    with pytest.raises(QueryError, match="--year 2001 matches no document.*2024"):  # a typo is not "no hits"
+        search(si, "经费", year=2001)
     money = search(si, "经费", kind="project", min_amount=1_000_000, max_amount=2_500_000, limit=50).hits
     assert money and all(1_000_000 <= float(h.amount) <= 2_500_000 for h in money)
     lv = search(si, "满意度", level="满意度指标", limit=50).hits

@@ -102,8 +102,9 @@ def test_ambiguity_is_shown_not_resolved(gold_graph) -> None:
 def test_project_code_and_nothing_found(gold_graph) -> None:
     (t,) = trace(gold_graph, "11010222T000000417204")["traces"]
     assert t["project"]["name"] == "西城区政府会议室系统设备保障服务"
-    with pytest.raises(QueryError, match="nothing matches"):
-        trace(gold_graph, "qqqqzzzz")
+    none = trace(gold_graph, "qqqqzzzz")  # the one contract of trace / show / search: status not_found, no items
+    assert (none["status"], none["candidates"], none["traces"]) == ("not_found", [], [])
+    assert "nothing matches" in none["message"]
     with pytest.raises(QueryError, match="empty query"):
         trace(gold_graph, "  ")
 
@@ -138,7 +139,7 @@ def test_cli_trace_and_show_json(gold_dir: Path) -> None:
     out = json.loads(res.stdout)
     assert out["traces"][0]["project"]["code"] == "11010223T000001997670"
     res = runner.invoke(app, ["trace", "满意度", "--store", str(gold_dir)])
-    assert res.exit_code == 0 and "ambiguous" in res.stdout and "--pick" in res.stdout
+    assert res.exit_code == 1 and "ambiguous" in res.stdout and "--pick" in res.stdout  # nothing traced: not 0
     res = runner.invoke(app, ["show", "外事工作经费", "--store", str(gold_dir)])
     assert res.exit_code == 0 and "2010302" in res.stdout
     res = runner.invoke(app, ["trace", "外事", "--store", str(gold_dir / "nope")])

@@ -72,20 +72,25 @@ def run_audit(docs: Iterable[AuditDoc], config: RuleConfig = DEFAULT_CONFIG) -> 
     return sorted(out, key=Finding.sort_key)
 
 
-def audit_store(store: Path | None, opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc]]:
-    findings, docs, _ = audit_store_digests(store, opts)
+def audit_store(store: Path | None, opts: AuditOptions,
+                progress: Callable[[int, int, str], None] | None = None) -> tuple[list[Finding], list[AuditDoc]]:
+    findings, docs, _ = audit_store_digests(store, opts, progress)
     return findings, docs
 
 
-def audit_store_digests(store: Path | None,
-                        opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc], list[ProjectDigest]]:
+def audit_store_digests(store: Path | None, opts: AuditOptions,
+                        progress: Callable[[int, int, str], None] | None = None,
+                        ) -> tuple[list[Finding], list[AuditDoc], list[ProjectDigest]]:
     """The store's documents of the chosen department and year, audited one department at a time: each
     document is read, checked and dropped, and cross-document checks see one department's documents (they
     pair documents of one department), so memory is bounded by the largest department, not the store.
     Returns the filtered findings and, for each audited document, a light :class:`AuditDoc` (its source and
-    path; the records are not kept)."""
+    path; the records are not kept), and the digests of the chosen projects with targets. A --dept / --year
+    matching no stored document is a :class:`QueryError` with a "did you mean"; ``progress(done, total,
+    department)`` is called after each department."""
     from kg.audit.decisions import load_decisions
     from kg.audit.report import filter_findings
+    from kg.audit.selection import Head, check_choice
     from kg.store import open_store
 
     opts.validate()
@@ -95,8 +100,10 @@ def audit_store_digests(store: Path | None,
     config = opts.config()
     with open_store(store) as st:
         heads = st.document_heads()
+        check_choice(opts.dept, opts.year, [Head(h[1], h[2], h[3]) for h in heads], "the store")
         chosen: set[str] = set()
-        for group in _department_groups(heads, opts):
+        groups = _department_groups(heads, opts)
+        for n, group in enumerate(groups, 1):
             docs = [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents(group)]
             for ad in docs:
                 out.extend(doc_findings(ad, config))
@@ -105,6 +112,8 @@ def audit_store_digests(store: Path | None,
                 out.extend(corpus_check(docs))
             light += [AuditDoc(Document(ad.doc.source), ad.path) for ad in docs]
             chosen.update(group)
+            if progress:
+                progress(n, len(groups), docs[0].doc.department or "" if docs else "")
         others = [h[0] for h in heads if h[0] not in chosen]
         if others and any(config.enabled(r) for r in checks_trends.STORE_RULES):
             # other years and departments are the comparison; findings are only about the chosen documents

@@ -1,7 +1,10 @@
-"""Contradictions the parsers noticed while reading (ParseWarning records) that no record shows afterwards.
+"""What the parsers noticed while reading (ParseWarning records) that no record shows afterwards.
 
-Only warning kinds that state a fact about the document are passed on; notes about how a layout was
-repaired (page-break joins, realigned rows) and warnings that other checks already report are left out.
+Two kinds are passed on. Facts about the document (a table's unit, totals that disagree) keep the meaning
+the parser gave them. Warnings that mean data was lost — the file is cut off, a table or the year could not
+be found, a row could not be read — are audit warnings, so ``--fail-on warning`` fails on a half-cut file;
+so is a document that yields no project or no year at all. Notes about how a layout was repaired
+(page-break joins, realigned rows) and warnings that other checks already report are left out.
 """
 
 from __future__ import annotations
@@ -19,8 +22,24 @@ PARSER_FACTS: dict[str, tuple[str, str, str]] = {
     "totals_inconsistent": ("totals_differ", "warning", "the tables state different totals"),
     "totals_mismatch": ("totals_differ", "warning", "the tables state different totals"),
     "total_mismatch": ("totals_differ", "warning", "the tables state different totals"),
-    "unterminated_last_line": ("file_cut_off", "info", "the file may be cut off at its end"),
     "empty_table": ("table_empty", "info", "a table is printed without rows"),
+    # lost data: what the file holds was not all read
+    "unterminated_last_line": ("file_cut_off", "warning", "the file may be cut off at its end (its last line "
+                               "was not read)"),
+    "decoding": ("file_cut_off", "warning", "the file looks cut off"),
+    "table_missing": ("document_incomplete", "warning", "a table was not found"),
+    "missing_table": ("document_incomplete", "warning", "a table was not found"),
+    "no_records": ("document_incomplete", "warning", "no records were read"),
+    "year_missing": ("document_incomplete", "warning", "no year was found"),
+    "no_year": ("document_incomplete", "warning", "no year was found"),
+    "no_title": ("document_incomplete", "warning", "no title was found"),
+    "no_figures": ("document_incomplete", "warning", "no figures were read"),
+    "no_totals": ("document_incomplete", "warning", "no totals were found"),
+    "missing_totals": ("document_incomplete", "warning", "no totals were found"),
+    "missing_total": ("document_incomplete", "warning", "a total was not found"),
+    "total_missing": ("document_incomplete", "warning", "a total was not found"),
+    "row_skipped": ("document_incomplete", "warning", "a row could not be read"),
+    "amount_unreadable": ("document_incomplete", "warning", "an amount could not be read"),
 }
 
 
@@ -34,4 +53,15 @@ def check_parser_facts(ad: AuditDoc) -> Iterator[Finding]:
         yield ad.finding(kind, severity, None, f"{meaning}: {w.message}", ev, parser_warning=w.kind)
 
 
-CHECKS = [check_parser_facts]
+def check_nothing_read(ad: AuditDoc) -> Iterator[Finding]:
+    """A document that yields no project or no year: something was lost, whatever the parser said."""
+    d = ad.doc
+    missing = [what for what, lost in (("no project", not d.projects), ("no fiscal year", d.year is None)) if lost]
+    if missing:
+        yield ad.finding("document_incomplete", "warning", None,
+                         f"{' and '.join(missing)} could be read from this document ({d.layout or 'unknown'} "
+                         "layout): it may be cut off or of a form the parser does not know", [],
+                         projects=str(len(d.projects)), year=str(d.year) if d.year else None)
+
+
+CHECKS = [check_parser_facts, check_nothing_read]

@@ -38,8 +38,6 @@ NUMERIC_OPS = ("≥", "≤", "=", ">", "<")
 # Median share of form rows repeated in the department table above which the table is a full mirror of
 # the forms (so rows missing at its very end mean it was cut off, not that it lists a subset).
 MIRROR_SHARE = 0.9
-# Long indicator names are cut to this many characters in messages (the evidence quotes them whole).
-NAME_SHOWN_CHARS = 30
 # Form rows listed when rows are missing on one side.
 MAX_LISTED_ROWS = 5
 
@@ -162,9 +160,9 @@ def _show(x: Indicator | DepartmentIndicator) -> str:
     return f"{x.op or ''} {x.value or ''} {x.unit or ''}".strip()
 
 
-def _short(text: str | None, n: int = NAME_SHOWN_CHARS) -> str:
-    t = text or ""
-    return t if len(t) <= n else t[: n - 1] + "…"
+def _short(text: str | None) -> str:
+    """A target's name or value in a message: whole (a name is never cut; the text report wraps it)."""
+    return text or ""
 
 
 def compare_pair(ad: AuditDoc, p: Project, i: Indicator, d: DepartmentIndicator) -> Iterator[Finding]:

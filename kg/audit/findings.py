@@ -45,7 +45,9 @@ KINDS: dict[str, str] = {
     "number_grouping": "a number with misplaced thousands separators",
     "table_unit_wrong": "a table's stated unit does not fit its figures (noticed by the parser)",
     "table_empty": "a table printed without rows",
-    "file_cut_off": "the file seems cut off at its end",
+    "file_cut_off": "the file seems cut off at its end (its last line or character was not read)",
+    "document_incomplete": "the parser lost data: a table, the year, a total or a row could not be read, or no "
+                           "project at all",
     "budget_vs_final": "variance between a project's budget and its final account",
     "final_budget_differs": "the final account's budget figure differs from the budget document",
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",

@@ -7,8 +7,9 @@ evidence: [{file, line, table, text}], values``.
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,18 +23,22 @@ from kg.audit.context import AuditDoc
 from kg.audit.decisions import Decision, apply_decisions, load_decisions
 from kg.audit.findings import KINDS, SEVERITIES, Finding, severity_rank
 from kg.audit.rules_targets import RuleConfig, load_rules_file, parse_choices
-from kg.errors import InputError, QueryError
+from kg.audit.selection import Failure, Head, check_choice, failure_of, scan_sources
+from kg.errors import PerfkgError, QueryError
 from kg.extract import extract_file
+
+# Called after each document (or department of the store) is read: (done, total, name).
+Progress = Callable[[int, int, str], None]
 
 # Info findings of one kind in one document are folded into one line listing this many projects.
 INFO_NAMES_SHOWN = 4
 # Findings of one kind about one project (or the document) are folded from this many on.
 FOLD_AT = 3
-# Messages are cut to this many characters in the text report (JSON and HTML carry them whole).
-MESSAGE_CHARS = 130
 # Kinds folded one line per kind in each document (many alike findings: the target-quality review).
 FOLDED_PREFIX = "target."
 FINDING_STATUSES = ("open", "dismissed", "confirmed")
+# Finding kinds never folded together: each says something different about what was lost.
+NEVER_FOLDED = frozenset({"document_incomplete", "file_cut_off"})
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
@@ -68,15 +73,40 @@ class AuditOptions:
             raise QueryError(f"--status must be one of {', '.join(FINDING_STATUSES)}, not {self.status!r}")
 
 
-def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
-    """Extract the given files (a directory means its *.txt files) for auditing."""
+@dataclass
+class AuditResult:
+    """Findings (filtered), the documents audited, the files that could not be read, and the digests of the
+    audited projects with targets (for the scorecard and the working paper)."""
+
+    findings: list[Finding]
+    docs: list[AuditDoc]
+    failures: list[Failure] = field(default_factory=list)
+    digests: list[ProjectDigest] = field(default_factory=list)
+
+
+def extract_sources(paths: Iterable[Path], progress: Progress | None = None) -> tuple[list[AuditDoc], list[Failure]]:
+    """Extract the given files (a folder means its .txt files, recursively) for auditing; a file that cannot
+    be read or parsed is a :class:`Failure` and the others are still audited."""
+    src = scan_sources(paths)
     out: list[AuditDoc] = []
-    for p in paths:
-        files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
-        if p.is_dir() and not files:
-            raise InputError("directory has no .txt documents", str(p))
-        out.extend(AuditDoc(extract_file(f), f.resolve()) for f in files)
-    return out
+    failures = list(src.failures)
+    for n, f in enumerate(src.files, 1):
+        try:
+            out.append(AuditDoc(extract_file(f), f.resolve()))
+        except PerfkgError as e:
+            failures.append(failure_of(f, e))
+        except Exception as e:  # a parser bug must not hide the other files' findings
+            if os.environ.get("PERFKG_DEBUG", "") not in ("", "0"):
+                raise
+            failures.append(Failure(str(f), f"{f}: internal error ({type(e).__name__}: {e})"))
+        if progress:
+            progress(n, len(src.files), f.name)
+    return out, failures
+
+
+def docs_from_paths(paths: Iterable[Path]) -> list[AuditDoc]:
+    """Extract the given files (a folder means its .txt files) for auditing, leaving out those that fail."""
+    return extract_sources(paths)[0]
 
 
 def docs_from_store(store: Path | None) -> list[AuditDoc]:
@@ -135,11 +165,30 @@ def audit_documents(docs: list[AuditDoc], opts: AuditOptions,
     return filter_findings(run_audit(docs, opts.config()), opts, decisions)
 
 
+def audit_paths(paths: list[Path], opts: AuditOptions, progress: Progress | None = None,
+                decisions: dict[str, Decision] | None = None) -> AuditResult:
+    """The findings on the given files of the chosen department and year, going on past files that fail;
+    a --dept / --year matching none of the files read is a :class:`QueryError`. ``decisions`` mark the
+    findings the auditor dismissed or confirmed."""
+    opts.validate()
+    docs, failures = extract_sources(paths, progress)
+    check_choice(opts.dept, opts.year, [Head(d.doc.department, d.doc.department_code, d.doc.year) for d in docs],
+                 "the files given")
+    docs = select_docs(docs, opts)
+    return AuditResult(audit_documents(docs, opts, decisions), docs, failures, digests_of(docs))
+
+
 def audit_sources(paths: list[Path] | None, store: Path | None,
                   opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc]]:
     """The findings on the given files (or else the store's documents) of the chosen department and year."""
+    if paths:
+        r = audit_paths(paths, opts, decisions=store_decisions(store))
+        return r.findings, r.docs
     opts.validate()
-    docs = select_docs(docs_from_paths(paths) if paths else docs_from_store(store), opts)
+    docs = docs_from_store(store)
+    check_choice(opts.dept, opts.year, [Head(d.doc.department, d.doc.department_code, d.doc.year) for d in docs],
+                 "the store")
+    docs = select_docs(docs, opts)
     return audit_documents(docs, opts, store_decisions(store)), docs
 
 
@@ -147,7 +196,12 @@ def audit_sources_digests(paths: list[Path] | None, store: Path | None,
                           opts: AuditOptions) -> tuple[list[Finding], list[AuditDoc], list[ProjectDigest]]:
     """As :func:`audit_sources`, with the digest of every project with targets (for the working paper)."""
     findings, docs = audit_sources(paths, store, opts)
-    return findings, docs, [d for ad in docs for d in digest_document(ad)]
+    return findings, docs, digests_of(docs)
+
+
+def digests_of(docs: Iterable[AuditDoc]) -> list[ProjectDigest]:
+    """The digest of every project with targets in the documents (for the scorecard and the working paper)."""
+    return [d for ad in docs for d in digest_document(ad)]
 
 
 def render_rules(table: list[dict[str, Any]], con: Console | None = None) -> None:
@@ -168,15 +222,48 @@ def should_fail(findings: Iterable[Finding], fail_on: str | None) -> bool:
     return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in findings if f.status != "dismissed")
 
 
-def summary(findings: list[Finding], n_docs: int) -> dict[str, Any]:
-    return {"documents": n_docs,
-            "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in reversed(SEVERITIES)},
+def _by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    c = Counter(f.severity for f in findings)
+    return {s: c[s] for s in reversed(SEVERITIES)}
+
+
+def summary(findings: list[Finding], n_docs: int, failures: list[Failure] | None = None) -> dict[str, Any]:
+    """Counts: documents audited, findings by severity, by kind and by department (each by severity), files
+    that could not be read."""
+    by_dept: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_dept[f.department or "?"].append(f)
+    return {"documents": n_docs, "by_severity": _by_severity(findings),
             "by_kind": dict(sorted(Counter(f.kind for f in findings).items())),
-            "by_status": {s: sum(1 for f in findings if f.status == s) for s in FINDING_STATUSES}}
+            "by_department": {d: _by_severity(fs) for d, fs in sorted(by_dept.items())},
+            "by_status": {s: sum(1 for f in findings if f.status == s) for s in FINDING_STATUSES},
+            "findings": len(findings), "documents_failed": len(failures or [])}
 
 
-def to_json(findings: list[Finding], n_docs: int) -> dict[str, Any]:
-    return {"findings": [f.to_dict() for f in findings], "summary": summary(findings, n_docs)}
+def to_json(findings: list[Finding], n_docs: int, failures: list[Failure] | None = None,
+            limit: int | None = None, summary_only: bool = False) -> dict[str, Any]:
+    """``{"findings", "summary", "failed"}``: the first ``limit`` findings (all without a limit; none with
+    ``summary_only``); the summary always counts every finding."""
+    shown = [] if summary_only else findings[:limit] if limit else findings
+    return {"findings": [f.to_dict() for f in shown], "summary": summary(findings, n_docs, failures),
+            "failed": [x.to_dict() for x in failures or []]}
+
+
+FINDING_COLUMNS = ("severity", "kind", "department", "year", "file", "project", "message", "evidence", "values")
+
+
+def finding_rows(findings: Iterable[Finding]) -> list[list[Any]]:
+    """One row per finding under :data:`FINDING_COLUMNS` (evidence as ``file:line ↔ line``, values as k=v)."""
+    return [[f.severity, f.kind, f.department, f.year, f.file, f.project, f.message, short_cite(f),
+             "; ".join(f"{k}={v}" for k, v in f.values.items())] for f in findings]
+
+
+def summary_rows(findings: list[Finding]) -> list[list[Any]]:
+    """Counts by department and kind: department, kind, error, warning, info (for ``--summary``)."""
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[(f.department or "?", f.kind)].append(f)
+    return [[d, k, *_by_severity(fs).values()] for (d, k), fs in sorted(groups.items())]
 
 
 def short_cite(f: Finding) -> str:
@@ -191,8 +278,10 @@ def short_cite(f: Finding) -> str:
     return " ↔ ".join(parts)
 
 
-def render_text(findings: list[Finding], n_docs: int, con: Console | None = None) -> None:
-    """Grouped by department and document, then project; info findings folded one line per kind."""
+def render_text(findings: list[Finding], n_docs: int, con: Console | None = None,
+                counted: list[Finding] | None = None) -> None:
+    """Grouped by department and document, then project; info findings folded one line per kind. Nothing
+    is cut short. The closing count is of ``counted`` (every finding, when only the first are printed)."""
     con = con or Console()
     only_review = all(f.kind.startswith(FOLDED_PREFIX) for f in findings)
     groups: dict[tuple, list[Finding]] = defaultdict(list)
@@ -203,17 +292,17 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
         full: dict[tuple, list[Finding]] = defaultdict(list)
         for f in fs:
             if f.severity != "info" and not f.kind.startswith(FOLDED_PREFIX):
-                full[(f.kind, f.project)].append(f)
+                full[(f.kind, f.project, f.message if f.kind in NEVER_FOLDED else "")].append(f)
         for items in full.values():
             f = items[0]
             sev = f"[{SEVERITY_STYLE[f.severity]}]{f.severity:7}[/]"
-            proj = f"[cyan]{escape(_cut(f.project, 22))}[/cyan] " if f.project else ""
+            proj = f"[cyan]{escape(f.project)}[/cyan] " if f.project else ""
             more = ""
             if len(items) >= FOLD_AT:
                 more = f" (+{len(items) - 1} alike: " + ", ".join(short_cite(x) for x in items[1:]) + ")"
                 items = items[:1]
             for f in items:
-                con.print(f"  {sev} {f.kind}: {proj}{escape(_cut(f.message, MESSAGE_CHARS) + mark(f))}  "
+                con.print(f"  {sev} {f.kind}: {proj}{escape(f.message + mark(f))}  "
                           f"[dim]{escape(short_cite(f) + more)}[/dim]")
         review = [f for f in fs if f.kind.startswith(FOLDED_PREFIX)]
         if review and not only_review:  # among other findings: one line per document
@@ -229,16 +318,19 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
         for kind, items in infos.items():
             if len(items) == 1:
                 f = items[0]
-                text = f"{(f.project + ': ') if f.project else ''}{_cut(f.message, 160)}"
+                text = f"{(f.project + ': ') if f.project else ''}{f.message}"
             else:
                 names = [x.project or "" for x in items]
-                text = ", ".join(_cut(n, 20) for n in names[:INFO_NAMES_SHOWN])
+                text = ", ".join(names[:INFO_NAMES_SHOWN])
                 text += f" (+{len(names) - INFO_NAMES_SHOWN} more)" if len(names) > INFO_NAMES_SHOWN else ""
             con.print(f"  [dim]info    {kind} ×{len(items)}: {escape(text)}[/dim]")
-    s = summary(findings, n_docs)["by_severity"]
-    con.print(f"\n{len(findings)} findings in {n_docs} documents: "
+    counted = findings if counted is None else counted
+    if len(counted) > len(findings):
+        con.print(f"\n(printed {len(findings)} of {len(counted)} findings: raise --limit, or use --summary)")
+    s = summary(counted, n_docs)["by_severity"]
+    con.print(f"\n{len(counted)} findings in {n_docs} documents: "
               f"[bold red]{s['error']} errors[/], [yellow]{s['warning']} warnings[/], {s['info']} info"
-              + (f" ({dismissed} dismissed)" if (dismissed := sum(f.status == "dismissed" for f in findings)) else ""))
+              + (f" ({dismissed} dismissed)" if (dismissed := sum(f.status == "dismissed" for f in counted)) else ""))
 
 
 def _render_folded(con: Console, findings: list[Finding]) -> None:
@@ -250,7 +342,7 @@ def _render_folded(con: Console, findings: list[Finding]) -> None:
         sev = f"[{SEVERITY_STYLE[severity]}]{severity:7}[/]"
         con.print(f"  {sev} {kind} ×{len(items)}")
         for f in items:
-            head = f"{(_cut(f.project, 22) + ': ') if f.project else ''}{_cut(f.message, MESSAGE_CHARS)}{mark(f)}"
+            head = f"{(f.project + ': ') if f.project else ''}{f.message}{mark(f)}"
             con.print(f"      {escape(head)}  [dim]{escape(short_cite(f))}[/dim]")
 
 
@@ -260,7 +352,3 @@ def mark(f: Finding) -> str:
         return ""
     return f" [{f.status}{': ' + f.reason if f.reason else ''}]"
 
-
-def _cut(text: str | None, n: int) -> str:
-    t = text or ""
-    return t if len(t) <= n else t[: n - 1] + "…"

@@ -21,6 +21,7 @@ class Cell:
     loc: str | None = None  # native location: "p12 t1 r3 c2", "05-2!C7", "table 2 row 3 col 1"; None for text
     bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom on the page (points)
     merged: str | None = None  # the merged range this cell's text was expanded from ("A1:C1"), if any
+    x: int | None = None  # text split on runs of spaces: the display column (CJK = 2) where the cell starts
 
 
 @dataclass(slots=True)

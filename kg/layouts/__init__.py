@@ -1,7 +1,9 @@
 """Registry of layout families. Each module has ``NAME``, ``detect(src) -> float`` and ``parse(src) -> Document``.
 
 Detection is separate from parsing: :func:`detect_layout` scores every family on the text and the best
-score above :data:`DETECT_MIN` wins; no family claiming the text is an :class:`UnknownLayoutError`.
+score above :data:`DETECT_MIN` wins; when no family claims the text, the generic label-driven layout
+(:mod:`kg.layouts.forms`) reads any 绩效目标表 / 绩效自评表 it holds; a text with neither is an
+:class:`UnknownLayoutError` ("no form found").
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from kg.errors import UnknownLayoutError
-from kg.layouts import cell_per_line, numbered_tables, pdf_wrapped, prose_final, tabbed
+from kg.layouts import cell_per_line, forms, numbered_tables, pdf_wrapped, prose_final, tabbed
 from kg.reading import SourceText
 
 # Lowest detection score that counts as a claim on the text.
@@ -20,6 +22,10 @@ LAYOUTS: dict[str, ModuleType] = {
 }
 
 
+# The generic reader, tried when no family claims a document.
+GENERIC: ModuleType = forms
+
+
 def detection_scores(src: SourceText) -> dict[str, float]:
     return {name: float(mod.detect(src)) for name, mod in LAYOUTS.items()}
 
@@ -27,8 +33,10 @@ def detection_scores(src: SourceText) -> dict[str, float]:
 def detect_layout(src: SourceText) -> ModuleType:
     scores = detection_scores(src)
     name, best = max(scores.items(), key=lambda kv: kv[1])
-    if best < DETECT_MIN:
-        raise UnknownLayoutError(
-            "unknown layout: not a budget/final-account disclosure of a known family "
-            f"(best guess {name} at {best:.2f})", src.path)
-    return LAYOUTS[name]
+    if best >= DETECT_MIN:
+        return LAYOUTS[name]
+    if GENERIC.detect(src) > 0:
+        return GENERIC
+    raise UnknownLayoutError(
+        "no form found (unknown layout): not a disclosure of a known family, and no 绩效目标表/绩效自评表 (项目名称 with an "
+        f"indicator table) in it (best guess {name} at {best:.2f})", src.path)

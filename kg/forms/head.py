@@ -1,0 +1,126 @@
+"""A form's head (the rows above its indicator table) → label → value fields and the funds row.
+
+The head is read as a stream of cells, so one cell per line, tab/| rows and glued text read alike: a label takes
+the value cells after it; a run of labels of one group (资金总额 / 当年资金总额 / 财政拨款 …, 年初预算数 … 得分,
+预期目标 / 实际完成情况) takes the values after the run in order, aligned from the end.
+"""
+
+from __future__ import annotations
+
+from kg.cells.model import Cell, Row
+from kg.forms import labels
+from kg.forms.form import FieldHit, Form
+
+# Labels whose values follow a run of such labels, in order (a header row above a value row).
+ORDERED = frozenset({"amount_total", "amount_year", "fiscal", "carry", "other", "goal_long", "goal_year",
+                     "initial_budget", "budget", "spent", "weight", "rate", "score", "expected", "achieved"})
+FUNDS_KEYS = ("initial_budget", "budget", "spent", "weight", "rate", "score")
+# Row labels under a funds header whose values are that header's columns (the first is the funds row).
+FUNDS_ROWS = ("amount_year", "amount_total", "fiscal", "carry", "other")
+TEXT_JOIN_KEYS = frozenset({"goal_long", "goal_year", "expected", "achieved", "name", "category"})
+
+
+# Column labels that begin the indicator table's header: the head ends there.
+_TABLE_START = frozenset({"l1", "l2", "l3"})
+
+
+def _tokens(rows: list[Row]) -> list[tuple[Cell, labels.LabelMatch | None]]:
+    out = []
+    for row in rows:
+        for cell in row.cells:
+            if not cell.text or labels.is_frame(cell.text):
+                continue
+            col = labels.match(cell.text, "column", fuzzy=False)
+            if col is not None and col.key in _TABLE_START:
+                return _join_split_labels(out)
+            out.append((cell, labels.field(cell.text)))
+    return _join_split_labels(out)
+
+
+def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> list[tuple[Cell, labels.LabelMatch | None]]:
+    """A label printed over two cells (``主管部门`` + ``及编码``, ``项目起`` + ``止时间``) becomes one label."""
+    out: list[tuple[Cell, labels.LabelMatch | None]] = []
+    i = 0
+    while i < len(toks):
+        cell, m = toks[i]
+        if i + 1 < len(toks) and toks[i + 1][1] is None and len(toks[i + 1][0].text) <= 6:
+            joined = labels.field(cell.text + toks[i + 1][0].text)
+            if joined is not None and joined.distance == 0 and not joined.value and (
+                    m is None or len(joined.label) > len(m.label)):
+                out.append((Cell(cell.text + toks[i + 1][0].text, cell.line, cell.col, cell.loc), joined))
+                i += 2
+                continue
+        out.append((cell, m))
+        i += 1
+    return out
+
+
+def read_head(rows: list[Row], form: Form) -> None:
+    """Fill ``form.fields`` and ``form.funds`` from the head rows."""
+    toks = _tokens(rows)
+    i = 0
+    funds_header: list[labels.LabelMatch] = []
+    while i < len(toks):
+        cell, m = toks[i]
+        if m is None:
+            i += 1
+            continue
+        if m.unit:
+            form.money_unit = m.unit
+        if m.value:
+            _put(form, m, m.value, cell)
+            i += 1
+            continue
+        # a run of labels
+        run = [(cell, m)]
+        j = i + 1
+        while j < len(toks) and toks[j][1] is not None and not toks[j][1].value:
+            run.append(toks[j])
+            j += 1
+        vals = []
+        while j < len(toks) and toks[j][1] is None:
+            vals.append(toks[j][0])
+            j += 1
+        i = j
+        funds_run = [rm for _, rm in run if rm.key in FUNDS_KEYS]
+        if len(funds_run) >= 3:
+            funds_header = funds_run
+            for _rc, rm in run:
+                if rm.unit:
+                    form.money_unit = rm.unit
+            run = [(rc, rm) for rc, rm in run if rm.key not in FUNDS_KEYS]
+            if not run:
+                continue
+        if funds_header and run[-1][1].key in FUNDS_ROWS and vals:
+            if run[-1][1].key in ("amount_year", "amount_total") and not form.funds:
+                for hm, vc in zip(funds_header, vals, strict=False):
+                    form.funds[hm.key] = FieldHit(hm.key, vc.text, vc.line, form.money_unit, hm.distance, vc)
+            continue
+        if not vals:
+            continue
+        group: list[tuple[Cell, labels.LabelMatch]] = []
+        for rc, rm in reversed(run):  # the run's trailing labels of one ordered group (a header over values)
+            if rm.key not in ORDERED:
+                break
+            group.insert(0, (rc, rm))
+        if len(group) >= 2 and len(vals) == 1 and 2 <= vals[0].text.count("。") <= len(group) and \
+                vals[0].text.rstrip().endswith("。") and all(rm.key in TEXT_JOIN_KEYS for _, rm in group):
+            parts = [p + "。" for p in vals[0].text.split("。") if p.strip()]
+            vals = [Cell(p, vals[0].line, vals[0].col, vals[0].loc) for p in parts]  # glued goal texts
+        if len(group) >= 2:
+            for (_rc, rm), vc in zip(group[-len(vals):] if len(vals) < len(group) else group, vals, strict=False):
+                _put(form, rm, vc.text, vc)
+            extra = vals[len(group):]
+            if extra and group[-1][1].key in TEXT_JOIN_KEYS:
+                hit = form.fields[group[-1][1].key]
+                hit.text += "".join(c.text for c in extra)
+            continue
+        rc, rm = run[-1]
+        text = "".join(c.text for c in vals) if rm.key in TEXT_JOIN_KEYS else vals[0].text
+        _put(form, rm, text, vals[0])
+
+
+def _put(form: Form, m: labels.LabelMatch, text: str, cell: Cell) -> None:
+    if m.key in form.fields:  # the first value a form gives for a label stands
+        return
+    form.fields[m.key] = FieldHit(m.key, text.strip(), cell.line, m.unit or form.money_unit, m.distance, cell)

@@ -1,0 +1,161 @@
+"""Cell text → which label it is: exact first, then within a bounded edit distance (OCR noise).
+
+Labels are compared in a canonical form: NFKC (full-width brackets and colons folded), whitespace removed,
+a trailing colon removed, a bracketed unit (``（万元）``) split off and returned with the match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from kg.forms import vocabulary as vocab
+
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+_UNIT_BRACKET = re.compile(r"\((万元|元|亿元|千元)\)")
+_CIRCLED = re.compile(r"\([A-Za-z/]+\)")  # (A), (B/A): column markers of self-evaluation headers
+# How many characters of a cell may follow a label as its value ("资金总额:250", "项目名称：…").
+_LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,14}?):(?P<value>.*)$")
+
+
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\))")
+_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分)\)")
+
+
+def canon(text: str) -> str:
+    """A cell as a label: full-width folded, whitespace, a list number (1. / （一）), a note in brackets
+    ((盖章), (10分)) and a trailing colon removed."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _WS.sub("", t)
+    t = _NOTE.sub("", _NUMBERING.sub("", t))
+    return t.rstrip(":")
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    kind: str  # "field", "column", "frame", "l1", "l2", "grid"
+    key: str  # field or column key, or the category term
+    label: str  # the vocabulary variant matched
+    unit: str | None = None  # a unit stated in the label's brackets
+    value: str | None = None  # text after the label's colon in the same cell
+    distance: int = 0  # edits needed (0 = exact)
+
+
+def _table(kind: str) -> dict[str, str]:
+    if kind == "field":
+        src = vocab.FIELD_LABELS
+    elif kind == "column":
+        src = vocab.COLUMN_LABELS
+    else:
+        terms = {"l1": vocab.L1_TERMS, "l2": vocab.L2_TERMS, "grid": vocab.GRID_TERMS,
+                 "frame": vocab.FRAME_LABELS}[kind]
+        return {canon(t): t for t in terms}
+    out: dict[str, str] = {}
+    for key, variants in src.items():
+        for v in variants:
+            out.setdefault(_strip_markers(canon(v)), key)
+    return out
+
+
+@cache
+def _lookup(kind: str) -> dict[str, str]:
+    return _table(kind)
+
+
+def _strip_markers(c: str) -> str:
+    return _CIRCLED.sub("", c)
+
+
+def _max_edits(n: int, kind: str = "field") -> int:
+    best = 0
+    for length, edits in vocab.MAX_COLUMN_EDITS if kind == "column" else vocab.MAX_LABEL_EDITS:
+        if n >= length:
+            best = edits
+    return best
+
+
+@lru_cache(maxsize=65536)
+def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
+    """The label of ``kind`` that ``text`` is (whole cell, or ``label:value``), else None."""
+    if not text:
+        return None
+    c = canon(text)
+    if "兀" in c:
+        c = c.replace("万兀", "万元")
+    unit = None
+    m = _UNIT_BRACKET.search(c)
+    if m:
+        unit = m.group(1)
+        c = (c[: m.start()] + c[m.end():]).rstrip(":")
+    value = None
+    table = _lookup(kind)
+    key = table.get(_strip_markers(c))
+    if key is None and ":" in c:
+        lv = _LABEL_VALUE.match(c)
+        if lv:
+            head = _strip_markers(lv.group("label"))
+            m2 = _UNIT_BRACKET.search(head)
+            if m2:
+                unit = m2.group(1)
+                head = head[: m2.start()] + head[m2.end():]
+            key = table.get(head)
+            if key is not None:
+                value = text.split(":", 1)[1].strip() if ":" in text else (
+                    text.split("：", 1)[1].strip() if "：" in text else lv.group("value"))
+                c = head
+    if key is not None:
+        return LabelMatch(kind, key if kind in ("field", "column") else table[c], c, unit, value or None)
+    if not fuzzy or len(c) > 14 or any(ch.isdigit() for ch in c):
+        return None
+    fixed = _ocr_fold(c)
+    if fixed != c:
+        hit = match(fixed, kind, fuzzy=False)
+        if hit is not None:
+            return LabelMatch(hit.kind, hit.key, hit.label, hit.unit, hit.value, 1)
+    limit = _max_edits(len(c), kind)
+    if not limit:
+        return None
+    best: tuple[int, str] | None = None
+    for variant, _k in table.items():
+        allowed = min(limit, _max_edits(len(variant), kind))
+        if allowed < 1 or abs(len(variant) - len(c)) > allowed:
+            continue
+        d = Levenshtein.distance(c, variant, score_cutoff=allowed)
+        if d <= allowed and (best is None or d < best[0]):
+            best = (d, variant)
+    if best is None:
+        return None
+    key = table[best[1]]
+    return LabelMatch(kind, key if kind in ("field", "column") else key, best[1], unit, None, best[0])
+
+
+def _ocr_fold(c: str) -> str:
+    for seen, meant in vocab.OCR_FIXES:
+        c = c.replace(seen, meant)
+    return c
+
+
+def field(text: str) -> LabelMatch | None:
+    return match(text, "field")
+
+
+def column(text: str) -> LabelMatch | None:
+    return match(text, "column")
+
+
+def category(text: str, level: str) -> str | None:
+    """``text`` as an indicator category of ``level`` (l1 / l2 / grid), exact only, else None."""
+    m = match(text, level, fuzzy=False)
+    return text.strip() if m else None
+
+
+_FRAME_TITLE = re.compile(r"^[^，。；]{0,16}绩效[^，。；]{0,12}表$")
+
+
+def is_frame(text: str) -> bool:
+    """A label that only frames the form (绩效指标, 单位：万元, a table title such as 绩效项目指标表)."""
+    return match(text, "frame", fuzzy=False) is not None or bool(_FRAME_TITLE.match(canon(text)))

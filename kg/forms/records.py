@@ -1,0 +1,122 @@
+"""Forms → typed records: :class:`Project` with its indicators (and, on a self-evaluation, funds, achieved
+values and scores), :class:`DepartmentIndicator` rows of a department-wide form."""
+
+from __future__ import annotations
+
+import re
+
+from kg.forms import vocabulary as vocab
+from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.values import checked_option, parse_money, parse_target, split_department
+from kg.model import DepartmentIndicator, Funds, Indicator, Project, Provenance
+from kg.normalize import clean_text
+
+DEFAULT_TABLE = "绩效目标表"
+
+
+def _money(form: Form, hit: FieldHit | None):
+    if hit is None:
+        return None
+    return parse_money(hit.text, hit.unit or form.money_unit)
+
+
+def _indicator(values: dict[str, str], suffix: str, row: IndicatorRow, file: str, table: str,
+               evaluated: bool) -> Indicator | None:
+    l3 = clean_text(values.get("l3" + suffix))
+    raw_value = values.get("value" + suffix)
+    if l3 is None or l3 in vocab.EMPTY_VALUES:
+        return None
+    op, value, unit = parse_target(raw_value, values.get("unit"), values.get("op"))
+    ind = Indicator(clean_text(values.get("l1" + suffix)), clean_text(values.get("l2" + suffix)), l3, op, value,
+                    unit, clean_text(values.get("direction")), text=row.text,
+                    provenance=Provenance(file, table, row.line, row.line_end))
+    if evaluated:
+        ind.evaluated = True
+        ind.actual = clean_text(values.get("actual"))
+        ind.weight = clean_text(values.get("weight"))
+        ind.score = clean_text(values.get("score"))
+        ind.reason = clean_text(values.get("reason"))
+        if ind.reason in vocab.EMPTY_VALUES:
+            ind.reason = None
+    return ind
+
+
+def indicators_of(form: Form, file: str) -> tuple[list[Indicator], list[Indicator]]:
+    """(annual targets, long-term targets) of a form."""
+    table = form.title or DEFAULT_TABLE
+    annual: list[Indicator] = []
+    long_term: list[Indicator] = []
+    for row in form.indicators:
+        v = row.values
+        if row.term == "long":
+            ind = _indicator(v, "", row, file, table, form.evaluated)
+            if ind:
+                ind.term = "long"
+                long_term.append(ind)
+            continue
+        if "l3_long" in v or "value_long" in v:
+            lv = {**v, "l1_long": v.get("l1_long") or v.get("l1", ""), "l3_long": v.get("l3_long") or v.get("l3", ""),
+                  "l2_long": v.get("l2_long") or v.get("l2", "")}
+            ind = _indicator(lv, "_long", row, file, table, False)
+            if ind:
+                ind.term = "long"
+                long_term.append(ind)
+        ind = _indicator(v, "", row, file, table, form.evaluated)
+        if ind:
+            annual.append(ind)
+    return annual, long_term
+
+
+_CODE_NAME = re.compile(r"^([0-9]{6,}[A-Z]?[0-9]{6,})\s*[-—–_:：]\s*(.+)$")
+
+
+def project_of(form: Form, file: str) -> Project:
+    f = form.fields
+    name = clean_text(form.text("name")) or ""
+    code = clean_text(form.text("code"))
+    m = _CODE_NAME.match(name)
+    if m:  # 51092223T000007731205-城镇老旧小区改造…: the project code printed before the name
+        code, name = code or m.group(1), m.group(2)
+    amount_hit = f.get("amount_year") or f.get("amount_total") or f.get("fiscal")
+    annual, long_term = indicators_of(form, file)
+    p = Project(name=name, amount=_money(form, amount_hit), amount_text=amount_hit.text if amount_hit else "",
+                code=code, category=clean_text(checked_option(form.text("category"))),
+                owner=clean_text(form.text("owner")),
+                goal=clean_text(form.text("goal_year") or form.text("expected") or form.text("goal_long")),
+                indicators=annual, long_term=long_term,
+                provenance=Provenance(file, form.title or DEFAULT_TABLE, form.line_start, form.line_end))
+    if form.evaluated:
+        p.implementing_unit = clean_text(form.text("implementing_unit"))
+        p.outcome = clean_text(form.text("achieved"))
+        p.total_score = clean_text(form.text("total_score"))
+        if form.funds:
+            fd = form.funds
+            p.funds = Funds(_money(form, fd.get("initial_budget")), _money(form, fd.get("budget")),
+                            _money(form, fd.get("spent")), _printed(fd.get("weight")), _printed(fd.get("rate")),
+                            _printed(fd.get("score")),
+                            provenance=Provenance(file, form.title or DEFAULT_TABLE, min(h.line for h in fd.values()),
+                                                  max(h.line for h in fd.values())))
+            if p.funds.budget is not None:
+                p.amount = p.funds.budget
+    return p
+
+
+def _printed(hit: FieldHit | None) -> str | None:
+    t = clean_text(hit.text) if hit else None
+    return None if t in vocab.EMPTY_VALUES else t
+
+
+def department_of(form: Form) -> tuple[str | None, str | None]:
+    """(code, name) of the form's 主管部门."""
+    t = form.text("department")
+    if not t:
+        return None, None
+    return split_department(t)
+
+
+def department_indicators_of(form: Form, file: str) -> list[DepartmentIndicator]:
+    out = []
+    for ind in indicators_of(form, file)[0]:
+        out.append(DepartmentIndicator(None, None, ind.l2, ind.l3, ind.op, ind.value, ind.unit, ind.text,
+                                       ind.provenance))
+    return out

@@ -1,0 +1,469 @@
+"""A form's indicator table → :class:`IndicatorRow` objects, by its header row, whatever the column order.
+
+Row mode (tab, ``|``, space-aligned and native rows): each cell goes to the header column at its index (or, for
+space-aligned text, its display column); blank 一级/二级 cells inherit from above; a space-aligned line that
+fills neither the name nor the value column continues the row above (a cell wrapped by width). Stream mode
+(one cell per line, glued text): the national categories (产出指标, 数量指标 …) mark the levels, and each
+indicator is its name followed by the cells of the columns after 三级指标, each checked for its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.cells.model import Cell, Row
+from kg.cells.text import split_words
+from kg.forms import labels
+from kg.forms import vocabulary as vocab
+from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.values import split_number_unit, split_op
+from kg.normalize import normalize_op
+
+ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
+# Field labels that end an indicator table (the next form's head, a signature block …).
+STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
+                         "period", "amount_total", "amount_year", "expected", "achieved"})
+_STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|附件\d|附表\d|说明[:：]|"
+                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")")
+_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
+                    r"(?:[（(][^）)]{1,10}[)）])?\s*$")
+_LONG = ("长期", "中期", "实施期", "总体")
+_YEARLY = ("年度", "当年", "本年")
+_REASON_HINT = ("原因", "下一步", "改进", "由于", "。", "；", "受", "因")
+
+
+@dataclass
+class Header:
+    keys: list[str]  # column key per header cell, in order
+    cols: list[int]  # the cells' column indices (row mode)
+    xs: list[int | None]  # the cells' display columns (space-aligned text)
+    row_mode: bool
+    end_token: int  # index of the first token after the header (stream mode)
+    row_index: int  # index of the header's (last) row
+    last_cell: tuple[int, int] = (0, 0)  # (row index, cell column) of the header's last cell
+    term: str | None = None  # a 长期/年度绩效指标 section title just before the header
+
+
+def _section_term(text: str) -> str | None:
+    t = labels.canon(text)
+    if t.endswith(("绩效指标", "绩效目标", "指标")) and len(t) <= 10:
+        if t.startswith(_LONG):
+            return "long"
+        if t.startswith(_YEARLY):
+            return "year"
+    return None
+
+
+def _column_key(text: str, fuzzy: bool = False) -> tuple[str, str | None] | None:
+    """The indicator-table column ``text`` names; OCR-tolerant matching only where a header is being looked for."""
+    if labels.is_frame(text) or labels.category(text, "l1") or labels.category(text, "l2"):
+        return None
+    m = labels.match(text, "column", fuzzy)
+    if m is None:
+        return None
+    key, c = m.key, labels.canon(text)
+    if key in ("l1", "l2", "l3", "value") and "长期" in c:
+        key = {"l1": "l1_long", "l2": "l2_long", "l3": "l3_long", "value": "value_long"}[key]
+    return key, m.unit
+
+
+def find_header(rows: list[Row]) -> Header | None:
+    """The indicator table's header: one row naming ≥3 columns incl. the indicator name, or a run of one-cell
+    rows doing so (one cell per line), or the label run inside a glued row."""
+    flat: list[tuple[int, Cell]] = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
+    i = 0
+    term: str | None = None
+    while i < len(flat):
+        run: list[tuple[int, Cell, str]] = []
+        j = i
+        while j < len(flat):
+            ri, cell = flat[j]
+            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]):
+                break  # a header in one row ends with its row
+            ck = _column_key(cell.text, fuzzy=True)
+            if ck is None:
+                if _section_term(cell.text):
+                    term = _section_term(cell.text)
+                    j += 1
+                    continue
+                if labels.is_frame(cell.text):
+                    j += 1
+                    continue
+                break
+            run.append((ri, cell, ck[0]))
+            j += 1
+        keys = [k for _, _, k in run]
+        if _qualifies(keys):
+            rows_used = {ri for ri, _, _ in run}
+            one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+            return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
+                          max(rows_used), (run[-1][0], run[-1][1].col), term)
+        i = max(j, i + 1)
+    return None
+
+
+def _qualifies(keys: list[str]) -> bool:
+    return len(set(keys)) >= vocab.HEADER_MIN_COLUMNS and ("l3" in keys or "l3_long" in keys)
+
+
+def read_table(rows: list[Row], form: Form) -> int | None:
+    """Read the indicator table(s) of a form's rows into ``form``; return the index of the header row."""
+    header = find_header(rows)
+    if header is None:
+        return None
+    form.columns = header.keys
+    if header.row_mode:
+        _read_rows(rows, header, form)
+    elif not _read_positional(rows, header, form):
+        flat = [(ri, c) for ri, r in enumerate(rows) for c in r.cells if c.text]
+        _read_stream(_word_tokens(flat[header.end_token:], rows), rows, header, form)
+    return header.row_index
+
+
+# ---------------------------------------------------------------- row mode
+
+
+def _map_row(row: Row, header: Header) -> dict[str, str]:
+    cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
+    keys = _keys_for(row, cells, header)
+    vals: dict[str, str] = {}
+    for cell, key in zip(cells, keys, strict=True):
+        if not cell.text or key is None:
+            continue
+        vals[key] = f"{vals[key]}{cell.text}" if key in vals else cell.text
+    return vals
+
+
+def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
+    """The header column of each cell. Tab/|/native cells by their index; space-aligned cells by order when the
+    row is complete, right-aligned when merged 一级/二级 cells are missing on the left, and by nearest display
+    column for a line of one or two cells (a wrapped cell)."""
+    n, width = len(cells), len(header.keys)
+    if row.separator != "spaces":
+        by_col = dict(zip(header.cols, header.keys, strict=True))
+        shift = _anchor_shift(cells, header)
+        return [by_col.get(c.col + shift) for c in cells]
+    if n == width:
+        return list(header.keys)
+    nearest = _nearest_columns(cells, header)
+    if n < 3 or (nearest is not None and all(b > a for a, b in zip(nearest, nearest[1:], strict=False))):
+        return [header.keys[i] if i is not None else None for i in (nearest or [None] * n)]
+    return list(header.keys[width - n:]) if n < width else [None] * n
+
+
+def _anchor_shift(cells: list[Cell], header: Header) -> int:
+    """Columns a row is shifted by against its header: a row whose first cell is a 一级/二级 category that sits
+    left of that column in the header (a leading merged label cell such as 绩效指标 printed only in the header)."""
+    first = next((c for c in cells if c.text), None)
+    if first is None:
+        return 0
+    for level in ("l1", "l2"):
+        if level in header.keys and labels.category(first.text, level):
+            col = header.cols[header.keys.index(level)]
+            return col - first.col if col > first.col else 0
+    return 0
+
+
+def _nearest_columns(cells: list[Cell], header: Header) -> list[int] | None:
+    if any(c.x is None for c in cells) or any(x is None for x in header.xs):
+        return None
+    return [min(range(len(header.xs)), key=lambda i: abs((header.xs[i] or 0) - (c.x or 0))) for c in cells]
+
+
+def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
+    state = {"l1": None, "l2": None, "l1_long": None, "l2_long": None}
+    term: str | None = header.term
+    last: IndicatorRow | None = None
+    body = rows[header.row_index + 1:]
+    for k, row in enumerate(body):
+        filled = row.filled
+        if not filled:
+            continue
+        if _ends_table(row, form):
+            if len(filled) == 1 and _header_follows(body[k + 1:k + 4]):
+                continue  # a running title over the header printed again after a page break
+            break
+        first = filled[0].text
+        if len(filled) == 1 and (_PAGE_NUMBER.fullmatch(first) or "\f" in first):
+            continue
+        if len(filled) == 1 and _section_term(first):
+            term = _section_term(first)
+            continue
+        if sum(1 for c in filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS:
+            continue  # the header printed again after a page break
+        if row.separator not in ROW_SEPARATORS:
+            if len(filled) == 1 and _category(first, state):
+                continue
+            if row.separator == "line" and last is not None and header.row_mode and _is_chrome(first):
+                continue
+            continue
+        vals = _map_row(row, header)
+        _fill_levels(vals, state)
+        has_name = bool(vals.get("l3") or vals.get("l3_long"))
+        has_value = bool(vals.get("value") or vals.get("value_long"))
+        if not has_name and not has_value:
+            if row.separator == "spaces" and last is not None and vals and not any(
+                    labels.category(v, "l1") or labels.category(v, "l2") for v in vals.values()):
+                _continue_row(last, vals, row, state)  # a wrapped 一级/二级 cell
+            continue
+        if row.separator == "spaces" and last is not None and (not has_name or not has_value) \
+                and not (vals.get("l1") or vals.get("l2")):
+            _continue_row(last, vals, row, state)
+            continue
+        full = {**{k: v for k, v in state.items() if v}, **vals}
+        last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
+        form.indicators.append(last)
+
+
+def _header_follows(rows: list[Row]) -> bool:
+    return any(sum(1 for c in r.filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS for r in rows)
+
+
+def _continue_row(last: IndicatorRow, vals: dict[str, str], row: Row, state: dict[str, str | None]) -> None:
+    """Append a wrapped line's cells to the row above (and to the 一级/二级 it carries on)."""
+    for k, v in vals.items():
+        last.values[k] = last.values.get(k, "") + v
+        if k in state and state[k] is not None:
+            state[k] = (state[k] or "") + v
+    last.line_end = row.line_end or row.line
+
+
+def _ends_table(row: Row, form: Form) -> bool:
+    for cell in row.filled[:2]:
+        m = labels.field(cell.text)
+        if m is not None and m.distance == 0 and m.key == "total_score":
+            nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
+            if nums:
+                form.fields["total_score"] = FieldHit("total_score", nums[-1], row.line)
+            return True
+        if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
+            return True
+    first = row.filled[0].text
+    return bool(_STOP_TEXT.match(first) or (len(row.filled) == 1 and _TITLE.search(first)) or _is_page_chrome(first))
+
+
+def _is_page_chrome(text: str) -> bool:
+    return any(m in text for m in vocab.CHROME_MARKERS)
+
+
+def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -> bool:
+    """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
+    follows it, else 二级 under the current 一级."""
+    both = labels.category(text, "l1") and labels.category(text, "l2")
+    if both and state.get("l1") and not (nxt and labels.category(nxt, "l2")):
+        state["l2"] = text
+        return True
+    if labels.category(text, "l1"):
+        state["l1"], state["l2"] = text, None
+        return True
+    if labels.category(text, "l2"):
+        state["l2"] = text
+        return True
+    return False
+
+
+_PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
+_CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
+
+
+def _is_chrome(text: str) -> bool:
+    """Page numbers, a year line, and the single characters of a label printed vertically (绩/效/指/标)."""
+    return bool(_CHROME.fullmatch(text.strip()))
+
+
+# ---------------------------------------------------------------- positional mode
+
+
+def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
+    """One cell per line with every cell written, empty ones as a blank-looking line: the cells after the header
+    come in groups of the header's width, each group a row whose 一级/二级 cells are categories or empty."""
+    keys = header.keys
+    if "l1" not in keys or "l2" not in keys or len(keys) < 4:
+        return False
+    toks: list[Cell] = []
+    seen = False
+    for ri, r in enumerate(rows):
+        for c in r.cells:
+            if seen and len(r.cells) == 1:
+                toks.append(c)
+            if (ri, c.col) == header.last_cell:
+                seen = True
+    toks = [c for c in toks if not (c.text and (labels.is_frame(c.text) or _is_chrome(c.text)))]
+    n, i1, i2 = len(keys), keys.index("l1"), keys.index("l2")
+    state: dict[str, str | None] = {"l1": None, "l2": None}
+    read: list[IndicatorRow] = []
+    for k in range(0, len(toks) - n + 1, n):
+        chunk = toks[k:k + n]
+        if not all(not chunk[i].text or labels.category(chunk[i].text, lvl)
+                   for i, lvl in ((i1, "l1"), (i2, "l2"))):
+            break
+        vals = {key: c.text for key, c in zip(keys, chunk, strict=True) if c.text}
+        _fill_levels(vals, state)
+        if vals.get("l3") or vals.get("l3_long") or vals.get("value") or vals.get("value_long"):
+            full = {**{k2: v for k2, v in state.items() if v}, **vals}
+            read.append(IndicatorRow(full, chunk[0].line, chunk[-1].line, None,
+                                     "\t".join(c.text for c in chunk)))
+    if not read or len(read) * n < (len([c for c in toks if c.text]) - n) * 0.5 and len(read) < 2:
+        return False
+    form.indicators.extend(read)
+    return True
+
+
+def _fill_levels(vals: dict[str, str], state: dict[str, str | None]) -> None:
+    for lvl in ("l1", "l2", "l1_long", "l2_long"):
+        if vals.get(lvl):
+            state[lvl] = vals[lvl]
+            if lvl == "l1":
+                state["l2"] = None
+            if lvl == "l1_long":
+                state["l2_long"] = None
+
+
+# ---------------------------------------------------------------- stream mode
+
+
+def _kind_ok(key: str, text: str) -> bool:
+    t = text.replace(" ", "")
+    if key == "op":
+        return normalize_op(t) is not None
+    if key == "unit":
+        return len(t) <= 6 and not any(ch.isdigit() for ch in t) and normalize_op(t) is None
+    if key == "direction":
+        return t in ("正向", "反向", "正向指标", "反向指标", "正", "反", "中性")
+    if key in ("weight", "score"):
+        return split_number_unit(t) is not None and not split_op(t)[0]
+    return True
+
+
+def _value_like(text: str) -> bool:
+    t = text.replace(" ", "")
+    op, rest = split_op(t)
+    return op is not None or split_number_unit(rest) is not None
+
+
+def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, form: Form) -> None:
+    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else ["value"]
+    after = [k for k in after if k not in ("l1", "l2")]
+    state: dict[str, str | None] = {"l1": None, "l2": None}
+    term: str | None = header.term
+    i = 0
+    while i < len(toks):
+        ri, cell = toks[i]
+        text = cell.text
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or _is_page_chrome(text) or (
+                labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
+                                                   form)):
+            return
+        if _section_term(text):
+            term = _section_term(text)
+            i += 1
+            continue
+        nxt_text = toks[i + 1][1].text if i + 1 < len(toks) else None
+        if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
+            i += 1
+            continue
+        vals: dict[str, str] = {"l3": text}
+        line_end = cell.line
+        i += 1
+        own = split_glued_indicators(text)
+        if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
+            after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
+        else:
+            after_keys = after
+        for key in after_keys:
+            if i >= len(toks):
+                break
+            nxt = toks[i][1].text
+            if _is_boundary(nxt):
+                break
+            if key == "reason" and not _is_reason(toks, i):
+                continue
+            if key == "note":
+                continue
+            if key != "value" and not _kind_ok(key, nxt):
+                continue
+            vals[key] = nxt
+            line_end = toks[i][1].line
+            i += 1
+        pairs = [(vals["l3"], vals.get("value"))]
+        if "value" not in vals and "value" in after:
+            pairs = split_glued_indicators(text)
+        for name, value in pairs:
+            one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
+            full = {**{k: v for k, v in state.items() if v}, **one}
+            form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
+
+
+def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
+    """Stream tokens with the cells of single-space-separated lines cut at the spaces."""
+    out: list[tuple[int, Cell]] = []
+    for ri, cell in toks:
+        if rows[ri].separator in ("line", "words") and " " in cell.text.strip():
+            out.extend((ri, Cell(w, cell.line, cell.col)) for w in split_words(cell.text))
+        else:
+            out.append((ri, cell))
+    return out
+
+
+def _is_boundary(text: str) -> bool:
+    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text):
+        return True
+    if _STOP_TEXT.match(text) or _is_page_chrome(text) or _TITLE.search(text):
+        return True
+    m = labels.field(text)
+    return bool(m and m.distance == 0 and (m.key in STOP_FIELDS or m.key == "total_score"))
+
+
+def _is_reason(toks: list[tuple[int, Cell]], i: int) -> bool:
+    text = toks[i][1].text
+    if any(h in text for h in _REASON_HINT):
+        return True
+    nxt = toks[i + 1][1].text if i + 1 < len(toks) else None
+    return nxt is None or _is_boundary(nxt)
+
+
+_DATE_VALUE = r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前|完成)?"
+_OPS_RE = r"(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于)"
+
+
+def _value_pattern() -> re.Pattern[str]:
+    from kg.forms.values import UNITS
+    units = "|".join(re.escape(u) for u in sorted({*UNITS, "百分比"}, key=len, reverse=True))
+    return re.compile(rf"{_DATE_VALUE}(?=$|[^\d月日])|{_OPS_RE}\s*\d[\d,.]*\s*(?:{units})?|\d[\d,.]*\s*(?:{units})")
+
+
+_VALUE_SPAN = _value_pattern()
+
+
+def split_glued_indicators(text: str) -> list[tuple[str, str | None]]:
+    """A glued piece of one or more indicators (``提质改造道路里程≥4.6公里新增停车泊位120个``) → (name, value)
+    pairs, cut where a value (operator and/or number with a unit, or a date) ends; else the piece whole."""
+    spans = [m for m in _VALUE_SPAN.finditer(text) if m.end() > m.start()]
+    pairs: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in spans:
+        name = text[pos:m.start()]
+        if len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        pairs.append((name, m.group(0)))
+        pos = m.end()
+    if pairs and pos == len(text):
+        return pairs
+    name, value = split_name_value(text)
+    return [(name, value)]
+
+
+_NAME_VALUE = re.compile(r"^(?P<name>.+?)(?P<value>(?:[≥≤=＝><]|大于等于|小于等于|不低于|不少于|不超过|不高于).+)$")
+_TRAILING_NUMBER = re.compile(r"^(?P<name>.*?\D)(?P<value>\d[\d,.]*\s*\S{0,5})$")
+
+
+def split_name_value(text: str) -> tuple[str, str | None]:
+    """A glued indicator ``新建道路长度≥5公里`` → (新建道路长度, ≥5公里); ``工程验收合格率100%`` → (…率, 100%)."""
+    m = _NAME_VALUE.match(text)
+    if m:
+        return m.group("name"), m.group("value")
+    m = _TRAILING_NUMBER.match(text)
+    if m and split_number_unit(m.group("value").replace(" ", "")) is not None:
+        return m.group("name"), m.group("value")
+    return text, None

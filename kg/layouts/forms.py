@@ -1,0 +1,83 @@
+"""The generic layout: any 绩效目标表 or 绩效自评表, read by the forms' own labels (:mod:`kg.forms`).
+
+text (or a native file's rows) → cells (:mod:`kg.cells`) → forms (:mod:`kg.forms.reader`) → records
+(:mod:`kg.forms.records`). Used when no family claims a document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.cells.text import text_to_rows
+from kg.errors import UnknownLayoutError
+from kg.forms.reader import Reading, read_forms
+from kg.forms.records import department_indicators_of, department_of, project_of
+from kg.model import Document
+from kg.reading import SourceText
+
+NAME = "forms"
+
+
+def rows_of(src: SourceText, doc: Document | None = None):
+    if src.rows is not None:
+        return list(src.rows)
+    text = src.without_cut_last_line(doc).text if doc is not None else src.text
+    return text_to_rows(text)
+
+
+def detect(src: SourceText) -> float:
+    """0.4 when the text holds at least one form (a 项目名称 and an indicator header), else 0: a fallback that
+    never outbids a family claiming the document."""
+    reading = read_forms(rows_of(src))
+    return 0.4 if reading.forms or reading.department_forms else 0.0
+
+
+def parse(src: SourceText) -> Document:
+    doc = Document(source=src.name)
+    reading = read_forms(rows_of(src, doc))
+    return document_of(reading, src.name, doc)
+
+
+_TITLE_DEPT = re.compile(r"^(.{2,30}?(?:局|委员会|委|办公室|办|院|会|中心|部|厅|室|处|所|站|馆|政府|街道办事处|联合会))"
+                         r"(?:19|20)\d{2}年")
+
+
+def _department_in_title(reading: Reading) -> str | None:
+    """With no 主管部门 field, the department a title names before its year (株洲市…信访局2025年项目…表)."""
+    for row in reading.rows[:30]:
+        for cell in row.filled[:1]:
+            m = _TITLE_DEPT.match(cell.text.strip())
+            if m and any(w in cell.text for w in ("绩效", "预算", "决算")):
+                return m.group(1)
+    return None
+
+
+def document_of(reading: Reading, file: str, doc: Document) -> Document:
+    if not reading.forms and not reading.department_forms:
+        raise UnknownLayoutError("no form found (unknown layout): no 项目名称 with an indicator table (一级/二级/三级指标, 指标值), "
+                                 "and no known disclosure layout", file)
+    doc.projects = [project_of(f, file) for f in reading.forms]
+    for f in reading.department_forms:
+        doc.department_indicators.extend(department_indicators_of(f, file))
+    for form in [*reading.forms, *reading.department_forms]:
+        code, name = department_of(form)
+        if name and doc.department is None:
+            doc.department, doc.department_code = name, code
+        for kind, message, line in form.notes:
+            doc.warn(kind, message, line)
+    if doc.department is None:
+        doc.department = _department_in_title(reading)
+    doc.year = reading.year
+    if doc.year is None:
+        for form in reading.forms:
+            period = form.text("period") or ""
+            if period[:4].isdigit():
+                doc.year = int(period[:4])
+                break
+    evaluated = any(f.evaluated for f in [*reading.forms, *reading.department_forms])
+    doc.doc_kind = "final_account" if evaluated else "budget"
+    for p in doc.projects:
+        if not p.indicators:
+            doc.warn("no_indicators", f"the form of {p.name!r} has no indicator rows read",
+                     p.provenance.line_start if p.provenance else None)
+    return doc
