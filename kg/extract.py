@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.layouts import detect_layout
+from kg.errors import ParseError
+from kg.layouts import GENERIC, detect_layout
 from kg.model import Document
 from kg.reading import SourceText, read_source
 
 
 def extract_source(src: SourceText) -> Document:
     layout = detect_layout(src)
-    doc = layout.parse(src)
+    try:
+        doc = layout.parse(src)
+    except ParseError as e:
+        # a family claimed the text but cannot read it: the label-driven reader may (a form in a family's shape)
+        if layout is GENERIC or GENERIC.detect(src) <= 0:
+            raise
+        layout, doc = GENERIC, GENERIC.parse(src)
+        doc.warn("family_fallback", f"not read as a known family ({e.message}); read by the forms' labels", e.line,
+                 "info")
     doc.source = src.name
     doc.layout = layout.NAME
     doc.sha256 = src.sha256

@@ -286,8 +286,26 @@ class DepartmentIndicator(GoldRecord):
     unit: str | None
     text: str = ""
     provenance: Provenance | None = None
+    # a department-wide self-evaluation (部门整体支出绩效自评表) row: achieved value, weight, score, reason
+    evaluated: bool = False
+    actual: str | None = None
+    weight: str | None = None
+    score: str | None = None
+    reason: str | None = None
 
     GOLD_KEYS = ("activity", "project", "l2", "l3", "op", "value", "unit")
+    EVAL_KEYS = ("actual", "weight", "score", "reason")
+
+    def to_gold_dict(self) -> dict[str, Any]:
+        d = super().to_gold_dict()
+        if self.evaluated:
+            d.update({k: getattr(self, k) for k in self.EVAL_KEYS})
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], file: str = "") -> DepartmentIndicator:
+        return cls(**cls._fields_from(d, file), evaluated=any(k in d for k in cls.EVAL_KEYS),
+                   **{k: d.get(k) for k in cls.EVAL_KEYS})
 
 
 @dataclass

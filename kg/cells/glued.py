@@ -34,7 +34,7 @@ def _cut_pattern() -> re.Pattern[str]:
     # a label may carry a unit in brackets and a colon: 资金总额（万元）：
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # a year (2022年度, 202201-202212) is a value: matched first so a label cannot take its 年度
-    return re.compile(rf"{_YEAR_VALUE}|(?:{alts})(?![表])(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
 
 
 _YEAR_VALUE = r"(?:19|20)\d{2}(?:年度|年)(?=年度|资金|项目|当年)|(?:19|20)\d{4}[-—至](?:19|20)\d{4}"
@@ -44,7 +44,7 @@ def cut_glued(text: str) -> list[str] | None:
     """The pieces of a glued line (labels and the values between them), or None when it is not glued: a line
     is glued when it begins with a label and goes on, or is long and holds several labels."""
     hits = list(_cut_pattern().finditer(text))
-    starts_with_label = bool(hits) and hits[0].start() == 0 and hits[0].end() < len(text)
+    starts_with_label = bool(hits) and hits[0].start() == 0 and hits[0].end() < len(text) and not hits[0].group("year")
     if not starts_with_label and (len(text) < GLUED_MIN_CHARS or len({h.group(0) for h in hits}) < GLUED_MIN_LABELS):
         return None
     pieces: list[str] = []

@@ -28,6 +28,8 @@ def split_line(line: str) -> tuple[list[tuple[str, int | None]], str]:
     if "\t" in line:
         return [(_unquote(c.strip()), None) for c in line.split("\t")], "tab"
     stripped = line.strip()
+    if stripped and set(stripped) <= {"|", " "}:
+        return [("", None)], "line"  # an empty web-table cell on its own line
     if stripped.count("|") >= 2 or (len(stripped) > 1 and (stripped.startswith("|") or stripped.endswith("|"))):
         parts = stripped.split("|")
         if parts and parts[0].strip() == "":
@@ -91,11 +93,27 @@ def _join_break(a: str, b: str) -> str:
     return a + b
 
 
+# Share of lines that are one tab-led cell (``\t<cell>``) above which the whole text is one cell per line.
+TAB_LED_SHARE = 0.5
+
+
+def _tab_led(lines: list[str]) -> bool:
+    """One cell per line, each behind a tab (an export that keeps the merged first column as a tab)."""
+    filled = [ln for ln in lines if ln.strip()]
+    led = sum(1 for ln in filled if ln.startswith("\t") and ln.count("\t") == 1)
+    return bool(filled) and led >= TAB_LED_SHARE * len(filled)
+
+
 def text_to_rows(text: str) -> list[Row]:
     """Every non-blank line of ``text`` as a :class:`Row`; empty lines and ``|---|`` rules are left out. A line of
-    only spaces is kept as one empty cell: one-cell-per-line exports write an empty table cell so."""
+    only spaces is kept as one empty cell: one-cell-per-line exports write an empty table cell so (and a lone tab,
+    in a text that is one tab-led cell per line)."""
     rows: list[Row] = []
-    for first, last, line in logical_lines(text.split("\n")):
+    lines = text.split("\n")
+    if _tab_led(lines):
+        lines = [ln[1:] if ln.startswith("\t") and ln.count("\t") == 1 else ln for ln in lines]
+        lines = [" " if ln == "" and raw == "\t" else ln for ln, raw in zip(lines, text.split("\n"), strict=True)]
+    for first, last, line in logical_lines(lines):
         if not line:
             continue
         if not line.strip():

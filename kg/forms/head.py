@@ -28,8 +28,8 @@ def _tokens(rows: list[Row]) -> list[tuple[Cell, labels.LabelMatch | None]]:
     out = []
     for row in rows:
         for cell in row.cells:
-            if not cell.text or labels.is_frame(cell.text):
-                continue
+            if not cell.text or labels.is_frame(cell.text) or not labels.canon(cell.text):
+                continue  # (盖章) and other bracketed notes are no value
             col = labels.match(cell.text, "column", fuzzy=False)
             if col is not None and col.key in _TABLE_START:
                 return _join_split_labels(out)

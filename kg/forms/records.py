@@ -8,7 +8,7 @@ import re
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.values import checked_option, parse_money, parse_target, split_department
-from kg.model import DepartmentIndicator, Funds, Indicator, Project, Provenance
+from kg.model import DepartmentIndicator, Figure, Funds, Indicator, Project, Provenance
 from kg.normalize import clean_text
 
 DEFAULT_TABLE = "绩效目标表"
@@ -116,7 +116,25 @@ def department_of(form: Form) -> tuple[str | None, str | None]:
 
 def department_indicators_of(form: Form, file: str) -> list[DepartmentIndicator]:
     out = []
-    for ind in indicators_of(form, file)[0]:
-        out.append(DepartmentIndicator(None, None, ind.l2, ind.l3, ind.op, ind.value, ind.unit, ind.text,
-                                       ind.provenance))
+    rows = [r for r in form.indicators if r.term != "long"]
+    for row, ind in zip(rows, indicators_of(form, file)[0], strict=False):
+        d = DepartmentIndicator(clean_text(row.values.get("activity")), clean_text(row.values.get("project")),
+                                ind.l2, ind.l3, ind.op, ind.value, ind.unit, ind.text, ind.provenance)
+        if ind.evaluated:
+            d.evaluated, d.actual, d.weight, d.score, d.reason = True, ind.actual, ind.weight, ind.score, ind.reason
+        out.append(d)
+    return out
+
+
+TOTAL_FIELDS = (("total", "amount_total"), ("total", "amount_year"), ("basic", "basic"), ("project", "project_spend"))
+
+
+def department_totals(form: Form, file: str) -> dict[str, Figure]:
+    """A department-wide form's 资金总额 / 基本支出 / 项目支出 → document totals (yuan)."""
+    out: dict[str, Figure] = {}
+    for key, field_key in TOTAL_FIELDS:
+        hit = form.fields.get(field_key)
+        amount = _money(form, hit)
+        if amount is not None and key not in out and hit is not None:
+            out[key] = Figure(key, amount, hit.text, None, None, Provenance(file, form.title, hit.line, hit.line))
     return out

@@ -264,6 +264,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
 
 
 _PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
+_DASHED_PAGE = re.compile(r"[-—–]\s*\d{1,4}\s*[-—–]")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
 
 
@@ -289,15 +290,17 @@ def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
                 toks.append(c)
             if (ri, c.col) == header.last_cell:
                 seen = True
-    toks = [c for c in toks if not (c.text and (labels.is_frame(c.text) or _is_chrome(c.text)))]
+    toks = [c for c in toks if not (c.text and (labels.is_frame(c.text) or _DASHED_PAGE.fullmatch(c.text)))]
     n, i1, i2 = len(keys), keys.index("l1"), keys.index("l2")
     state: dict[str, str | None] = {"l1": None, "l2": None}
     read: list[IndicatorRow] = []
+    end = 0
     for k in range(0, len(toks) - n + 1, n):
         chunk = toks[k:k + n]
         if not all(not chunk[i].text or labels.category(chunk[i].text, lvl)
                    for i, lvl in ((i1, "l1"), (i2, "l2"))):
             break
+        end = k + n
         vals = {key: c.text for key, c in zip(keys, chunk, strict=True) if c.text}
         _fill_levels(vals, state)
         if vals.get("l3") or vals.get("l3_long") or vals.get("value") or vals.get("value_long"):
@@ -307,10 +310,16 @@ def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
     if not read or len(read) * n < (len([c for c in toks if c.text]) - n) * 0.5 and len(read) < 2:
         return False
     form.indicators.extend(read)
+    rest = [c for c in toks[end:] if c.text]
+    if rest:
+        _ends_table(Row(rest[:4], rest[0].line), form)  # a 总分/合计 row after the table gives the total score
     return True
 
 
 def _fill_levels(vals: dict[str, str], state: dict[str, str | None]) -> None:
+    for lvl in ("activity", "project"):  # merged 活动 / 项目 cells of a department-wide table
+        if vals.get(lvl):
+            state[lvl] = vals[lvl]
     for lvl in ("l1", "l2", "l1_long", "l2_long"):
         if vals.get(lvl):
             state[lvl] = vals[lvl]

@@ -11,7 +11,7 @@ import re
 from kg.cells.text import text_to_rows
 from kg.errors import UnknownLayoutError
 from kg.forms.reader import Reading, read_forms
-from kg.forms.records import department_indicators_of, department_of, project_of
+from kg.forms.records import department_indicators_of, department_of, department_totals, project_of
 from kg.model import Document
 from kg.reading import SourceText
 
@@ -35,7 +35,27 @@ def detect(src: SourceText) -> float:
 def parse(src: SourceText) -> Document:
     doc = Document(source=src.name)
     reading = read_forms(rows_of(src, doc))
-    return document_of(reading, src.name, doc)
+    document_of(reading, src.name, doc)
+    if doc.doc_kind == "final_account":
+        read_prose_facts(src, doc)
+    return doc
+
+
+def read_prose_facts(src: SourceText, doc: Document) -> None:
+    """A final account's 说明 beside its self-evaluation forms: the 本年支出合计 / 基本支出 / 项目支出 sentence
+    and the achieved counts, read as the prose family reads them."""
+    if "支出" not in src.text:
+        return
+    from kg.layouts.prose_final import read_totals
+    from kg.layouts.prose_final_projects import output_counts
+    from kg.layouts.prose_final_text import lines_to_prose
+
+    prose = lines_to_prose(src)
+    scratch = Document(source=doc.source)
+    read_totals(prose, scratch)
+    for key, fig in scratch.totals.items():
+        doc.totals.setdefault(key, fig)
+    doc.achievements = output_counts(prose, [])
 
 
 _TITLE_DEPT = re.compile(r"^(.{2,30}?(?:局|委员会|委|办公室|办|院|会|中心|部|厅|室|处|所|站|馆|政府|街道办事处|联合会))"
@@ -59,6 +79,8 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
     doc.projects = [project_of(f, file) for f in reading.forms]
     for f in reading.department_forms:
         doc.department_indicators.extend(department_indicators_of(f, file))
+        for key, fig in department_totals(f, file).items():
+            doc.totals.setdefault(key, fig)
     for form in [*reading.forms, *reading.department_forms]:
         code, name = department_of(form)
         if name and doc.department is None:
