@@ -72,6 +72,7 @@ def read_head(rows: list[Row], form: Form) -> None:
     note = next((u for r in rows for c in r.cells if c.text and (u := unit_note(c.text))), None)
     if note and not form.money_unit:
         form.money_unit = note
+    rows = _read_aligned_blocks(rows, form)
     toks = _tokens(rows)
     i = 0
     funds_header: list[labels.LabelMatch] = []
@@ -133,6 +134,42 @@ def read_head(rows: list[Row], form: Form) -> None:
         rc, rm = run[-1]
         text = "".join(c.text for c in vals) if rm.key in TEXT_JOIN_KEYS else vals[0].text
         _put(form, rm, text, vals[0])
+
+
+def _read_aligned_blocks(rows: list[Row], form: Form) -> list[Row]:
+    """Space-aligned text: a line of two or more text labels side by side (预期目标 … 实际完成情况, 中期目标 …
+    年度目标) over lines whose cells wrap under them; each label takes the cells nearest its column, joined.
+    Returns the rows left for the cell stream."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        heads = [(c, m) for c in row.filled if (m := labels.field(c.text)) and m.key in TEXT_JOIN_KEYS] \
+            if row.separator == "spaces" else []
+        if len(heads) < 2 or any(c.x is None for c, _ in heads) or len(heads) != sum(
+                1 for c in row.filled if labels.field(c.text)):
+            out.append(row)
+            i += 1
+            continue
+        parts: dict[str, list[Cell]] = {m.key: [] for _, m in heads}
+        j = i + 1
+        while j < len(rows) and rows[j].separator == "spaces" and not any(
+                labels.field(c.text) or labels.match(c.text, "column", False) for c in rows[j].filled):
+            for c in rows[j].filled:
+                if c.x is None or c.x < heads[0][0].x - 2:
+                    continue  # a wrapped label printed down the left (年度总体 / 目标)
+                key = min(heads, key=lambda h: abs((h[0].x or 0) - (c.x or 0)))[1].key
+                parts[key].append(c)
+            j += 1
+        if not any(parts.values()):
+            out.append(row)
+            i += 1
+            continue
+        for _, m in heads:
+            if parts[m.key]:
+                _put(form, m, "".join(c.text for c in parts[m.key]), parts[m.key][0])
+        i = j
+    return out
 
 
 def _put(form: Form, m: labels.LabelMatch, text: str, cell: Cell) -> None:

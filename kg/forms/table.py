@@ -126,6 +126,9 @@ def read_table(rows: list[Row], form: Form) -> int | None:
 
 def _map_row(row: Row, header: Header) -> dict[str, str]:
     cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
+    if row.separator == "spaces" and header.xs and header.xs[0] is not None:
+        # cells left of the table's first column belong to an outer label (绩效/指标 printed down the side)
+        cells = [c for c in cells if c.x is None or c.x >= header.xs[0] - 2]
     keys = _keys_for(row, cells, header)
     vals: dict[str, str] = {}
     for cell, key in zip(cells, keys, strict=True):
@@ -193,23 +196,18 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         if sum(1 for c in filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS:
             continue  # the header printed again after a page break
         if row.separator not in ROW_SEPARATORS:
-            if len(filled) == 1 and _category(first, state):
-                continue
-            if row.separator == "line" and last is not None and header.row_mode and _is_chrome(first):
-                continue
+            if len(filled) == 1:
+                _category(first, state)  # a lone 一级/二级 category line sets the level; other lines are not rows
             continue
         vals = _map_row(row, header)
-        _fill_levels(vals, state)
         has_name = bool(vals.get("l3") or vals.get("l3_long"))
         has_value = bool(vals.get("value") or vals.get("value_long"))
-        if not has_name and not has_value:
-            if row.separator == "spaces" and last is not None and vals and not any(
-                    labels.category(v, "l1") or labels.category(v, "l2") for v in vals.values()):
-                _continue_row(last, vals, row, state)  # a wrapped 一级/二级 cell
+        levels_complete = any(labels.category(vals.get(k, ""), k) for k in ("l1", "l2") if vals.get(k))
+        if row.separator == "spaces" and last is not None and not (has_name and has_value) and not levels_complete:
+            _continue_row(last, vals, row, state)  # a line of cells wrapped by width
             continue
-        if row.separator == "spaces" and last is not None and (not has_name or not has_value) \
-                and not (vals.get("l1") or vals.get("l2")):
-            _continue_row(last, vals, row, state)
+        _fill_levels(vals, state)
+        if not has_name and not has_value:
             continue
         full = {**{k: v for k, v in state.items() if v}, **vals}
         last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
