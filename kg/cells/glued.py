@@ -34,7 +34,7 @@ def _cut_pattern() -> re.Pattern[str]:
     # a label may carry a unit in brackets and a colon: 资金总额（万元）：
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # a year (2022年度, 202201-202212) is a value: matched first so a label cannot take its 年度
-    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效|自评|申报表|评价表)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
 
 
 _YEAR_VALUE = r"(?:19|20)\d{2}(?:年度|年)(?=年度|资金|项目|当年)|(?:19|20)\d{4}[-—至](?:19|20)\d{4}"

@@ -12,6 +12,7 @@ import re
 from kg.cells.model import Cell, Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form
+from kg.forms.glued_eval import decode_funds
 
 # Labels whose values follow a run of such labels, in order (a header row above a value row).
 ORDERED = frozenset({"amount_total", "amount_year", "fiscal", "carry", "other", "goal_long", "goal_year",
@@ -109,14 +110,19 @@ def read_head(rows: list[Row], form: Form) -> None:
                 continue
         if funds_header and run[-1][1].key in FUNDS_ROWS and vals:
             if run[-1][1].key in ("amount_year", "amount_total") and not form.funds:
+                glued = decode_funds(vals[0].text, [hm.key for hm in funds_header]) \
+                    if 1 <= len(vals) < len(funds_header) else None
+                if glued:  # the row's numbers ran together: cut by the header's kinds and the printed rate
+                    vals = [Cell(glued.get(hm.key, ""), vals[0].line, vals[0].col, vals[0].loc) for hm in funds_header]
                 for hm, vc in zip(funds_header, vals, strict=False):
                     form.funds[hm.key] = FieldHit(hm.key, vc.text, vc.line, form.money_unit, hm.distance, vc)
             continue
         if not vals:
             continue
         group: list[tuple[Cell, labels.LabelMatch]] = []
+        kind = _group_of(run[-1][1].key)
         for rc, rm in reversed(run):  # the run's trailing labels of one ordered group (a header over values)
-            if rm.key not in ORDERED:
+            if rm.key not in ORDERED or _group_of(rm.key) != kind:
                 break
             group.insert(0, (rc, rm))
         if len(group) >= 2 and len(vals) == 1 and 2 <= vals[0].text.count("。") <= len(group) and \
@@ -170,6 +176,11 @@ def _read_aligned_blocks(rows: list[Row], form: Form) -> list[Row]:
                 _put(form, m, "".join(c.text for c in parts[m.key]), parts[m.key][0])
         i = j
     return out
+
+
+def _group_of(key: str) -> str:
+    """Ordered labels come in groups that never share a header row: goal texts, and money figures."""
+    return "text" if key in ("goal_long", "goal_year", "expected", "achieved") else "money"
 
 
 def _put(form: Form, m: labels.LabelMatch, text: str, cell: Cell) -> None:

@@ -17,6 +17,7 @@ from kg.cells.text import split_words
 from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.glued_eval import decode_indicator_rows, total_score
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -233,7 +234,7 @@ def _ends_table(row: Row, form: Form) -> bool:
         if m is not None and m.distance == 0 and m.key == "total_score":
             nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
             if nums:
-                form.fields["total_score"] = FieldHit("total_score", nums[-1], row.line)
+                form.fields["total_score"] = FieldHit("total_score", total_score(nums[-1]), row.line)
             return True
         if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
             return True
@@ -366,8 +367,17 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             term = _section_term(text)
             i += 1
             continue
-        nxt_text = toks[i + 1][1].text if i + 1 < len(toks) else None
+        nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
+            i += 1
+            continue
+        if not labels.canon(text):  # (50分) after a category
+            i += 1
+            continue
+        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
+            for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
+                full = {**{k: v for k, v in state.items() if v}, **one}
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
             i += 1
             continue
         vals: dict[str, str] = {"l3": text}
