@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.layouts.numbered_tables_grid import Row, Table, amount_cells, header_index
+from kg.layouts.numbered_tables.grid import Row, Table, amount_cells, header_index
 from kg.model import DepartmentIndicator, Provenance
 from kg.normalize import clean_text, normalize_op, parse_decimal, split_value_unit
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.pdf_wrapped_text import Line, Section, despace, is_number, join_wrapped, numbers_of
+from kg.layouts.pdf_wrapped.text import Line, Section, despace, is_number, join_wrapped, numbers_of
 from kg.model import Classification, Provenance
 
 # A classification code followed by its name: 2010301-行政运行, 50299-其他商品和服务支出, 30299-….

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.tabbed_tables import Row, Table, realign, split_code_name
+from kg.layouts.tabbed.tables import Row, Table, realign, split_code_name
 from kg.model import Classification, Figure, FundingLine, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.layouts.tabbed_forms import completes_label, is_label
-from kg.layouts.tabbed_tables import Row, Table, choose_field, realign
+from kg.layouts.tabbed.forms import completes_label, is_label
+from kg.layouts.tabbed.tables import Row, Table, choose_field, realign
 from kg.model import DepartmentIndicator, ParseWarning, Provenance
 from kg.normalize import clean_text, normalize_op, split_value_unit
 

@@ -1,6 +1,6 @@
 """Prose-final sentence patterns → :class:`kg.model.Figure` outcomes (actual, budget, variance …).
 
-Each pattern is a regex over the joined prose (see :mod:`kg.layouts.prose_final_text`); each match becomes
+Each pattern is a regex over the joined prose (see :mod:`kg.layouts.prose_final.text`); each match becomes
 one or more figures with the subject it is about, the explanation (主要原因 …) as ``note``, the original
 sentence fragment as ``text`` and the source lines as provenance. Spans already read are returned so a
 final sweep can keep every other printed amount as a plain ``stated`` figure.
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from kg.layouts.prose_final_text import AMOUNT, MONEY_UNIT, NUM, Prose, amount_to_yuan, parse_amount
+from kg.layouts.prose_final.text import AMOUNT, MONEY_UNIT, NUM, Prose, amount_to_yuan, parse_amount
 from kg.model import Figure
 
 Span = tuple[int, int]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.layouts.tabbed_budget import TOTAL_ROW_LABELS
-from kg.layouts.tabbed_tables import Row, Table
+from kg.layouts.tabbed.budget import TOTAL_ROW_LABELS
+from kg.layouts.tabbed.tables import Row, Table
 from kg.model import ParseWarning
 from kg.normalize import clean_text, parse_decimal, to_yuan
 

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from kg.layouts.numbered_tables_forms import UNIT_CELL_RE
-from kg.layouts.numbered_tables_grid import DEFAULT_UNIT, Table, find_table, find_table_by_title, number_after
+from kg.layouts.numbered_tables.forms import UNIT_CELL_RE
+from kg.layouts.numbered_tables.grid import DEFAULT_UNIT, Table, find_table, find_table_by_title, number_after
 from kg.model import Figure, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from kg.layouts.pdf_wrapped_forms import Form, indicator_of
-from kg.layouts.pdf_wrapped_tables import MoneyRow, Purchase
-from kg.layouts.pdf_wrapped_text import Section
+from kg.layouts.pdf_wrapped.forms import Form, indicator_of
+from kg.layouts.pdf_wrapped.tables import MoneyRow, Purchase
+from kg.layouts.pdf_wrapped.text import Section
 from kg.model import Document, FundingLine, Project, Provenance
 from kg.normalize import to_yuan
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.pdf_wrapped_text import (
+from kg.layouts.pdf_wrapped.text import (
     DIRECTIONS,
     Frag,
     despace,

@@ -16,14 +16,14 @@ import re
 from collections import Counter
 
 from kg.errors import ParseError
-from kg.layouts.prose_final_figures import read_figures
-from kg.layouts.prose_final_projects import (
+from kg.layouts.prose_final.figures import read_figures
+from kg.layouts.prose_final.projects import (
     ReportSection,
     output_counts,
     report_sections,
     section_to_project,
 )
-from kg.layouts.prose_final_text import AMOUNT, Prose, lines_to_prose, parse_amount
+from kg.layouts.prose_final.text import AMOUNT, Prose, lines_to_prose, parse_amount
 from kg.model import Document, Figure, Project
 from kg.reading import SourceText
 

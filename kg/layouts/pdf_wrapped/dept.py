@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.layouts.pdf_wrapped_text import (
+from kg.layouts.pdf_wrapped.text import (
     GLUED_OPERATOR,
     L2_NAMES,
     L2_SUFFIX,

@@ -14,7 +14,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
-from kg.layouts.cell_per_line_budget import (
+from kg.layouts.cell_per_line.budget import (
     ProjectLine,
     Totals,
     classifications,
@@ -22,10 +22,10 @@ from kg.layouts.cell_per_line_budget import (
     is_project_line_table,
     project_lines,
 )
-from kg.layouts.cell_per_line_cells import TABLE_LABEL, Table, lines_to_rows, rows_to_tables
-from kg.layouts.cell_per_line_clauses import free_text_indicators
-from kg.layouts.cell_per_line_forms import Form, checked_category, forms_of_table
-from kg.layouts.cell_per_line_link import Link, link_form, prose_alias_target, prose_mentions
+from kg.layouts.cell_per_line.cells import TABLE_LABEL, Table, lines_to_rows, rows_to_tables
+from kg.layouts.cell_per_line.clauses import free_text_indicators
+from kg.layouts.cell_per_line.forms import Form, checked_category, forms_of_table
+from kg.layouts.cell_per_line.link import Link, link_form, prose_alias_target, prose_mentions
 from kg.model import (
     DepartmentIndicator,
     Document,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.layouts.numbered_tables_assign import (
+from kg.layouts.numbered_tables.assign import (
     MONEY_UNITS,
     Candidate,
     DeptRow,
@@ -14,8 +14,8 @@ from kg.layouts.numbered_tables_assign import (
     assign_owners,
     match_dept_rows,
 )
-from kg.layouts.numbered_tables_forms import FormRow
-from kg.layouts.numbered_tables_grid import split_code_name
+from kg.layouts.numbered_tables.forms import FormRow
+from kg.layouts.numbered_tables.grid import split_code_name
 from kg.model import DepartmentIndicator, Indicator, Project, Provenance
 from kg.normalize import parse_decimal, to_yuan
 

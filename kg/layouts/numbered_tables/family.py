@@ -13,9 +13,9 @@ import re
 from decimal import Decimal
 
 from kg.errors import ParseError
-from kg.layouts import numbered_tables_facts as facts
-from kg.layouts.numbered_tables_forms import DeptFacts, read_dept_facts, read_dept_indicators, read_form_rows
-from kg.layouts.numbered_tables_funding import (
+from kg.layouts.numbered_tables import facts as facts
+from kg.layouts.numbered_tables.forms import DeptFacts, read_dept_facts, read_dept_indicators, read_form_rows
+from kg.layouts.numbered_tables.funding import (
     ClassRow,
     classifications,
     is_total_row,
@@ -23,8 +23,8 @@ from kg.layouts.numbered_tables_funding import (
     project_rows,
     read_class_rows,
 )
-from kg.layouts.numbered_tables_grid import TITLE_RE, Table, split_tables
-from kg.layouts.numbered_tables_projects import build_projects
+from kg.layouts.numbered_tables.grid import TITLE_RE, Table, split_tables
+from kg.layouts.numbered_tables.projects import build_projects
 from kg.model import Document, Figure, FundingLine, Project, Provenance, dedupe_classifications
 from kg.normalize import clean_text, money_str, parse_decimal
 from kg.reading import SourceText

@@ -12,11 +12,11 @@ import re
 from decimal import Decimal
 
 from kg.errors import ParseError
-from kg.layouts.pdf_wrapped_dept import department_indicators
-from kg.layouts.pdf_wrapped_forms import forms_of
-from kg.layouts.pdf_wrapped_link import assemble_projects
-from kg.layouts.pdf_wrapped_tables import classifications, project_rows, purchases
-from kg.layouts.pdf_wrapped_text import (
+from kg.layouts.pdf_wrapped.dept import department_indicators
+from kg.layouts.pdf_wrapped.forms import forms_of
+from kg.layouts.pdf_wrapped.link import assemble_projects
+from kg.layouts.pdf_wrapped.tables import classifications, project_rows, purchases
+from kg.layouts.pdf_wrapped.text import (
     TABLE_LABEL,
     Line,
     Section,

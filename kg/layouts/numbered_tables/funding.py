@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.numbered_tables_grid import Row, Table, header_index, split_code_name
+from kg.layouts.numbered_tables.grid import Row, Table, header_index, split_code_name
 from kg.model import Classification, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
 

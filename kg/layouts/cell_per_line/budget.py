@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.layouts.cell_per_line_cells import (
+from kg.layouts.cell_per_line.cells import (
     Row,
     Table,
     cell_at,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.layouts.cell_per_line_cells import (
+from kg.layouts.cell_per_line.cells import (
     PLACEHOLDERS,
     Cell,
     Row,

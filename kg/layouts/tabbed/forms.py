@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.layouts.tabbed_budget import PROJECT_CODE_RE, column_labels, find_column, header_rows
-from kg.layouts.tabbed_tables import Row, Table, choose_field, realign
+from kg.layouts.tabbed.budget import PROJECT_CODE_RE, column_labels, find_column, header_rows
+from kg.layouts.tabbed.tables import Row, Table, choose_field, realign
 from kg.model import Indicator, ParseWarning, Provenance
 from kg.normalize import clean_text, normalize_op, parse_decimal, split_value_unit
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.layouts.prose_final_text import AMOUNT, CN_NUM, NUM, Prose, parse_amount
+from kg.layouts.prose_final.text import AMOUNT, CN_NUM, NUM, Prose, parse_amount
 from kg.model import Achievement, Figure, Project, Provenance
 
 Span = tuple[int, int]

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from kg.errors import ParseError
-from kg.layouts import tabbed_budget as budget
-from kg.layouts.tabbed_dept import parse_department
-from kg.layouts.tabbed_forms import Form, parse_forms
-from kg.layouts.tabbed_link import NameLink, link_by_amount, link_names
-from kg.layouts.tabbed_tables import TITLE_RE, Table, split_tables
-from kg.layouts.tabbed_units import resolve_units
+from kg.layouts.tabbed import budget as budget
+from kg.layouts.tabbed.dept import parse_department
+from kg.layouts.tabbed.forms import Form, parse_forms
+from kg.layouts.tabbed.link import NameLink, link_by_amount, link_names
+from kg.layouts.tabbed.tables import TITLE_RE, Table, split_tables
+from kg.layouts.tabbed.units import resolve_units
 from kg.model import DepartmentIndicator, Document, Project, Provenance, dedupe_classifications
 from kg.normalize import clean_text, parse_decimal, to_yuan
 from kg.reading import SourceText

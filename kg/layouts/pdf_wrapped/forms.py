@@ -6,7 +6,7 @@ are l1, l2, l3, operator, value, unit, direction in that order. A page break ins
 text and rows: after a finished row, a page-start line that opens no row resumes the goal; so does one after an
 unfinished row when the goal is unfinished and a goal sentence ends before the next row. Once the resumed goal
 has ended, a loose piece finishes the row the page cut (its wrapped value, or its remaining cells). A head without
-a project code is found by :mod:`kg.layouts.pdf_wrapped_heads`.
+a project code is found by :mod:`kg.layouts.pdf_wrapped.heads`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.pdf_wrapped_heads import Head, codeless_heads
-from kg.layouts.pdf_wrapped_text import (
+from kg.layouts.pdf_wrapped.heads import Head, codeless_heads
+from kg.layouts.pdf_wrapped.text import (
     L1_VOCAB,
     L2_NAMES,
     Frag,
