@@ -48,7 +48,9 @@ def print_json(data: Any) -> None:
 # Help metavars: a word a user recognizes instead of typer's <bool>, {file} or <list[Path]>.
 METAVARS = {"store": "DIR", "out": "DIR", "html": "FILE", "file": "FILE", "paths": "[PATH]...", "choice": "N",
             "limit": "N", "jobs": "N", "formats": "FORMAT", "min_amount": "YUAN", "max_amount": "YUAN",
-            "fail_on": "SEVERITY"}
+            "fail_on": "SEVERITY", "xlsx": "FILE", "annotate": "DIR", "rules_file": "FILE", "top": "N",
+            "disable": "KIND", "severity_of": "KIND=LEVEL", "severity": "SEVERITY", "status": "STATUS",
+            "finding_id": "ID", "reason": "TEXT"}
 
 
 def _plain(p: Any) -> Any:

@@ -186,6 +186,8 @@ class Project:
     total_score: str | None = None
     # long-term (长期/实施期) targets printed beside the annual ones: kept, but not the year's targets
     long_term: list[Indicator] = field(default_factory=list)
+    # a self-evaluation's scoring grid (项目决策/项目过程/项目产出/项目效益 rows with 分值 and 得分): not targets
+    scoring: list[Indicator] = field(default_factory=list)
 
     @property
     def goal_prefix(self) -> str | None:
@@ -219,6 +221,8 @@ class Project:
             d.update(outcome=self.outcome, funds=self.funds.to_dict() if self.funds else None)
         if self.long_term:
             d["long_term"] = [i.to_dict() for i in self.long_term]
+        if self.scoring:
+            d["scoring"] = [i.to_dict() for i in self.scoring]
         d["indicators"] = [i.to_dict() for i in self.indicators]
         d.update(amount_text=self.amount_text, goal=self.goal,
                  funding_lines=[f.to_dict() for f in self.funding_lines],
@@ -241,6 +245,7 @@ class Project:
             outcome=d.get("outcome") or d.get("outcome_prefix"), implementing_unit=d.get("implementing_unit"),
             total_score=d.get("total_score"),
             long_term=[Indicator.from_dict(i, file) for i in d.get("long_term") or []],
+            scoring=[Indicator.from_dict(i, file) for i in d.get("scoring") or []],
         )
 
 

@@ -16,7 +16,8 @@ from tests.conftest import SEEDS, seed_by_prefix, seed_path
 from tests.test_audit_helpers import extracted_doc, findings, gold_doc
 
 runner = CliRunner()
-FINDING_KEYS = {"kind", "severity", "department", "year", "file", "project", "message", "evidence", "values"}
+FINDING_KEYS = {"kind", "severity", "department", "year", "file", "project", "message", "evidence", "values",
+                "id", "status", "reason"}
 
 
 def _seed(prefix: str) -> str:

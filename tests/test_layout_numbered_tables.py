@@ -11,9 +11,9 @@ import pytest
 from kg.errors import ParseError
 from kg.extract import extract_source
 from kg.layouts import detection_scores, numbered_tables
-from kg.layouts.numbered_tables_assign import Candidate, DeptRow, Item, assign_owners
-from kg.layouts.numbered_tables_funding import best_covers
-from kg.layouts.numbered_tables_grid import split_code_name
+from kg.layouts.numbered_tables.assign import Candidate, DeptRow, Item, assign_owners
+from kg.layouts.numbered_tables.funding import best_covers
+from kg.layouts.numbered_tables.grid import split_code_name
 from kg.reading import source_from_bytes
 from tests.conftest import DATA, GOLD, SEEDS, seed_by_prefix
 
@@ -271,8 +271,8 @@ def test_assignment_midpoint_without_department_table() -> None:
 
 
 def test_ambiguous_sum_match_has_low_confidence() -> None:
-    from kg.layouts.numbered_tables_funding import ClassRow, link_projects
-    from kg.layouts.numbered_tables_grid import Row
+    from kg.layouts.numbered_tables.funding import ClassRow, link_projects
+    from kg.layouts.numbered_tables.grid import Row
 
     rows = [ClassRow(Row(1, []), amounts={"project": Decimal(3)}), ClassRow(Row(2, []), amounts={"project": Decimal(3)})]
     links, _ = link_projects([Decimal(2), Decimal(1), Decimal(3)], rows)

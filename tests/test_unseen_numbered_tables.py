@@ -13,9 +13,9 @@ import pytest
 
 from kg.extract import extract_source
 from kg.layouts import numbered_tables
-from kg.layouts.numbered_tables_assign import Candidate, DeptRow, Item, assign_owners
-from kg.layouts.numbered_tables_facts import department_code
-from kg.layouts.numbered_tables_grid import split_tables
+from kg.layouts.numbered_tables.assign import Candidate, DeptRow, Item, assign_owners
+from kg.layouts.numbered_tables.facts import department_code
+from kg.layouts.numbered_tables.grid import split_tables
 from kg.reading import source_from_bytes
 from tests.conftest import assert_projects_equal
 

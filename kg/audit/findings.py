@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.audit.rules_targets import RULES
+
 SEVERITIES = ("info", "warning", "error")  # in rising order
 
 
@@ -50,6 +52,8 @@ KINDS: dict[str, str] = {
     "final_budget_differs": "the final account's budget figure differs from the budget document",
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
 }
+# The target-quality rules (kinds ``target.*``) are data in kg.audit.rules_targets.
+KINDS.update({r.id: r.checks for r in RULES})
 
 
 def severity_rank(severity: str) -> int:
@@ -87,6 +91,10 @@ class Finding:
     file: str = ""  # source file name of the (first) document concerned
     year: int | None = None
     values: dict[str, str | None] = field(default_factory=dict)
+    # the auditor's decision (kg.audit.decisions): open, dismissed or confirmed, with its reason
+    status: str = "open"
+    reason: str | None = None
+    id: str = ""  # stable key of the finding (set by kg.audit.decisions.assign_ids)
 
     def __post_init__(self) -> None:
         severity_rank(self.severity)
@@ -98,13 +106,14 @@ class Finding:
             "kind": self.kind, "severity": self.severity, "department": self.department, "year": self.year,
             "file": self.file, "project": self.project, "message": self.message,
             "evidence": [e.to_dict() for e in self.evidence], "values": dict(self.values),
+            "id": self.id, "status": self.status, "reason": self.reason,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(d["kind"], d["severity"], d.get("department"), d.get("project"), d["message"],
                    [Evidence(**e) for e in d.get("evidence") or []], d.get("file") or "", d.get("year"),
-                   dict(d.get("values") or {}))
+                   dict(d.get("values") or {}), d.get("status") or "open", d.get("reason"), d.get("id") or "")
 
     def sort_key(self) -> tuple:
         return (self.department or "", self.year or 0, self.file, -severity_rank(self.severity),

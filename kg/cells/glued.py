@@ -34,7 +34,7 @@ def _cut_pattern() -> re.Pattern[str]:
     # a label may carry a unit in brackets and a colon: 资金总额（万元）：
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # a year (2022年度, 202201-202212) is a value: matched first so a label cannot take its 年度
-    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效|自评|申报表|评价表)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
 
 
 _YEAR_VALUE = r"(?:19|20)\d{2}(?:年度|年)(?=年度|资金|项目|当年)|(?:19|20)\d{4}[-—至](?:19|20)\d{4}"
@@ -65,9 +65,20 @@ def _words_hold_labels(text: str) -> list[str] | None:
     if " " not in text.strip():
         return None
     words = split_words(text)
-    pattern = _cut_pattern()
-    hits = sum(1 for w in words if pattern.fullmatch(w.rstrip("：:")))
-    return words if hits >= 2 or (hits == 1 and pattern.fullmatch(words[0].rstrip("：:"))) else None
+    flags = [_is_label_word(w) for w in words]
+    hits = sum(flags)
+    numbers = sum(1 for w in words if re.fullmatch(r"[-—–]|[+-]?\d[\d,]*(?:\.\d+)?[%％]?", w))
+    return words if hits >= 2 or (hits == 1 and (flags[0] or numbers >= 2)) else None
+
+
+def _is_label_word(word: str) -> bool:
+    """A label, category or column name — exactly, or within the OCR tolerance of :mod:`kg.forms.labels`."""
+    from kg.forms import labels
+
+    w = word.rstrip("：:")
+    if _cut_pattern().fullmatch(w):
+        return True
+    return any(labels.match(w, kind) is not None for kind in ("field", "column"))
 
 
 def unglue_rows(rows: list[Row]) -> list[Row]:

@@ -129,7 +129,7 @@ def text_to_rows(text: str) -> list[Row]:
 
 _OP_ONLY = re.compile(r"^(?:[≥≤=＝><≧≦]|>=|<=|大于等于|小于等于|不低于|不少于|不超过|不高于)$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?%?$")
-_SHORT_UNIT = re.compile(r"^(?:%|‰|[^\d\s]{1,4})$")
+_SHORT_UNIT = re.compile(r"^(?:%|％|‰|[^\d\s—\-–]{1,4})$")
 
 
 def split_words(text: str) -> list[str]:

@@ -7,9 +7,12 @@ the value cells after it; a run of labels of one group (资金总额 / 当年资
 
 from __future__ import annotations
 
+import re
+
 from kg.cells.model import Cell, Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form
+from kg.forms.glued_eval import decode_funds
 
 # Labels whose values follow a run of such labels, in order (a header row above a value row).
 ORDERED = frozenset({"amount_total", "amount_year", "fiscal", "carry", "other", "goal_long", "goal_year",
@@ -28,8 +31,9 @@ def _tokens(rows: list[Row]) -> list[tuple[Cell, labels.LabelMatch | None]]:
     out = []
     for row in rows:
         for cell in row.cells:
-            if not cell.text or labels.is_frame(cell.text) or not labels.canon(cell.text):
-                continue  # (盖章) and other bracketed notes are no value
+            if not cell.text or labels.is_frame(cell.text) or not labels.canon(cell.text) \
+                    or unit_note(cell.text):
+                continue  # (盖章), (万元) and other bracketed notes are no value
             col = labels.match(cell.text, "column", fuzzy=False)
             if col is not None and col.key in _TABLE_START:
                 return _join_split_labels(out)
@@ -55,8 +59,21 @@ def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> lis
     return out
 
 
+_UNIT_NOTE = re.compile(r"^\((万元|元)\)$")
+
+
+def unit_note(text: str) -> str | None:
+    """A cell that only states the money unit (``（万元）``, OCR ``(万兀)``) → the unit."""
+    m = _UNIT_NOTE.match(labels.canon(text).replace("兀", "元"))
+    return m.group(1) if m else None
+
+
 def read_head(rows: list[Row], form: Form) -> None:
     """Fill ``form.fields`` and ``form.funds`` from the head rows."""
+    note = next((u for r in rows for c in r.cells if c.text and (u := unit_note(c.text))), None)
+    if note and not form.money_unit:
+        form.money_unit = note
+    rows = _read_aligned_blocks(rows, form)
     toks = _tokens(rows)
     i = 0
     funds_header: list[labels.LabelMatch] = []
@@ -93,14 +110,19 @@ def read_head(rows: list[Row], form: Form) -> None:
                 continue
         if funds_header and run[-1][1].key in FUNDS_ROWS and vals:
             if run[-1][1].key in ("amount_year", "amount_total") and not form.funds:
+                glued = decode_funds(vals[0].text, [hm.key for hm in funds_header]) \
+                    if 1 <= len(vals) < len(funds_header) else None
+                if glued:  # the row's numbers ran together: cut by the header's kinds and the printed rate
+                    vals = [Cell(glued.get(hm.key, ""), vals[0].line, vals[0].col, vals[0].loc) for hm in funds_header]
                 for hm, vc in zip(funds_header, vals, strict=False):
                     form.funds[hm.key] = FieldHit(hm.key, vc.text, vc.line, form.money_unit, hm.distance, vc)
             continue
         if not vals:
             continue
         group: list[tuple[Cell, labels.LabelMatch]] = []
+        kind = _group_of(run[-1][1].key)
         for rc, rm in reversed(run):  # the run's trailing labels of one ordered group (a header over values)
-            if rm.key not in ORDERED:
+            if rm.key not in ORDERED or _group_of(rm.key) != kind:
                 break
             group.insert(0, (rc, rm))
         if len(group) >= 2 and len(vals) == 1 and 2 <= vals[0].text.count("。") <= len(group) and \
@@ -118,6 +140,47 @@ def read_head(rows: list[Row], form: Form) -> None:
         rc, rm = run[-1]
         text = "".join(c.text for c in vals) if rm.key in TEXT_JOIN_KEYS else vals[0].text
         _put(form, rm, text, vals[0])
+
+
+def _read_aligned_blocks(rows: list[Row], form: Form) -> list[Row]:
+    """Space-aligned text: a line of two or more text labels side by side (预期目标 … 实际完成情况, 中期目标 …
+    年度目标) over lines whose cells wrap under them; each label takes the cells nearest its column, joined.
+    Returns the rows left for the cell stream."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        heads = [(c, m) for c in row.filled if (m := labels.field(c.text)) and m.key in TEXT_JOIN_KEYS] \
+            if row.separator == "spaces" else []
+        if len(heads) < 2 or any(c.x is None for c, _ in heads) or len(heads) != sum(
+                1 for c in row.filled if labels.field(c.text)):
+            out.append(row)
+            i += 1
+            continue
+        parts: dict[str, list[Cell]] = {m.key: [] for _, m in heads}
+        j = i + 1
+        while j < len(rows) and rows[j].separator == "spaces" and not any(
+                labels.field(c.text) or labels.match(c.text, "column", False) for c in rows[j].filled):
+            for c in rows[j].filled:
+                if c.x is None or c.x < heads[0][0].x - 2:
+                    continue  # a wrapped label printed down the left (年度总体 / 目标)
+                key = min(heads, key=lambda h: abs((h[0].x or 0) - (c.x or 0)))[1].key
+                parts[key].append(c)
+            j += 1
+        if not any(parts.values()):
+            out.append(row)
+            i += 1
+            continue
+        for _, m in heads:
+            if parts[m.key]:
+                _put(form, m, "".join(c.text for c in parts[m.key]), parts[m.key][0])
+        i = j
+    return out
+
+
+def _group_of(key: str) -> str:
+    """Ordered labels come in groups that never share a header row: goal texts, and money figures."""
+    return "text" if key in ("goal_long", "goal_year", "expected", "achieved") else "money"
 
 
 def _put(form: Form, m: labels.LabelMatch, text: str, cell: Cell) -> None:

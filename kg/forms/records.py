@@ -41,13 +41,28 @@ def _indicator(values: dict[str, str], suffix: str, row: IndicatorRow, file: str
     return ind
 
 
+def scoring_of(form: Form, file: str) -> list[Indicator]:
+    """The scoring-grid rows (一级 项目决策/项目过程/项目产出/项目效益): weight and score, no target."""
+    out = []
+    for row in form.indicators:
+        v = row.values
+        if clean_text(v.get("l1")) in vocab.GRID_TERMS:
+            out.append(Indicator(clean_text(v.get("l1")), clean_text(v.get("l2")), clean_text(v.get("l3")), None,
+                                 None, None, text=row.text, evaluated=True, weight=None,
+                                 score=clean_text(v.get("score")), term="grid",
+                                 provenance=Provenance(file, form.title or DEFAULT_TABLE, row.line, row.line_end)))
+    return out
+
+
 def indicators_of(form: Form, file: str) -> tuple[list[Indicator], list[Indicator]]:
-    """(annual targets, long-term targets) of a form."""
+    """(annual targets, long-term targets) of a form; scoring-grid rows are neither."""
     table = form.title or DEFAULT_TABLE
     annual: list[Indicator] = []
     long_term: list[Indicator] = []
     for row in form.indicators:
         v = row.values
+        if clean_text(v.get("l1")) in vocab.GRID_TERMS:
+            continue
         if row.term == "long":
             ind = _indicator(v, "", row, file, table, form.evaluated)
             if ind:
@@ -81,9 +96,9 @@ def project_of(form: Form, file: str) -> Project:
     annual, long_term = indicators_of(form, file)
     p = Project(name=name, amount=_money(form, amount_hit), amount_text=amount_hit.text if amount_hit else "",
                 code=code, category=clean_text(checked_option(form.text("category"))),
-                owner=clean_text(form.text("owner")),
+                owner=_without_phone(clean_text(form.text("owner"))),
                 goal=clean_text(form.text("goal_year") or form.text("expected") or form.text("goal_long")),
-                indicators=annual, long_term=long_term,
+                indicators=annual, long_term=long_term, scoring=scoring_of(form, file),
                 provenance=Provenance(file, form.title or DEFAULT_TABLE, form.line_start, form.line_end))
     if form.evaluated:
         p.implementing_unit = clean_text(form.text("implementing_unit"))
@@ -99,6 +114,11 @@ def project_of(form: Form, file: str) -> Project:
             if p.funds.budget is not None:
                 p.amount = p.funds.budget
     return p
+
+
+def _without_phone(owner: str | None) -> str | None:
+    """``李建华0816-5221086`` (项目负责人及电话) → 李建华."""
+    return re.sub(r"[（(]?[\d\-—－]{7,}[)）]?$", "", owner).strip() or None if owner else owner
 
 
 def _printed(hit: FieldHit | None) -> str | None:

@@ -17,6 +17,7 @@ from kg.cells.text import split_words
 from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.glued_eval import decode_indicator_rows, total_score
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -126,6 +127,9 @@ def read_table(rows: list[Row], form: Form) -> int | None:
 
 def _map_row(row: Row, header: Header) -> dict[str, str]:
     cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
+    if row.separator == "spaces" and header.xs and header.xs[0] is not None:
+        # cells left of the table's first column belong to an outer label (绩效/指标 printed down the side)
+        cells = [c for c in cells if c.x is None or c.x >= header.xs[0] - 2]
     keys = _keys_for(row, cells, header)
     vals: dict[str, str] = {}
     for cell, key in zip(cells, keys, strict=True):
@@ -193,23 +197,18 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         if sum(1 for c in filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS:
             continue  # the header printed again after a page break
         if row.separator not in ROW_SEPARATORS:
-            if len(filled) == 1 and _category(first, state):
-                continue
-            if row.separator == "line" and last is not None and header.row_mode and _is_chrome(first):
-                continue
+            if len(filled) == 1:
+                _category(first, state)  # a lone 一级/二级 category line sets the level; other lines are not rows
             continue
         vals = _map_row(row, header)
-        _fill_levels(vals, state)
         has_name = bool(vals.get("l3") or vals.get("l3_long"))
         has_value = bool(vals.get("value") or vals.get("value_long"))
-        if not has_name and not has_value:
-            if row.separator == "spaces" and last is not None and vals and not any(
-                    labels.category(v, "l1") or labels.category(v, "l2") for v in vals.values()):
-                _continue_row(last, vals, row, state)  # a wrapped 一级/二级 cell
+        levels_complete = any(labels.category(vals.get(k, ""), k) for k in ("l1", "l2") if vals.get(k))
+        if row.separator == "spaces" and last is not None and not (has_name and has_value) and not levels_complete:
+            _continue_row(last, vals, row, state)  # a line of cells wrapped by width
             continue
-        if row.separator == "spaces" and last is not None and (not has_name or not has_value) \
-                and not (vals.get("l1") or vals.get("l2")):
-            _continue_row(last, vals, row, state)
+        _fill_levels(vals, state)
+        if not has_name and not has_value:
             continue
         full = {**{k: v for k, v in state.items() if v}, **vals}
         last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
@@ -235,7 +234,7 @@ def _ends_table(row: Row, form: Form) -> bool:
         if m is not None and m.distance == 0 and m.key == "total_score":
             nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
             if nums:
-                form.fields["total_score"] = FieldHit("total_score", nums[-1], row.line)
+                form.fields["total_score"] = FieldHit("total_score", total_score(nums[-1]), row.line)
             return True
         if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
             return True
@@ -368,8 +367,17 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             term = _section_term(text)
             i += 1
             continue
-        nxt_text = toks[i + 1][1].text if i + 1 < len(toks) else None
+        nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
+            i += 1
+            continue
+        if not labels.canon(text):  # (50分) after a category
+            i += 1
+            continue
+        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
+            for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
+                full = {**{k: v for k, v in state.items() if v}, **one}
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
             i += 1
             continue
         vals: dict[str, str] = {"l3": text}

@@ -46,9 +46,9 @@ def read_prose_facts(src: SourceText, doc: Document) -> None:
     and the achieved counts, read as the prose family reads them."""
     if "支出" not in src.text:
         return
-    from kg.layouts.prose_final import read_totals
-    from kg.layouts.prose_final_projects import output_counts
-    from kg.layouts.prose_final_text import lines_to_prose
+    from kg.layouts.prose_final.family import read_totals
+    from kg.layouts.prose_final.projects import output_counts
+    from kg.layouts.prose_final.text import lines_to_prose
 
     prose = lines_to_prose(src)
     scratch = Document(source=doc.source)

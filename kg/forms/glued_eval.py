@@ -1,0 +1,124 @@
+"""Glued self-evaluation rows: numbers run together with no separator (``56.8055.281097.32%9.73`` under
+全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分; ``处数10≥45处48处10`` under 三级指标 分值 年度指标值 全年实际值
+得分). Only the labels' order and arithmetic can cut them: every split into numbers of the columns' kinds is
+tried, and one is taken only when it alone agrees with the printed rate (执行率 = 执行数 / 预算数)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from kg.forms.values import UNITS
+
+_MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+_WEIGHT = re.compile(r"[1-9]\d?|100")
+_RATE = re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?")
+MONEY_KEYS = ("initial_budget", "budget", "spent")
+
+
+def _d(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def _splits(text: str, kinds: list[re.Pattern[str]]) -> list[list[str]]:
+    """Every way to cut ``text`` into len(kinds) pieces, each a full match of its kind."""
+    if not kinds:
+        return [[]] if not text else []
+    out = []
+    for end in range(1, len(text) + 1):
+        head = text[:end]
+        if kinds[0].fullmatch(head):
+            out.extend([head, *rest] for rest in _splits(text[end:], kinds[1:]))
+    return out
+
+
+def decode_funds(text: str, keys: list[str]) -> dict[str, str] | None:
+    """A glued 年度资金总额 row → {key: printed value} for the funds header ``keys``, or None if not one way."""
+    t = re.sub(r"\s+", "", text).replace("％", "%")
+    if t.count("%") != 1 or "rate" not in keys:
+        return None
+    at = keys.index("rate")
+    left, right = t.split("%")
+    before, after = keys[:at], keys[at + 1:]
+    kinds = [_MONEY if k in MONEY_KEYS else _WEIGHT for k in before] + [_RATE]
+    tails = _splits(right, [_MONEY if k in MONEY_KEYS else _RATE for k in after])
+    found = []
+    for parts in _splits(left, kinds):
+        vals = dict(zip(before, parts[:-1], strict=True))
+        rate = parts[-1]
+        budget, spent = vals.get("budget"), vals.get("spent")
+        if budget is None or spent is None or _d(budget) == 0:
+            continue
+        places = len(rate.split(".")[1]) if "." in rate else 0
+        computed = (_d(spent) / _d(budget) * 100).quantize(Decimal(1).scaleb(-places))
+        if abs(computed - _d(rate)) > Decimal(1).scaleb(-places):
+            continue
+        for tail in tails or [[]]:
+            found.append({**vals, "rate": rate + "%", **dict(zip(after, tail, strict=True))})
+    if len(found) > 1:  # the funds score (分值 × 执行率) settles a tie
+        found = [f for f in found if _score_agrees(f)] or found
+    return found[0] if len(found) == 1 else None
+
+
+def _score_agrees(f: dict[str, str]) -> bool:
+    if "weight" not in f or "score" not in f:
+        return False
+    expected = _d(f["weight"]) * _d(f["rate"].rstrip("%")) / 100
+    return abs(expected - _d(f["score"])) <= Decimal("0.01")
+
+
+@lru_cache(maxsize=1)
+def _unit_re() -> str:
+    return "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+
+
+_OPS = r"(?:[≥≤=＝><≧≦]|大于等于|小于等于|不低于|不少于|不超过|不高于)"
+
+
+def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
+    num = rf"\d[\d,]*(?:\.\d+)?(?:{_unit_re()})?"
+    parts = [r"(?P<l3>[^\d≥≤=＝><≧≦]+?)"]
+    for k in keys:
+        if k in ("weight", "score"):
+            parts.append(rf"(?P<{k}>\d{{1,3}}(?:\.\d{{1,2}})?)")
+        elif k == "value":
+            parts.append(rf"(?P<value>{_OPS}?{num}|(?P<qv>[^\d≥≤=＝><]+?))")
+        elif k == "actual":
+            parts.append(rf"(?P<actual>{num}|(?P=qv))" if same_text else rf"(?P<actual>{num}|[^\d]+?)")
+        else:
+            return re.compile(r"(?!)")
+    return re.compile("".join(parts))
+
+
+def decode_indicator_rows(text: str, keys: list[str]) -> list[dict[str, str]] | None:
+    """A glued piece of one or more indicator rows (name, then the columns ``keys`` in order) → rows, when the
+    whole piece cuts so; a qualitative target and its achieved value must read the same to be cut apart."""
+    keys = [k for k in keys if k != "reason"]
+    if not {"value", "actual"} <= set(keys) or not any(k in keys for k in ("weight", "score")):
+        return None
+    pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)]
+    rows: list[dict[str, str]] = []
+    pos = 0
+    t = text.replace(" ", "")
+    while pos < len(t):
+        for pat in pats:
+            m = pat.match(t, pos)
+            if m and (m.end() == len(t) or not t[m.end()].isdigit()):
+                rows.append({k: m.group(k) for k in ("l3", *keys)})
+                pos = m.end()
+                break
+        else:
+            return None
+    return rows or None
+
+
+def total_score(text: str) -> str:
+    """``10099.73`` printed under 分值 100 and 得分 glued → ``99.73``."""
+    t = text.strip()
+    try:
+        if Decimal(t) > 100 and t.startswith("100") and len(t) > 3:
+            return t[3:]
+    except InvalidOperation:
+        pass
+    return t
