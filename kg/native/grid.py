@@ -1,0 +1,158 @@
+"""What every native reader yields (rows of raw cells with locations) and how it becomes a :class:`SourceText`.
+
+Linearisation (the contract the layout families and the form reader rely on):
+
+- one line of text per row; a row's cells joined by TAB; trailing empty cells dropped (as a tab export does);
+- a cell's internal line breaks removed: joined with "" when both sides are CJK, else with one space;
+  runs of whitespace inside a cell become one space; the cell text is stripped;
+- a merged range keeps its text in its first (top-left) cell; the other covered cells are empty; every
+  covered cell records the range in ``Cell.merged``;
+- text outside tables (PDF prose, headings, Word paragraphs, HTML text blocks) is a one-cell row;
+- an empty row (a blank sheet row, an empty Word paragraph) is an empty line, kept so numbering stays aligned;
+- ``locations[i]`` is the location of line ``i + 1``; ``Row.line`` is its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.cells.model import Cell, Row
+from kg.reading import SourceText, sha256_bytes
+
+_WS = re.compile(r"[ \t\u3000\xa0\r\f\v]+")
+# CJK ideographs, CJK punctuation and full-width forms: joined without a space across a line break.
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f]")
+
+
+@dataclass
+class RawCell:
+    text: str
+    loc: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    merged: str | None = None
+
+
+@dataclass
+class RawRow:
+    cells: list[RawCell]
+    loc: str
+    table: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def join_broken(parts: list[str]) -> str:
+    """Join the lines of one cell: no space between two CJK characters, else one space."""
+    out = ""
+    for part in parts:
+        part = _WS.sub(" ", part).strip()
+        if not part:
+            continue
+        if out and not (_CJK.match(out[-1]) and _CJK.match(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def clean_cell(text: str | None) -> str:
+    """A cell's text: internal line breaks removed (see :func:`join_broken`), stripped."""
+    if not text:
+        return ""
+    return join_broken(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def trim(cells: list[RawCell]) -> list[RawCell]:
+    """``cells`` without trailing empty ones."""
+    n = len(cells)
+    while n and not cells[n - 1].text:
+        n -= 1
+    return cells[:n]
+
+
+def linearise(raw: list[RawRow]) -> tuple[str, tuple[Row, ...], tuple[str | None, ...]]:
+    """(text, rows, locations) for ``raw`` rows in reading order (see the module doc)."""
+    lines: list[str] = []
+    rows: list[Row] = []
+    locs: list[str | None] = []
+    for i, r in enumerate(raw, start=1):
+        kept = trim(r.cells)
+        cells = [Cell(c.text, i, j, c.loc, c.bbox, c.merged) for j, c in enumerate(kept)]
+        rows.append(Row(cells, i, r.table, separator="native", meta=dict(r.meta)))
+        lines.append("\t".join(c.text for c in kept))
+        locs.append(r.loc)
+    return "\n".join(lines) + "\n", tuple(rows), tuple(locs)
+
+
+def make_source(raw: list[RawRow], data: bytes, path: str, fmt: str, encoding: str = "",
+                notes: tuple[str, ...] = ()) -> SourceText:
+    from pathlib import Path
+
+    from kg.errors import InputError
+
+    text, rows, locs = linearise(raw)
+    if not text.strip():
+        raise InputError(f"no text found in this {fmt} file", path)
+    return SourceText(path=path, name=Path(path).name, text=text, encoding=encoding or fmt,
+                      sha256=sha256_bytes(data), notes=notes, rows=rows, locations=locs, format=fmt)
+
+
+# -- positioned text (PDF words, absolutely positioned HTML divs) → lines of cells ---------------------
+@dataclass
+class Word:
+    """A run of text at a position on a page: x0, x1 (left, right), top, bottom; ``size`` = font size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float = 10.0
+
+
+# Words whose tops differ by less than this share of the font size are on one line.
+SAME_LINE_SHARE = 0.5
+# A gap wider than this many character widths between two words starts a new cell.
+CELL_GAP_CHARS = 2.0
+
+
+def char_width(w: Word) -> float:
+    """The mean width of one character of ``w`` (its font size when its width is unknown)."""
+    return (w.x1 - w.x0) / max(1, len(w.text)) if w.x1 > w.x0 else w.size
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines by ``top`` (sorted top-down), each line sorted left-right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            last = lines[-1]
+            ref = min(x.top for x in last)
+            if abs(w.top - ref) < SAME_LINE_SHARE * max(w.size, 1.0):
+                last.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def split_cells(line: list[Word]) -> list[list[Word]]:
+    """A line's words cut into cells where the gap is wider than :data:`CELL_GAP_CHARS` character widths."""
+    cells: list[list[Word]] = []
+    for w in line:
+        if cells:
+            prev = cells[-1][-1]
+            gap = w.x0 - prev.x1
+            if gap <= CELL_GAP_CHARS * min(char_width(prev), char_width(w)):
+                cells[-1].append(w)
+                continue
+        cells.append([w])
+    return cells
+
+
+def words_text(words: list[Word]) -> str:
+    """Words of one cell joined: a space only where it separates non-CJK text."""
+    return join_broken([w.text for w in words])
+
+
+def words_bbox(words: list[Word]) -> tuple[float, float, float, float]:
+    return (round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
+            round(max(w.x1 for w in words), 2), round(max(w.bottom for w in words), 2))

@@ -1,0 +1,237 @@
+"""PDF with a text layer, with pdfplumber: ruled tables by its table finder, other text as lines of words.
+
+Per page, in top-down order: each ruled table is a grid (row location ``p12 t1 r3``, cell ``p12 t1 r3 c2`` with
+its bounding box; a merged cell keeps its text in its top-left grid cell, covered cells are empty and record
+``R1C1:R2C3``); text outside tables is grouped into lines by ``top`` and cut into cells at gaps wider than
+~2 character widths (location ``p12``, cell ``p12 c2``). Runs drawn over each other on one line (a heading
+printed over a form title) become separate lines instead of interleaved characters. Page numbers (``3``,
+``- 3 -``, ``—3—``, ``第 3 页``, split digits ``2 6``) and running heads (the same text at the same height in the
+top or bottom margin of most pages) are left out. A table that opens a page with the column count and
+column positions of the table that closed the previous page continues it (same ``table`` name) and its
+repeated header rows are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import InputError
+from kg.native.grid import RawCell, RawRow, Word, clean_cell, group_lines, make_source, split_cells, \
+    words_bbox, words_text
+from kg.reading import SourceText
+
+PAGE_NUMBER = re.compile(r"^[-–—_\s]*(第\s*)?\d+(\s+\d+)*\s*(页)?(\s*([/／]|共)\s*\d+\s*页?)?[-–—_\s]*$"
+                         r"|^(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?$", re.I)
+# Share of the page height at the top and bottom where page numbers and running heads sit.
+MARGIN_SHARE = 0.1
+# A margin line repeated (digits ignored) at the same height on at least this share of pages is a running head.
+RUNNING_HEAD_SHARE = 0.5
+RUNNING_HEAD_MIN_PAGES = 3
+# Column positions of a continued table may differ by this many points.
+CONTINUE_TOLERANCE = 3.0
+# Header rows of a continued table compared with the first rows of the table it continues.
+MAX_HEADER_ROWS = 3
+WORD_OPTIONS = {"use_text_flow": True, "keep_blank_chars": False, "x_tolerance": 1.5, "y_tolerance": 2}
+
+
+@dataclass
+class _Item:
+    """A table or a text line on one page, before page-level cleaning."""
+
+    top: float
+    rows: list[RawRow]
+    table: Any = None  # pdfplumber Table, for continuation
+    xs: list[float] = field(default_factory=list)
+    line_key: str | None = None  # a text line's text with digits masked, for running heads
+    margin: bool = False
+
+
+def read_pdf(data: bytes, path: str) -> SourceText:
+    pdf = _open(data, path)
+    try:
+        pages: list[list[_Item]] = []
+        textless: list[int] = []
+        for n, page in enumerate(pdf.pages, start=1):
+            try:
+                items = _page_items(page, n)
+            except Exception as e:  # a damaged page stream
+                raise InputError(f"corrupt PDF: page {n} cannot be read ({type(e).__name__}: {e})", path) from None
+            if not items:
+                if page.images or not page.chars:
+                    textless.append(n)
+            pages.append(items)
+            page.flush_cache()
+            if hasattr(page, "close"):
+                page.close()
+    finally:
+        pdf.close()
+    if not any(pages):
+        raise InputError(f"no text layer ({_pages(textless)}): run OCR first (e.g. ocrmypdf)", path)
+    notes = ()
+    if len(textless) > len(pages) // 2:
+        notes = (f"{_pages(textless)} have no text layer: run OCR first (e.g. ocrmypdf) to read them",)
+    raw = _join_pages(_drop_margins(pages))
+    return make_source(raw, data, path, "pdf", notes=notes)
+
+
+def _pages(ns: list[int]) -> str:
+    """``pages 1-6`` / ``page 3`` / ``pages 2, 5-7``."""
+    spans: list[list[int]] = []
+    for n in ns:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+    return f"page{'s' if len(ns) > 1 else ''} {text}"
+
+
+def _open(data: bytes, path: str) -> Any:
+    import pdfplumber
+
+    if not data.lstrip()[:1024].count(b"%PDF"):
+        raise InputError("not a PDF file", path)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages
+        return pdf
+    except Exception as e:
+        chain = [e, e.__cause__, e.__context__, *(getattr(e, "args", ()) or ())]
+        names = " ".join(type(x).__name__ + " " + str(x) for x in chain if x is not None)
+        if "Password" in names or "password" in names:
+            raise InputError("encrypted PDF that needs a password to open: decrypt it first "
+                             "(e.g. qpdf --password=… --decrypt in.pdf out.pdf)", path) from None
+        if "Encryption" in names:
+            raise InputError(f"encrypted PDF perfkg cannot decrypt: {names.strip()}", path) from None
+        raise InputError(f"corrupt or truncated PDF ({type(e).__name__}: {e})", path) from None
+
+
+def _page_items(page: Any, n: int) -> list[_Item]:
+    items: list[_Item] = []
+    tables = page.find_tables() if (page.lines or page.rects) else []
+    boxes = []
+    for t_i, table in enumerate(tables, start=1):
+        rows, xs = _table_rows(table, n, t_i)
+        if rows:
+            items.append(_Item(table.bbox[1], rows, table, xs))
+            boxes.append(table.bbox)
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["bottom"] - w["top"])
+             for w in page.extract_words(**WORD_OPTIONS)
+             if not any(_inside(w, b) for b in boxes)]
+    h = float(page.height)
+    for line in group_lines(words):
+        for layer in _layers(line):
+            cells = split_cells(layer)
+            raw = [RawCell(words_text(ws), f"p{n} c{j}", words_bbox(ws)) for j, ws in enumerate(cells, start=1)]
+            top = min(w.top for w in layer)
+            bottom = max(w.bottom for w in layer)
+            text = " ".join(c.text for c in raw)
+            margin = top < MARGIN_SHARE * h or bottom > (1 - MARGIN_SHARE) * h
+            items.append(_Item(top, [RawRow(raw, f"p{n}", f"p{n}")], line_key=re.sub(r"\d+", "#", text),
+                               margin=margin))
+    items.sort(key=lambda it: it.top)
+    return items
+
+
+def _layers(line: list[Word]) -> list[list[Word]]:
+    """A line's words split into runs that do not overlap (text drawn over other text becomes its own line)."""
+    layers: list[list[Word]] = []
+    for w in line:
+        for layer in layers:
+            last = layer[-1]
+            if w.x0 >= last.x1 - 0.5 * min(w.size, last.size):
+                layer.append(w)
+                break
+        else:
+            layers.append([w])
+    return layers
+
+
+def _inside(w: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def _table_rows(table: Any, n: int, t: int) -> tuple[list[RawRow], list[float]]:
+    texts = table.extract()
+    rows = table.rows
+    xs = sorted({c[0] for c in table.cells})
+    tops = [r.bbox[1] for r in rows]
+    merged: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            c1 = max(i for i, x in enumerate(xs) if x < bbox[2] - 0.5)
+            r1 = max(i for i, y in enumerate(tops) if y < bbox[3] - 0.5)
+            if c1 > c or r1 > r:
+                ref = f"R{r + 1}C{c + 1}:R{r1 + 1}C{c1 + 1}"
+                for rr in range(r, r1 + 1):
+                    for cc in range(c, c1 + 1):
+                        merged[(rr, cc)] = ref
+    out: list[RawRow] = []
+    for r, (row, vals) in enumerate(zip(rows, texts, strict=False)):
+        cells = []
+        for c, (bbox, v) in enumerate(zip(row.cells, vals, strict=False)):
+            box = tuple(round(x, 2) for x in bbox) if bbox else None
+            cells.append(RawCell(clean_cell(v), f"p{n} t{t} r{r + 1} c{c + 1}", box, merged.get((r, c))))
+        out.append(RawRow(cells, f"p{n} t{t} r{r + 1}", f"p{n} t{t}"))
+    return [r for r in out if any(c.text for c in r.cells)], xs
+
+
+def _drop_margins(pages: list[list[_Item]]) -> list[list[_Item]]:
+    """Pages without page-number lines and running heads (see the module doc)."""
+    seen: Counter[tuple[str, int]] = Counter()
+    for items in pages:
+        for key in {(it.line_key, round(it.top / 4)) for it in items if it.margin and it.line_key}:
+            seen[key] += 1
+    need = max(RUNNING_HEAD_MIN_PAGES, RUNNING_HEAD_SHARE * len(pages))
+    heads = {k for k, v in seen.items() if v >= need}
+
+    def keep(it: _Item) -> bool:
+        if not it.margin or it.line_key is None:
+            return True
+        if PAGE_NUMBER.match(" ".join(c.text for c in it.rows[0].cells)):
+            return False
+        key = (it.line_key, round(it.top / 4))
+        return key not in heads
+    return [[it for it in items if keep(it)] for items in pages]
+
+
+def _join_pages(pages: list[list[_Item]]) -> list[RawRow]:
+    """Rows in reading order; a table continued from the previous page joined, its repeated header dropped."""
+    out: list[RawRow] = []
+    prev: _Item | None = None
+    for items in pages:
+        for k, it in enumerate(items):
+            if k == 0 and it.table is not None and prev is not None and prev.table is not None \
+                    and _continues(prev, it):
+                name = prev.rows[0].table
+                rows = _drop_header(prev.rows, it.rows)
+                for r in rows:
+                    r.table = name
+                    r.meta["continued"] = "1"
+                out.extend(rows)
+                it = _Item(it.top, prev.rows + rows, it.table, it.xs)  # the header stays the first table's
+            else:
+                out.extend(it.rows)
+            prev = it
+    return out
+
+
+def _continues(prev: _Item, it: _Item) -> bool:
+    if len(prev.xs) != len(it.xs):
+        return False
+    return all(abs(a - b) <= CONTINUE_TOLERANCE for a, b in zip(prev.xs, it.xs, strict=True))
+
+
+def _drop_header(first: list[RawRow], cont: list[RawRow]) -> list[RawRow]:
+    k = 0
+    while k < min(MAX_HEADER_ROWS, len(first), len(cont)) and \
+            [c.text for c in first[k].cells] == [c.text for c in cont[k].cells]:
+        k += 1
+    return cont[k:]
