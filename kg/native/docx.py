@@ -69,7 +69,7 @@ def _table_rows(tbl: Any, t: int) -> list[RawRow]:
         row: list[tuple[str, str | None, int, int]] = []
         trpr = tr.find(W + "trPr")
         for _ in range(_int_attr(trpr, W + "gridBefore", 0)):
-            row.append(("", None, len(row), 1))
+            row.append(("", None, -1, 1))  # a grid position before the row's first cell: not a cell
         for tc in tr.iterchildren(W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = max(1, _int_attr(tcpr, W + "gridSpan", 1))
@@ -83,8 +83,8 @@ def _table_rows(tbl: Any, t: int) -> list[RawRow]:
     merged = _merges(grid)
     out: list[RawRow] = []
     for r, row in enumerate(grid, start=1):
-        cells = [RawCell(text, f"table {t} row {r} col {c}", None, merged.get((r, c)))
-                 for c, (text, _, _, _) in enumerate(row, start=1)]
+        cells = [RawCell(text, f"table {t} row {r} col {c}", None, merged.get((r, c)), start >= 0)
+                 for c, (text, _, start, _) in enumerate(row, start=1)]
         out.append(RawRow(cells, f"table {t} row {r}", f"table {t}"))
     return out
 
@@ -94,7 +94,7 @@ def _merges(grid: list[list[tuple[str, str | None, int, int]]]) -> dict[tuple[in
     out: dict[tuple[int, int], str] = {}
     for r, row in enumerate(grid):
         for c, (_, vmerge, start, span) in enumerate(row):
-            if c != start or vmerge == "continue":
+            if c != start or vmerge == "continue" or start < 0:
                 continue
             bottom = r
             if vmerge == "restart":

@@ -2,9 +2,12 @@
 
 Linearisation (the contract the layout families and the form reader rely on):
 
-- one line of text per row; a row's cells joined by TAB; trailing empty cells dropped (as a tab export does);
-- a cell's internal line breaks removed: joined with "" when both sides are CJK, else with one space;
-  runs of whitespace inside a cell become one space; the cell text is stripped;
+- one line of text per row; a row's cells joined by TAB; a row runs to its last cell the file defines (a
+  value, or an empty cell that exists in the file: a table cell, a sheet cell with a style or an empty
+  string, a CSV field) — grid positions past it (a ragged row) are not cells, as in a tab export;
+- a cell's internal line breaks removed: joined with "" when both sides are CJK, else with one space; each
+  of its lines stripped, a tab inside a cell becomes a space (HTML also collapses whitespace runs, as a
+  browser shows them); the cell text is stripped;
 - a merged range keeps its text in its first (top-left) cell; the other covered cells are empty; every
   covered cell records the range in ``Cell.merged``;
 - text outside tables (PDF prose, headings, Word paragraphs, HTML text blocks) is a one-cell row;
@@ -31,6 +34,7 @@ class RawCell:
     loc: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     merged: str | None = None
+    present: bool = True  # the file defines this cell (a value, or an empty table/sheet cell); see trim()
 
 
 @dataclass
@@ -41,11 +45,12 @@ class RawRow:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def join_broken(parts: list[str]) -> str:
-    """Join the lines of one cell: no space between two CJK characters, else one space."""
+def join_broken(parts: list[str], collapse: bool = False) -> str:
+    """Join the lines of one cell: no space between two CJK characters, else one space. Each line is stripped,
+    a tab inside it becomes a space; ``collapse`` also makes every run of whitespace one space (HTML)."""
     out = ""
     for part in parts:
-        part = _WS.sub(" ", part).strip()
+        part = (_WS.sub(" ", part) if collapse else part.replace("\t", " ")).strip()
         if not part:
             continue
         if out and not (_CJK.match(out[-1]) and _CJK.match(part[0])):
@@ -54,17 +59,17 @@ def join_broken(parts: list[str]) -> str:
     return out
 
 
-def clean_cell(text: str | None) -> str:
+def clean_cell(text: str | None, collapse: bool = False) -> str:
     """A cell's text: internal line breaks removed (see :func:`join_broken`), stripped."""
     if not text:
         return ""
-    return join_broken(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return join_broken(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), collapse)
 
 
 def trim(cells: list[RawCell]) -> list[RawCell]:
-    """``cells`` without trailing empty ones."""
+    """``cells`` without the trailing empty ones the file does not define (padding of a ragged row)."""
     n = len(cells)
-    while n and not cells[n - 1].text:
+    while n and not cells[n - 1].text and not cells[n - 1].present:
         n -= 1
     return cells[:n]
 

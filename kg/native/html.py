@@ -16,8 +16,17 @@ import re
 from typing import Any
 
 from kg.errors import InputError
-from kg.native.grid import RawCell, RawRow, Word, clean_cell, group_lines, make_source, split_cells, words_bbox, \
-    words_text
+from kg.native.grid import (
+    RawCell,
+    RawRow,
+    Word,
+    clean_cell,
+    group_lines,
+    make_source,
+    split_cells,
+    words_bbox,
+    words_text,
+)
 from kg.reading import SourceText, normalize_newlines
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -84,7 +93,7 @@ class _Walker:
         self.pages = 0
 
     def flush(self) -> None:
-        text = clean_cell("".join(self.buf)) if self.buf else ""
+        text = clean_cell("".join(self.buf), collapse=True) if self.buf else ""
         self.buf = []
         if text:
             self.blocks += 1
@@ -143,7 +152,7 @@ def positioned_rows(page: Any, n: int) -> list[RawRow]:
         if "p" not in _classes(div):
             continue
         st = _style(div)
-        text = clean_cell(div.text_content())
+        text = clean_cell(div.text_content(), collapse=True)
         if not text or "top" not in st or "left" not in st:
             continue
         size = st.get("font-size", 10.0)
@@ -182,7 +191,7 @@ def table_rows(table: Any, t: int) -> list[RawRow]:
         cells = []
         for c in range(width):
             text, ref = grid.get((r, c), ("", None))
-            cells.append(RawCell(text, f"table {t} row {r + 1} col {c + 1}", None, ref))
+            cells.append(RawCell(text, f"table {t} row {r + 1} col {c + 1}", None, ref, (r, c) in grid))
         out.append(RawRow(cells, f"table {t} row {r + 1}", f"table {t}"))
     return out
 
@@ -218,4 +227,4 @@ def _cell_text(td: Any) -> str:
             parts.append("\n")
 
     walk(td)
-    return clean_cell("".join(parts))
+    return clean_cell("".join(parts), collapse=True)

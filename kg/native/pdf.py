@@ -20,8 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
-from kg.native.grid import RawCell, RawRow, Word, clean_cell, group_lines, make_source, split_cells, \
-    words_bbox, words_text
+from kg.native.grid import (
+    RawCell,
+    RawRow,
+    Word,
+    clean_cell,
+    group_lines,
+    make_source,
+    split_cells,
+    words_bbox,
+    words_text,
+)
 from kg.reading import SourceText
 
 PAGE_NUMBER = re.compile(r"^[-–—_\s]*(第\s*)?\d+(\s+\d+)*\s*(页)?(\s*([/／]|共)\s*\d+\s*页?)?[-–—_\s]*$"

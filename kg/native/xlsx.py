@@ -92,12 +92,14 @@ def _sheet_rows(ws: Any) -> list[RawRow]:
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
                 merged[(r, c)] = ref
+    defined = set(getattr(ws, "_cells", {}))  # cells the file holds, before iterating creates the others
     out: list[RawRow] = []
     for r, row in enumerate(ws.iter_rows(), start=1):
         cells = []
         for c, cell in enumerate(row, start=1):
             text = "" if cell.__class__.__name__ == "MergedCell" else value_text(cell.value, cell.number_format or "")
-            cells.append(RawCell(text, f"{sheet}!{col_letter(c)}{r}", None, merged.get((r, c))))
+            cells.append(RawCell(text, f"{sheet}!{col_letter(c)}{r}", None, merged.get((r, c)),
+                                 (r, c) in defined or (r, c) in merged))
         out.append(RawRow(cells, f"{sheet}!A{r}", ws.title))
     return out
 
@@ -129,6 +131,6 @@ def read_calamine(data: bytes, path: str, fmt: str = "xls") -> SourceText:
         ref = _sheet_ref(name)
         for r, values in enumerate(rows):
             cells = [RawCell(value_text(v if v != "" else None), f"{ref}!{col_letter(c + 1)}{r + 1}", None,
-                             merged.get((r, c))) for c, v in enumerate(values)]
+                             merged.get((r, c)), (r, c) in merged) for c, v in enumerate(values)]
             raw.append(RawRow(cells, f"{ref}!A{r + 1}", name))
     return make_source(raw, data, path, fmt)
