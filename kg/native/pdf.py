@@ -61,11 +61,13 @@ class _Item:
 
 def read_pdf(data: bytes, path: str) -> SourceText:
     pdf = _open(data, path)
+    fixer = _CidFixer(data)
     try:
         pages: list[list[_Item]] = []
         textless: list[int] = []
         for n, page in enumerate(pdf.pages, start=1):
             try:
+                fixer.fix(page, n - 1)
                 items = _page_items(page, n)
             except Exception as e:  # a damaged page stream
                 raise InputError(f"corrupt PDF: page {n} cannot be read ({type(e).__name__}: {e})", path) from None
@@ -85,6 +87,40 @@ def read_pdf(data: bytes, path: str) -> SourceText:
         notes = (f"{_pages(textless)} have no text layer: run OCR first (e.g. ocrmypdf) to read them",)
     raw = _join_pages(_drop_margins(pages))
     return make_source(raw, data, path, "pdf", notes=notes)
+
+
+class _CidFixer:
+    """Characters pdfminer cannot map to Unicode (``(cid:1711)``: a CID font whose encoding it misses, e.g. in
+    an encrypted file) get their text from pypdfium2, matched by position on the page."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.doc: Any = None
+
+    def fix(self, page: Any, index: int) -> None:
+        bad = [c for c in page.chars if c["text"].startswith("(cid:")]
+        if not bad:
+            return
+        try:
+            import pypdfium2 as pdfium
+
+            if self.doc is None:
+                self.doc = pdfium.PdfDocument(self.data)
+            tp = self.doc[index].get_textpage()
+        except Exception:  # pypdfium2 missing or unable: keep pdfminer's text
+            return
+        h = float(page.height)
+        known: list[tuple[float, float, str]] = []
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if ch.strip():
+                x0, y0, x1, y1 = tp.get_charbox(i)
+                known.append(((x0 + x1) / 2, h - (y0 + y1) / 2, ch))
+        for c in bad:
+            cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+            best = min(known, key=lambda k: abs(k[0] - cx) + abs(k[1] - cy), default=None)
+            if best is not None and abs(best[0] - cx) + abs(best[1] - cy) < max(2.0, c["size"] * 0.6):
+                c["text"] = best[2]
 
 
 def _pages(ns: list[int]) -> str:
