@@ -69,8 +69,8 @@ def _zip_format(data: bytes, path: str) -> str:
 
 def _ole_format(data: bytes, path: str) -> str:
     body = data[:min(len(data), 1 << 20)]
+    if any(m in body for m in OLE_WORD):  # before the workbook check: a WPS stream name holds "Book"
+        raise InputError(WORD_ADVICE, path)
     if any(m in body for m in OLE_WORKBOOK):
         return "xls"
-    if any(m in body for m in OLE_WORD):
-        raise InputError(WORD_ADVICE, path)
     raise InputError("is an OLE2 (old Office) file perfkg cannot read: save it as .xlsx or .docx", path)
