@@ -5,7 +5,8 @@ Linearisation (the contract the layout families and the form reader rely on):
 - one line of text per row; a row's cells joined by TAB; a row runs to its last cell the file defines (a
   value, or an empty cell that exists in the file: a table cell, a sheet cell with a style or an empty
   string, a CSV field) — grid positions past it (a ragged row) are not cells, as in a tab export;
-- a cell's internal line breaks removed: joined with "" when both sides are CJK, else with one space; each
+- a cell's internal line breaks removed: joined with one space only between two ASCII words (a letter on
+  one side, a letter or digit on the other), else with "" (CJK text, a number or code cut by a wrap); each
   of its lines stripped, a tab inside a cell becomes a space (HTML also collapses whitespace runs, as a
   browser shows them); the cell text is stripped;
 - a merged range keeps its text in its first (top-left) cell; the other covered cells are empty; every
@@ -24,8 +25,6 @@ from kg.cells.model import Cell, Row
 from kg.reading import SourceText, sha256_bytes
 
 _WS = re.compile(r"[ \t\u3000\xa0\r\f\v]+")
-# CJK ideographs, CJK punctuation and full-width forms: joined without a space across a line break.
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f]")
 
 
 @dataclass
@@ -46,17 +45,25 @@ class RawRow:
 
 
 def join_broken(parts: list[str], collapse: bool = False) -> str:
-    """Join the lines of one cell: no space between two CJK characters, else one space. Each line is stripped,
+    """Join the lines of one cell (a space only where :func:`_spaced` says so). Each line is stripped,
     a tab inside it becomes a space; ``collapse`` also makes every run of whitespace one space (HTML)."""
     out = ""
     for part in parts:
         part = (_WS.sub(" ", part) if collapse else part.replace("\t", " ")).strip()
         if not part:
             continue
-        if out and not (_CJK.match(out[-1]) and _CJK.match(part[0])):
+        if out and _spaced(out[-1], part[0]):
             out += " "
         out += part
     return out
+
+
+def _spaced(left: str, right: str) -> bool:
+    """Whether a line break inside a cell between ``left`` and ``right`` stands for a space: only between two
+    ASCII words (a letter on one side, a letter or digit on the other); a wrap next to CJK text, or inside a
+    number or code (``…444`` / ``016-…``), joins without one."""
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum() and (
+        left.isalpha() or right.isalpha())
 
 
 def clean_cell(text: str | None, collapse: bool = False) -> str:
@@ -154,8 +161,8 @@ def split_cells(line: list[Word]) -> list[list[Word]]:
 
 
 def words_text(words: list[Word]) -> str:
-    """Words of one cell joined: a space only where it separates non-CJK text."""
-    return join_broken([w.text for w in words])
+    """Words of one cell (one line, left to right) joined by a space: they were apart on the page."""
+    return " ".join(t for t in (_WS.sub(" ", w.text).strip() for w in words) if t)
 
 
 def words_bbox(words: list[Word]) -> tuple[float, float, float, float]:
