@@ -168,3 +168,17 @@ def words_text(words: list[Word]) -> str:
 def words_bbox(words: list[Word]) -> tuple[float, float, float, float]:
     return (round(min(w.x0 for w in words), 2), round(min(w.top for w in words), 2),
             round(max(w.x1 for w in words), 2), round(max(w.bottom for w in words), 2))
+
+
+def layers(line: list[Word]) -> list[list[Word]]:
+    """A line's words split into runs that do not overlap (text drawn over other text becomes its own line)."""
+    out: list[list[Word]] = []
+    for w in line:
+        for layer in out:
+            last = layer[-1]
+            if w.x0 >= last.x1 - 0.5 * min(w.size, last.size):
+                layer.append(w)
+                break
+        else:
+            out.append([w])
+    return out

@@ -22,6 +22,7 @@ from kg.native.grid import (
     Word,
     clean_cell,
     group_lines,
+    layers,
     make_source,
     split_cells,
     words_bbox,
@@ -160,9 +161,10 @@ def positioned_rows(page: Any, n: int) -> list[RawRow]:
         words.append(Word(text, st["left"], st["left"] + width, st["top"], st["top"] + size, size))
     out: list[RawRow] = []
     for line in group_lines(words):
-        cells = [RawCell(words_text(ws), f"p{n} c{j}", words_bbox(ws))
-                 for j, ws in enumerate(split_cells(line), start=1)]
-        out.append(RawRow(cells, f"p{n}", f"p{n}"))
+        for layer in layers(line):
+            cells = [RawCell(words_text(ws), f"p{n} c{j}", words_bbox(ws))
+                     for j, ws in enumerate(split_cells(layer), start=1)]
+            out.append(RawRow(cells, f"p{n}", f"p{n}"))
     return out
 
 

@@ -26,6 +26,7 @@ from kg.native.grid import (
     Word,
     clean_cell,
     group_lines,
+    layers,
     make_source,
     split_cells,
     words_bbox,
@@ -169,7 +170,7 @@ def _page_items(page: Any, n: int) -> list[_Item]:
              if not any(_inside(w, b) for b in boxes)]
     h = float(page.height)
     for line in group_lines(words):
-        for layer in _layers(line):
+        for layer in layers(line):
             cells = split_cells(layer)
             raw = [RawCell(words_text(ws), f"p{n} c{j}", words_bbox(ws)) for j, ws in enumerate(cells, start=1)]
             top = min(w.top for w in layer)
@@ -180,20 +181,6 @@ def _page_items(page: Any, n: int) -> list[_Item]:
                                margin=margin))
     items.sort(key=lambda it: it.top)
     return items
-
-
-def _layers(line: list[Word]) -> list[list[Word]]:
-    """A line's words split into runs that do not overlap (text drawn over other text becomes its own line)."""
-    layers: list[list[Word]] = []
-    for w in line:
-        for layer in layers:
-            last = layer[-1]
-            if w.x0 >= last.x1 - 0.5 * min(w.size, last.size):
-                layer.append(w)
-                break
-        else:
-            layers.append([w])
-    return layers
 
 
 def _inside(w: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
