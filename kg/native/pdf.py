@@ -60,8 +60,21 @@ class _Item:
     margin: bool = False
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer calls ``log.debug`` about a million times for a 50-page file (~5% of the read); when debug
+    logging is off for its loggers, those calls are made no-ops."""
+    import logging
+    import sys
+
+    for name, mod in list(sys.modules.items()):
+        log = getattr(mod, "log", None)
+        if name.startswith("pdfminer") and isinstance(log, logging.Logger) and not log.isEnabledFor(logging.DEBUG):
+            log.debug = lambda *a, **k: None  # type: ignore[method-assign]
+
+
 def read_pdf(data: bytes, path: str) -> SourceText:
     pdf = _open(data, path)
+    _quiet_pdfminer()
     fixer = _CidFixer(data)
     try:
         pages: list[list[_Item]] = []
