@@ -195,3 +195,20 @@ def test_extract_file_reads_a_pdf(tmp_path: Path, three_pages: bytes) -> None:
 
     (tmp_path / "budget.bin").write_bytes(three_pages)  # detected by content, not by name
     assert read_source(tmp_path / "budget.bin").format == "pdf"
+
+
+def test_continued_table_after_its_reprinted_title_is_joined() -> None:
+    def draw(c) -> None:  # type: ignore[no-untyped-def]
+        H = c._pagesize[1]
+        for page, part in enumerate((PART1, PART2), start=1):
+            c.setFont(FONT, 14)
+            c.drawString(200, H - 100, "项目支出预算情况表")
+            c.setFont(FONT, 10)
+            c.drawString(100, H - 130, "单位：万元")
+            _grid(c, 100, 140, [200, 100, 60], [HEADER, *part])
+            c.showPage()
+    src = native_source(pdf_bytes(draw), "c.pdf")
+    assert [(loc, r.texts, r.table) for loc, r in zip(src.locations, src.rows, strict=True)] == [
+        ("p1", ["项目支出预算情况表"], "p1"), ("p1", ["单位：万元"], "p1"),
+        ("p1 t1 r1", HEADER, "p1 t1"), ("p1 t1 r2", PART1[0], "p1 t1"), ("p1 t1 r3", PART1[1], "p1 t1"),
+        ("p2 t1 r2", PART2[0], "p1 t1"), ("p2 t1 r3", PART2[1], "p1 t1")]

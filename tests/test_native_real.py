@@ -145,3 +145,12 @@ def test_07_packed_indicators_stay_in_one_cell() -> None:
     row = next(t for _, t in rows_of("07_guangzhou_zwsj_xmjxmb2026.pdf") if t and t[0] == "电子政务工作项目")
     packed = next(c for c in row if c.startswith("1、1-产出指标；11-数量指标；"))
     assert "实施周期指标值:≥10；年度指标值:≥5。" in packed and "2、1-产出指标" in packed
+
+
+def test_01_table_11_spilling_onto_the_next_page_is_one_table() -> None:
+    s = src("01_yantai_minzheng_budget2026.pdf")
+    row = next(r for loc, r in zip(s.locations or (), s.rows or (), strict=True)
+               if r.texts[:1] == ["市级精神障碍社区康复服务技术指导中心建设项目"])
+    before = s.rows[row.line - 2]  # the row above it in the text: 表11's last row on the page before
+    assert row.table == before.table and before.texts[0] == "困难群众救助补助资金-救助中心"
+    assert s.location_of(row.line) == "p27 t1 r3"

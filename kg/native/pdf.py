@@ -248,12 +248,24 @@ def _drop_margins(pages: list[list[_Item]]) -> list[list[_Item]]:
 
 
 def _join_pages(pages: list[list[_Item]]) -> list[RawRow]:
-    """Rows in reading order; a table continued from the previous page joined, its repeated header dropped."""
+    """Rows in reading order; a table continued from the previous page joined, its repeated header dropped.
+
+    A continuation opens its page, or follows only lines that repeat the title lines printed just before the
+    table it continues (a form title and unit line reprinted on every page); those repeats are dropped too."""
     out: list[RawRow] = []
     prev: _Item | None = None
+    intro: dict[int, set[str]] = {}  # id(table item) → texts of the lines just before it on its page
     for items in pages:
+        first = next((k for k, it in enumerate(items) if it.table is not None), None)
+        lead = items[:first] if first is not None else []
+        skip = 0
+        if first is not None and prev is not None and prev.table is not None and _continues(prev, items[first]) \
+                and all(_text(it) in intro.get(id(prev), set()) for it in lead):
+            skip = first
         for k, it in enumerate(items):
-            if k == 0 and it.table is not None and prev is not None and prev.table is not None \
+            if k < skip:
+                continue
+            if k == skip and skip == first and prev is not None and prev.table is not None and first is not None \
                     and _continues(prev, it):
                 name = prev.rows[0].table
                 rows = _drop_header(prev.rows, it.rows)
@@ -261,11 +273,27 @@ def _join_pages(pages: list[list[_Item]]) -> list[RawRow]:
                     r.table = name
                     r.meta["continued"] = "1"
                 out.extend(rows)
-                it = _Item(it.top, prev.rows + rows, it.table, it.xs)  # the header stays the first table's
+                joined = _Item(it.top, prev.rows + rows, it.table, it.xs)  # the header stays the first table's
+                intro[id(joined)] = intro.get(id(prev), set())
+                it = joined
             else:
+                if it.table is not None:
+                    intro[id(it)] = {_text(x) for x in _lines_before(items, k)}
                 out.extend(it.rows)
             prev = it
     return out
+
+
+def _text(it: _Item) -> str:
+    return " ".join(c.text for r in it.rows for c in r.cells) if it.table is None else "\0table"
+
+
+def _lines_before(items: list[_Item], k: int) -> list[_Item]:
+    """The text lines right before item ``k`` (back to the previous table)."""
+    j = k
+    while j > 0 and items[j - 1].table is None:
+        j -= 1
+    return items[j:k]
 
 
 def _continues(prev: _Item, it: _Item) -> bool:
