@@ -268,7 +268,7 @@ def _run_job(job: _Job) -> _Extracted:
             return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, unchanged=True)
         if job.extractor is None:
             src = source_from_bytes(data, str(job.path))
-            encoding = src.encoding
+            encoding = src.encoding if src.format == "text" else ""  # the hint is about text encodings
             doc = extract_source(src)
         else:
             doc = job.extractor(job.path)

@@ -200,7 +200,7 @@ def test_extract_file_reads_a_pdf(tmp_path: Path, three_pages: bytes) -> None:
 def test_continued_table_after_its_reprinted_title_is_joined() -> None:
     def draw(c) -> None:  # type: ignore[no-untyped-def]
         H = c._pagesize[1]
-        for page, part in enumerate((PART1, PART2), start=1):
+        for part in (PART1, PART2):
             c.setFont(FONT, 14)
             c.drawString(200, H - 100, "项目支出预算情况表")
             c.setFont(FONT, 10)
