@@ -126,6 +126,21 @@ def test_doc_and_wps_ask_for_docx() -> None:
     with pytest.raises(InputError, match="Word 97–2003 / WPS"):
         detect_format(ole + "WksSSWorkBook".encode("utf-16-le"), "old.wps")
     assert detect_format(ole + "Workbook".encode("utf-16-le"), "old.xls") == "xls"
+    with pytest.raises(InputError, match="password-protected Office file"):
+        detect_format(ole + "EncryptedPackage".encode("utf-16-le"), "locked.xlsx")
+
+
+@pytest.mark.parametrize("cut", [0.4, 0.9])
+def test_truncated_docx_is_one_clear_error(cut: float) -> None:
+    data = _docx()
+    with pytest.raises(InputError, match=r"^cut.docx: corrupt"):
+        native_source(data[: int(len(data) * cut)], "cut.docx")
+
+
+def test_xls_read_with_calamine_or_a_clear_error() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "Workbook".encode("utf-16-le")
+    with pytest.raises(InputError, match=r"^bad.xls: corrupt or truncated workbook"):
+        native_source(ole, "bad.xls")
 
 
 @pytest.mark.parametrize("magic,name", [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff\xe0", "JPEG"),

@@ -69,6 +69,8 @@ def _zip_format(data: bytes, path: str) -> str:
 
 def _ole_format(data: bytes, path: str) -> str:
     body = data[:min(len(data), 1 << 20)]
+    if "EncryptedPackage".encode("utf-16-le") in body:
+        raise InputError("is a password-protected Office file: open it and save it without a password", path)
     if any(m in body for m in OLE_WORD):  # before the workbook check: a WPS stream name holds "Book"
         raise InputError(WORD_ADVICE, path)
     if any(m in body for m in OLE_WORKBOOK):

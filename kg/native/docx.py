@@ -44,7 +44,10 @@ def read_docx(data: bytes, path: str) -> SourceText:
 def _para_text(p: Any) -> str:
     parts: list[str] = []
     for node in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
-        parts.append(node.text or "" if node.tag == W + "t" else "\n" if node.tag != W + "tab" else " ")
+        if node.tag == W + "t":
+            parts.append(node.text or "")
+        else:
+            parts.append(" " if node.tag == W + "tab" else "\n")
     return clean_cell("".join(parts))
 
 
