@@ -217,3 +217,21 @@ def test_csv_fields_and_locations(tmp_path: Path) -> None:
                           ("row 3", ["合计", "25.89", ""])]
     assert src.text == "项目名称\t金额\t编码\n办公楼物业, 一期\t25.89\t011\n合计\t25.89\t\n"
     assert src.rows[1].cells[2].loc == "C2" and src.encoding == "gb18030"
+
+
+def test_html_positioned_rules_make_a_table_with_wrapped_cells() -> None:
+    def rule(left: float, top: float, width: float, height: float) -> str:
+        return f'<div class="r" style="position:absolute;left:{left}pt;top:{top}pt;width:{width}pt;height:{height}pt;"> </div>'
+
+    def text(left: float, top: float, t: str) -> str:
+        return f'<div class="p" style="top:{top}pt;left:{left}pt;font-size:10pt;width:auto;">{t}</div>'
+
+    rules = [rule(50, y, 300, 0) for y in (100, 130, 170)] + [rule(x, 100, 0, 70) for x in (50, 150, 350)]
+    texts = [text(250, 180, "— 3 —"), text(55, 110, "三级指标"), text(155, 110, "指标值"),
+             text(55, 140, "享受医疗保障待遇的优抚对"), text(155, 145, "≥90%"), text(55, 152, "象满意度"),
+             text(60, 60, "政策和项目预算绩效目标表")]
+    page = f'<html><body><div class="page" style="width:595pt;height:200pt">{"".join(rules + texts)}</div></body></html>'
+    src = native_source(page.encode(), "r.html")
+    assert _grid(src) == [("p1", ["政策和项目预算绩效目标表"]), ("p1 t1 r1", ["三级指标", "指标值"]),
+                          ("p1 t1 r2", ["享受医疗保障待遇的优抚对象满意度", "≥90%"])]
+    assert src.rows[2].cells[1].loc == "p1 t1 r2 c2" and src.rows[2].cells[1].bbox == (150.0, 130.0, 350.0, 170.0)

@@ -108,6 +108,19 @@ def make_source(raw: list[RawRow], data: bytes, path: str, fmt: str, encoding: s
                       sha256=sha256_bytes(data), notes=notes, rows=rows, locations=locs, format=fmt)
 
 
+# A line that is only a page number: 3, - 3 -, —3—, 第 3 页, 第3页 共5页, 3/5, split digits "2 6", Page 3 of 5.
+PAGE_NUMBER = re.compile(r"^[-–—_\s]*(第\s*)?\d+(\s+\d+)*\s*(页)?(\s*([/／]|共)\s*\d+\s*页?)?[-–—_\s]*$"
+                         r"|^(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?$", re.I)
+# Share of the page height at the top and bottom where page numbers and running heads sit.
+MARGIN_SHARE = 0.1
+
+
+def is_page_number(text: str, top: float, bottom: float, height: float) -> bool:
+    """A page number: :data:`PAGE_NUMBER` text in the top or bottom :data:`MARGIN_SHARE` of the page."""
+    in_margin = top < MARGIN_SHARE * height or bottom > (1 - MARGIN_SHARE) * height
+    return in_margin and PAGE_NUMBER.match(text) is not None
+
+
 # -- positioned text (PDF words, absolutely positioned HTML divs) → lines of cells ---------------------
 @dataclass
 class Word:

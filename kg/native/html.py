@@ -6,7 +6,9 @@ one row per ``<tr>`` (location ``table 2 row 3``, a cell ``table 2 row 3 col 1``
 text in its top-left cell and records ``R3C1:R4C2`` on every covered cell); other text is cut into one-cell
 rows at block elements and ``<br>`` (location ``block 5``). A page rendered from a PDF as absolutely positioned
 ``div``s (``div.page`` holding ``div.p`` with ``top``/``left`` styles) is read by position, not DOM order: its
-text divs are grouped by ``top`` into lines, ordered top-down, cut into cells at gaps (location ``p3``).
+rule divs (``div.r``) make ruled tables (:mod:`kg.native.positioned`; location ``p3 t1 r2``, a cell's runs
+joined as a wrapped cell), its other text divs are grouped by ``top`` into lines, cut into cells at gaps
+(location ``p3``), page numbers in the margins left out; tables and lines ordered top-down.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kg.native.grid import (
     Word,
     clean_cell,
     group_lines,
+    is_page_number,
     layers,
     make_source,
     split_cells,
@@ -37,7 +40,7 @@ DROP = ("script", "style", "noscript", "template", "head", "iframe", "object", "
 BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "h1", "h2", "h3", "h4",
           "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "form", "fieldset", "address",
           "figure", "figcaption", "center", "caption", "body", "hr"}
-_STYLE = re.compile(r"(top|left|font-size|width)\s*:\s*(-?[\d.]+)\s*(pt|px)?", re.I)
+_STYLE = re.compile(r"(top|left|font-size|width|height)\s*:\s*(-?[\d.]+)\s*(pt|px)?", re.I)
 PX_PER_PT = 4 / 3
 
 
@@ -148,24 +151,43 @@ def _style(el: Any) -> dict[str, float]:
 
 
 def positioned_rows(page: Any, n: int) -> list[RawRow]:
+    """A positioned page: ruled tables from its ``div.r`` rules, other text runs as lines, top-down."""
+    from kg.native import positioned
+
     words: list[Word] = []
+    edges = []
     for div in page.iter("div"):
-        if "p" not in _classes(div):
-            continue
+        cls = _classes(div)
         st = _style(div)
+        if "r" in cls and "left" in st and "top" in st:
+            e = positioned.edge(st["left"], st["top"], st["left"] + st.get("width", 0.0),
+                                st["top"] + st.get("height", 0.0))
+            if e is not None:
+                edges.append(e)
+            continue
+        if "p" not in cls:
+            continue
         text = clean_cell(div.text_content(), collapse=True)
         if not text or "top" not in st or "left" not in st:
             continue
         size = st.get("font-size", 10.0)
         width = st.get("width") or sum(size if ord(ch) > 0x2e80 else size / 2 for ch in text)
         words.append(Word(text, st["left"], st["left"] + width, st["top"], st["top"] + size, size))
-    out: list[RawRow] = []
-    for line in group_lines(words):
+    items: list[tuple[float, list[RawRow]]] = []
+    tables = positioned.find_tables(edges)
+    for t, table in enumerate(tables, start=1):
+        items.append((table.bbox[1], positioned.table_rows(table, words, n, t)))
+    loose = [w for w in words if not any(positioned.inside(w, t.bbox) for t in tables)]
+    height = _style(page).get("height", 0.0)
+    for line in group_lines(loose):
+        if height and is_page_number(" ".join(w.text for w in line), line[0].top, line[-1].bottom, height):
+            continue
         for layer in layers(line):
             cells = [RawCell(words_text(ws), f"p{n} c{j}", words_bbox(ws))
                      for j, ws in enumerate(split_cells(layer), start=1)]
-            out.append(RawRow(cells, f"p{n}", f"p{n}"))
-    return out
+            items.append((min(w.top for w in layer), [RawRow(cells, f"p{n}", f"p{n}")]))
+    items.sort(key=lambda it: it[0])
+    return [r for _, rows in items for r in rows]
 
 
 def table_rows(table: Any, t: int) -> list[RawRow]:

@@ -21,6 +21,8 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.native.grid import (
+    MARGIN_SHARE,
+    PAGE_NUMBER,
     RawCell,
     RawRow,
     Word,
@@ -34,10 +36,6 @@ from kg.native.grid import (
 )
 from kg.reading import SourceText
 
-PAGE_NUMBER = re.compile(r"^[-–—_\s]*(第\s*)?\d+(\s+\d+)*\s*(页)?(\s*([/／]|共)\s*\d+\s*页?)?[-–—_\s]*$"
-                         r"|^(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?$", re.I)
-# Share of the page height at the top and bottom where page numbers and running heads sit.
-MARGIN_SHARE = 0.1
 # A margin line repeated (digits ignored) at the same height on at least this share of pages is a running head.
 RUNNING_HEAD_SHARE = 0.5
 RUNNING_HEAD_MIN_PAGES = 3
