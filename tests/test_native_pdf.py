@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.native import native_source
+from kg.native import PDF_READER_ENV, PDF_READERS, native_source
 from tests.native_fixtures import pdf_bytes
 
 pytest.importorskip("reportlab")
@@ -65,6 +65,13 @@ def _three_pages(c) -> None:  # type: ignore[no-untyped-def]
     c.drawString(100, H - 100, "第三页正文")
     c.drawString(100, H - 118, "2 6")  # split digits in the body: not a page number (not in a margin)
     c.showPage()
+
+
+@pytest.fixture(autouse=True, params=PDF_READERS)
+def pdf_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with both PDF readers: they must give the same rows."""
+    monkeypatch.setenv(PDF_READER_ENV, request.param)
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")

@@ -67,13 +67,26 @@ def table_rows(table: Table, words: list[Word], page: int, t: int) -> list[RawRo
     col = {x: i for i, x in enumerate(xs)}
     row = {y: i for i, y in enumerate(tops)}
     grid: dict[tuple[int, int], tuple[str, str | None, BBox]] = {}
-    for box in table.cells:
+    # a frame drawn around a table is a cell holding cells: each run goes to the smallest cell it starts in,
+    # and grid positions go to the smallest cell covering them
+    by_area = sorted(table.cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    owned: dict[BBox, list[Word]] = {}
+    for w in words:
+        box = next((b for b in by_area if inside(w, b)), None)
+        if box is not None:
+            owned.setdefault(box, []).append(w)
+    for box in by_area:
         r0, c0 = row[box[1]], col[box[0]]
         c1 = max(i for i, x in enumerate(xs) if x < box[2] - 0.5)
         r1 = max(i for i, y in enumerate(tops) if y < box[3] - 0.5)
-        mine = sorted((w for w in words if inside(w, box)), key=lambda w: (round(w.top, 1), w.x0))
+        mine = sorted(owned.get(box, []), key=lambda w: (round(w.top, 1), w.x0))
         text = join_broken(_lines(mine))
         ref = f"R{r0 + 1}C{c0 + 1}:R{r1 + 1}C{c1 + 1}" if (r1, c1) != (r0, c0) else None
+        if (r0, c0) in grid:  # a frame whose corner a smaller cell holds: its text (if any) goes first free
+            free = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) not in grid]
+            if not free:
+                continue
+            r0, c0 = free[0]
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 grid.setdefault((r, c), (text if (r, c) == (r0, c0) else "", ref, box))
