@@ -70,6 +70,7 @@ def test_calamine_reads_the_same_values() -> None:
     assert texts[2] == ["2010301", "办公楼物业", "76.436338"]
     assert texts[3][:3] == ["011", "口岸单位补贴", "6200"]
     assert src.locations[2] == "05-1!A3"
+    assert [c.merged for c in src.rows[0].cells] == ["A1:C1"] * 3 and texts[0] == ["部门项目支出预算表", "", ""]
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.8])
