@@ -35,14 +35,28 @@ def value_text(op: str | None, value: str | None, unit: str | None) -> str:
     return norm(f"{o}{value or ''}{unit or ''}")
 
 
+_OP_WORDS = (("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("不超过", "≤"), ("不高于", "≤"), ("小于等于", "≤"),
+             (">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"))
+
+
+def printed(s: object) -> str:
+    """A value as printed, with operator words as signs and a leading ``=`` left out."""
+    t = norm(s)
+    for word, sign in _OP_WORDS:
+        if t.startswith(word):
+            t = sign + t[len(word):]
+    return _num_text(t.lstrip("="))
+
+
 def same_value(expected: dict, ind: dict) -> bool:
-    want = norm(expected.get("value"))
-    if "op" in expected or "unit" in expected:  # the form prints op / value / unit in columns of their own
-        return (norm(ind.get("value")) == want or _num(ind.get("value")) == _num(want)) and \
-            (not expected.get("op") or norm(expected["op"]) in (norm(ind.get("op")), "")) and \
+    if "op" in expected:  # the form prints op / value / unit in columns of their own
+        return _num(ind.get("value")) == _num(expected.get("value")) and \
+            printed(expected["op"]) in (printed(ind.get("op")), "") and \
             (not expected.get("unit") or norm(expected["unit"]) == norm(ind.get("unit")))
-    got = value_text(ind.get("op"), ind.get("value"), ind.get("unit"))
-    return got == want.lstrip("=") or _num_text(got) == _num_text(want.lstrip("="))
+    if "unit" in expected:  # the unit printed apart from its value
+        return printed(value_text(ind.get("op"), ind.get("value"), None)) == printed(expected.get("value")) and \
+            norm(expected["unit"]) == norm(ind.get("unit"))
+    return printed(value_text(ind.get("op"), ind.get("value"), ind.get("unit"))) == printed(expected.get("value"))
 
 
 def _num(s: object) -> Decimal | None:

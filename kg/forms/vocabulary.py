@@ -12,7 +12,8 @@ from __future__ import annotations
 # ---------------------------------------------------------------- header fields of a target / self-evaluation form
 # field key -> label variants (compared after removing whitespace, colons and a bracketed unit)
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称", "项目名", "专项名称", "资金名称", "专项资金名称", "政策名称", "政策及项目名称"),
+    "name": ("项目名称", "项目名", "专项名称", "资金名称", "专项资金名称", "政策名称", "政策及项目名称",
+             "单位（项目）名称", "项目（单位）名称", "单位名称/项目名称", "项目名称（单位名称）"),
     "code": ("项目编码", "项目代码", "项目编号", "项目编码及名称"),
     "department": ("主管部门及编码", "主管部门及代码", "主管部门（单位）", "主管部门", "主管单位", "预算部门",
                    "部门名称", "主管部门名称", "项目主管部门"),

@@ -14,24 +14,43 @@ FIELD_COLUMNS = frozenset({"name", "code", "amount_total", "amount_year", "fisca
                            "department", "implementing_unit", "category", "owner"})
 
 
+# Rows of a wide table that total it rather than name a project.
+TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
+
+
 def find_wide_header(rows: list[Row]) -> tuple[int, dict[int, tuple[str, str | None]], Header] | None:
-    """(row index, field columns {col: (key, unit)}, indicator header) of a wide table's header row."""
+    """(row index, field columns {col: (key, unit)}, indicator header) of a wide table's header: one row, or two
+    (项目名称 … 绩效指标 over 一级指标 二级指标 …, the second filling the first's spanned columns)."""
     for ri, row in enumerate(rows):
-        if row.separator not in ROW_SEPARATORS or len(row.filled) < 5:
+        if row.separator not in ROW_SEPARATORS or len(row.filled) < 3:
             continue
-        fields: dict[int, tuple[str, str | None]] = {}
-        keys, cols, xs = [], [], []
-        for cell in row.filled:
-            f = labels.match(cell.text, "field", fuzzy=False)
-            ck = _column_key(cell.text)
-            if f is not None and f.key in FIELD_COLUMNS and ck is None:
-                fields[cell.col] = (f.key, f.unit)
-            elif ck is not None:
-                keys.append(ck[0])
-                cols.append(cell.col)
-                xs.append(cell.x)
-        if any(k == "name" for k, _ in fields.values()) and _qualifies(keys):
-            return ri, fields, Header(keys, cols, xs, True, 0, ri)
+        cells = list(row.filled)
+        nxt = rows[ri + 1] if ri + 1 < len(rows) else None
+        if nxt is not None and nxt.separator == row.separator and row.separator != "spaces":
+            below = {c.col for c in nxt.filled}  # the second row's headers replace a spanning one above them
+            cells = [c for c in cells if c.col not in below] + list(nxt.filled)
+        found = _header_of(cells, ri + (1 if len(cells) > len(row.filled) else 0))
+        if found is not None:
+            return found
+    return None
+
+
+def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | None]], Header] | None:
+    if len(cells) < 5:
+        return None
+    fields: dict[int, tuple[str, str | None]] = {}
+    keys, cols, xs = [], [], []
+    for cell in sorted(cells, key=lambda c: c.col):
+        f = labels.match(cell.text, "field", fuzzy=False)
+        ck = _column_key(cell.text)
+        if f is not None and f.key in FIELD_COLUMNS and ck is None:
+            fields[cell.col] = (f.key, f.unit)
+        elif ck is not None:
+            keys.append(ck[0])
+            cols.append(cell.col)
+            xs.append(cell.x)
+    if any(k == "name" for k, _ in fields.values()) and _qualifies(keys):
+        return at, fields, Header(keys, cols, xs, True, 0, at)
     return None
 
 
@@ -44,16 +63,22 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
     state: dict[str, str | None] = {"l1": None, "l2": None, "l1_long": None, "l2_long": None}
     form: Form | None = None
     unit = next((u for _, u in field_cols.values() if u), None) or money_unit
+    name_col = next(col for col, (k, _) in field_cols.items() if k == "name")
     for row in rows[at + 1:]:
         if not row.filled:
+            continue
+        by_col = {c.col: c for c in row.cells if c.text}
+        if name_col in by_col and labels.canon(by_col[name_col].text) in TOTAL_NAMES or any(
+                labels.canon(c.text) in TOTAL_NAMES for c in row.filled[:1]):
+            form = None  # a 合计 / 小计 row
             continue
         if _ends_table(row, form or Form(row.line, row.line)):
             if sum(1 for c in row.filled if _column_key(c.text)) >= 3:
                 continue  # the header printed again
             break
-        by_col = {c.col: c for c in row.cells if c.text}
-        name_col = next(col for col, (k, _) in field_cols.items() if k == "name")
-        if name_col in by_col:
+        if name_col in by_col and form is not None and by_col[name_col].text == form.text("name"):
+            pass  # the project's name and goal printed again on a new page: the same form goes on
+        elif name_col in by_col:
             form = Form(row.line, row.line, money_unit=unit, columns=list(header.keys))
             forms.append(form)
             state = {k: None for k in state}
@@ -68,4 +93,4 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
         if vals.get("l3") or vals.get("value"):
             full = {**{k: v for k, v in state.items() if v}, **vals}
             form.indicators.append(IndicatorRow(full, row.line, row.line_end or row.line, None, row.joined()))
-    return forms
+    return [f for f in forms if f.indicators]  # a unit's own line (its code, name and total) is no form
