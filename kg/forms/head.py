@@ -59,6 +59,7 @@ def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> lis
     return out
 
 
+_MONEYISH = re.compile(r"^[-+]?[\d,，]+(?:\.\d+)?(?:万元|元)?$|^[-—–]$")
 _UNIT_NOTE = re.compile(r"^\((万元|元)\)$")
 
 
@@ -129,6 +130,8 @@ def read_head(rows: list[Row], form: Form) -> None:
                 vals[0].text.rstrip().endswith("。") and all(rm.key in TEXT_JOIN_KEYS for _, rm in group):
             parts = [p + "。" for p in vals[0].text.split("。") if p.strip()]
             vals = [Cell(p, vals[0].line, vals[0].col, vals[0].loc) for p in parts]  # glued goal texts
+        if len(group) >= 2 and kind == "money":  # money labels take number cells only
+            vals = [v for v in vals if _MONEYISH.match(v.text.replace(" ", ""))] or vals
         if len(group) >= 2:
             for (_rc, rm), vc in zip(group[-len(vals):] if len(vals) < len(group) else group, vals, strict=False):
                 _put(form, rm, vc.text, vc)

@@ -158,7 +158,8 @@ _FRAME_TITLE = re.compile(r"^[^，。；]{0,16}绩效[^，。；]{0,12}表$")
 
 def is_frame(text: str) -> bool:
     """A label that only frames the form (绩效指标, 单位：万元, a table title such as 绩效项目指标表)."""
-    if match(text, "frame", fuzzy=False) is not None or bool(_FRAME_TITLE.match(canon(text))):
+    m = match(text, "frame", fuzzy=False)
+    if (m is not None and not m.value) or bool(_FRAME_TITLE.match(canon(text))):
         return True
     folded = _ocr_fold(canon(text))
     return folded != canon(text) and match(folded, "frame", fuzzy=False) is not None

@@ -26,7 +26,8 @@ def find_wide_header(rows: list[Row]) -> tuple[int, dict[int, tuple[str, str | N
             continue
         cells = list(row.filled)
         nxt = rows[ri + 1] if ri + 1 < len(rows) else None
-        if nxt is not None and nxt.separator == row.separator and row.separator != "spaces":
+        if nxt is not None and nxt.separator == row.separator and row.separator != "spaces" and \
+                len(nxt.filled) >= 3 and all(_column_key(c.text) for c in nxt.filled):
             below = {c.col for c in nxt.filled}  # the second row's headers replace a spanning one above them
             cells = [c for c in cells if c.col not in below] + list(nxt.filled)
         found = _header_of(cells, ri + (1 if len(cells) > len(row.filled) else 0))
