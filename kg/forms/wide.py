@@ -7,7 +7,16 @@ from __future__ import annotations
 from kg.cells.model import Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form, IndicatorRow
-from kg.forms.table import ROW_SEPARATORS, Header, _column_key, _ends_table, _fill_levels, _map_row, _qualifies
+from kg.forms.table import (
+    ROW_SEPARATORS,
+    Header,
+    _column_key,
+    _ends_table,
+    _fill_levels,
+    _header_follows,
+    _map_row,
+    _qualifies,
+)
 
 # Field columns a wide table may carry (the rest of its columns are the indicator table's).
 FIELD_COLUMNS = frozenset({"name", "code", "amount_total", "amount_year", "fiscal", "goal_year", "goal_long",
@@ -65,7 +74,8 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
     form: Form | None = None
     unit = next((u for _, u in field_cols.values() if u), None) or money_unit
     name_col = next(col for col, (k, _) in field_cols.items() if k == "name")
-    for row in rows[at + 1:]:
+    body = rows[at + 1:]
+    for k, row in enumerate(body):
         if not row.filled:
             continue
         by_col = {c.col: c for c in row.cells if c.text}
@@ -74,8 +84,8 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
             form = None  # a 合计 / 小计 row
             continue
         if _ends_table(row, form or Form(row.line, row.line)):
-            if sum(1 for c in row.filled if _column_key(c.text)) >= 3:
-                continue  # the header printed again
+            if sum(1 for c in row.filled if _column_key(c.text)) >= 3 or _header_follows(body[k + 1:k + 5]):
+                continue  # the header (and the table's title) printed again on a new page
             break
         if name_col in by_col and form is not None and by_col[name_col].text == form.text("name"):
             pass  # the project's name and goal printed again on a new page: the same form goes on
