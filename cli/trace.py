@@ -24,20 +24,22 @@ CLASS_COLS = (Col("project"), Col("code", True, drop=2), Col("department", drop=
 def trace(
     query: str = typer.Argument(..., help="An indicator's words, a project name or code, or a classification code."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    choice: int = typer.Option(None, "--pick", min=1, help="Trace candidate N of an ambiguous query."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|ambiguous|not_found), "
-                                 "candidates, traces (see kg/trace.py for every key)."),
+    choice: int = typer.Option(None, "--pick", min=1, help="Trace candidate N only."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Keep the N best traces of a query several projects "
+                              "carry."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|several|not_found), "
+                                 "resolution, candidates, traces (see kg/trace.py for every key)."),
     as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " One row per fact of each trace (or per "
                                 "candidate when ambiguous)."),
     as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
 ) -> None:
     """From a target to its project, money, classification, department and document — or from a
     classification code to every project funded under it (children included). Each step is cited
-    (file:line); inferred links show their method and confidence. Fuzzy input works; an ambiguous
-    query lists its candidates (choose one with --pick N).
+    (file:line); inferred links show their method and confidence. Fuzzy input works; a query that
+    several projects carry (满意度) traces each of them, best match first, then by year (narrow with
+    --pick N or --limit N).
 
-    Exit codes: 0 traced; 1 nothing matches, or ambiguous (the candidates are listed); 2 a bad query,
-    option or store.
+    Exit codes: 0 traced (one or several); 1 nothing matches; 2 a bad query, option or store.
 
     Examples: perfkg trace 外事经费 · perfkg trace 2010302 · perfkg trace 服务对象满意度 --pick 2
     """
@@ -51,7 +53,7 @@ def trace(
         else:
             con.print(project_tree(t))
 
-    answer_from_store(store, lambda st: trace_store(st, query, choice), as_json, "traces", render, fmt)
+    answer_from_store(store, lambda st: trace_store(st, query, choice, limit), as_json, "traces", render, fmt)
 
 
 def render_classification(con: Console, t: dict[str, Any]) -> None:
