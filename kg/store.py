@@ -188,6 +188,8 @@ class Store:
         finally:
             if conn is not self.conn:
                 conn.close()
+                self.conn.close()  # reopen read-only: an immutable connection does not see the migration
+                self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
 
     def _add_eval_columns(self) -> None:
         """Give a store made before the self-evaluation columns those columns (empty for its documents)."""

@@ -19,7 +19,7 @@ JSON shape of :func:`trace` (``perfkg trace --json``)::
     target}]: the projects of its document whose own forms carry a target of that name.
 
     ProjectTrace = {"project": {id, name, code, amount, aliases, cite, seen_in},
-                    "department": {id, name, code}, "document": {id, doc_id, source, year, doc_kind},
+                    "department": {id, name, code}, "document": {id, doc_id, source, year, doc_kind, locations},
                     "funding": [{id, amount, source, method, confidence, cite, function, econ_gov, econ_dept}],
                     "indicators": [{id, l1, l2, l3, op, value, unit, method, confidence, cite}],
                     "department_indicators": [{id, activity, l2, l3, op, value, unit, method, confidence, cite}],
@@ -186,6 +186,11 @@ def _other_years(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda x: (x["year"] or 0, x["id"]))
 
 
+def _document(did: str, doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind"),
+            "locations": [s for s in str(doc.get("locations") or "").split("; ") if s]}
+
+
 def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
     """Everything known about one project node, each fact with its provenance."""
     a = g.nodes[pid]
@@ -200,7 +205,7 @@ def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
                     "aliases": [s for s in str(a.get("aliases", "")).split("; ") if s], "cite": _cite(a),
                     "seen_in": [s for s in str(a.get("seen_in", "")).split("; ") if s]},
         "department": _department(g, did),
-        "document": {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind")},
+        "document": _document(did, doc),
         "funding": _funding(g, pid),
         "indicators": [_indicator(g, i, d) for i, d in out_edges(g, pid, "HAS_INDICATOR")],
         "department_indicators": dinds,
@@ -273,7 +278,7 @@ def trace_node(g: nx.DiGraph, node: str) -> dict[str, Any]:
         did, doc = _doc_of(g, node)
         return {"kind": "department_indicator", "start": start, "project": None,
                 "department": _department(g, did),
-                "document": {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind")}}
+                "document": _document(did, doc)}
     return {"kind": "department_indicator", "start": start, **project_trace(g, targets[0][0])}
 
 
