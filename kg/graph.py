@@ -86,14 +86,21 @@ class GraphContext:
 
 
 def build_graph(store: Store) -> nx.DiGraph:
-    """The graph of every document in the store (documents read one at a time)."""
-    return graph_from_documents(store.iter_documents(), GraphContext.of_store(store))
+    """The graph of every document in the store (documents read one at a time), with the auditor's decisions
+    on inferred links applied (:mod:`kg.links`)."""
+    from kg.links import apply_link_decisions
+
+    return apply_link_decisions(graph_from_documents(store.iter_documents(), GraphContext.of_store(store)),
+                                store.path)
 
 
 def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> nx.DiGraph:
     """The graph of some documents of the store, with the attributes they have in the whole graph. Give
     whole departments (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole."""
-    return graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store))
+    from kg.links import apply_link_decisions
+
+    return apply_link_decisions(graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store)),
+                                store.path)
 
 
 def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None) -> nx.DiGraph:
