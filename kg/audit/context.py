@@ -74,9 +74,12 @@ class AuditDoc:
             out[kind].append((start, end))
         return out
 
-    def locate(self, needles: list[str | None], region: str | None = None, start: int = 0) -> int | None:
-        """1-based line of the first source line containing every needle (compared squeezed), from ``start``."""
-        keys = [squeeze(n)[:LOCATE_PREFIX_CHARS] for n in needles if n]
+    def locate(self, needles: list[str | None], region: str | None = None, start: int = 0,
+               whole: bool = False) -> int | None:
+        """1-based line of the first source line containing every needle (compared squeezed), from ``start``;
+        ``whole``: the whole needle, not its first :data:`LOCATE_PREFIX_CHARS` characters (a code among codes
+        sharing a prefix is found at its own row)."""
+        keys = [squeeze(n) if whole else squeeze(n)[:LOCATE_PREFIX_CHARS] for n in needles if n]
         keys = [k for k in keys if k]
         if not keys or not self.lines:
             return None
@@ -99,9 +102,11 @@ class AuditDoc:
     def evidence(self, prov: Provenance | None, needles: list[str | None], region: str | None,
                   fallback: str, table: str | None = None) -> Evidence:
         line = prov.line_start if prov and prov.line_start else None
+        end = prov.line_end if line and prov and prov.line_end and prov.line_end != line else None
         if line is None:
             line = self.locate(needles, region)
-        return Evidence(self.file, line, (prov.table if prov else None) or table, self.quote(line, fallback))
+        return Evidence(self.file, line, (prov.table if prov else None) or table, self.quote(line, fallback),
+                        line_end=end)
 
     def ev_indicator(self, ind: Indicator, project: Project | None = None) -> Evidence:
         fallback = f"{ind.l3 or ''} {ind.op or ''} {ind.value or ''} {ind.unit or ''}".strip()
