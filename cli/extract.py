@@ -14,15 +14,28 @@ if TYPE_CHECKING:
 
 
 def extract(
-    file: Path = typer.Argument(..., help="A disclosure as text (UTF-8, UTF-16 or GB18030)."),
+    file: Path = typer.Argument(..., help="A disclosure: text (UTF-8, UTF-16 or GB18030), PDF, XLSX/XLS, DOCX, "
+                                "HTML or CSV."),
     as_json: bool = typer.Option(False, "--json", help="Print the records in the gold-schema shape, with provenance."),
     gold_only: bool = typer.Option(False, "--gold-only", help="Print JSON with only the keys of the gold schema "
                                    "(implies --json)."),
+    cells: bool = typer.Option(False, "--cells", help="Print the cell grid read from the file (location, then the "
+                               "cells tab-separated); with --json the rows as JSON."),
 ) -> None:
     """Extract one document into typed records.
 
     Example: perfkg extract data/000_a6aa16080cbf3072.txt --json > 000.json
     """
+    if cells:
+        from kg.native.view import cells_dict, cells_lines
+        from kg.reading import read_source
+
+        src = run(lambda: read_source(file))
+        if as_json:
+            print_json(cells_dict(src))
+        else:
+            typer.echo("\n".join(cells_lines(src)))
+        return
     from kg.extract import extract_file  # lazy: every parser loads only for this command
 
     doc = run(lambda: extract_file(file))

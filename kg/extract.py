@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import ParseError
 from kg.layouts import GENERIC, detect_layout
-from kg.model import Document
+from kg.model import Document, Provenance
 from kg.reading import SourceText, read_source
 
 
@@ -27,7 +28,31 @@ def extract_source(src: SourceText) -> Document:
     doc.encoding = src.encoding
     for note in src.notes:
         doc.warn("decoding", note, len(src.lines))
+    if src.locations is not None:
+        stamp_locations(doc, src)
     return doc
+
+
+def provenances(doc: Document) -> Iterator[Provenance]:
+    """Every provenance a document's records carry (projects, their indicators, funding lines, funds and
+    other sightings; department indicators, figures, achievements, classifications)."""
+    for p in doc.projects:
+        yield from (x.provenance for x in (p, *p.indicators, *p.long_term, *p.scoring, *p.funding_lines)
+                    if x.provenance)
+        yield from p.seen_in
+        if p.funds and p.funds.provenance:
+            yield p.funds.provenance
+    for rec in (*doc.department_indicators, *doc.totals.values(), *doc.outcomes, *doc.achievements,
+                *doc.classifications):
+        if rec.provenance:
+            yield rec.provenance
+
+
+def stamp_locations(doc: Document, src: SourceText) -> None:
+    """Give every record of a native file its location in the file (``p12 t1 r3``, ``Sheet1!A7``)."""
+    for prov in provenances(doc):
+        if prov.loc is None:
+            prov.loc = src.location_of(prov.line_start)
 
 
 def extract_file(path: str | Path) -> Document:

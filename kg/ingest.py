@@ -38,9 +38,13 @@ from kg.reading import sha256_bytes, source_from_bytes
 from kg.store import Store
 
 # Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
-EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts")
-# Files taken from a folder (explicitly named files are always taken, whatever their suffix).
-FOLDER_SUFFIXES = (".txt",)
+EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts", "native", "cells", "forms")
+# Files taken from a folder (explicitly named files are always taken, whatever their suffix); a file in a folder
+# with another suffix is taken when its content is a native format (a PDF saved as .bin), else skipped with
+# the reason its content gives (a .doc: convert it to .docx; an image: run OCR first).
+FOLDER_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".csv")
+# Bytes read to tell a file's format by content (OLE2 stream names sit in the first sectors).
+SNIFF_BYTES = 1 << 20
 # Files a worker takes per round trip: enough to amortize pickling, small enough to balance the cores.
 MAX_CHUNK = 16
 # The default (``jobs=None``) uses every core only when each worker gets at least this many files.
@@ -169,12 +173,30 @@ def _walk(root: Path, found: dict[str, Path], problems: dict[str, FileResult], s
             if name.startswith("."):
                 continue
             f = Path(folder) / name
-            if f.suffix.lower() in FOLDER_SUFFIXES:
+            reason = None if f.suffix.lower() in FOLDER_SUFFIXES else skip_reason(f)
+            if reason is None:
                 found.setdefault(doc_id_of(f), f)  # reading reports one that is not a regular file
             else:
-                problems.setdefault(doc_id_of(f), FileResult(
-                    doc_id_of(f), "skipped", reason=f"{f}: not a {'/'.join(FOLDER_SUFFIXES)} file "
-                    "(name it on the command line to ingest it anyway)"))
+                problems.setdefault(doc_id_of(f), FileResult(doc_id_of(f), "skipped", reason=reason))
+
+
+def skip_reason(f: Path) -> str | None:
+    """Why a folder's file with an unlisted suffix is not read (None: its content is a native format, read it)."""
+    from kg.native.detect import detect_format
+
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+            if head.startswith(b"PK"):  # a zip's member list is at its end
+                head += fh.read(MAX_FILE_BYTES)
+        if detect_format(head, str(f)) not in ("text", "csv"):
+            return None
+    except InputError as e:
+        return e.one_line()
+    except OSError:
+        pass
+    return (f"{f}: not a {'/'.join(FOLDER_SUFFIXES)} file (name it on the command line to ingest it "
+            "anyway)")
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -258,7 +280,7 @@ def _run_job(job: _Job) -> _Extracted:
             return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, unchanged=True, path=path)
         if job.extractor is None:
             src = source_from_bytes(data, str(job.path))
-            encoding = src.encoding
+            encoding = src.encoding if src.format == "text" else ""  # the hint is about text encodings
             doc = extract_source(src)
         else:
             doc = job.extractor(job.path)

@@ -177,6 +177,16 @@ def read_source(path: str | Path) -> SourceText:
 
 
 def source_from_bytes(data: bytes, path: str) -> SourceText:
+    """A file's bytes as a :class:`SourceText`: a native file (PDF, workbook, Word, HTML, CSV — told by its
+    content) through its reader in :mod:`kg.native`, anything else decoded as text."""
+    if data.strip():
+        from kg.native.detect import detect_format
+
+        fmt = detect_format(data, path)
+        if fmt != "text":
+            from kg.native import native_source
+
+            return native_source(data, path, fmt)
     text, enc, notes = decode_with_notes(data, path)
     return SourceText(path=path, name=Path(path).name, text=text, encoding=enc, sha256=sha256_bytes(data),
                       notes=tuple(notes))

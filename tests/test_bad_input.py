@@ -47,7 +47,10 @@ KINDS: dict[str, tuple[Callable[[], bytes], str, str, int | None]] = {
     "gb18030_crlf.txt": (lambda: NUMBERED.replace("\n", "\r\n").encode("gb18030"), "ok", "", None),
 }
 OK_FILES = [n for n, k in KINDS.items() if k[1] == "ok"]
-SKIPPED = ("sub/report.pdf", "sub/sheet.csv")
+SKIPPED = ("sub/report.doc", "sub/photo.png")
+# An old Word file (OLE2 with a WordDocument stream) and a PNG: not readable, skipped with what to do.
+SKIPPED_BYTES = {"sub/report.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+                 + "WordDocument".encode("utf-16-le"), "sub/photo.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}
 
 
 def _write_batch(folder: Path) -> dict[str, Path]:
@@ -58,7 +61,7 @@ def _write_batch(folder: Path) -> dict[str, Path]:
         out[name].write_bytes(make())
     for name in SKIPPED:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(b"%PDF-1.4\n" if name.endswith("pdf") else b"a,b\n1,2\n")
+        (folder / name).write_bytes(SKIPPED_BYTES[name])
     out["sub/nested.txt"] = folder / "sub" / "nested.txt"
     out["sub/nested.txt"].write_text(NUMBERED, encoding="utf-8")
     return out
@@ -220,9 +223,9 @@ def test_failed_write_is_reported_per_file(tmp_path: Path) -> None:
 
 def test_folder_without_documents_says_so(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "docs" / "scan.png").write_bytes(SKIPPED_BYTES["sub/photo.png"])
     res = CliRunner().invoke(app, ["ingest", str(tmp_path / "docs"), "--store", str(tmp_path / "st")])
     assert res.exit_code == 0
     assert res.stderr.strip().split("\n") == [
-        f"perfkg: skipped: {tmp_path / 'docs' / 'scan.pdf'}: not a .txt file (name it on the command line to "
-        "ingest it anyway)", f"perfkg: warning: no documents found in {tmp_path / 'docs'}"]
+        f"perfkg: skipped: {tmp_path / 'docs' / 'scan.png'}: is an image (PNG): run OCR first, e.g. "
+        "ocrmypdf/tesseract", f"perfkg: warning: no documents found in {tmp_path / 'docs'}"]

@@ -20,7 +20,13 @@ _OPEN_QUOTE = re.compile(r'(?:^|\t)"(?:[^"]|"")*$')
 
 
 def display_width(s: str) -> int:
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+# A line longer than this is no table row (a page's markup or a whole glued document): one cell.
+MAX_ROW_CHARS = 20000
 
 
 def split_line(line: str) -> tuple[list[tuple[str, int | None]], str]:
@@ -37,16 +43,20 @@ def split_line(line: str) -> tuple[list[tuple[str, int | None]], str]:
         if parts and parts[-1].strip() == "":
             parts = parts[:-1]
         return [(p.strip(), None) for p in parts], "pipe"
+    if len(line) > MAX_ROW_CHARS:
+        return [(stripped, None)], "line"
     if _SPACE_RUN.search(stripped):
         lead = len(line) - len(line.lstrip(" \u3000\u00a0"))
         cells: list[tuple[str, int | None]] = []
-        pos = lead
+        pos, width = lead, display_width(line[:lead])
         for part in _SPACE_RUN.split(line[lead:]):
             if part.strip():
-                cells.append((part.strip(), display_width(line[:pos])))
+                cells.append((part.strip(), width))
             pos += len(part)
+            width += display_width(part)
             m = _SPACE_RUN.match(line, pos)
             if m:
+                width += display_width(m.group(0))
                 pos = m.end()
         if len(cells) > 1:
             return cells, "spaces"

@@ -1,0 +1,78 @@
+"""A file's format from its content (magic bytes, zip members, an HTML sniff), not from its name."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from kg.errors import InputError
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+          b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"BM": "BMP"}
+# zip member → format
+ZIP_MEMBERS = (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("word/document.xml", "docx"))
+# OLE2 stream names → format
+OLE_WORKBOOK = (b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00", b"B\x00o\x00o\x00k\x00")
+OLE_WORD = (b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00", b"W\x00k\x00s\x00S\x00S\x00")
+HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|table|body|head|meta\s)", re.I)
+# Suffixes read as comma-separated values when the content is text.
+CSV_SUFFIXES = (".csv",)
+
+WORD_ADVICE = ("is a Word 97–2003 / WPS document: convert it to .docx "
+               "(e.g. libreoffice --headless --convert-to docx)")
+IMAGE_ADVICE = "is an image ({}): run OCR first, e.g. ocrmypdf/tesseract"
+
+
+def detect_format(data: bytes, path: str = "") -> str:
+    """"pdf", "xlsx", "xls", "docx", "html", "csv" or "text"; :class:`InputError` for a type perfkg cannot read."""
+    head = data[:8]
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_format(data, path)
+    if head.startswith(OLE2):
+        return _ole_format(data, path)
+    for magic, name in IMAGES.items():
+        if head.startswith(magic):
+            raise InputError(IMAGE_ADVICE.format(name), path)
+    if _looks_html(data):
+        return "html"
+    if Path(path).suffix.lower() in CSV_SUFFIXES:
+        return "csv"
+    return "text"
+
+
+def _looks_html(data: bytes) -> bool:
+    """HTML: the file opens with a tag (after a BOM and whitespace) and names ``<html``, ``<table``, ``<body``
+    or a doctype early on."""
+    start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<") and HTML_SNIFF.search(start) is not None
+
+
+def _zip_format(data: bytes, path: str) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"corrupt or truncated zip container (xlsx/docx?): {e}", path) from None
+    for member, fmt in ZIP_MEMBERS:
+        if member in names:
+            if fmt == "xlsb":
+                return "xlsx"  # calamine reads .xlsb too
+            return fmt
+    if "content.xml" in names:
+        raise InputError("is an OpenDocument file: save it as .xlsx or .docx first", path)
+    raise InputError("is a zip archive, not a workbook or Word document: unpack it and ingest its files", path)
+
+
+def _ole_format(data: bytes, path: str) -> str:
+    body = data[:min(len(data), 1 << 20)]
+    if "EncryptedPackage".encode("utf-16-le") in body:
+        raise InputError("is a password-protected Office file: open it and save it without a password", path)
+    if any(m in body for m in OLE_WORD):  # before the workbook check: a WPS stream name holds "Book"
+        raise InputError(WORD_ADVICE, path)
+    if any(m in body for m in OLE_WORKBOOK):
+        return "xls"
+    raise InputError("is an OLE2 (old Office) file perfkg cannot read: save it as .xlsx or .docx", path)
