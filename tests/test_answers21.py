@@ -137,3 +137,54 @@ def test_wrapped_row_evidence_has_line_and_line_end() -> None:
     ev = ad.evidence(Provenance("w.txt", "表", 2, 4), [], None, "x")
     assert (ev.line, ev.line_end) == (2, 4) and ev.to_dict()["line_end"] == 4
     assert ad.evidence(Provenance("w.txt", "表", 3, 3), [], None, "x").line_end is None
+
+
+# -- 3. links by evidence ----------------------------------------------------------------------------------
+C3 = Path(__file__).resolve().parent / "fixtures" / "cell_per_line" / "c3_culture_2021.txt"
+C3_FORM = "\t西城区公共文化服务体系建设项目\n\t预算金额\n\t95.00"
+
+
+def _renamed(tmp_path: Path, name: str, amount: str) -> Path:
+    text = C3.read_text(encoding="utf-8")
+    assert C3_FORM in text
+    out = tmp_path / "renamed.txt"
+    out.write_text(text.replace(C3_FORM, f"\t{name}\n\t预算金额\n\t{amount}"), encoding="utf-8")
+    return out
+
+
+def test_renamed_form_links_to_the_table_project_and_the_difference_is_a_finding(tmp_path: Path) -> None:
+    from kg.audit import run_audit
+    from kg.extract import extract_file
+
+    f = _renamed(tmp_path, "西城区公共文化服务中心（站）体系建设保障项目", "95.14")  # 1,400 元 above the table
+    doc = extract_file(f)
+    assert len(doc.projects) == 6  # no second, codeless project
+    (p,) = [p for p in doc.projects if p.name == "公共文化服务体系建设"]
+    assert len(p.indicators) == 10 and {i.link_method for i in p.indicators} == {"form:evidence"}
+    assert all(0.7 <= i.confidence < 1 for i in p.indicators)
+    assert "西城区公共文化服务中心（站）体系建设保障项目" in p.aliases
+    feats = [w.message for w in doc.warnings if w.kind == "form_link_features"]
+    assert feats and "amount" in feats[0] and "name" in feats[0]
+    (finding,) = [x for x in run_audit([AuditDoc(doc, f)]) if x.kind == "form_amount_vs_table"]
+    assert "difference 1400.00 元" in finding.message and finding.evidence[0].text == "95.14"
+
+
+def test_form_without_plausible_owner_stays_unlinked_and_reported(tmp_path: Path) -> None:
+    from kg.extract import extract_file
+
+    doc = extract_file(_renamed(tmp_path, "街道垃圾分类宣传活动", "3.00"))
+    assert any(w.kind == "form_without_budget_line" for w in doc.warnings)
+    assert not any(i.link_method == "form:evidence" for p in doc.projects for i in p.indicators)
+
+
+def test_choose_owner_needs_a_clear_lead() -> None:
+    from decimal import Decimal as D
+
+    from kg.evidence_link import Candidate, choose_owner
+
+    cands = [Candidate("社区服务站运行保障经费", D("498600")), Candidate("政务服务中心信息化建设", D("500000"))]
+    link = choose_owner("社区服务中心（站）运行保障项目", [D("500000")], cands)
+    assert link and link.index == 0 and set(link.features) == {"name", "words", "amount", "code"}
+    assert choose_owner("社区服务中心（站）运行保障项目", [D("500000")], cands, code="X", taken={0}) is None
+    twins = [Candidate("社区服务站运行保障经费", D("500000")), Candidate("社区服务站运行保障费用", D("500000"))]
+    assert choose_owner("社区服务中心（站）运行保障项目", [D("500000")], twins) is None
