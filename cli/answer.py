@@ -1,8 +1,8 @@
 """What trace and show share: open the store read-only, answer, and print the answer as JSON, CSV/TSV or text.
 
 One contract for both (and for search's exit codes): status ``ok`` exits 0; ``not_found`` (nothing matches)
-and ``ambiguous`` (candidates listed, nothing traced: choose with ``--pick N``) exit 1; a bad query, option or
-store exits 2. The JSON always has ``query``, ``status``, ``candidates`` (a list) and the items.
+and ``ambiguous`` (show: candidates listed, nothing shown: choose with ``--pick N``) exit 1; a bad query,
+option or store exits 2. trace answers every match: its ``several`` (one trace per project) exits 0. The JSON always has ``query``, ``status``, ``candidates`` (a list) and the items.
 
 CSV/TSV rows are the facts of every answer under one header (:data:`FACT_COLS`): a target, its project, each
 funding line, department, document, targets, department-wide rows and other years; a classification's projects;
@@ -44,6 +44,8 @@ def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]
     result = run(go)
     if as_json:
         print_json(result)
+    elif fmt != "text" and result["status"] == "several" and not result[items_key]:
+        print_rows(CANDIDATE_COLS, candidate_rows(result["candidates"]), fmt)
     elif fmt != "text":
         if result["status"] == "ambiguous":
             print_rows(CANDIDATE_COLS, candidate_rows(result["candidates"]), fmt)
@@ -55,9 +57,11 @@ def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]
             con.print(f"no matches for {result['query']}", markup=False)
         elif result["status"] == "ambiguous":
             render_candidates(con, result)
+        elif result["status"] == "several":
+            render_several(con, result, items_key)
         for item in result[items_key]:
             render(con, item)
-    if result["status"] != "ok":
+    if result["status"] not in ("ok", "several"):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -167,6 +171,30 @@ def _evaluation_branches(node: Tree, t: dict[str, Any]) -> None:
 def candidate_rows(cands: list[dict[str, Any]]) -> list[list[Any]]:
     return [[n, c["kind"], c.get("text") or c["label"], c.get("project"), c.get("department"), c.get("year"),
              f"{c['score']:.0f}", c["how"], c.get("source")] for n, c in enumerate(cands, 1)]
+
+
+SEVERAL_COLS = (Col("N", True), Col("project"), Col("code", True, drop=2), Col("amount (元)", True),
+                Col("department", drop=1), Col("year", True), Col("score", True, drop=3), Col("matching target"),
+                Col("cite", True, drop=3))
+
+
+def several_rows(traces: list[dict[str, Any]]) -> list[list[Any]]:
+    """One row per trace of a query several projects carry: the project, its money, year and the match."""
+    rows = []
+    for n, t in enumerate(traces, 1):
+        p = t.get("project") or {}
+        m = (t.get("matched") or [{}])[0]
+        rows.append([n, p.get("name") or "(no project)", p.get("code"), p.get("amount"),
+                     (t.get("department") or {}).get("name"), (t.get("document") or {}).get("year"),
+                     t.get("score"), target_text(m) if m else None, m.get("cite") or p.get("cite")])
+    return rows
+
+
+def render_several(con: Console, result: dict[str, Any], items_key: str) -> None:
+    items = result[items_key]
+    con.print(f"[yellow]{escape(result['query'])!s}[/yellow] matches {len(items)} projects (best match first; "
+              "--pick N traces candidate N, --limit N keeps the N best)")
+    print_rows(SEVERAL_COLS, several_rows(items), con=con)
 
 
 def render_candidates(con: Console, result: dict[str, Any]) -> None:

@@ -96,7 +96,7 @@ def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_
         task = bar.add_task("", total=total)
 
         def step(res: FileResult) -> None:
-            bar.update(task, advance=1, description=Path(res.doc_id).name)
+            bar.update(task, advance=1, description=Path(res.where).name)
 
         return ingest_paths(st, targets, jobs=jobs, force=force, progress=step)
 

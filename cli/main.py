@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from cli import audit, export, extract, findings, ingest, review, search, show, trace
+from cli import audit, export, extract, findings, ingest, links, review, search, show, trace
 from cli.common import plain_help_group, print_version
 
 app = typer.Typer(
@@ -31,7 +31,7 @@ def _root(
         os.environ["PERFKG_DEBUG"] = "1"
 
 
-for module in (extract, ingest, show, trace, search, audit, review, findings, export):
+for module in (extract, ingest, show, trace, search, audit, review, findings, links, export):
     module.register(app)
 
 

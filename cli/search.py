@@ -54,6 +54,9 @@ def search(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " Columns: the keys of a JSON hit."),
     as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
+    batch: Path = typer.Option(None, "--batch", help="Search every query of FILE (one a line), with the same "
+                               "filters: one CSV row (JSON Lines with --json) per (query, hit) — query, status, "
+                               "kind, project, code, amount, department, year, file, line, match, score."),
 ) -> None:
     """Find projects, indicators and departments by name fragment, indicator word, code or alias.
 
@@ -73,6 +76,19 @@ def search(
         return search_index(si, query, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit,
                             min_amount=min_amount, max_amount=max_amount, limit=limit, met=met)
 
+    if batch is not None:
+        from cli.batch import read_queries, run_batch, search_rows, write_rows
+
+        queries = run(lambda: read_queries(batch))
+
+        def go_batch() -> None:
+            si, _ = open_search_index(_store_dir(store))
+            write_rows(run_batch(queries, lambda q: search_rows(q, search_index(
+                si, q, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit, min_amount=min_amount,
+                max_amount=max_amount, limit=limit, met=met).hits)), as_json)
+
+        run(go_batch)
+        return
     fmt = run(lambda: table_format(as_csv, as_tsv, as_json))
     result = run(go)
     if as_json:

@@ -22,27 +22,35 @@ CLASS_COLS = (Col("project"), Col("code", True, drop=2), Col("department", drop=
 
 
 def trace(
-    query: str = typer.Argument(..., help="An indicator's words, a project name or code, or a classification code."),
+    query: str = typer.Argument("", help="An indicator's words, a project name or code, or a classification code."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    choice: int = typer.Option(None, "--pick", min=1, help="Trace candidate N of an ambiguous query."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|ambiguous|not_found), "
-                                 "candidates, traces (see kg/trace.py for every key)."),
+    choice: int = typer.Option(None, "--pick", min=1, help="Trace candidate N only."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Keep the N best traces of a query several projects "
+                              "carry."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|several|not_found), "
+                                 "resolution, candidates, traces (see kg/trace.py for every key)."),
     as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " One row per fact of each trace (or per "
                                 "candidate when ambiguous)."),
     as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
+    batch: Path = typer.Option(None, "--batch", help="Trace every query of FILE (one a line): one CSV row (JSON "
+                               "Lines with --json) per (query, project) — query, status, project, code, amount, "
+                               "department, year, file, line, match, score."),
 ) -> None:
     """From a target to its project, money, classification, department and document — or from a
     classification code to every project funded under it (children included). Each step is cited
-    (file:line); inferred links show their method and confidence. Fuzzy input works; an ambiguous
-    query lists its candidates (choose one with --pick N).
+    (file:line); inferred links show their method and confidence. Fuzzy input works; a query that
+    several projects carry (满意度) traces each of them, best match first, then by year (narrow with
+    --pick N or --limit N).
 
-    Exit codes: 0 traced; 1 nothing matches, or ambiguous (the candidates are listed); 2 a bad query,
-    option or store.
+    Exit codes: 0 traced (one or several); 1 nothing matches; 2 a bad query, option or store.
 
     Examples: perfkg trace 外事经费 · perfkg trace 2010302 · perfkg trace 服务对象满意度 --pick 2
     """
     from kg.trace import trace_store  # lazy: networkx, rapidfuzz and rich load only when a command runs
 
+    if batch is not None:
+        trace_batch(store, batch, limit, as_json)
+        return
     fmt = run(lambda: table_format(as_csv, as_tsv, as_json))
 
     def render(con: Console, t: dict[str, Any]) -> None:
@@ -51,7 +59,22 @@ def trace(
         else:
             con.print(project_tree(t))
 
-    answer_from_store(store, lambda st: trace_store(st, query, choice), as_json, "traces", render, fmt)
+    answer_from_store(store, lambda st: trace_store(st, query, choice, limit), as_json, "traces", render, fmt)
+
+
+def trace_batch(store: Path | None, batch: Path, limit: int | None, as_json: bool) -> None:
+    """Every query of ``batch`` traced against one open store (see :mod:`cli.batch`)."""
+    from cli.batch import read_queries, run_batch, trace_rows, write_rows
+    from kg.store import open_store
+    from kg.trace import trace_store
+
+    queries = run(lambda: read_queries(batch))
+
+    def go() -> None:
+        with open_store(store) as st:
+            write_rows(run_batch(queries, lambda q: trace_rows(q, trace_store(st, q, None, limit))), as_json)
+
+    run(go)
 
 
 def render_classification(con: Console, t: dict[str, Any]) -> None:

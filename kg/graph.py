@@ -3,7 +3,8 @@
 Node ids and kinds (attribute ``kind``)::
 
     dept:<code or name>            Department   (code where any document gives one for that name)
-    doc:<doc_id>                   Document
+    doc:<doc_id>                   Document     (doc_id: the content's id, kg.identity; attribute ``source`` the
+                                                file name, ``locations`` the paths it was read from, "; "-joined)
     project:<doc_id>#<n>           Project      (n = 0-based position in the document's project list)
     indicator:<doc_id>#<n>.<i>     Indicator
     dind:<doc_id>#<n>              DepartmentIndicator
@@ -42,7 +43,7 @@ All attribute values are scalars (str, int, float); absent values are left out, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -72,6 +73,7 @@ class GraphContext:
 
     dept_codes: dict[str | None, str | None]
     class_names: dict[tuple[str, str], str]
+    locations: dict[str, list[str]] = field(default_factory=dict)  # doc_id → paths its bytes were read from
 
     @classmethod
     def of_documents(cls, docs: list[tuple[str, Document]]) -> GraphContext:
@@ -80,18 +82,25 @@ class GraphContext:
 
     @classmethod
     def of_store(cls, store: Store) -> GraphContext:
-        return cls(store.department_codes(), store.class_names())
+        return cls(store.department_codes(), store.class_names(), store.locations())
 
 
 def build_graph(store: Store) -> nx.DiGraph:
-    """The graph of every document in the store (documents read one at a time)."""
-    return graph_from_documents(store.iter_documents(), GraphContext.of_store(store))
+    """The graph of every document in the store (documents read one at a time), with the auditor's decisions
+    on inferred links applied (:mod:`kg.links`)."""
+    from kg.links import apply_link_decisions
+
+    return apply_link_decisions(graph_from_documents(store.iter_documents(), GraphContext.of_store(store)),
+                                store.path)
 
 
 def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> nx.DiGraph:
     """The graph of some documents of the store, with the attributes they have in the whole graph. Give
     whole departments (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole."""
-    return graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store))
+    from kg.links import apply_link_decisions
+
+    return apply_link_decisions(graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store)),
+                                store.path)
 
 
 def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None) -> nx.DiGraph:
@@ -102,6 +111,8 @@ def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphCon
     g = nx.DiGraph()
     for doc_id, doc in docs:
         _add_document(g, doc_id, doc, context.dept_codes, context.class_names)
+        if context.locations.get(doc_id):
+            g.nodes[f"doc:{doc_id}"]["locations"] = "; ".join(context.locations[doc_id])
     _link_across_documents(g)
     return g
 

@@ -1,7 +1,9 @@
 """Ingest files into the store: discover → read + hash + extract (per file, in worker processes) → one writer.
 
-A file whose content hash equals the stored one for the same doc_id (its resolved absolute path), parsed by
-the same parser code, is skipped without parsing. A file that fails to read or parse is reported with its
+A document is its content (:mod:`kg.identity`): its doc_id is the sha256 of its bytes, and the store lists
+the paths it was seen at. A file whose content hash equals the one stored for its path, parsed by the same
+parser code, is skipped without parsing; the same content under another path or name (a copy, a moved
+folder) is parsed but not stored twice: the path is added to its locations (status ``unchanged``). A file that fails to read or parse is reported with its
 one-line reason (and, for ``--debug``, its traceback) and leaves the store untouched; the batch goes on.
 Each file is read once, in the worker that parses it. Extraction runs in ``jobs`` worker processes (by
 default every core once the batch is big enough to pay for the pool); all writes happen in the calling
@@ -30,6 +32,7 @@ from typing import Any
 
 from kg.errors import InputError, PerfkgError, UnknownLayoutError
 from kg.extract import extract_file, extract_source
+from kg.identity import content_id
 from kg.model import Document
 from kg.reading import sha256_bytes, source_from_bytes
 from kg.store import Store
@@ -65,14 +68,20 @@ STATUSES = ("ok", "unchanged", "failed", "skipped")
 class FileResult:
     """What happened to one file (see the module doc for statuses), with the reason of a failure or skip."""
 
-    doc_id: str
+    doc_id: str  # the content id (kg.identity); the path when the file was not read or failed
     status: str
     records: int = 0
     reason: str | None = None
     detail: str | None = None  # traceback of a failure, shown by ``--debug``; not part of to_dict
+    path: str | None = None  # the file's resolved path (None: doc_id is the path)
+
+    @property
+    def where(self) -> str:
+        return self.path or self.doc_id
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "status": self.status, "records": self.records, "reason": self.reason}
+        return {"doc_id": self.doc_id, "path": self.where, "status": self.status, "records": self.records,
+                "reason": self.reason}
 
 
 @dataclass
@@ -214,7 +223,8 @@ def extractor_fingerprint() -> str:
 
 
 def doc_id_of(path: Path) -> str:
-    """A document's id in the store: its resolved absolute path."""
+    """A file's key while discovering and its location in the store: its resolved absolute path (the
+    document's id is its content's, :func:`kg.identity.content_id`)."""
     return str(Path(path).resolve())
 
 
@@ -228,6 +238,7 @@ class _Extracted:
     detail: str | None = None
     seconds: float = 0.0
     unchanged: bool = False
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,21 +269,22 @@ def extract_one(path: Path, extractor: Extractor = extract_file) -> _Extracted:
 
 def _run_job(job: _Job) -> _Extracted:
     t0 = time.process_time()
-    doc_id = doc_id_of(job.path)
+    doc_id = path = doc_id_of(job.path)
     sha: str | None = None
     encoding = ""
     try:
         data = read_bytes(job.path)
         sha = sha256_bytes(data)
+        doc_id = content_id(sha)
         if job.known_sha is not None and sha == job.known_sha:
-            return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, unchanged=True)
+            return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, unchanged=True, path=path)
         if job.extractor is None:
             src = source_from_bytes(data, str(job.path))
             encoding = src.encoding if src.format == "text" else ""  # the hint is about text encodings
             doc = extract_source(src)
         else:
             doc = job.extractor(job.path)
-        return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0)
+        return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0, path=path)
     except UnknownLayoutError as e:
         reason = e.one_line() + (ENCODING_HINT.format(encoding) if encoding not in UTF8_NAMES else "")
         detail = traceback.format_exc()
@@ -281,7 +293,7 @@ def _run_job(job: _Job) -> _Extracted:
     except Exception as e:  # a parser bug must not stop the batch; it is reported as this file's failure
         reason = f"{job.path}: internal error in the parser: {type(e).__name__}: {e}"
         detail = traceback.format_exc()
-    return _Extracted(doc_id, sha, None, reason, detail, time.process_time() - t0)
+    return _Extracted(path, sha, None, reason, detail, time.process_time() - t0, path=path)
 
 
 def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
@@ -346,12 +358,11 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     """
     t_start = time.perf_counter()
     found = scan(paths, exclude=[store.path])
-    known = {} if force else store.doc_hashes()
     fingerprint = extractor_fingerprint() if extractor is extract_file else None
-    made_by = store.doc_extractors()
+    known = {} if force else {p: sha for p, (sha, ex) in store.known_paths().items() if ex == fingerprint}
+    current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
-    todo = [_Job(f, known.get(d) if made_by.get(d) == fingerprint else None, custom)
-            for f in found.files for d in (doc_id_of(f),)]
+    todo = [_Job(f, known.get(doc_id_of(f)), custom) for f in found.files]
     n_jobs = jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=str(store.path), jobs=n_jobs)
 
@@ -364,13 +375,18 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
         done(problem)
     for ex in _extracted(todo, n_jobs):
         report.seconds["read_parse_cpu"] += ex.seconds
-        if ex.unchanged:
-            done(FileResult(ex.doc_id, "unchanged"))
-        elif ex.doc is None or ex.sha256 is None:
+        if ex.doc is None and not ex.unchanged or ex.sha256 is None:
             done(FileResult(ex.doc_id, "failed", reason=ex.reason, detail=ex.detail))
+        elif ex.unchanged or ex.doc_id in current:  # the same content seen before (here or at another path)
+            store.add_location(ex.doc_id, ex.path)
+            done(FileResult(ex.doc_id, "unchanged", path=ex.path))
         else:
-            done(_write(store, ex, fingerprint, report.seconds))
-    report.files.sort(key=lambda r: r.doc_id)
+            res = _write(store, ex, fingerprint, report.seconds)
+            if res.status == "ok":
+                current.add(ex.doc_id)
+                store.add_location(ex.doc_id, ex.path)
+            done(res)
+    report.files.sort(key=lambda r: r.where)
     report.seconds["wall"] = time.perf_counter() - t_start
     return report
 
@@ -381,7 +397,7 @@ def _write(store: Store, ex: _Extracted, fingerprint: str | None, seconds: dict[
     try:
         n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
     except PerfkgError as e:
-        return FileResult(ex.doc_id, "failed", reason=e.one_line(), detail=traceback.format_exc())
+        return FileResult(ex.path, "failed", reason=f"{ex.path}: {e.message}", detail=traceback.format_exc())
     finally:
         seconds["store_cpu"] += time.process_time() - t0
-    return FileResult(ex.doc_id, "ok", records=n)
+    return FileResult(ex.doc_id, "ok", records=n, path=ex.path)

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
+from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
 from kg.model import DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents keyed by content (kg.identity), with a locations table
 STORE_ENV = "PERFKG_STORE"
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -76,6 +77,7 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "department_indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"),
                               ("met", "INTEGER")),
 }
+SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
 SCHEMA = SCHEMA.format(
     project_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["projects"]),
     row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
@@ -143,6 +145,9 @@ class Store:
         if has_meta:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else None
+            if version == 1:
+                self._migrate_v1()
+                version = SCHEMA_VERSION
             if version != SCHEMA_VERSION:
                 raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                                  "ingest into a new --store directory", str(self.path))
@@ -156,6 +161,35 @@ class Store:
                 if stmt.strip():
                     self.conn.execute(stmt)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate_v1(self) -> None:
+        """Rekey a store of schema 1 by content (:func:`kg.identity.migrate_v1`); a read-only command does it
+        too when the database is writable (else it says how)."""
+        conn = self.conn
+        if self.read_only:
+            if not (os.access(self.db_path, os.W_OK) and is_writable(self.path)):
+                raise StoreError("store made by an older perfkg (schema 1) on a read-only folder: copy it somewhere "
+                                 "writable and run any perfkg command on it once", str(self.path))
+            conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for table, cols in EVAL_COLUMNS.items():
+                    have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    for col, typ in cols:
+                        if col not in have:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
+                migrate_v1(conn, RECORD_TABLES)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            if conn is not self.conn:
+                conn.close()
+                self.conn.close()  # reopen read-only: an immutable connection does not see the migration
+                self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
 
     def _add_eval_columns(self) -> None:
         """Give a store made before the self-evaluation columns those columns (empty for its documents)."""
@@ -180,6 +214,50 @@ class Store:
     def doc_extractors(self) -> dict[str, str | None]:
         """doc_id → fingerprint of the extractor code that produced the stored records (None if unknown)."""
         return dict(self.conn.execute("SELECT doc_id, extractor FROM documents"))
+
+    # -- locations: where each document's bytes were seen (kg.identity) ------------------------------
+    def locations(self) -> dict[str, list[str]]:
+        """doc_id → the paths its content was ingested from, sorted."""
+        out: dict[str, list[str]] = {}
+        for path, doc_id in self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path"):
+            out.setdefault(doc_id, []).append(path)
+        return out
+
+    def doc_id_at(self, path: str | Path) -> str | None:
+        """The id of the document last ingested from ``path`` (resolved), or None."""
+        row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (str(Path(path).resolve()),)).fetchone()
+        return row[0] if row else None
+
+    def known_paths(self) -> dict[str, tuple[str, str | None]]:
+        """path → (sha256, extractor fingerprint) of the document last ingested from it."""
+        return {p: (sha, ex) for p, sha, ex in self.conn.execute(
+            "SELECT l.path, d.sha256, d.extractor FROM locations l JOIN documents d ON d.doc_id = l.doc_id")}
+
+    def source_path(self, doc_id: str) -> Path | None:
+        """A path holding the document's bytes: the first location that exists here, else the first one."""
+        paths = [Path(p) for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? ORDER BY path",
+                                                       (doc_id,))]
+        return next((p for p in paths if p.is_file()), paths[0] if paths else None)
+
+    def add_location(self, doc_id: str, path: str) -> list[str]:
+        """Record that ``path`` holds ``doc_id``'s bytes; forget this document's locations that no longer exist
+        and drop documents no path holds any more (a path's old content). Returns the doc_ids dropped."""
+        self._check_writable()
+        dropped = []
+        with self._tx():
+            row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (path,)).fetchone()
+            self.conn.execute("INSERT OR REPLACE INTO locations VALUES (?, ?, ?)", (path, doc_id, Path(path).name))
+            for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? AND path != ?",
+                                          (doc_id, path)).fetchall():
+                if not Path(p).exists():
+                    self.conn.execute("DELETE FROM locations WHERE path=?", (p,))
+            if row and row[0] != doc_id and not self.conn.execute(
+                    "SELECT 1 FROM locations WHERE doc_id=?", (row[0],)).fetchone():
+                self._delete(row[0])
+                dropped.append(row[0])
+        if dropped:
+            self._class_names = None
+        return dropped
 
     def load_document(self, doc_id: str) -> Document:
         row = self.conn.execute("SELECT json FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -337,6 +415,7 @@ class Store:
         self._class_names = None
         with self._tx():
             self._delete(doc_id)
+            self.conn.execute("DELETE FROM locations WHERE doc_id=?", (doc_id,))
 
     def _delete(self, doc_id: str) -> None:
         for table in RECORD_TABLES:

@@ -6,12 +6,20 @@ function / economic codes (method ``project_field``).
 
 JSON shape of :func:`trace` (``perfkg trace --json``)::
 
-    {"query", "status": "ok"|"ambiguous"|"not_found", "candidates": [{id, kind, label, score, how, source, year,
-     text, project, department}], "message" (not_found only: why nothing matched),
-     "traces": [ProjectTrace + {"kind", "start"} | ClassificationTrace]}
+    {"query", "status": "ok"|"several"|"not_found", "resolution": "ok"|"ambiguous"|"not_found",
+     "candidates": [{id, kind, label, score, how, source, year, text, project, department}],
+     "message" (not_found only: why nothing matched),
+     "traces": [ProjectTrace + {"kind", "start", "score", "matched"} | ClassificationTrace]}
+
+    ``status`` several: the query matches targets (or projects) of more than one project, and ``traces`` holds
+    one trace per project (see :mod:`kg.trace_many`), best match first, then by year; ``resolution`` is the
+    lookup's own verdict (ambiguous when the matches are different things). ``matched``: the matching targets
+    of that project [{id, kind, l2, l3, op, value, unit, score, how, cite}]. A department-wide row's trace also
+    has ``department_totals`` {total, basic, project, source, year} and ``carried_by`` [{id, name, code, amount,
+    target}]: the projects of its document whose own forms carry a target of that name.
 
     ProjectTrace = {"project": {id, name, code, amount, aliases, cite, seen_in},
-                    "department": {id, name, code}, "document": {id, doc_id, source, year, doc_kind},
+                    "department": {id, name, code}, "document": {id, doc_id, source, year, doc_kind, locations},
                     "funding": [{id, amount, source, method, confidence, cite, function, econ_gov, econ_dept}],
                     "indicators": [{id, l1, l2, l3, op, value, unit, method, confidence, cite}],
                     "department_indicators": [{id, activity, l2, l3, op, value, unit, method, confidence, cite}],
@@ -178,6 +186,11 @@ def _other_years(g: nx.DiGraph, pid: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda x: (x["year"] or 0, x["id"]))
 
 
+def _document(did: str, doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind"),
+            "locations": [s for s in str(doc.get("locations") or "").split("; ") if s]}
+
+
 def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
     """Everything known about one project node, each fact with its provenance."""
     a = g.nodes[pid]
@@ -192,7 +205,7 @@ def project_trace(g: nx.DiGraph, pid: str) -> dict[str, Any]:
                     "aliases": [s for s in str(a.get("aliases", "")).split("; ") if s], "cite": _cite(a),
                     "seen_in": [s for s in str(a.get("seen_in", "")).split("; ") if s]},
         "department": _department(g, did),
-        "document": {"id": did, **_pick(doc, "doc_id", "source", "year", "doc_kind")},
+        "document": _document(did, doc),
         "funding": _funding(g, pid),
         "indicators": [_indicator(g, i, d) for i, d in out_edges(g, pid, "HAS_INDICATOR")],
         "department_indicators": dinds,
@@ -262,27 +275,39 @@ def trace_node(g: nx.DiGraph, node: str) -> dict[str, Any]:
              **(_link(targets[0][1]) if targets else {"method": None, "confidence": None}),
              "evaluation": _pick(a, *EVAL_KEYS) if a.get("evaluated") else None}
     if not targets:
-        return {"kind": "department_indicator", "start": start, "project": None}
+        did, doc = _doc_of(g, node)
+        return {"kind": "department_indicator", "start": start, "project": None,
+                "department": _department(g, did),
+                "document": _document(did, doc)}
     return {"kind": "department_indicator", "start": start, **project_trace(g, targets[0][0])}
 
 
-def trace(g: nx.DiGraph, query: str, choice: int | None = None) -> dict[str, Any]:
-    """Resolve ``query`` and trace every match; an ambiguous query returns its candidates and no traces."""
+def trace(g: nx.DiGraph, query: str, choice: int | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Resolve ``query`` and trace every match (one trace per project); ``choice`` picks candidate N,
+    ``limit`` keeps the N best traces."""
     try:
         res: Resolution = resolve(g, query, TRACE_KINDS)
     except NotFoundError as e:
         return not_found(query, "traces", e)
     if choice is not None:
         res = pick(res, choice)
-    return _result(res, g, query)
+    return _result(res, g, query, limit)
 
 
-def _result(res: Resolution, g: nx.DiGraph, query: str) -> dict[str, Any]:
-    return {"query": query, "status": res.status, "candidates": [c.to_dict() for c in res.candidates],
-            "traces": [trace_node(g, c.node) for c in res.matches]}
+def _traced(res: Resolution) -> list[Any]:
+    """What is traced: the matches, or every candidate of an ambiguous query."""
+    return res.matches if res.status == "ok" else res.candidates
 
 
-def trace_store(store: Store, query: str, choice: int | None = None) -> dict[str, Any]:
+def _result(res: Resolution, g: nx.DiGraph, query: str, limit: int | None = None) -> dict[str, Any]:
+    from kg.trace_many import trace_matches
+
+    traces = trace_matches(g, _traced(res), limit)
+    return {"query": query, "status": "several" if len(traces) > 1 else "ok", "resolution": res.status,
+            "candidates": [c.to_dict() for c in res.candidates], "traces": traces}
+
+
+def trace_store(store: Store, query: str, choice: int | None = None, limit: int | None = None) -> dict[str, Any]:
     """:func:`trace` over the whole store, building the graph only of the documents the answer reads (see
     :mod:`kg.scope`): the cost follows what is found, not the size of the store."""
     from kg.scope import graph_for_nodes, resolve_in_store
@@ -293,4 +318,4 @@ def trace_store(store: Store, query: str, choice: int | None = None) -> dict[str
         return not_found(query, "traces", e)
     if choice is not None:
         res = pick(res, choice)
-    return _result(res, graph_for_nodes(sc, [c.node for c in res.matches]), query)
+    return _result(res, graph_for_nodes(sc, [c.node for c in _traced(res)]), query, limit)

@@ -30,7 +30,7 @@ def test_json_shape_and_fail_on_error_exit_1():
     out = json.loads(res.stdout)
     assert set(out) == {"findings", "summary", "failed"} and out["failed"] == []
     assert all(set(f) == FINDING_KEYS for f in out["findings"])
-    assert all(set(e) == {"file", "line", "table", "text"} for f in out["findings"] for e in f["evidence"])
+    assert all(set(e) == {"file", "line", "line_end", "table", "text"} for f in out["findings"] for e in f["evidence"])
     cost = next(f for f in out["findings"] if f["kind"] == "cost_target_vs_budget" and f["severity"] == "error")
     assert {e["line"] for e in cost["evidence"]} == {256, 257}
     assert out["summary"]["by_severity"]["error"] == 2 and out["summary"]["documents"] == 1

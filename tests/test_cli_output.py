@@ -143,8 +143,11 @@ def test_search_trace_show_audit_print_csv_and_tsv(store: Path) -> None:
     facts = csv_rows(cli("trace", "外事经费", "--store", str(store), "--tsv").stdout, "\t")
     assert facts[0]["step"] == "project" and facts[0]["code"] == "11010223T000001997670"
     assert {f["step"] for f in facts} >= {"project", "funding", "document", "target"}
-    cands = csv_rows(cli("trace", "满意度", "--store", str(store), "--csv").stdout)
-    assert {"N", "kind", "text", "project", "department", "year"} <= set(cands[0]) and len(cands) > 5
+    # issue 21: a query several projects carry is traced per project (was: the candidate list)
+    several = csv_rows(cli("trace", "满意度", "--store", str(store), "--csv").stdout)
+    assert len({r["answer"] for r in several}) > 5 and {"project", "target"} <= {r["step"] for r in several}
+    cands = csv_rows(cli("show", "城市管理指挥中心", "--store", str(store), "--csv").stdout)
+    assert {"N", "kind", "text", "project", "department", "year"} <= set(cands[0]) and len(cands) > 1
     dept = csv_rows(cli("show", "北京市西城区城市管理指挥中心", "--store", str(store), "--csv").stdout)
     assert [r["code"] for r in dept if r["step"] == "project"][1] == "11010223T000002005036"
     findings = csv_rows(cli("audit", "--store", str(store), "--csv").stdout)

@@ -66,10 +66,10 @@ def test_changed_file_replaces_and_broken_file_fails_alone(tmp_path: Path) -> No
         d = report.to_dict()
         assert (d["documents_ok"], d["documents_failed"], d["documents_unchanged"]) == (1, 1, len(SEEDS) - 2)
         assert "not a gold JSON file" in report.failed[0].reason
-        assert st.load_document(doc_id_of(changed)).projects == []
+        assert st.load_document(st.doc_id_at(changed)).projects == []
         assert st.counts()["projects"] == projects_before - len(load_gold(SEEDS[0])["projects"])
         # the failed file keeps its previous, complete version
-        assert len(st.load_document(doc_id_of(files[1])).projects) == len(load_gold(SEEDS[1])["projects"])
+        assert len(st.load_document(st.doc_id_at(files[1])).projects) == len(load_gold(SEEDS[1])["projects"])
 
 
 def test_parallel_extract_gives_the_same_store_row_for_row(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ def test_kill_mid_ingest_leaves_a_store_that_opens(tmp_path: Path) -> None:
         assert rest.to_dict()["documents_ok"] == len(files) - len(stored)
         assert rest.to_dict()["documents_unchanged"] == len(stored)
         assert st.counts()["projects"] == before["projects"] + sum(
-            by_stem[Path(doc_id).stem.split("_", 1)[1]] for doc_id in set(st.doc_hashes()) - set(stored))
+            by_stem[Path(st.load_document(doc_id).source).stem] for doc_id in set(st.doc_hashes()) - set(stored))
 
 
 def test_cli_ingest_reports_failures_and_exit_codes(tmp_path: Path) -> None:

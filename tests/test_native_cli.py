@@ -51,7 +51,7 @@ def test_ingest_folder_reads_native_files_and_skips_others(tmp_path: Path) -> No
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<")
     res = CliRunner().invoke(app, ["ingest", str(docs), "--store", str(tmp_path / "st"), "--json", "-j", "1"])
     out = json.loads(res.stdout)
-    status = {Path(f["doc_id"]).name: (f["status"], f["reason"]) for f in out["files"]}
+    status = {Path(f["path"]).name: (f["status"], f["reason"]) for f in out["files"]}
     assert status["budget.xlsx"][0] == status["budget.csv"][0] == "ok"
     assert status["old.doc"] == ("skipped", f"{docs / 'old.doc'}: is a Word 97–2003 / WPS document: convert it to "
                                  ".docx (e.g. libreoffice --headless --convert-to docx)")

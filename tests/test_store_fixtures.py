@@ -42,13 +42,14 @@ def slow_gold_extractor(path: Path) -> Document:
 
 
 def write_gold_files(folder: Path, copies: int = 1) -> list[Path]:
-    """Gold keys copied into ``folder`` as ``<n>_<stem>.txt`` files (``copies`` rounds of the five seeds)."""
+    """Gold keys copied into ``folder`` as ``<n>_<stem>.txt`` files (``copies`` rounds of the five seeds); each
+    round's bytes differ (n trailing newlines), as identical bytes would be one document."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for n in range(copies):
         for stem in SEEDS:
             p = folder / f"{n:03d}_{stem}.txt"
-            p.write_text((GOLD / f"{stem}.json").read_text(encoding="utf-8"), encoding="utf-8")
+            p.write_text((GOLD / f"{stem}.json").read_text(encoding="utf-8") + "\n" * n, encoding="utf-8")
             out.append(p)
     return out
 

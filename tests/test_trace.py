@@ -89,10 +89,17 @@ def test_function_code_lists_projects_of_every_department(gold_graph) -> None:
     assert all(p["via"] == ["2010302"] for p in t["projects"])
 
 
-def test_ambiguity_is_shown_not_resolved(gold_graph) -> None:
+def test_several_matches_are_each_traced(gold_graph) -> None:
+    # issue 21 (was issue 15's "ambiguous, nothing traced"): every project carrying the words is traced
     r = trace(gold_graph, "满意度")
-    assert r["status"] == "ambiguous" and r["traces"] == []
-    assert len(r["candidates"]) >= 3
+    assert r["status"] == "several" and r["resolution"] == "ambiguous"
+    assert len(r["candidates"]) >= 3 and len(r["traces"]) >= 3
+    projects = [t["project"]["id"] for t in r["traces"] if t.get("project")]
+    assert len(projects) == len(set(projects))  # one trace per project
+    scores = [t["score"] for t in r["traces"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(t["matched"] and t["matched"][0]["cite"] for t in r["traces"])
+    assert len(trace(gold_graph, "满意度", limit=2)["traces"]) == 2
     picked = trace(gold_graph, "满意度", choice=2)
     assert picked["status"] == "ok" and len(picked["traces"]) == 1
     with pytest.raises(QueryError, match="--pick 99"):
@@ -139,7 +146,7 @@ def test_cli_trace_and_show_json(gold_dir: Path) -> None:
     out = json.loads(res.stdout)
     assert out["traces"][0]["project"]["code"] == "11010223T000001997670"
     res = runner.invoke(app, ["trace", "满意度", "--store", str(gold_dir)])
-    assert res.exit_code == 1 and "ambiguous" in res.stdout and "--pick" in res.stdout  # nothing traced: not 0
+    assert res.exit_code == 0 and "matches" in res.stdout and "--pick" in res.stdout  # every match traced
     res = runner.invoke(app, ["show", "外事工作经费", "--store", str(gold_dir)])
     assert res.exit_code == 0 and "2010302" in res.stdout
     res = runner.invoke(app, ["trace", "外事", "--store", str(gold_dir / "nope")])

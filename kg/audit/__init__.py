@@ -105,7 +105,7 @@ def audit_store_digests(store: Path | None, opts: AuditOptions,
         chosen: set[str] = set()
         groups = _department_groups(heads, opts)
         for n, group in enumerate(groups, 1):
-            docs = [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents(group)]
+            docs = [AuditDoc(doc, st.source_path(doc_id)) for doc_id, doc in st.iter_documents(group)]
             for ad in docs:
                 out.extend(doc_findings(ad, config))
                 digests.extend(digest_document(ad))
@@ -119,7 +119,7 @@ def audit_store_digests(store: Path | None, opts: AuditOptions,
         if others and any(config.enabled(r) for r in checks_trends.STORE_RULES):
             # other years and departments are the comparison; findings are only about the chosen documents
             for doc_id, doc in st.iter_documents(others):
-                digests.extend(digest_document(AuditDoc(doc, Path(doc_id)), selected=False))
+                digests.extend(digest_document(AuditDoc(doc, st.source_path(doc_id)), selected=False))
     out.extend(store_findings(digests, config))
     light.sort(key=lambda ad: str(ad.path))
     decisions = load_decisions(st.path)

@@ -29,7 +29,7 @@ def check_project_codes(ad: AuditDoc) -> Iterator[Finding]:
         code = (p.code or "").strip()
         if not code:
             continue
-        line = ad.locate([code])  # the line printing the code itself, else the project's own line
+        line = ad.locate([code], whole=True)  # the line printing this very code, else the project's own line
         ev = [ad.ev_line(line, "project code") if line else ad.ev_project(p)]
         if not PROJECT_CODE.match(code):
             m = re.match(r"^(\d*)T(\d*)$", code)
@@ -54,7 +54,7 @@ def check_shared_codes(ad: AuditDoc) -> Iterator[Finding]:
         if len(names) > 1:
             yield ad.finding("project_code_shared", "warning", names[1],
                              f"project code {code} is given to {len(names)} projects: {', '.join(names)}",
-                             [ad.ev_line(n, "project code") for n in [ad.locate([code])] if n], code=code)
+                             [ad.ev_line(n, "project code") for n in [ad.locate([code], whole=True)] if n], code=code)
 
 
 def check_no_target_form(ad: AuditDoc) -> Iterator[Finding]:

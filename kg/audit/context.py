@@ -8,6 +8,7 @@ a lookup that finds nothing leaves the line unknown rather than guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -74,16 +75,28 @@ class AuditDoc:
             out[kind].append((start, end))
         return out
 
-    def locate(self, needles: list[str | None], region: str | None = None, start: int = 0) -> int | None:
-        """1-based line of the first source line containing every needle (compared squeezed), from ``start``."""
-        keys = [squeeze(n)[:LOCATE_PREFIX_CHARS] for n in needles if n]
+    def locate(self, needles: list[str | None], region: str | None = None, start: int = 0,
+               whole: bool = False) -> int | None:
+        """1-based line of the first source line containing every needle (compared squeezed), from ``start``;
+        ``whole``: the whole needle, not its first :data:`LOCATE_PREFIX_CHARS` characters, and not inside a longer
+        code (a code among codes sharing a prefix is found at its own row)."""
+        keys = [squeeze(n) if whole else squeeze(n)[:LOCATE_PREFIX_CHARS] for n in needles if n]
         keys = [k for k in keys if k]
         if not keys or not self.lines:
             return None
         spans = self.regions.get(region or "", []) or [(0, len(self.lines))]
+        if whole:  # first as a cell of its own (not inside a longer code), then anywhere
+            pats = [re.compile(rf"(?<![0-9A-Za-z]){re.escape(k)}(?![0-9A-Za-z])") for k in keys]
+            hit = self._first(spans, start, lambda i: all(p.search(self.lines[i]) for p in pats))
+            if hit:
+                return hit
+        return self._first(spans, start, lambda i: all(k in self.squeezed[i] for k in keys))
+
+    @staticmethod
+    def _first(spans: list[tuple[int, int]], start: int, ok: Callable[[int], bool]) -> int | None:
         for lo, end in spans:
             for i in range(max(lo, start), end):
-                if all(k in self.squeezed[i] for k in keys):
+                if ok(i):
                     return i + 1
         return None
 
@@ -99,9 +112,11 @@ class AuditDoc:
     def evidence(self, prov: Provenance | None, needles: list[str | None], region: str | None,
                   fallback: str, table: str | None = None) -> Evidence:
         line = prov.line_start if prov and prov.line_start else None
+        end = prov.line_end if line and prov and prov.line_end and prov.line_end != line else None
         if line is None:
             line = self.locate(needles, region)
-        return Evidence(self.file, line, (prov.table if prov else None) or table, self.quote(line, fallback))
+        return Evidence(self.file, line, (prov.table if prov else None) or table, self.quote(line, fallback),
+                        line_end=end)
 
     def ev_indicator(self, ind: Indicator, project: Project | None = None) -> Evidence:
         fallback = f"{ind.l3 or ''} {ind.op or ''} {ind.value or ''} {ind.unit or ''}".strip()

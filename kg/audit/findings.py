@@ -69,9 +69,11 @@ class Evidence:
     line: int | None = None
     table: str | None = None
     text: str = ""
+    line_end: int | None = None  # the last line of a row wrapped over several lines (None: one line)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "table": self.table, "text": self.text}
+        return {"file": self.file, "line": self.line, "line_end": self.line_end, "table": self.table,
+                "text": self.text}
 
     def cite(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -114,7 +114,7 @@ def docs_from_store(store: Path | None) -> list[AuditDoc]:
     from kg.store import open_store
 
     with open_store(store) as st:
-        return [AuditDoc(doc, Path(doc_id)) for doc_id, doc in st.iter_documents()]
+        return [AuditDoc(doc, st.source_path(doc_id)) for doc_id, doc in st.iter_documents()]
 
 
 def select_docs(docs: list[AuditDoc], opts: AuditOptions) -> list[AuditDoc]:

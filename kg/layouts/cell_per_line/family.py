@@ -14,6 +14,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
+from kg.evidence_link import Candidate, choose_owner
 from kg.layouts.cell_per_line.budget import (
     ProjectLine,
     Totals,
@@ -290,7 +291,8 @@ def link_project_forms(doc: Document, forms: list[Form]) -> None:
             doc.warn("form_without_name", "project form has no 项目名称", form.line_start)
             continue
         amounts = form_amounts(form)
-        link = link_form(name, amounts, [(p.name, p.amount) for p in doc.projects], taken)
+        link = link_form(name, amounts, [(p.name, p.amount) for p in doc.projects], taken) or \
+            evidence_link(doc, name, amounts, form, taken)
         if link is None:
             project = Project(name, amounts[0] if len(amounts) == 1 else None,
                               (form.fields["预算金额"].text.strip() if "预算金额" in form.fields else ""),
@@ -307,8 +309,32 @@ def link_project_forms(doc: Document, forms: list[Form]) -> None:
                 doc.warn("form_linked_by_evidence", f"form {name} linked to {project.name} ({link.method}, name "
                          f"similarity {link.similarity:.0f})", form.line_start)
             if amounts and not any(a == project.amount for a in amounts):
-                doc.warn("form_amount_differs", f"form {name} amount differs from its budget line", form.line_start)
+                warn_amount_differs(doc, name, project, amounts, form)
         fill_from_form(doc, project, form, link)
+
+
+def warn_amount_differs(doc: Document, name: str, project: Project, amounts: list[Decimal], form: Form) -> None:
+    """The form's amount (the reading nearest the table's) against the table's, cited at the amount's line."""
+    cell = form.fields.get("预算金额") or form.fields.get("项目金额")
+    line = cell.line_start if cell else form.line_start
+    if project.amount is None:
+        doc.warn("form_amount_differs", f"form {name} amount differs from its budget line", line)
+        return
+    nearest = min(amounts, key=lambda a: abs(a - project.amount))
+    doc.warn("form_amount_differs", f"form {name} amount differs from its budget line ({project.name}): form "
+             f"{nearest} 元, table {project.amount} 元, difference {nearest - project.amount} 元", line)
+
+
+def evidence_link(doc: Document, name: str, amounts: list[Decimal], form: Form, taken: set[int]) -> Link | None:
+    """The budget line the evidence names (kg.evidence_link) when neither the name nor an equal amount did."""
+    code = form.field_text("项目编码") or form.field_text("项目代码")
+    owner = choose_owner(name, amounts, [Candidate(p.name, p.amount, p.code) for p in doc.projects], code=code,
+                         taken=taken)
+    if owner is None:
+        return None
+    doc.warn("form_link_features", f"form {name} → {doc.projects[owner.index].name}: {owner.describe()}; "
+             f"confidence {owner.confidence}", form.line_start, severity="info")
+    return Link(owner.index, owner.method, owner.confidence, 100 * (owner.features["name"] or 0))
 
 
 def fill_from_form(doc: Document, project: Project, form: Form, link: Link | None) -> None:

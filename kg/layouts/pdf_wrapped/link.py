@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from kg.evidence_link import Candidate, choose_owner
 from kg.layouts.pdf_wrapped.forms import Form, indicator_of
 from kg.layouts.pdf_wrapped.tables import MoneyRow, Purchase
 from kg.layouts.pdf_wrapped.text import Section
@@ -88,6 +89,16 @@ def attach_form(doc: Document, projects: list[Project], form: Form, sec: Section
     yuan = to_yuan(amount, unit)
     prov = Provenance(file, label, form.line_no, form.line_end)
     p = match_form(doc, projects, form, yuan)
+    owner = None if p is not None else choose_owner(
+        form.name, [yuan] if yuan is not None else [], [Candidate(q.name, q.amount, q.code) for q in projects],
+        code=form.code)
+    if owner is not None:
+        p = projects[owner.index]
+        doc.warn("form_link_features", f"form {form.name} → {p.name}: {owner.describe()}; confidence "
+                 f"{owner.confidence}", form.line_no, severity="info")
+        if yuan is not None and p.amount is not None and yuan != p.amount:
+            doc.warn("form_amount_differs", f"form {form.name} amount differs from its budget line ({p.name}): "
+                     f"form {yuan} 元, table {p.amount} 元, difference {yuan - p.amount} 元", form.line_no)
     if p is None:
         if projects:
             doc.warn("form_without_project_row", f"target form {form.name} matches no project table row",
@@ -104,7 +115,11 @@ def attach_form(doc: Document, projects: list[Project], form: Form, sec: Section
     p.code = p.code or form.code
     p.category = p.category or form.category
     p.goal = p.goal or form.goal
-    p.indicators.extend(indicator_of(r, file, label or "") for r in form.rows)
+    new = [indicator_of(r, file, label or "") for r in form.rows]
+    if owner is not None:
+        for ind in new:
+            ind.link_method, ind.confidence = "form:evidence", min(ind.confidence, owner.confidence)
+    p.indicators.extend(new)
     if not form.rows:
         doc.warn("form_without_indicators", f"target form {form.name} has no indicator rows", form.line_no)
 

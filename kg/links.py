@@ -1,0 +1,171 @@
+"""The review queue of inferred links: what the graph decided by inference, for an auditor to accept or overrule.
+
+An *inferred* link is a graph edge whose method is not a plain reading of the document (:data:`READ_METHODS`)
+or whose confidence is below 1: merged-cell owner repairs and realigned rows (a target → its project), fuzzy
+name links of department-wide rows, cross-year links (SAME_PROJECT by name), self-evaluation links
+(EVALUATES, ANSWERS), funding lines tied by a sum. Each has per-feature scores — ``name`` (rapidfuzz ratio of
+the two names, 0-1), ``code`` (1 same, 0 different, null when either has none), ``amount`` (smaller / larger),
+``department`` and ``year`` (1 same, 0 different) — where both ends have that feature.
+
+A link's id hashes (relation, source id, target id): record ids derive from the documents' content and the
+records' positions (:mod:`kg.identity`), so an id — and the decision on it — survives re-ingest, ``--force``
+and a move of the files. Decisions live beside the store's database in ``links.json``: ``accepted`` (the
+link's confidence becomes 1, ``reviewed`` accepted) or ``rejected`` (the edge is removed; with ``owner`` the
+record is tied to that node instead, method ``reviewed``). :func:`apply_link_decisions` runs whenever the
+graph is built from a store, so trace, show and export use them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rapidfuzz import fuzz
+
+from kg.errors import InputError, QueryError
+
+LINKS_FILE = "links.json"
+ID_CHARS = 12
+# Methods that read a link straight off the document (not inferred).
+READ_METHODS = ("exact", "form", "project_field", "code", "exact_name")
+# Relations whose *source* is the owner (the record hangs below it); for the others the target is.
+OWNER_IS_SOURCE = ("HAS_INDICATOR", "HAS_FUNDING", "HAS_PROJECT", "HAS_DEPT_INDICATOR")
+STRUCTURAL = ("PUBLISHED", "SUBCLASS_OF", "FUNCTION", "ECON_GOV", "ECON_DEPT")
+STATUSES = ("accepted", "rejected")
+NAMED_KINDS = {"Project", "DepartmentIndicator"}  # kinds whose names are compared (a project's name, a row's)
+
+
+@dataclass
+class LinkDecision:
+    id: str
+    status: str
+    owner: str | None
+    rel: str
+    source: str
+    target: str
+    decided_at: str
+    reason: str | None = None
+
+
+def link_id(rel: str, u: str, v: str) -> str:
+    return hashlib.sha1(json.dumps([rel, u, v], ensure_ascii=False).encode()).hexdigest()[:ID_CHARS]
+
+
+def _name(a: dict[str, Any]) -> str | None:
+    return a.get("name") or a.get("project") or a.get("l3")
+
+
+def _same(x: Any, y: Any) -> float | None:
+    return None if x in (None, "") or y in (None, "") else float(x == y)
+
+
+def _amount(x: Any, y: Any) -> float | None:
+    try:
+        a, b = abs(float(x)), abs(float(y))
+    except (TypeError, ValueError):
+        return None
+    return 1.0 if a == b else round(min(a, b) / max(a, b), 4) if max(a, b) else None
+
+
+def features(g: nx.DiGraph, u: str, v: str) -> dict[str, float | None]:
+    """Per-feature scores of a link between ``u`` and ``v`` (see the module doc)."""
+    a, b = g.nodes[u], g.nodes[v]
+    na, nb = _name(a), _name(b)
+    both_projects = a.get("kind") == b.get("kind") == "Project"
+    named = {a.get("kind"), b.get("kind")} <= NAMED_KINDS
+    return {"name": round(fuzz.ratio(na, nb) / 100, 3) if na and nb and named else None,
+            "code": _same(a.get("code"), b.get("code")) if both_projects else None,
+            "amount": _amount(a.get("amount"), b.get("amount")) if both_projects else None,
+            "department": _same(a.get("department"), b.get("department")),
+            "year": _same(a.get("year"), b.get("year"))}
+
+
+def _end(g: nx.DiGraph, n: str) -> dict[str, Any]:
+    a = g.nodes[n]
+    return {"id": n, "kind": a.get("kind"), "label": a.get("label"), "cite": a.get("cite") or a.get("file")}
+
+
+def inferred_links(g: nx.DiGraph, method: str | None = None, below: float | None = None) -> list[dict[str, Any]]:
+    """Every inferred link of ``g`` (optionally of one ``method``, or with confidence below ``below``)."""
+    out = []
+    for u, v, d in g.edges(data=True):
+        rel = d.get("rel")
+        m, conf = d.get("method", "exact"), float(d.get("confidence", 1.0))
+        if rel in STRUCTURAL or (m in READ_METHODS and conf >= 1.0 and not d.get("reviewed")):
+            continue
+        if (method and m != method) or (below is not None and conf >= below):
+            continue
+        out.append({"id": link_id(rel, u, v), "rel": rel, "method": m, "confidence": conf,
+                    "reviewed": d.get("reviewed"), "source": _end(g, u), "target": _end(g, v),
+                    "features": features(g, u, v)})
+    return sorted(out, key=lambda x: (x["confidence"], x["rel"], x["id"]))
+
+
+def links_path(store_dir: Path) -> Path:
+    return Path(store_dir) / LINKS_FILE
+
+
+def load_link_decisions(store_dir: Path) -> dict[str, LinkDecision]:
+    path = links_path(store_dir)
+    if not path.is_file():
+        return {}
+    try:
+        return {r["id"]: LinkDecision(**r) for r in json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, TypeError, KeyError) as e:
+        raise InputError(f"cannot read the link decisions ({e})", str(path)) from None
+
+
+def _save(store_dir: Path, decisions: dict[str, LinkDecision]) -> None:
+    path = links_path(store_dir)
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps([asdict(d) for d in sorted(decisions.values(), key=lambda d: d.id)],
+                                  ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(f"cannot write the link decisions ({e.strerror or e})", str(path)) from None
+
+
+def decide_link(store_dir: Path, g: nx.DiGraph, lid: str, status: str, owner: str | None = None,
+                reason: str | None = None) -> LinkDecision:
+    """Record a decision on the inferred link with id ``lid`` (a unique prefix will do)."""
+    if status not in STATUSES:
+        raise QueryError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    hits = [x for x in inferred_links(g) if x["id"] == lid] or [x for x in inferred_links(g)
+                                                                 if x["id"].startswith(lid)]
+    if len(hits) != 1:
+        what = "no inferred link" if not hits else f"{len(hits)} inferred links"
+        raise QueryError(f"{what} with id {lid!r} (ids: perfkg links)")
+    x = hits[0]
+    if owner is not None and owner not in g:
+        raise QueryError(f"--owner {owner!r}: no such node (ids: perfkg trace … --json)")
+    d = LinkDecision(x["id"], status, owner, x["rel"], x["source"]["id"], x["target"]["id"],
+                     datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), (reason or "").strip() or None)
+    decisions = load_link_decisions(store_dir)
+    decisions[d.id] = d
+    _save(store_dir, decisions)
+    return d
+
+
+def apply_link_decisions(g: nx.DiGraph, store_dir: Path) -> nx.DiGraph:
+    """The graph with the saved decisions applied (in place); decisions on links not in ``g`` are skipped."""
+    for d in load_link_decisions(store_dir).values():
+        if not g.has_edge(d.source, d.target):
+            continue
+        data = g.edges[d.source, d.target]
+        if d.status == "accepted":
+            data.update(confidence=1.0, reviewed="accepted")
+            continue
+        g.remove_edge(d.source, d.target)
+        if d.owner and d.owner in g:
+            u, v = (d.owner, d.target) if d.rel in OWNER_IS_SOURCE else (d.source, d.owner)
+            g.add_edge(u, v, **{**data, "method": "reviewed", "confidence": 1.0, "reviewed": "rejected"})
+            if d.rel == "HAS_INDICATOR":
+                g.nodes[d.target]["project"] = d.owner
+    return g
