@@ -55,16 +55,48 @@ def _half(s: str) -> Decimal:
     return Decimal(1).scaleb(-(len(t.split(".", 1)[1]) if "." in t else 0)) / 2
 
 
-def _squeezed(ad: AuditDoc) -> Iterator[tuple[int, str]]:
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分|表)")
+_ENDS = ("。", "；", "：", ":", ";")
+
+
+def _paragraphs(ad: AuditDoc) -> list[tuple[list[int], str]]:
+    """The prose as paragraphs, a PDF's wrapped lines joined (blank lines between them skipped), each with the
+    1-based source line of every character (for evidence). Table rows (with tabs) are left out."""
+    out: list[tuple[list[int], str]] = []
+    lines: list[int] = []
+    text = ""
     for n, raw in enumerate(ad.lines, start=1):
-        line = re.sub(r"\s+", "", raw)
-        if line and "\t" not in raw:
-            yield n, line
+        line = re.sub(r"[\s“”\"]+", "", raw)
+        if not line:
+            continue
+        if "\t" in raw or text.endswith(_ENDS) or _HEADING.match(line) or len(text) > 2000:
+            if text:
+                out.append((lines, text))
+            lines, text = [], ""
+            if "\t" in raw:
+                continue
+        lines += [n] * len(line)
+        text += line
+    if text:
+        out.append((lines, text))
+    return out
+
+
+def _squeezed(ad: AuditDoc) -> Iterator[tuple[int, str]]:
+    """(line, text) per paragraph; see :func:`_at` for the line of a match inside it."""
+    for lines, text in _paragraphs(ad):
+        ad.__dict__.setdefault("_para_lines", {})[text] = lines
+        yield lines[0], text
+
+
+def _at(ad: AuditDoc, text: str, pos: int) -> int:
+    lines = ad.__dict__.get("_para_lines", {}).get(text)
+    return lines[min(pos, len(lines) - 1)] if lines else 0
 
 
 def check_changes(ad: AuditDoc) -> Iterator[Finding]:
     """增加 / 减少 / 持平 against the amounts; a change larger than the amount it led to."""
-    for n, line in _squeezed(ad):
+    for _n, line in _squeezed(ad):
         for m in CHANGE_WITH_BASE.finditer(line):
             a, b, d = _dec(m.group("a")), _dec(m.group("b")), m.group("dir")
             tol = _half(m.group("a")) + _half(m.group("b"))
@@ -73,27 +105,28 @@ def check_changes(ad: AuditDoc) -> Iterator[Finding]:
             if wrong:
                 yield ad.finding("explanation.direction", "error", None,
                                  f"the 说明 says {d} from {m.group('b')} to {m.group('a')} {m.group('u')}",
-                                 [ad.ev_line(n, "说明")], amount=str(a), base=str(b), stated=d)
+                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], amount=str(a), base=str(b), stated=d)
         for m in CHANGE_NO_BASE.finditer(line):
             a, c = _dec(m.group("a")), _dec(m.group("c"))
             if m.group("dir") in ("增加", "增长") and c > a + _half(m.group("a")) + _half(m.group("c")):
                 yield ad.finding("explanation.zero_base", "error", None,
                                  f"the 说明 gives {m.group('a')} {m.group('u')} as {m.group('dir')} {m.group('c')} "
                                  f"on the year before: the base would be {a - c} (negative)",
-                                 [ad.ev_line(n, "说明")], amount=str(a), change=str(c))
+                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], amount=str(a), change=str(c))
         for m in ZERO_BASE_RATE.finditer(line):
             if _dec(m.group("p")) > 0:
                 yield ad.finding("explanation.zero_base", "error", None,
                                  f"the 说明 gives a rate of {m.group('p')}% of a base printed as 0",
-                                 [ad.ev_line(n, "说明")], rate=m.group("p"))
+                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], rate=m.group("p"))
 
 
 def check_placeholders(ad: AuditDoc) -> Iterator[Finding]:
-    for n, line in _squeezed(ad):
+    for _n, line in _squeezed(ad):
         m = PLACEHOLDER.search(line)
         if m:
             yield ad.finding("explanation.placeholder", "warning", None,
-                             f"a placeholder {m.group(0)!r} is left in the text", [ad.ev_line(n)], text=m.group(0))
+                             f"a placeholder {m.group(0)!r} is left in the text",
+                             [ad.ev_line(_at(ad, line, m.start()))], text=m.group(0))
 
 
 def check_years(ad: AuditDoc) -> Iterator[Finding]:
@@ -102,7 +135,8 @@ def check_years(ad: AuditDoc) -> Iterator[Finding]:
     if not year:
         skipped(ad).append("years in titles (the document's year was not read)")
         return
-    heads = [(n, line) for n, line in list(_squeezed(ad))[:6]]
+    first = [(n, re.sub(r"\s+", "", raw)) for n, raw in enumerate(ad.lines, start=1) if raw.strip()][:6]
+    heads = [(n, line) for n, line in first if len(line) <= V.TITLE_MAX_CHARS and not re.search(r"[，。,比]", line)]
     heads += [(t.line, t.title) for t in doc_tables(ad)]
     for n, text in heads:
         text = CITED_NUMBER.sub("", text)
@@ -144,10 +178,11 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
     figures = _table_figures(ad)
     year = str(ad.doc.year or "")
     unread: set[str] = set()
-    for n, line in _squeezed(ad):
+    for _n, line in _squeezed(ad):
         for key, pat in STATEMENTS:
             for m in pat.finditer(line):
-                if m.start() and line[m.start() - 1] not in STATEMENT_AFTER and not line[m.start() - 1].isdigit():
+                if key in ("income", "expense", "basic", "project") and m.start() \
+                        and line[m.start() - 1] not in STATEMENT_AFTER and not line[m.start() - 1].isdigit():
                     continue  # 项目支出预算 is not 支出预算
                 clause = re.split(r"[，。；,;]", line[: m.start()])[-1]
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
@@ -171,7 +206,7 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                     yield ad.finding("explanation.amount", "error", None,
                                      f"the 说明 states {key} {m.group('a')} {unit}, the table {t.name} "
                                      + " / ".join(f"{x.text}" for x, _ in figures[key]) + f" {t.unit}",
-                                     [ad.ev_line(n, "说明"), ad.ev_line(amt.line, t.name)],
+                                     [ad.ev_line(_at(ad, line, m.start("a")), "说明"), ad.ev_line(amt.line, t.name)],
                                      stated=str(a), table=str(amt.value))
     for key in sorted(unread):
         skipped(ad).append(f"说明's {key} figure (no table of it was read)")

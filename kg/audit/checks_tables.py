@@ -217,12 +217,12 @@ def _sanggong_items(t: StdTable) -> dict[str, dict[str, Amount]]:
             cols = [k for k in (t.columns if t.positional else (t.meanings or [])) if k in ("amount", "total")]
             keys = [c for c in r.amounts] if r.amounts else []
             for j, key in enumerate(keys or cols):
-                out.setdefault(key, {})[item] = r.amounts.get(key, Amount(Decimal(0), "0", r.line))
+                out.setdefault(key, {})[item] = r.amounts.get(key, Amount(Decimal(0), "", r.line))
                 _ = j
             for c in cols:
-                out.setdefault(c, {}).setdefault(item, Amount(Decimal(0), "0", r.line))
+                out.setdefault(c, {}).setdefault(item, Amount(Decimal(0), "", r.line))
         elif any(k.startswith("sg_") for k in r.amounts):  # items as columns
-            zero = Amount(Decimal(0), "0", r.line)
+            zero = Amount(Decimal(0), "", r.line)
             out[f"row {r.line}"] = {k: r.amounts.get(k, zero) for k in t.columns if k and k.startswith("sg_")}
     return out
 

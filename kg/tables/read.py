@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.audit.tolerances import squeeze
 from kg.cells.model import Row
 from kg.cells.text import text_to_rows
 from kg.normalize import parse_decimal
 from kg.tables import vocab as V
 from kg.tables.model import Amount, SideLine, StdTable, TRow
+from kg.tables.vocab import squeeze
 
 POSITIONAL_SEPARATORS = ("tab", "pipe", "native")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -219,10 +219,10 @@ def _typed_row(r: Row, t: StdTable) -> TRow | None:
                     amounts[key] = a
                     numbers.append(a)
                 continue
-            m = V.CODE_CELL.match(c.text.strip())
+            m = V.CODE_CELL.match(c.text.strip()) if meaning == "code" or not _is_amount(c.text) else None
             if m and code is None and meaning != "name":
                 code = m.group(1)
-                words.append(m.group(2) or "")
+                words.append(m.group(2) or m.group(3) or "")
             elif c.text.strip() and not _is_amount(c.text):
                 words.append(c.text)
         return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
@@ -237,7 +237,7 @@ def _typed_row(r: Row, t: StdTable) -> TRow | None:
         m = V.CODE_CELL.match(tok)
         if m and code is None and not words:
             code = m.group(1)
-            words.append(m.group(2) or "")
+            words.append(m.group(2) or m.group(3) or "")
         else:
             words.append(tok)
     numbers = [Amount(parse_decimal(x) or Decimal(0), x, r.line) for x in trail]

@@ -8,6 +8,16 @@ header words only; a column whose header names nothing below is never read as mo
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from kg.normalize import clean_text
+
+_PUNCT = re.compile(r"[，,。.；;：:、！!？?“”\"'‘’（）()【】\[\]《》<>\-—_/\\\s]")
+
+
+def squeeze(text: str | None) -> str:
+    """Text for comparison (as kg.audit.tolerances.squeeze): whitespace, tags and punctuation removed."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", clean_text(text) or ""))
 
 # Kinds of standard table, each with the title pattern that names it (searched in the squeezed title, in this
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
@@ -86,4 +96,4 @@ SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
 # Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
 SANGGONG_NUMBER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
-CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]*(\D.*))?$")
+CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
