@@ -22,12 +22,13 @@ _NUM = r"\d[\d,，]*(?:\.\d+)?"
 CHANGE_NO_BASE = re.compile(rf"(?P<a>{_NUM})(?P<u>万元|元)[，,]?比(?P<ctx>[^，。；\d]*(?:\d{{4}}年度?)?[^，。；\d]*?)"
                             rf"(?P<dir>增加|增长|减少|下降)(?P<c>{_NUM})(?:万元|元)")
 # "A 万元，比 … B 万元 增加/减少 C 万元" / "… 持平": the direction must fit A and B.
-CHANGE_WITH_BASE = re.compile(rf"(?P<a>{_NUM})(?P<u>万元|元)[，,]?(?:比|较)(?P<ctx>[^，。；%]*?)(?P<b>{_NUM})(?:万元|元)"
+_NO_CHANGE_WORD = r"(?:(?!增加|减少|增长|下降|降低|持平)[^，。；%])"
+CHANGE_WITH_BASE = re.compile(rf"(?P<a>{_NUM})(?P<u>万元|元)[，,]?(?:比|较)(?P<ctx>{_NO_CHANGE_WORD}*?)(?P<b>{_NUM})(?:万元|元)"
                               rf"[，,]?(?P<dir>增加|增长|减少|下降|降低|持平)")
 # A base printed as 0 and a rate of it: "年初预算为0万元 … 完成年初预算的95.89%", "比上年0万元增长12%".
 ZERO_BASE_RATE = re.compile(r"(?:预算|上年|基数)(?:数)?(?:为|是)?0(?:\.0+)?(?:万元|元)[^。；]*?"
                             r"(?:完成(?:年初)?预算的?|增长|下降|增加|减少)(?P<p>\d+(?:\.\d+)?)%")
-PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z])|待填写|待补充|此处填写")
+PLACEHOLDER = re.compile(r"(?<![A-Za-z\d\-])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z])|待填写|待补充|此处填写")
 CITED_NUMBER = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{4}")
 TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?度?\s*(?:部门|单位)?(?:预算|决算)")
 # This year's figures stated in the 说明: (what, table kind, table figure).
@@ -55,7 +56,7 @@ def _half(s: str) -> Decimal:
     return Decimal(1).scaleb(-(len(t.split(".", 1)[1]) if "." in t else 0)) / 2
 
 
-_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分|表)")
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}(?:、|[.．](?!\d))|第[一二三四五六七八九十]+部分|表)")
 _ENDS = ("。", "；", "：", ":", ";")
 
 

@@ -76,6 +76,7 @@ class StdTable:
     sides: list[SideLine] = field(default_factory=list)
     sides_sure: dict[str, bool] = field(default_factory=lambda: {"income": True, "expense": True})
     by: str = "title"  # how it was recognised: "title" or "header"
+    coded: bool = False  # token rows: the header names a code column, so a leading 3/5/7-digit number is a code
     layout: str = ""  # "cell_per_line": recognised, but its rows are not read here
 
     @property

@@ -99,7 +99,16 @@ def _tokens(row: Row) -> list[str]:
     return out
 
 
+def _column_numbers(texts: list[str]) -> bool:
+    """栏次 1 2 3 …: a row numbering the columns, not amounts."""
+    nums = [t for t in texts if t.strip()]
+    ints = [t for t in nums if t.strip().isdigit()]
+    return len(ints) >= 2 and [int(x) for x in ints] == list(range(int(ints[0]), int(ints[0]) + len(ints)))
+
+
 def _is_data(row: Row, positional: bool) -> bool:
+    if _column_numbers([t for t in (_tokens(row) if not positional else row.texts) if _is_amount(t)]):
+        return False
     first = V.SANGGONG_NUMBER.sub("", squeeze(row.filled[0].text)) if row.filled else ""
     if any(p.search(first) for _, p in V.SANGGONG_ROWS[:-1]) and len(row.filled) <= 3:
         return True  # a 三公 item row, printed empty
@@ -140,7 +149,15 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
         t.columns = _column_meanings(head)
     else:
         t.meanings = _token_meanings(head)
+        t.coded = bool(re.search(r"编码|代码|科目", header_text))
     for r in data:
+        first = squeeze(r.filled[0].text) if r.filled else ""
+        if first.startswith(("备注", "注", "说明")) and not first.startswith("注册"):
+            break  # a note under the table: nothing after it is a row of it
+        if positional and _column_numbers([x for x in r.texts if _is_amount(x)]):
+            continue
+        if not positional and all(x.isdigit() for x in _tokens(r)):
+            continue  # a page number ("1 4", "16") between the rows, never a row of amounts without a label
         tr = _typed_row(r, t)
         if tr is not None:
             t.rows.append(tr)
@@ -227,11 +244,17 @@ def _typed_row(r: Row, t: StdTable) -> TRow | None:
                 words.append(c.text)
         return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
     toks = _tokens(r)
+    if _column_numbers([x for x in toks if _is_amount(x)]):
+        return None
+    if t.coded and toks and V.CODE_CELL.match(toks[0]) and "." not in toks[0]:
+        code_tok, toks = toks[0], toks[1:]
+    else:
+        code_tok = None
     k = len(toks)
     while k > 0 and _is_amount(toks[k - 1]):
         k -= 1
     lead, trail = toks[:k], toks[k:]
-    code = None
+    code = V.CODE_CELL.match(code_tok).group(1) if code_tok else None  # type: ignore[union-attr]
     words = []
     for tok in lead:
         m = V.CODE_CELL.match(tok)
