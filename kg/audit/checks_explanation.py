@@ -213,6 +213,9 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
         skipped(ad).append(f"说明's {key} figure (no table of it was read)")
 
 
+NOTE_HEAD_CHARS = 60  # the message quotes the first note cut to this; values["not_checked"] lists them all
+
+
 def check_not_checked(ad: AuditDoc) -> Iterator[Finding]:
     """One info finding: what the table checks could not check here, and why (so nothing passes on nothing)."""
     notes = list(dict.fromkeys(skipped(ad)))
@@ -227,9 +230,10 @@ def check_not_checked(ad: AuditDoc) -> Iterator[Finding]:
                      + " (not reported missing: it may be printed in a form not read here)")
     notes.append("机关运行经费 and 政府采购 amounts of the 说明 are not compared with a table")
     done = checked(ad)
+    head = notes[0] if len(notes[0]) <= NOTE_HEAD_CHARS else notes[0][: NOTE_HEAD_CHARS - 1] + "…"
     yield ad.finding("tables.not_checked", "info", None,
-                     f"{len(done)} table/说明 identities checked; not checked: " + "; ".join(notes), [],
-                     checked=str(len(done)), not_checked=str(len(notes)))
+                     f"{len(done)} table/说明 identities checked; {len(notes)} not checked, e.g. {head}", [],
+                     checked=str(len(done)), not_checked="; ".join(notes))
 
 
 CHECKS = [check_changes, check_placeholders, check_years, check_statements]
