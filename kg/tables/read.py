@@ -281,6 +281,11 @@ def _side_of(label: str) -> str | None:
     return None
 
 
+def _spaced(label: str) -> bool:
+    """A label printed one character a token so far (本 年 收 …)."""
+    return all(len(x) == 1 for x in label.split(" "))
+
+
 def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
     for r in data:
         pairs: list[tuple[str, list[str]]] = []
@@ -305,7 +310,10 @@ def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
                 if _is_amount(tok) and pairs:
                     pairs[-1][1].append(tok)
                 elif not _is_amount(tok):
-                    pairs.append((tok, []))
+                    if pairs and not pairs[-1][1] and len(tok) == 1 and pairs[-1][0][-1:] and _spaced(pairs[-1][0]):
+                        pairs[-1] = (pairs[-1][0] + " " + tok, [])  # 本 年 收 入 合 计: one label spaced out
+                    else:
+                        pairs.append((tok, []))
         for n, (label, nums) in enumerate(pairs):
             lab = squeeze(label)
             if len(pairs) == 2:
