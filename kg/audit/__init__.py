@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.audit import (
+    checks_explanation,
     checks_money,
     checks_parser,
     checks_prose,
     checks_quality,
     checks_records,
     checks_selfeval,
+    checks_tables,
     checks_targets,
     checks_trends,
     checks_years,
@@ -39,6 +41,8 @@ CorpusCheck = Callable[[list[AuditDoc]], Iterator[Finding]]
 DOC_CHECKS: list[DocCheck] = [
     *checks_money.CHECKS, *checks_targets.CHECKS, *checks_records.CHECKS, *checks_prose.CHECKS,
     *checks_years.DOC_CHECKS, *checks_parser.CHECKS, *checks_selfeval.DOC_CHECKS,
+    # the standard tables and the 说明 (kinds tables.* / explanation.*); the not-checked note runs last
+    *checks_tables.CHECKS, *checks_explanation.CHECKS, *checks_explanation.LAST,
 ]
 CORPUS_CHECKS: list[CorpusCheck] = [*checks_years.CORPUS_CHECKS, *checks_selfeval.CORPUS_CHECKS]
 # Target-quality rules (kinds target.*, see kg.audit.rules_targets): on one document, and on the digests of

@@ -51,6 +51,19 @@ KINDS: dict[str, str] = {
     "budget_vs_final": "variance between a project's budget and its final account",
     "final_budget_differs": "the final account's budget figure differs from the budget document",
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
+    "tables.balance": "收支总表 / 财政拨款收支总表: 收入总计 ≠ 支出总计",
+    "tables.side_sum": "a side of a 收支 table: its lines 一、二、… do not add up to its 合计 / 总计",
+    "tables.row_sum": "a row of an expense table: 合计 ≠ 基本支出 + 项目支出, or 基本支出 ≠ 人员经费 + 公用经费",
+    "tables.column_sum": "an expense table's 合计 row ≠ the sum of its top-level rows",
+    "tables.hierarchy": "a 类 ≠ the sum of its 款, or a 款 ≠ the sum of its 项",
+    "tables.sanggong": "三公: 合计 ≠ 出国 + 接待 + 公务用车, or 公务用车 ≠ 购置 + 运行",
+    "tables.cross": "one figure differs between two tables (收支总表 ↔ 收入/支出总表, 一般公共预算支出表 ↔ 基本支出表)",
+    "tables.not_checked": "what the table and explanation checks could not check in this document, and why",
+    "explanation.amount": "an amount the 说明 states (收入, 支出, 基本/项目支出, 三公 …) differs from its table",
+    "explanation.direction": "增加 / 减少 / 持平 in the 说明 contradicts the two amounts it compares",
+    "explanation.zero_base": "a change or rate that cannot be: 0 万元 … 增加 Y 万元, a rate of a zero base",
+    "explanation.placeholder": "a placeholder left in the text (XX, ××, 待填写)",
+    "explanation.year": "a title or statement of the document's own figures names another year",
 }
 # The target-quality rules (kinds ``target.*``) are data in kg.audit.rules_targets.
 KINDS.update({r.id: r.checks for r in RULES})

@@ -36,6 +36,8 @@ INFO_NAMES_SHOWN = 4
 FOLD_AT = 3
 # Kinds folded one line per kind in each document (many alike findings: the target-quality review).
 FOLDED_PREFIX = "target."
+# The per-document note of what the table checks could (not) check: shown on the document's heading line.
+COVERAGE_KIND = "tables.not_checked"
 FINDING_STATUSES = ("open", "dismissed", "confirmed")
 # Finding kinds never folded together: each says something different about what was lost.
 NEVER_FOLDED = frozenset({"document_incomplete", "file_cut_off"})
@@ -288,7 +290,12 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
     for f in findings:
         groups[(f.department or "?", f.year or 0, f.file)].append(f)
     for (dept, year, file), fs in groups.items():
-        con.print(f"\n[bold]{escape(dept)}[/bold] {year or ''}  [dim]{escape(file)}[/dim]")
+        cover = next((f for f in fs if f.kind == COVERAGE_KIND), None)
+        note = (f"  [dim]tables: {cover.values.get('checked')} identities checked, "
+                f"{len((cover.values.get('not_checked') or '').split('; '))} not (--kind {COVERAGE_KIND})[/dim]"
+                if cover else "")
+        fs = [f for f in fs if f is not cover]
+        con.print(f"\n[bold]{escape(dept)}[/bold] {year or ''}  [dim]{escape(file)}[/dim]{note}")
         full: dict[tuple, list[Finding]] = defaultdict(list)
         for f in fs:
             if f.severity != "info" and not f.kind.startswith(FOLDED_PREFIX):

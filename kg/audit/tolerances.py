@@ -86,3 +86,8 @@ SELFEVAL_EPSILON = Decimal("0.000001")
 FUNDS_RATE_CAP = Decimal(100)
 # The weights (分值) of a self-evaluation form, the funds row included, add up to this.
 SELFEVAL_WEIGHT_TOTAL = Decimal(100)
+
+# -- standard tables (kg.audit.checks_tables, kg.audit.checks_explanation) ------------------------------
+# A sum of printed values (万元 with 2 or 6 decimals, 元 with 2) may be off by half the last printed digit of
+# every operand and of the printed total: the tolerance is this many half-steps per operand (1 = exactly that).
+TABLE_SUM_ROUNDING = Decimal(1)

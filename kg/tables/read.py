@@ -1,0 +1,331 @@
+"""Rows of cells → the standard tables, recognised by title and by header, with typed rows.
+
+Rows come from ``SourceText.rows`` for a native file, else from :func:`kg.cells.text.text_to_rows`. A table
+starts at a title line (any numbering convention) and ends at the next title. Rows whose cells keep their
+columns (tabs, ``|``, native) are read by column, each column's meaning taken from its header words; a line
+of single-space-separated words is read as tokens: leading codes, words, then a trailing run of amounts in
+printed order (an empty cell leaves no token, so such amounts are assigned to columns only where the check
+does not depend on which column is empty).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.cells.model import Row
+from kg.cells.text import text_to_rows
+from kg.normalize import parse_decimal
+from kg.tables import vocab as V
+from kg.tables.model import Amount, SideLine, StdTable, TRow
+from kg.tables.vocab import squeeze
+
+POSITIONAL_SEPARATORS = ("tab", "pipe", "native")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_AMOUNT_TEXT = re.compile(r"^[+-]?\d[\d,，\s]*(?:\.\s*\d+)?$")
+
+
+def read_tables(rows: list[Row] | tuple[Row, ...]) -> list[StdTable]:
+    """Every recognised table (kind ``other`` tables are left out), in document order."""
+    out: list[StdTable] = []
+    for title, line, block in _blocks(list(rows)):
+        kind = _title_kind(title)
+        t = _read_block(kind, title, line, block)
+        if t is None or t.kind == "other":
+            continue
+        if t.rows or t.sides or t.layout:
+            out.append(t)
+    return out
+
+
+def tables_of_text(text: str) -> list[StdTable]:
+    return read_tables(text_to_rows(text))
+
+
+# -- segmentation ----------------------------------------------------------------------------------------
+
+def _title_of(row: Row) -> str | None:
+    filled = row.filled
+    if not filled or len(filled) > 2:
+        return None
+    t = squeeze(" ".join(c.text for c in filled))
+    if not t or len(t) > V.TITLE_MAX_CHARS or parse_decimal(t) is not None:
+        return None
+    if V.NUMBER_ONLY.match(t):
+        return t
+    if V.TITLE_END.search(t) and (_title_kind(t) is not None) and not t.startswith("-"):
+        return t
+    return None
+
+
+def _title_kind(title: str) -> str | None:
+    for kind, pat in V.TITLE_KINDS:
+        if pat.search(title):
+            return kind
+    return None
+
+
+def _blocks(rows: list[Row]) -> list[tuple[str, int, list[Row]]]:
+    out: list[tuple[str, int, list[Row]]] = []
+    cur: tuple[str, int, list[Row]] | None = None
+    for r in rows:
+        title = _title_of(r)
+        if title is not None:
+            if cur and V.NUMBER_ONLY.match(cur[0]) and not cur[2]:
+                cur = (cur[0] + title, cur[1], [])  # "表一：" then the title on the next line
+                continue
+            if cur:
+                out.append(cur)
+            cur = (title, r.line, [])
+            continue
+        if cur is not None:
+            cur[2].append(r)
+    if cur:
+        out.append(cur)
+    return out
+
+
+# -- one table ---------------------------------------------------------------------------------------------
+
+def _is_amount(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and bool(_AMOUNT_TEXT.match(t)) and not _YEAR.match(t) and parse_decimal(t) is not None
+
+
+def _tokens(row: Row) -> list[str]:
+    out: list[str] = []
+    for c in row.filled:
+        out.extend(c.text.split() if row.separator not in POSITIONAL_SEPARATORS else [c.text])
+    return out
+
+
+def _column_numbers(texts: list[str]) -> bool:
+    """栏次 1 2 3 …: a row numbering the columns, not amounts."""
+    nums = [t for t in texts if t.strip()]
+    ints = [t for t in nums if t.strip().isdigit()]
+    return len(ints) >= 2 and [int(x) for x in ints] == list(range(int(ints[0]), int(ints[0]) + len(ints)))
+
+
+def _is_data(row: Row, positional: bool) -> bool:
+    if _column_numbers([t for t in (_tokens(row) if not positional else row.texts) if _is_amount(t)]):
+        return False
+    first = V.SANGGONG_NUMBER.sub("", squeeze(row.filled[0].text)) if row.filled else ""
+    if any(p.search(first) for _, p in V.SANGGONG_ROWS[:-1]) and len(row.filled) <= 3:
+        return True  # a 三公 item row, printed empty
+    if positional:
+        return any(_is_amount(c.text) for c in row.cells)
+    toks = _tokens(row)
+    return bool(toks) and _is_amount(toks[-1])
+
+
+def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> StdTable | None:
+    unit = None
+    body: list[Row] = []
+    for r in block:
+        m = V.UNIT_LINE.search(r.joined(" "))
+        if m and unit is None and len(r.joined("")) < 60:
+            unit = m.group(1)
+            continue
+        body.append(r)
+    positional = sum(1 for r in body if r.separator in POSITIONAL_SEPARATORS) > len(body) / 2
+    first = next((i for i, r in enumerate(body) if _is_data(r, positional)), None)
+    if first is None:
+        return StdTable(kind or "other", title, line, unit, positional)
+    head, data = body[:first], body[first:]
+    header_text = squeeze(" ".join(r.joined(" ") for r in head))
+    by = "title"
+    if kind is None:
+        kind, by = _header_kind(header_text, data), "header"
+    if kind is None:
+        return None
+    t = StdTable(kind, title, line, unit, positional, by=by)
+    if not positional and sum(1 for r in data if len(_tokens(r)) <= 1) > len(data) / 2:
+        t.layout = "cell_per_line"  # one cell a line: which column a number is in is not known here
+        return t
+    if kind in ("income_expense", "fiscal_total"):
+        _read_sides(t, head, data)
+        return t
+    if positional:
+        t.columns = _column_meanings(head)
+    else:
+        t.meanings = _token_meanings(head)
+        t.coded = bool(re.search(r"编码|代码|科目", header_text))
+    for r in data:
+        first = squeeze(r.filled[0].text) if r.filled else ""
+        if first.startswith(("备注", "注", "说明")) and not first.startswith("注册"):
+            break  # a note under the table: nothing after it is a row of it
+        if positional and _column_numbers([x for x in r.texts if _is_amount(x)]):
+            continue
+        if not positional and all(x.isdigit() for x in _tokens(r)):
+            continue  # a page number ("1 4", "16") between the rows, never a row of amounts without a label
+        tr = _typed_row(r, t)
+        if tr is not None:
+            t.rows.append(tr)
+    return t
+
+
+def _header_kind(header: str, data: list[Row]) -> str | None:
+    """A table without a known title, recognised by its header words."""
+    if "人员经费" in header and "公用经费" in header and "项目支出" not in header:
+        return "basic"
+    if "因公出国" in header and "公务接待" in header:
+        return "sanggong"
+    labels = {squeeze(r.cells[0].text) for r in data if r.cells}
+    if "收入总计" in labels or any("收入总计" in squeeze(r.joined("")) for r in data):
+        return "income_expense"
+    return None
+
+
+def _column_meanings(head: list[Row]) -> list[str | None]:
+    width = max((len(r.cells) for r in head), default=0)
+    grid = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in head]
+    for i in range(len(grid) - 1):  # a merged group label covers the columns its lower rows fill
+        for j in range(1, width):
+            if not grid[i][j] and grid[i][j - 1] and any(grid[k][j] for k in range(i + 1, len(grid))):
+                grid[i][j] = grid[i][j - 1]
+    out: list[str | None] = []
+    for j in range(width):
+        parts: list[str] = []
+        for i in range(len(grid)):
+            s = squeeze(grid[i][j])
+            if s and (not parts or parts[-1] != s):
+                parts.append(s)
+        out.append(_meaning("".join(parts)) if parts else None)
+    return out
+
+
+def _meaning(text: str) -> str | None:
+    for m, pat in V.COLUMN_MEANINGS:
+        if pat.search(text):
+            return m
+    return None
+
+
+AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total",
+                   "sg_abroad", "sg_reception", "sg_car", "sg_car_purchase", "sg_car_run"}
+
+
+def _token_meanings(head: list[Row]) -> list[str] | None:
+    """The header's amount meanings in printed order; None when a word after the first amount word is not
+    understood (a wrapped header: which column an amount belongs to is then unknown)."""
+    out: list[str] = []
+    for r in head:
+        for tok in _tokens(r):
+            m = _meaning(squeeze(tok))
+            if m in AMOUNT_MEANINGS:
+                out.append(m)
+            elif out and m is None and not _YEAR.match(tok):
+                return None
+    if "total" in out and out[0] == "amount":
+        out = out[1:]  # 本年预算数 over 合计 人员经费 公用经费: a group label
+    return out
+
+
+def _typed_row(r: Row, t: StdTable) -> TRow | None:
+    if t.positional:
+        words: list[str] = []
+        code = None
+        amounts: dict[str, Amount] = {}
+        numbers: list[Amount] = []
+        for j, c in enumerate(r.cells):
+            meaning = t.columns[j] if j < len(t.columns) else None
+            if meaning in AMOUNT_MEANINGS:
+                if _is_amount(c.text):
+                    a = Amount(parse_decimal(c.text) or Decimal(0), c.text.strip(), c.line)
+                    key = meaning if meaning not in amounts else f"{meaning}#{j}"
+                    amounts[key] = a
+                    numbers.append(a)
+                continue
+            m = V.CODE_CELL.match(c.text.strip()) if meaning == "code" or not _is_amount(c.text) else None
+            if m and code is None and meaning != "name":
+                code = m.group(1)
+                words.append(m.group(2) or m.group(3) or "")
+            elif c.text.strip() and not _is_amount(c.text):
+                words.append(c.text)
+        return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
+    toks = _tokens(r)
+    if _column_numbers([x for x in toks if _is_amount(x)]):
+        return None
+    if t.coded and toks and V.CODE_CELL.match(toks[0]) and "." not in toks[0]:
+        code_tok, toks = toks[0], toks[1:]
+    else:
+        code_tok = None
+    k = len(toks)
+    while k > 0 and _is_amount(toks[k - 1]):
+        k -= 1
+    lead, trail = toks[:k], toks[k:]
+    code = V.CODE_CELL.match(code_tok).group(1) if code_tok else None  # type: ignore[union-attr]
+    words = []
+    for tok in lead:
+        m = V.CODE_CELL.match(tok)
+        if m and code is None and not words:
+            code = m.group(1)
+            words.append(m.group(2) or m.group(3) or "")
+        else:
+            words.append(tok)
+    numbers = [Amount(parse_decimal(x) or Decimal(0), x, r.line) for x in trail]
+    amounts: dict[str, Amount] = {}
+    if t.meanings is not None and len(numbers) == len(t.meanings):
+        for j, (m, a) in enumerate(zip(t.meanings, numbers, strict=True)):
+            amounts[m if m not in amounts else f"{m}#{j}"] = a
+    return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
+
+
+# -- two-sided 收支 tables -----------------------------------------------------------------------------------
+
+def _side_of(label: str) -> str | None:
+    if "收入" in label or label.startswith("上年结转") or "弥补收支差额" in label:
+        return "income"
+    if "支出" in label or label.startswith(("年终结转", "结转下年")):
+        return "expense"
+    return None
+
+
+def _spaced(label: str) -> bool:
+    """A label printed one character a token so far (本 年 收 …)."""
+    return all(len(x) == 1 for x in label.split(" "))
+
+
+def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
+    for r in data:
+        pairs: list[tuple[str, list[str]]] = []
+        if t.positional:
+            cells = [c.text.strip() for c in r.cells]
+            for c in cells:
+                if c and not _is_amount(c):
+                    pairs.append((c, []))
+                elif c and pairs:
+                    pairs[-1][1].append(c)
+                elif c:
+                    pairs.append(("", [c]))
+            # an empty left label with cells: the right side
+            left_empty = not (cells and cells[0]) and not (len(cells) > 1 and cells[1])
+        else:
+            if len(r.cells) == 1 and len(_tokens(r)) <= 1:
+                if _tokens(r) and _is_amount(_tokens(r)[0]):
+                    t.sides_sure = {"income": False, "expense": False}  # a wrapped cell: a number alone
+                continue
+            left_empty = False
+            for tok in _tokens(r):
+                if _is_amount(tok) and pairs:
+                    pairs[-1][1].append(tok)
+                elif not _is_amount(tok):
+                    if pairs and not pairs[-1][1] and len(tok) == 1 and pairs[-1][0][-1:] and _spaced(pairs[-1][0]):
+                        pairs[-1] = (pairs[-1][0] + " " + tok, [])  # 本 年 收 入 合 计: one label spaced out
+                    else:
+                        pairs.append((tok, []))
+        for n, (label, nums) in enumerate(pairs):
+            lab = squeeze(label)
+            if len(pairs) == 2:
+                side = "income" if n == 0 else "expense"
+            elif t.positional:
+                side = "expense" if left_empty else "income"
+            else:
+                side = _side_of(lab)
+            if len(nums) > 1 or side is None or (not t.positional and len(pairs) > 2):
+                for s in ("income", "expense"):
+                    if nums:
+                        t.sides_sure[s] = False
+                continue
+            amt = Amount(parse_decimal(nums[0]) or Decimal(0), nums[0], r.line) if nums else None
+            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label)))

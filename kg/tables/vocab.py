@@ -1,0 +1,99 @@
+"""Vocabulary of the standard disclosure tables, as data: titles, header words, row labels.
+
+A table is recognised by its title (whatever the numbering convention: 表一…, 预算01表, 公开表1, 一、收支预算总表,
+central 部门预算表) and, when the title says nothing known, by its header cells. A column's meaning comes from its
+header words only; a column whose header names nothing below is never read as money.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kg.normalize import clean_text
+
+_PUNCT = re.compile(r"[，,。.；;：:、！!？?“”\"'‘’（）()【】\[\]《》<>\-—_/\\\s]")
+
+
+def squeeze(text: str | None) -> str:
+    """Text for comparison (as kg.audit.tolerances.squeeze): whitespace, tags and punctuation removed."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", clean_text(text) or ""))
+
+# Kinds of standard table, each with the title pattern that names it (searched in the squeezed title, in this
+# order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
+TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产|政府采购预算说明")),
+    ("fiscal_total", re.compile(r"财政拨款收支")),
+    ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$")),
+    ("income", re.compile(r"收入(预算|决算)?总(体情况)?表|收入(预算|决算)?(情况)?表$")),
+    ("sanggong", re.compile(r"三公")),
+    ("basic", re.compile(r"基本支出")),
+    ("fund", re.compile(r"政府性基金")),
+    ("soe", re.compile(r"国有资本经营")),
+    ("general", re.compile(r"一般公共预算(财政拨款)?支出")),
+    ("project", re.compile(r"项目支出(预算)?(情况|明细)?表$|项目支出表|部门预算明细表")),
+    ("procurement", re.compile(r"政府采购")),
+    ("expense", re.compile(r"支出(预算|决算)?总(体情况)?表|支出(预算|决算)?(情况)?表$")),
+]
+# Human names of the kinds (for messages and the info finding).
+KIND_NAMES = {
+    "income_expense": "收支总表", "income": "收入总表", "expense": "支出总表", "fiscal_total": "财政拨款收支总表",
+    "general": "一般公共预算支出表", "basic": "一般公共预算基本支出表", "fund": "政府性基金预算支出表",
+    "soe": "国有资本经营预算支出表", "sanggong": "“三公”经费支出表", "project": "项目支出表",
+    "procurement": "政府采购预算表", "other": "other table",
+}
+# A title line: a numbering convention before or after the name, and nothing but the name otherwise.
+TITLE_MAX_CHARS = 40
+TITLE_NUMBERING = re.compile(
+    r"^(?:表[一二三四五六七八九十\d]+[、：:.\s]*|预算\d+表|决算\d+表|公开表\d+|附表\d+|[一二三四五六七八九十]+、|\d+[、.])")
+TITLE_END = re.compile(r"表(?:[（(]\w{1,8}[)）])?$")
+# A "表一：" / "表 1" / "公开表3" line alone: the title follows on the next line.
+NUMBER_ONLY = re.compile(r"^(?:表[一二三四五六七八九十\d]+|预算\d+表|决算\d+表|公开表\d+|附表\d+)[、：:]?$")
+UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
+
+# Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
+COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
+    ("ignore", re.compile(r"扣除基建|其中[:：]?$|比上年|增减|变动|占比|%|％")),
+    ("sg_car_purchase", re.compile(r"公务用车购置费$|购置费$")),
+    ("sg_car_run", re.compile(r"公务用车运行|运行维护费?$")),
+    ("sg_car", re.compile(r"公务用车购置及运行")),
+    ("sg_abroad", re.compile(r"因公出国")),
+    ("sg_reception", re.compile(r"公务接待")),
+    ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
+    ("personnel", re.compile(r"人员经费$|人员支出$")),
+    ("public", re.compile(r"公用经费$|公用支出$")),
+    ("basic", re.compile(r"基本支出(小计|合计)?$")),
+    ("project", re.compile(r"项目支出(总数|小计|合计)?$")),
+    ("other_out", re.compile(r"事业单位经营支出$|上缴上级支出$|对附属单位补助支出$")),
+    ("total", re.compile(r"(合计|总计|小计)$")),
+    ("amount", re.compile(r"(预算数|决算数|预算金额|金额|支出数|预算|总额)$")),
+    ("code", re.compile(r"编码$|代码$|科目编码")),
+    ("name", re.compile(r"名称|项目$|科目$|单位$")),
+]
+# Header words of the parts that add up to a total within one row.
+ROW_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
+    ("total", ("basic", "project")),
+    ("basic", ("personnel", "public")),
+]
+# Row labels.
+TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年支出合计|本年收入合计|支出总计|收入总计|收入合计|支出合计)[:：]?$")
+INCOME_TOTAL = re.compile(r"^收入总计[:：]?$")
+EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$")
+INCOME_YEAR_TOTAL = re.compile(r"^本年收入合计[:：]?$")
+EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
+# A top-level line of a 收支总表 side: 一、…, 二、…
+TOP_NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、")
+CN_DIGITS = "一二三四五六七八九"
+# 三公 items as rows.
+SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
+    ("sg_car_purchase", re.compile(r"^(其中)?公务用车购置费?$")),
+    ("sg_car_run", re.compile(r"公务用车运行(维护)?费?$")),
+    ("sg_car", re.compile(r"公务用车购置及运行(维护)?费?$")),
+    ("sg_abroad", re.compile(r"因公出国境?费用?$")),
+    ("sg_reception", re.compile(r"公务接待费$")),
+    ("sg_total", re.compile(r"^(合计|总计|三公经费(合计|总计)?)$")),
+]
+# Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
+SANGGONG_NUMBER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)")
+# Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
+CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
