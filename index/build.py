@@ -373,6 +373,11 @@ def _open_store(store_dir: Path) -> Any:
         from kg.store import DB_NAME, Store
     except ImportError:
         return None
+    url_file = Path(store_dir) / "store.url"  # the side folder of a PostgreSQL store (kg.store_pg)
+    if url_file.is_file():
+        from kg.store import open_store
+
+        return open_store(url_file.read_text(encoding="utf-8").strip(), create=False)
     if not (Path(store_dir) / DB_NAME).is_file():
         if read_manifest(index_dir(store_dir)) is None:
             raise StoreError("no store here (run perfkg ingest first, or pass --store DIR)", file=str(store_dir))

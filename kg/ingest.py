@@ -364,7 +364,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     custom = None if extractor is extract_file else extractor
     todo = [_Job(f, known.get(doc_id_of(f)), custom) for f in found.files]
     n_jobs = jobs if jobs is not None else default_jobs(len(todo))
-    report = IngestReport(store=str(store.path), jobs=n_jobs)
+    report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 
     def done(res: FileResult) -> None:
         report.files.append(res)

@@ -90,8 +90,21 @@ RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "depart
                  "classifications", "outcomes", "warnings")
 
 
+def store_url(store: Path | str | None) -> str | None:
+    """The PostgreSQL URL that ``--store`` (else ``$PERFKG_STORE``) names, or None for a store folder."""
+    from kg.store_pg import as_url
+
+    return as_url(store if store is not None else os.environ.get(STORE_ENV, "").strip())
+
+
 def resolve_store_dir(store: Path | None) -> Path:
-    """``--store`` if given, else ``$PERFKG_STORE``, else ``$XDG_DATA_HOME/perfkg`` or ``~/.local/share/perfkg``."""
+    """``--store`` if given, else ``$PERFKG_STORE``, else ``$XDG_DATA_HOME/perfkg`` or ``~/.local/share/perfkg``.
+    A PostgreSQL URL names a local side folder for what is kept beside it (:func:`kg.store_pg.side_dir`)."""
+    url = store_url(store)
+    if url:
+        from kg.store_pg import side_dir
+
+        return side_dir(url)
     if store is not None:
         return Path(store).expanduser()
     env = os.environ.get(STORE_ENV, "").strip()
@@ -104,7 +117,12 @@ def resolve_store_dir(store: Path | None) -> Path:
 
 def open_store(store: Path | None, *, create: bool = False) -> Store:
     """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands
-    (opened read-only: see :class:`Store`)."""
+    (opened read-only: see :class:`Store`). A ``postgresql://`` URL opens :class:`kg.store_pg.PgStore`."""
+    url = store_url(store)
+    if url:
+        from kg.store_pg import PgStore
+
+        return PgStore(url, create=create)
     return Store(resolve_store_dir(store), create=create)
 
 
@@ -112,6 +130,8 @@ class Store:
     """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database
     and opens it read-only (no file in the store folder is created or changed); ``create=True`` opens it for
     writing and says so in one line when the folder or the database is read-only."""
+
+    db_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path, *, create: bool = True):
         self.path = Path(path).expanduser()
@@ -194,10 +214,18 @@ class Store:
     def _add_eval_columns(self) -> None:
         """Give a store made before the self-evaluation columns those columns (empty for its documents)."""
         for table, cols in EVAL_COLUMNS.items():
-            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            have = self._columns(table)
             for col, typ in cols:
                 if col not in have:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for reports and messages."""
+        return str(self.path)
 
     @property
     def schema_version(self) -> int:
@@ -375,7 +403,7 @@ class Store:
         return out
 
     def _check_column(self, table: str, column: str) -> None:
-        cols = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")} if table in RECORD_TABLES else set()
+        cols = self._columns(table) if table in RECORD_TABLES else set()
         if column not in cols:
             raise StoreError(f"no column {table}.{column}", str(self.path))
 
@@ -405,8 +433,8 @@ class Store:
             with self._tx():
                 self._delete(doc_id)
                 return self._insert(doc_id, doc, digest, extractor)
-        except sqlite3.Error as e:
-            if "readonly" in str(e):
+        except self.db_errors as e:
+            if "readonly" in str(e) or "read-only" in str(e):
                 raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
             raise StoreError(f"cannot write document ({e})", doc_id) from None
 

@@ -45,3 +45,42 @@ def assert_projects_equal(pred: list[dict], key: list[dict], *, alias_order: boo
             elif field != "indicators":
                 assert pp[field] == kp[field], f"{kp['name']}: {field}"
         assert pp["indicators"] == kp["indicators"], kp["name"]
+
+
+# -- the two store backends (issue 17): a throwaway PostgreSQL server for the session ----------------------
+@pytest.fixture(scope="session")
+def pg_url():
+    """The URL of a PostgreSQL server started for this test session (skipped where its binaries are absent)."""
+    from tests.pg_server import pg_bin, pg_server
+
+    if pg_bin() is None:
+        pytest.skip("no PostgreSQL binaries (/usr/lib/postgresql/*/bin or $PG_BIN)")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+    with pg_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db(pg_url, tmp_path, monkeypatch) -> str:
+    """A fresh database on the session's server (its side folder under this test's tmp_path)."""
+    from tests.pg_server import new_database
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return new_database(pg_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_spec(request, tmp_path, monkeypatch) -> str:
+    """What ``--store`` names, once for each backend: a folder, then a fresh PostgreSQL database."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if request.param == "sqlite":
+        return str(tmp_path / "store")
+    return request.getfixturevalue("pg_db")
+
+
+@pytest.fixture
+def open_any(store_spec):
+    """``open_any(create=True)``: the store ``store_spec`` names, through the one entry point above the store."""
+    from kg.store import open_store
+
+    return lambda create=True: open_store(store_spec, create=create)

@@ -1,0 +1,211 @@
+"""The PostgreSQL store: the same records, schema and behaviour as :class:`kg.store.Store`, in a server database.
+
+``--store postgresql://user@host:port/db`` (or ``$PERFKG_STORE``) selects it; anything else is a store folder.
+The tables, columns and keys are those of the SQLite store (text columns collate ``"C"``, so every ``ORDER BY``
+gives SQLite's byte order); every document is one transaction (``BEGIN`` … ``COMMIT``); readers in other
+processes see each committed document whole (MVCC), and a killed writer's open transaction is rolled back by the
+server. :class:`PgStore` subclasses the SQLite store and speaks to psycopg through :class:`_Conn`, which takes
+the SQLite store's SQL (``?`` parameters, ``INSERT OR REPLACE``) and hands psycopg its PostgreSQL form, so the
+queries are written once. What is kept beside the database (the search cache, audit decisions) lives in a local
+side folder (:func:`side_dir`).
+
+Every table is keyed by ``doc_id`` first: Citus can distribute them by ``doc_id`` (see the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from kg.errors import StoreError
+from kg.model import Document
+from kg.store import EVAL_COLUMNS, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store
+
+URL_SCHEMES = ("postgresql", "postgres")
+URL_FILE = "store.url"  # in the side folder: which database it belongs to (index.build reopens the store by it)
+LOAD_BATCH = 200  # documents fetched per query when iterating over the store
+SCHEMA_LOCK = 7_201_117  # advisory lock id held while a process creates or migrates the schema
+
+
+def as_url(store: Path | str | None) -> str | None:
+    """``store`` as a PostgreSQL URL, or None. A URL that went through :class:`pathlib.Path` (``postgresql:/u@h``,
+    its ``//`` folded) is repaired."""
+    if store is None:
+        return None
+    s = str(store).strip()
+    m = re.match(r"(postgres(?:ql)?):/+(.*)$", s)
+    if not m:
+        return None
+    return f"{m.group(1)}://{m.group(2)}"
+
+
+def public_url(url: str) -> str:
+    """The URL without its password (for reports, messages and file names)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[1]}"))
+
+
+def side_dir(url: str) -> Path:
+    """The local folder kept for a PostgreSQL store: ``$XDG_CACHE_HOME/perfkg/pg-<hash of the URL>``."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "perfkg" / f"pg-{hashlib.sha256(public_url(url).encode()).hexdigest()[:16]}"
+
+
+def pg_schema() -> list[str]:
+    """The SQLite store's schema statements in PostgreSQL's dialect."""
+    sql = SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"').replace(" REAL", " DOUBLE PRECISION")
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+_UPSERTS = {
+    "INSERT OR REPLACE INTO locations VALUES (?, ?, ?)":
+        "INSERT INTO locations VALUES (%s, %s, %s) ON CONFLICT (path) DO UPDATE SET doc_id = EXCLUDED.doc_id, "
+        "name = EXCLUDED.name",
+    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)":
+        "INSERT INTO meta VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    "BEGIN IMMEDIATE": "BEGIN",
+}
+
+
+def translate(sql: str) -> str:
+    """SQLite's SQL of :mod:`kg.store` → PostgreSQL's (parameters ``?`` → ``%s``; upserts)."""
+    return _UPSERTS.get(sql) or sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Conn:
+    """The part of :class:`sqlite3.Connection` the store uses, over a psycopg connection in autocommit mode."""
+
+    def __init__(self, raw: Any):
+        self.raw = raw
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        params = tuple(params)
+        return self.raw.execute(translate(sql) if params or "?" in sql or sql in _UPSERTS else sql,
+                                params or None)
+
+    def cursor(self) -> _Conn:
+        return self
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PgStore(Store):
+    """A perfkg store in a PostgreSQL database. ``create=False`` refuses a database without the perfkg tables
+    and reads in read-only transactions; ``create=True`` creates the tables (under an advisory lock, so two
+    first ingests do not race)."""
+
+    def __init__(self, url: str, *, create: bool = True):
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError("a PostgreSQL store needs psycopg: pip install 'perfkg[scale]'", public_url(url)) from None
+        self.url = url
+        self.db_errors = (psycopg.Error,)
+        self.path = side_dir(url)
+        self.db_path = self.path / URL_FILE
+        self.read_only = not create
+        self._class_names = None
+        try:
+            raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise StoreError(f"cannot connect to the PostgreSQL store ({str(e).strip().splitlines()[0]})",
+                             public_url(url)) from None
+        self.conn = _Conn(raw)
+        try:
+            if self.read_only:
+                raw.execute("SET default_transaction_read_only = on")
+            self._init_schema()
+        except psycopg.Error as e:
+            raw.close()
+            raise StoreError(f"cannot open the store ({str(e).strip().splitlines()[0]})", public_url(url)) from None
+        except StoreError:
+            raw.close()
+            raise
+        self._remember_url()
+
+    @property
+    def location(self) -> str:
+        return public_url(self.url)
+
+    def _remember_url(self) -> None:
+        """Write the URL into the side folder, so the search index kept there can reopen this store."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            if not self.db_path.is_file() or self.db_path.read_text(encoding="utf-8") != self.url:
+                tmp = self.db_path.with_suffix(".tmp")
+                tmp.write_text(self.url, encoding="utf-8")
+                tmp.chmod(0o600)
+                os.replace(tmp, self.db_path)
+        except OSError:
+            pass  # a read-only home: search builds its index in memory
+
+    # -- schema ------------------------------------------------------------------------------------
+    def _has_meta(self) -> bool:
+        return self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+
+    def _init_schema(self) -> None:
+        if not self._has_meta():
+            if self.read_only:
+                raise StoreError("no perfkg store in this database (run `perfkg ingest --store URL` first)",
+                                 self.location)
+            with self._tx():
+                self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+                if not self._has_meta():
+                    for stmt in pg_schema():
+                        self.conn.execute(stmt)
+                    self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                                      (str(SCHEMA_VERSION),))
+        version = int(self.schema_version)
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
+                             "ingest into a new database", self.location)
+        if not self.read_only and any(c not in self._columns(t) for t, cs in EVAL_COLUMNS.items() for c, _ in cs):
+            with self._tx():
+                self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+                self._add_eval_columns()
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ?", (table,))}
+
+    def _add_eval_columns(self) -> None:
+        for table, cols in EVAL_COLUMNS.items():
+            for col, typ in cols:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {col} {typ}")
+
+    # -- what SQLite says differently -----------------------------------------------------------------
+    def iter_documents(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, Document]]:
+        ids = [d for (d,) in self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+        if doc_ids is not None:
+            wanted = set(doc_ids)
+            ids = [d for d in ids if d in wanted]
+        for k in range(0, len(ids), LOAD_BATCH):
+            chunk = ids[k:k + LOAD_BATCH]
+            rows = dict(self.conn.execute("SELECT doc_id, json FROM documents WHERE doc_id = ANY(?)", (chunk,)))
+            for doc_id in chunk:
+                if doc_id in rows:
+                    yield doc_id, Document.from_dict(json.loads(rows[doc_id]))
+
+    def docs_with_code_suffix(self, suffix: str) -> set[str]:
+        return {d for (d,) in self.conn.execute(
+            "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND right(code, ?) = ?",
+            (len(suffix), suffix))}
+
+    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
+                     extractor: str | None = None) -> int:
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE, self.location)
+        return super().put_document(doc_id, doc, sha256, extractor)
