@@ -1,4 +1,4 @@
-"""perfkg ingest [PATH...] [--store DIR] [--jobs N] [--force] [--json]."""
+"""perfkg ingest [PATH...] [--store DIR] [--jobs N | --dask ADDRESS] [--force] [--json]."""
 
 from __future__ import annotations
 
@@ -22,8 +22,12 @@ def ingest(
     force: bool = typer.Option(False, "--force", help="Re-extract every file, even unchanged ones."),
     jobs: int = typer.Option(None, "--jobs", "-j", min=1, help="Parse files in N worker processes. Default: "
                              "every core once there are at least 4 files per core, else fewer."),
+    dask: str = typer.Option(None, "--dask", help="Parse on this Dask cluster (a running distributed scheduler, "
+                             "e.g. tcp://host:8786): each file's bytes go to the workers, the documents come back "
+                             "to this one writer. Needs pip install 'perfkg[scale]'."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (keys: store, documents_ok, "
                                  "documents_unchanged, documents_failed, documents_skipped, records_written, jobs, "
+                                 "executor (local|dask), workers, "
                                  "seconds {read_parse_cpu, store_cpu, index_cpu, wall}, index_synced, files [{doc_id, "
                                  "status (ok|unchanged|failed|skipped), records, reason}])."),
 ) -> None:
@@ -45,16 +49,25 @@ def ingest(
 
     targets = list(paths) if paths else [bundled_data_dir()]
     st: Store = run(lambda: open_store(store, create=True))
+    executor = None
     try:
-        report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty()))
+        if dask:
+            from kg.ingest_dask import DaskExecutor
+
+            executor = run(lambda: DaskExecutor(dask))
+        report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty(),
+                                     executor=executor))
         synced = run(lambda: _sync_index(st, report.seconds))
     finally:
         st.close()
+        if executor is not None:
+            executor.close()
     _print_problems(report)
     if not any(f.status in ("ok", "unchanged", "failed") for f in report.files):
         typer.echo(f"perfkg: warning: no documents found in {', '.join(map(str, targets))}", err=True)
     if as_json:
-        print_json({**report.to_dict(), "index_synced": synced})
+        print_json({**report.to_dict(), "index_synced": synced, "executor": "dask" if dask else "local",
+                    "workers": report.jobs})
     else:
         _render(report, synced)
     if report.failed:
@@ -82,11 +95,12 @@ def _print_problems(report: IngestReport) -> None:
                 typer.echo(f.detail.rstrip("\n"), err=True)
 
 
-def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_bar: bool) -> IngestReport:
+def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_bar: bool,
+            executor: Any = None) -> IngestReport:
     from kg.ingest import FileResult, count_files, ingest_paths
 
     if not show_bar:
-        return ingest_paths(st, targets, jobs=jobs, force=force)
+        return ingest_paths(st, targets, jobs=jobs, force=force, executor=executor)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -98,7 +112,7 @@ def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_
         def step(res: FileResult) -> None:
             bar.update(task, advance=1, description=Path(res.where).name)
 
-        return ingest_paths(st, targets, jobs=jobs, force=force, progress=step)
+        return ingest_paths(st, targets, jobs=jobs, force=force, progress=step, executor=executor)
 
 
 def _render(report: IngestReport, synced: bool) -> None:

@@ -349,8 +349,11 @@ def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
 # -- the batch (one writer) --------------------------------------------------------------------------
 def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None,
                  extractor: Extractor = extract_file, progress: Progress | None = None,
-                 force: bool = False) -> IngestReport:
+                 force: bool = False, executor: Any = None) -> IngestReport:
     """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised.
+
+    ``executor`` (e.g. :class:`kg.ingest_dask.DaskExecutor`) parses elsewhere: its ``run(jobs)`` yields the
+    results in completion order and ``workers`` is reported as ``jobs``; None parses in the local pool.
 
     A file is unchanged (skipped) when its sha256 and the parser fingerprint both equal the stored ones
     (the fingerprint only for the default extractor); ``force`` re-extracts every file. ``jobs=None``
@@ -363,7 +366,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
     todo = [_Job(f, known.get(doc_id_of(f)), custom) for f in found.files]
-    n_jobs = jobs if jobs is not None else default_jobs(len(todo))
+    n_jobs = executor.workers if executor is not None else jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 
     def done(res: FileResult) -> None:
@@ -373,7 +376,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
 
     for problem in found.problems:
         done(problem)
-    for ex in _extracted(todo, n_jobs):
+    for ex in executor.run(todo) if executor is not None else _extracted(todo, n_jobs):
         report.seconds["read_parse_cpu"] += ex.seconds
         if ex.doc is None and not ex.unchanged or ex.sha256 is None:
             done(FileResult(ex.doc_id, "failed", reason=ex.reason, detail=ex.detail))
