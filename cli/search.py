@@ -34,6 +34,15 @@ def _store_dir(store: Path | None) -> Path:
     return resolve_store_dir(store)
 
 
+def _pg_url(store: Path | None) -> str | None:
+    """The PostgreSQL URL of the store, if it is one: such a store searches inside the database."""
+    try:
+        from kg.store import store_url
+    except ImportError:
+        return None
+    return store_url(store)
+
+
 def search(
     query: str = typer.Argument("", help="Words of a project or indicator name, a code, or an alias; typos are fine."),
     dept: str = typer.Option(None, "--dept", help="Only this department (any part of its name)."),
@@ -69,7 +78,16 @@ def search(
     Examples: perfkg search 外事经费 · perfkg search 满意度 --kind indicator --unit % --dept 外事 ·
     perfkg search 11010222T000000417204 --json · perfkg search --unmet --dept 民政
     """
+    opts = dict(dept=dept, year=year, kind=kind, level=level, op=op, unit=unit, min_amount=min_amount,
+                max_amount=max_amount, limit=limit, met=met)
+    url = _pg_url(store)
+
     def go() -> SearchResult:
+        if url:
+            from kg.store import open_store
+
+            with open_store(url) as st:
+                return st.search(query, **opts)
         si, report = open_search_index(_store_dir(store))
         if report is not None and report.changed:
             typer.echo(f"perfkg: {report.message()}", err=True)
@@ -82,6 +100,12 @@ def search(
         queries = run(lambda: read_queries(batch))
 
         def go_batch() -> None:
+            if url:
+                from kg.store import open_store
+
+                with open_store(url) as st:
+                    write_rows(run_batch(queries, lambda q: search_rows(q, st.search(q, **opts).hits)), as_json)
+                return
             si, _ = open_search_index(_store_dir(store))
             write_rows(run_batch(queries, lambda q: search_rows(q, search_index(
                 si, q, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit, min_amount=min_amount,

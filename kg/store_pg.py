@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from index.analysis import DEFAULT_ANALYZER
 from kg.errors import StoreError
 from kg.model import Document
-from kg.store import EVAL_COLUMNS, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store
+from kg.store import EVAL_COLUMNS, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store, document_rows
 
 URL_SCHEMES = ("postgresql", "postgres")
 URL_FILE = "store.url"  # in the side folder: which database it belongs to (index.build reopens the store by it)
@@ -171,10 +172,69 @@ class PgStore(Store):
         if version != SCHEMA_VERSION:
             raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                              "ingest into a new database", self.location)
+        self._init_search()
         if not self.read_only and any(c not in self._columns(t) for t, cs in EVAL_COLUMNS.items() for c, _ in cs):
             with self._tx():
                 self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
                 self._add_eval_columns()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _init_search(self) -> None:
+        """The search tables (:mod:`index.pgsearch`): created, or rebuilt from the stored documents when made by
+        another search format or analyzer; a read-only open of a store without them searches nothing."""
+        from index.pgsearch import SEARCH_FORMAT, SEARCH_SCHEMA
+
+        self.search_analyzer = self._meta("search_analyzer") or DEFAULT_ANALYZER
+        if self._meta("search_format") == str(SEARCH_FORMAT) or self.read_only:
+            return
+        analyzer = os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
+        with self._tx():
+            self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+            if self._meta("search_format") == str(SEARCH_FORMAT):
+                return
+            self.conn.execute("DROP TABLE IF EXISTS search_entries, search_names")
+            for stmt in SEARCH_SCHEMA:
+                self.conn.execute(stmt)
+            self.search_analyzer = analyzer
+            for doc_id, doc in self.iter_documents():
+                self._write_search(doc_id, doc)
+            for key, value in (("search_format", str(SEARCH_FORMAT)), ("search_analyzer", analyzer)):
+                self.conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                                  "EXCLUDED.value", (key, value))
+
+    def _write_search(self, doc_id: str, doc: Document) -> None:
+        from index.pgsearch import write_entries
+
+        write_entries(self.conn.raw, doc_id, doc, self.search_analyzer)
+
+    def _delete(self, doc_id: str) -> None:
+        from index.pgsearch import delete_entries
+
+        super()._delete(doc_id)
+        delete_entries(self.conn.raw, doc_id)
+
+    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
+        rows = document_rows(doc_id, doc, digest)
+        rows["documents"][0]["extractor"] = extractor
+        with self.conn.raw.cursor() as cur:
+            for table, table_rows in rows.items():
+                if table_rows:
+                    cols = list(table_rows[0])
+                    cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
+                                    f"({', '.join(['%s'] * len(cols))})", [tuple(r[c] for c in cols)
+                                                                           for r in table_rows])
+        self._write_search(doc_id, doc)
+        return sum(len(r) for r in rows.values())
+
+    def search(self, query: str, **opts: Any) -> Any:
+        """:func:`index.pgsearch.search_pg` over this store (the same arguments and result as
+        :func:`index.query.search`)."""
+        from index.pgsearch import search_pg
+
+        return search_pg(self.conn.raw, query, method=self.search_analyzer, **opts)
 
     def _columns(self, table: str) -> set[str]:
         return {r[0] for r in self.conn.execute(
