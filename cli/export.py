@@ -10,7 +10,7 @@ import typer
 from cli.common import STORE_HELP, print_json, run
 
 # kg.export.FORMATS, repeated here so the help text needs no networkx import (a test keeps them equal).
-FORMATS = ("graphml", "json", "csv", "jsonl", "neo4j")
+FORMATS = ("graphml", "json", "csv", "jsonl", "neo4j", "opensearch")
 
 
 def export(
@@ -22,7 +22,8 @@ def export(
 ) -> None:
     """Write the graph (GraphML, node-link JSON), the records (CSV and JSON Lines, one file per record
     type) and graph-database bulk-import CSV (neo4j/nodes_<Label>.csv with id:ID and :LABEL,
-    neo4j/relationships.csv with :START_ID, :END_ID, :TYPE).
+    neo4j/relationships.csv with :START_ID, :END_ID, :TYPE) and an OpenSearch / Elasticsearch index
+    (opensearch/mapping.json + opensearch/bulk-NNNN.ndjson for the _bulk API).
 
     Example: perfkg export --out /tmp/kg-export -f graphml -f neo4j
     """

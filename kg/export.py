@@ -10,6 +10,7 @@ Files written under the output folder (by format):
 * ``neo4j``    — ``neo4j/nodes_<Label>.csv`` (``id:ID``, ``:LABEL``, properties) and ``neo4j/relationships.csv``
   (``:START_ID``, ``:END_ID``, ``:TYPE``, method, confidence:float, cite), the layout of ``neo4j-admin database
   import`` (``--nodes=neo4j/nodes_Project.csv … --relationships=neo4j/relationships.csv``)
+* ``opensearch`` — ``opensearch/mapping.json`` and ``opensearch/bulk-NNNN.ndjson`` (:mod:`kg.export_opensearch`)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import networkx as nx
 from kg.errors import InputError
 from kg.store import RECORD_TABLES, Store
 
-FORMATS = ("graphml", "json", "csv", "jsonl", "neo4j")
+FORMATS = ("graphml", "json", "csv", "jsonl", "neo4j", "opensearch")
 
 
 def _out_dir(out: Path) -> Path:
@@ -122,6 +123,10 @@ def export_all(g: nx.DiGraph, store: Store, out: Path, formats: tuple[str, ...] 
             paths = [write_node_link(g, out / "graph.json")]
         elif fmt in ("csv", "jsonl"):
             paths = write_records(store, out / "records", fmt)
+        elif fmt == "opensearch":
+            from kg.export_opensearch import write_opensearch
+
+            paths = write_opensearch(store.iter_documents(), out / "opensearch")
         else:
             paths = write_neo4j(g, out / "neo4j")
         files[fmt] = [str(p) for p in paths]
