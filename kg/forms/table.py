@@ -125,6 +125,16 @@ def read_table(rows: list[Row], form: Form) -> int | None:
 # ---------------------------------------------------------------- row mode
 
 
+def _split_merged_level(vals: dict[str, str]) -> dict[str, str]:
+    """A 二级 cell that also holds the indicator's name (服务对象满意度12345平台座席满意率, the 三级 cell empty)."""
+    l2 = vals.get("l2")
+    if l2 and not vals.get("l3") and not labels.category(l2, "l2"):
+        for term in sorted(vocab.L2_TERMS, key=len, reverse=True):
+            if l2.startswith(term) and len(l2) > len(term) + 1:
+                return {**vals, "l2": term, "l3": l2[len(term):]}
+    return vals
+
+
 def _map_row(row: Row, header: Header) -> dict[str, str]:
     cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
     if row.separator == "spaces" and header.xs and header.xs[0] is not None:
@@ -136,7 +146,7 @@ def _map_row(row: Row, header: Header) -> dict[str, str]:
         if not cell.text or key is None:
             continue
         vals[key] = f"{vals[key]}{cell.text}" if key in vals else cell.text
-    return vals
+    return _split_merged_level(vals)
 
 
 def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
