@@ -44,6 +44,8 @@ class Header:
     row_index: int  # index of the header's (last) row
     last_cell: tuple[int, int] = (0, 0)  # (row index, cell column) of the header's last cell
     term: str | None = None  # a 长期/年度绩效指标 section title just before the header
+    width: int = 0  # cells in the header row (row mode)
+    filled: tuple[int, ...] = ()  # columns of the header row's non-empty cells, frames included
 
 
 def _section_term(text: str) -> str | None:
@@ -98,8 +100,10 @@ def find_header(rows: list[Row]) -> Header | None:
         if _qualifies(keys):
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+            hrow = rows[max(rows_used)]
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
-                          max(rows_used), (run[-1][0], run[-1][1].col), term)
+                          max(rows_used), (run[-1][0], run[-1][1].col), term, len(hrow.cells),
+                          tuple(c.col for c in hrow.filled))
         i = max(j, i + 1)
     return None
 
@@ -156,6 +160,9 @@ def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
     n, width = len(cells), len(header.keys)
     if row.separator != "spaces":
         by_col = dict(zip(header.cols, header.keys, strict=True))
+        if header.width and len(cells) != header.width and len(cells) == len(header.filled):
+            # a table continued on another page without the header's empty spanning columns: by position
+            return [by_col.get(col) for col in header.filled]
         shift = _anchor_shift(cells, header)
         return [by_col.get(c.col + shift) for c in cells]
     if n == width:
