@@ -47,3 +47,18 @@ def test_self_evaluation_file_reads_achieved_values() -> None:
     for p in entry["projects"]:
         got = by_name[p["name"]]
         assert got.funds is not None and str(got.funds.spent) == f"{float(p['spent_wan']) * 10000:.2f}"
+
+
+def test_table_continued_without_spanning_column_keeps_its_columns() -> None:
+    """File 10's 信息化运行维护 form goes on at the top of p36 without the header's empty column after 三级指标:
+    its rows are read by position (regression: the achieved value took the weight, ten false findings)."""
+    from kg.audit.report import AuditOptions, audit_paths
+    from kg.extract import extract_file
+
+    path = DEFAULT_DIR / "10_gjxfj_final2024.pdf"
+    doc = extract_file(path)
+    ind = next(i for p in doc.projects for i in p.indicators if i.l3 == "使用部门满意率")
+    assert (ind.op, ind.value, ind.unit, ind.actual, ind.weight, ind.score) == ("≥", "96", "%", "90%", "10", "9.3")
+    assert ind.provenance is not None and ind.provenance.loc == "p36 t1 r4"
+    result = audit_paths([path], AuditOptions())
+    assert [f.message for f in result.findings if f.kind.startswith("selfeval.")] == []
