@@ -27,7 +27,9 @@ def write_xlsx(rows: list[list[str]], path: Path, sheet: str = "Sheet1") -> Path
     for r, fields in enumerate(rows, start=1):
         for c, f in enumerate(fields, start=1):
             if len(fields) > 1 or f:  # an empty field between tabs is an (empty) cell of the sheet
-                ws.cell(r, c, as_value(f))
+                cell = ws.cell(r, c, as_value(f))
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text such as "=100%" typed with a quote prefix, not a formula
     wb.save(path)
     return path
 

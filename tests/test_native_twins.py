@@ -14,6 +14,11 @@ from tests.native_fixtures import text_rows, write_csv, write_docx_table, write_
 ROOT = Path(__file__).resolve().parents[1]
 TWINS = [ROOT / "data" / "000_a6aa16080cbf3072.txt",
          *sorted((ROOT / "tests" / "fixtures" / "tabbed").glob("*.txt"))]
+# tab-separated target and self-evaluation forms, read by the label-driven reader in every format
+FORM_TWINS = [ROOT / "tests" / "fixtures" / "forms" / f"{stem}.txt" for stem in (
+    "f11_tabs_wide_table_operator_column_2025", "f12_tabs_yuan_operator_column_2024",
+    "f20_department_whole_and_projects_2022", "f21_tabs_six_projects_unit_before_value_2025",
+    "f26_tabs_packed_indicator_cell_2025")] + [ROOT / "tests" / "fixtures" / "selfeval" / "S6_selfeval_2023.txt"]
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "docx": write_docx_table, "html": write_html_table}
 
 
@@ -22,7 +27,7 @@ def _gold(doc):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))
-@pytest.mark.parametrize("txt", TWINS, ids=[p.name for p in TWINS])
+@pytest.mark.parametrize("txt", TWINS + FORM_TWINS, ids=[p.name for p in TWINS + FORM_TWINS])
 def test_native_twin_gives_the_text_records(tmp_path: Path, txt: Path, fmt: str) -> None:
     src = read_source(txt)  # a native file has no cut-off last line: compare with the text ending in a newline
     text_doc = extract_source(replace(src, text=src.text if src.text.endswith("\n") else src.text + "\n"))

@@ -78,3 +78,17 @@ def test_rewrapped_lines_never_crash_a_parser(stem, width, step):
         else:
             out.append(line)
     _check(stem, "\n".join(out), "utf-8", "\n")
+
+
+FORM_FIXTURES = sorted((seed_path(SEEDS[0]).parents[1] / "tests" / "fixtures").glob("*/f*.txt")) + sorted(
+    (seed_path(SEEDS[0]).parents[1] / "tests" / "fixtures" / "selfeval").glob("*.txt"))
+FORM_TEXT = {p.stem: source_from_bytes(p.read_bytes(), p.name).text for p in FORM_FIXTURES}
+
+
+@settings(max_examples=EXAMPLES * 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stem=st.sampled_from(sorted(FORM_TEXT)), ops=st.lists(mutation, min_size=1, max_size=6),
+       encoding=st.sampled_from(ENCODINGS), newline=st.sampled_from(["\n", "\r\n"]))
+def test_mutated_forms_never_crash_the_form_reader(stem, ops, encoding, newline):
+    """The label-driven reader on mutated target and self-evaluation forms: records or a clear error."""
+    lines = _mutate(FORM_TEXT[stem].split("\n"), ops)
+    _check(stem, "\n".join(lines), encoding, newline)

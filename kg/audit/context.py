@@ -115,8 +115,9 @@ class AuditDoc:
         end = prov.line_end if line and prov and prov.line_end and prov.line_end != line else None
         if line is None:
             line = self.locate(needles, region)
+        loc = prov.loc if prov and prov.loc and line == prov.line_start else None
         return Evidence(self.file, line, (prov.table if prov else None) or table, self.quote(line, fallback),
-                        line_end=end)
+                        line_end=end, loc=loc)
 
     def ev_indicator(self, ind: Indicator, project: Project | None = None) -> Evidence:
         fallback = f"{ind.l3 or ''} {ind.op or ''} {ind.value or ''} {ind.unit or ''}".strip()

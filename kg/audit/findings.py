@@ -83,13 +83,16 @@ class Evidence:
     table: str | None = None
     text: str = ""
     line_end: int | None = None  # the last line of a row wrapped over several lines (None: one line)
+    loc: str | None = None  # a native file's location of the line (p12 t1 r3, 05-2!C7)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "line_end": self.line_end, "table": self.table,
-                "text": self.text}
+        d = {"file": self.file, "line": self.line, "line_end": self.line_end, "table": self.table, "text": self.text}
+        if self.loc:
+            d["loc"] = self.loc
+        return d
 
     def cite(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file} {self.loc}" if self.loc else f"{self.file}:{self.line}" if self.line else self.file
         return f"{where} [{self.table}]" if self.table else where
 
 

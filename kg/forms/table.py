@@ -44,6 +44,8 @@ class Header:
     row_index: int  # index of the header's (last) row
     last_cell: tuple[int, int] = (0, 0)  # (row index, cell column) of the header's last cell
     term: str | None = None  # a 长期/年度绩效指标 section title just before the header
+    width: int = 0  # cells in the header row (row mode)
+    filled: tuple[int, ...] = ()  # columns of the header row's non-empty cells, frames included
 
 
 def _section_term(text: str) -> str | None:
@@ -98,8 +100,10 @@ def find_header(rows: list[Row]) -> Header | None:
         if _qualifies(keys):
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+            hrow = rows[max(rows_used)]
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
-                          max(rows_used), (run[-1][0], run[-1][1].col), term)
+                          max(rows_used), (run[-1][0], run[-1][1].col), term, len(hrow.cells),
+                          tuple(c.col for c in hrow.filled))
         i = max(j, i + 1)
     return None
 
@@ -125,6 +129,16 @@ def read_table(rows: list[Row], form: Form) -> int | None:
 # ---------------------------------------------------------------- row mode
 
 
+def _split_merged_level(vals: dict[str, str]) -> dict[str, str]:
+    """A 二级 cell that also holds the indicator's name (服务对象满意度12345平台座席满意率, the 三级 cell empty)."""
+    l2 = vals.get("l2")
+    if l2 and not vals.get("l3") and not labels.category(l2, "l2"):
+        for term in sorted(vocab.L2_TERMS, key=len, reverse=True):
+            if l2.startswith(term) and len(l2) > len(term) + 1:
+                return {**vals, "l2": term, "l3": l2[len(term):]}
+    return vals
+
+
 def _map_row(row: Row, header: Header) -> dict[str, str]:
     cells = [c for c in row.cells if c.text] if row.separator == "spaces" else row.cells
     if row.separator == "spaces" and header.xs and header.xs[0] is not None:
@@ -136,7 +150,7 @@ def _map_row(row: Row, header: Header) -> dict[str, str]:
         if not cell.text or key is None:
             continue
         vals[key] = f"{vals[key]}{cell.text}" if key in vals else cell.text
-    return vals
+    return _split_merged_level(vals)
 
 
 def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
@@ -146,6 +160,9 @@ def _keys_for(row: Row, cells: list[Cell], header: Header) -> list[str | None]:
     n, width = len(cells), len(header.keys)
     if row.separator != "spaces":
         by_col = dict(zip(header.cols, header.keys, strict=True))
+        if header.width and len(cells) != header.width and len(cells) == len(header.filled):
+            # a table continued on another page without the header's empty spanning columns: by position
+            return [by_col.get(col) for col in header.filled]
         shift = _anchor_shift(cells, header)
         return [by_col.get(c.col + shift) for c in cells]
     if n == width:

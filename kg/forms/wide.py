@@ -7,6 +7,7 @@ from __future__ import annotations
 from kg.cells.model import Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form, IndicatorRow
+from kg.forms.packed import is_packed, unpack
 from kg.forms.table import (
     ROW_SEPARATORS,
     Header,
@@ -23,6 +24,8 @@ FIELD_COLUMNS = frozenset({"name", "code", "amount_total", "amount_year", "fisca
                            "department", "implementing_unit", "category", "owner"})
 
 
+# Headers of a column that packs all of a project's indicators into one cell (:mod:`kg.forms.packed`).
+PACKED_HEADERS = frozenset({"绩效指标", "绩效指标及指标值", "绩效目标指标"})
 # Rows of a wide table that total it rather than name a project.
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
 
@@ -61,6 +64,9 @@ def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | No
             xs.append(cell.x)
     if any(k == "name" for k, _ in fields.values()) and _qualifies(keys):
         return at, fields, Header(keys, cols, xs, True, 0, at)
+    packed = [c.col for c in cells if labels.canon(c.text) in PACKED_HEADERS]
+    if any(k == "name" for k, _ in fields.values()) and packed and not keys:
+        return at, fields, Header(["packed"], packed[:1], [None], True, 0, at)  # indicators packed in one cell
     return None
 
 
@@ -98,9 +104,14 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
                     form.fields[key] = FieldHit(key, by_col[col].text, row.line, u or unit, 0, by_col[col])
         if form is None:
             continue
+        form.line_end = row.line_end or row.line
+        if header.keys == ["packed"]:
+            cell = by_col.get(header.cols[0])
+            for one in unpack(cell.text) if cell is not None and is_packed(cell.text) else []:
+                form.indicators.append(IndicatorRow(one, row.line, row.line_end or row.line, None, cell.text))
+            continue
         vals = _map_row(row, header)
         _fill_levels(vals, state)
-        form.line_end = row.line_end or row.line
         if vals.get("l3") or vals.get("value"):
             full = {**{k: v for k, v in state.items() if v}, **vals}
             form.indicators.append(IndicatorRow(full, row.line, row.line_end or row.line, None, row.joined()))
