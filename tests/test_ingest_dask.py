@@ -22,6 +22,7 @@ from tests.conftest import DATA
 distributed = pytest.importorskip("distributed", reason="distributed is not installed (pip install -e '.[test]')")
 ROOT = Path(__file__).resolve().parent.parent
 SLOW_S = 0.4
+N_DATA = len(list(DATA.glob("*.txt")))  # documents of the bundled corpus
 
 
 def slow_parse(name: str, data: bytes) -> Any:
@@ -32,7 +33,7 @@ def slow_parse(name: str, data: bytes) -> Any:
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     c = distributed.Client(cluster)
     yield c
     c.close()
@@ -65,11 +66,11 @@ def test_dask_ingest_stores_what_the_local_pool_stores(client, store_spec: str, 
     seen = []
     with open_store(store_spec, create=True) as st:
         rep = ingest_paths(st, [files], executor=ex, progress=seen.append)
-    assert rep.jobs == 2 and len(seen) == 10 and rep.records_written == local.records_written
+    assert rep.jobs == 2 and len(seen) == 2 * N_DATA and rep.records_written == local.records_written
     assert content(store_spec) == content(lite)
     with open_store(store_spec, create=True) as st:  # unchanged files are not even sent
         again = ingest_paths(st, [files], executor=ex)
-    assert again.to_dict()["documents_unchanged"] == 10
+    assert again.to_dict()["documents_unchanged"] == 2 * N_DATA
 
 
 def test_a_killed_worker_loses_nothing(client, tmp_path: Path) -> None:
@@ -85,8 +86,8 @@ def test_a_killed_worker_loses_nothing(client, tmp_path: Path) -> None:
 
     with open_store(str(tmp_path / "st"), create=True) as st:
         rep = ingest_paths(st, [files], executor=DaskExecutor(client, parse=slow_parse), progress=kill_one)
-        assert killed and rep.to_dict()["documents_ok"] == 15 and not rep.failed
-        assert st.counts()["documents"] == 15
+        assert killed and rep.to_dict()["documents_ok"] == 3 * N_DATA and not rep.failed
+        assert st.counts()["documents"] == 3 * N_DATA
     with open_store(str(tmp_path / "ref"), create=True) as st:
         ingest_paths(st, [files], jobs=1)
     assert content(str(tmp_path / "st")) == content(str(tmp_path / "ref"))
@@ -112,7 +113,7 @@ def test_cli_with_a_separately_started_scheduler_and_worker(tmp_path: Path) -> N
         r = cli("ingest", str(DATA), "--dask", address, "--store", str(tmp_path / "st"), "--json")
         assert r.exit_code == 0, r.output
         out = json.loads(r.stdout)
-        assert out["executor"] == "dask" and out["workers"] == 1 and out["documents_ok"] == 5
+        assert out["executor"] == "dask" and out["workers"] == 1 and out["documents_ok"] == N_DATA
         ref = cli("ingest", str(DATA), "--store", str(tmp_path / "ref"), "-j", "1", "--json")
         assert json.loads(ref.stdout)["executor"] == "local"
         assert content(str(tmp_path / "st")) == content(str(tmp_path / "ref"))
