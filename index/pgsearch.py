@@ -58,7 +58,7 @@ from kg.errors import QueryError
 if TYPE_CHECKING:
     from kg.model import Document
 
-SEARCH_FORMAT = 1
+SEARCH_FORMAT = 2  # 2: document frequencies kept in search_df
 UNIGRAM_FIELDS = ("title", "aliases", "codes")  # the others index bigrams only (index.schema.make_schema)
 TEXT_FIELDS = tuple(FIELD_BOOSTS)  # title, aliases, codes, project, levels, context
 HIDDEN = ("levels", "context")  # searchable, not stored (whoosh stores neither)
@@ -73,7 +73,13 @@ SEARCH_SCHEMA = [
     f"CREATE TABLE IF NOT EXISTS search_names (doc_id {_C} NOT NULL, n INTEGER NOT NULL, eid {_C} NOT NULL, "
     f"name {_C} NOT NULL, display TEXT NOT NULL, chars TEXT[] NOT NULL, PRIMARY KEY (doc_id, n))",
     "CREATE INDEX IF NOT EXISTS search_names_chars ON search_names USING GIN (chars)",
+    # entries holding each (field, term), as whoosh's term info: a query reads its terms' rows, not the postings;
+    # the row ('', '') counts the entries
+    f"CREATE TABLE IF NOT EXISTS search_df (field {_C} NOT NULL, term {_C} NOT NULL, df INTEGER NOT NULL, "
+    "PRIMARY KEY (field, term))",
 ]
+_DF_UPSERT = ("INSERT INTO search_df VALUES (%s, %s, %s) ON CONFLICT (field, term) DO UPDATE "
+              "SET df = search_df.df + EXCLUDED.df")
 
 
 # ---- writing (inside the store's per-document transaction) --------------------------------------------
@@ -98,15 +104,26 @@ def entry_rows(doc_id: str, doc: Document, method: str = DEFAULT_ANALYZER) -> tu
 def write_entries(raw: Any, doc_id: str, doc: Document, method: str = DEFAULT_ANALYZER) -> None:
     """Insert one document's search rows (``raw``: a psycopg connection inside the document's transaction)."""
     rows, names = entry_rows(doc_id, doc, method)
+    df: Counter[tuple[str, str]] = Counter({("", ""): len(rows)})
+    for r in rows:
+        for k, f in enumerate(TEXT_FIELDS):
+            df.update((f, t) for t in r[10 + k])
     vecs = ", ".join("array_to_tsvector(%s::text[])" for _ in TEXT_FIELDS)
     with raw.cursor() as cur:
         cur.executemany("INSERT INTO search_entries (doc_id, ord, eid, kind, department, year, amount, op, unit, met, "
                         f"{', '.join(TEXT_FIELDS)}, terms, fields) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                         f"{vecs}, array_to_tsvector(%s::text[]), %s)", rows)
         cur.executemany("INSERT INTO search_names VALUES (%s, %s, %s, %s, %s, %s)", names)
+        cur.executemany(_DF_UPSERT, [(f, t, n) for (f, t), n in sorted(df.items())])  # sorted: no deadlock
 
 
 def delete_entries(raw: Any, doc_id: str) -> None:
+    counts = " UNION ALL ".join(
+        f"SELECT '{f}' AS field, t AS term, count(*) AS n FROM search_entries, unnest(tsvector_to_array({f})) t "
+        "WHERE doc_id = %s GROUP BY t" for f in TEXT_FIELDS)
+    raw.execute(f"UPDATE search_df d SET df = d.df - x.n FROM (SELECT '' AS field, '' AS term, count(*) AS n FROM "
+                f"search_entries WHERE doc_id = %s UNION ALL {counts}) x WHERE d.field = x.field AND d.term = x.term",
+                (doc_id,) * (1 + len(TEXT_FIELDS)))
     raw.execute("DELETE FROM search_entries WHERE doc_id = %s", (doc_id,))
     raw.execute("DELETE FROM search_names WHERE doc_id = %s", (doc_id,))
 
@@ -169,18 +186,15 @@ def _text_candidates(raw: Any, weights: dict[str, float], where: str, wp: list[A
     strong = list(strong_terms(weights).items())
     if not strong:
         return {}
-    n = max(1, raw.execute("SELECT count(*) FROM search_entries").fetchone()[0])
-    anyq = " | ".join(tsquery(t) for t, _ in strong)
-    counts = ", ".join(f"count(*) FILTER (WHERE {f} @@ %s::tsquery)" for t, _ in strong for f in FIELD_BOOSTS)
-    dfs = raw.execute(f"SELECT {counts} FROM search_entries WHERE terms @@ %s::tsquery",
-                      [tsquery(t) for t, _ in strong for _ in FIELD_BOOSTS] + [anyq]).fetchone()
+    known = {(f, t): df for f, t, df in raw.execute(
+        "SELECT field, term, df FROM search_df WHERE term = ANY(%s) AND df > 0", ([t for t, _ in strong] + [""],))}
+    n = max(1, known.get(("", ""), 0))
     jobs = []
-    k = 0
     for t, w in strong:
         for f, b in FIELD_BOOSTS.items():
-            if dfs[k]:
-                jobs.append((dfs[k], f, t, w * b * math.log(1 + n / dfs[k])))
-            k += 1
+            df = known.get((f, t), 0)
+            if df:
+                jobs.append((df, f, t, w * b * math.log(1 + n / df)))
     jobs.sort()
     small = [j for j in jobs if j[0] <= MAX_SCAN_POSTINGS]
     big = [j for j in jobs if j[0] > MAX_SCAN_POSTINGS]
@@ -194,7 +208,8 @@ def _text_candidates(raw: Any, weights: dict[str, float], where: str, wp: list[A
         q = " | ".join(sorted({tsquery(t) for _df, _f, t, _w in js}))
         rows = raw.execute(f"SELECT eid, ({where}), {cols} FROM search_entries WHERE terms @@ %s::tsquery "
                            "ORDER BY doc_id, ord", [*wp, *(tsquery(t) for _df, _f, t, _w in js), q]).fetchall()
-        for i, (_df, _f, _t, wt) in enumerate(js):
+        wts = [wt for _df, _f, _t, wt in js]
+        for i, wt in enumerate(wts):  # job by job, as whoosh adds postings (the order decides ties)
             for r in rows:
                 if r[2 + i]:
                     acc[r[0]] = acc.get(r[0], 0.0) + wt

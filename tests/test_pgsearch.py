@@ -78,3 +78,20 @@ def test_the_search_uses_the_gin_index(pg_gold) -> None:
     plan = " ".join(r[0] for r in raw.execute("EXPLAIN SELECT eid FROM search_entries WHERE terms @@ '''经费'''"))
     raw.execute("RESET enable_seqscan")
     assert "search_entries_terms" in plan
+
+
+def test_document_frequencies_follow_writes_and_deletes(pg_db: str) -> None:
+    docs = gold_documents()
+    with open_store(pg_db, create=True) as st:
+        for doc_id, doc in docs:
+            st.put_document(doc_id, doc, doc.sha256)
+        st.put_document(docs[0][0], docs[1][1], "other")  # replaced by another document's content
+        st.delete_document(docs[2][0])
+        raw = st.conn.raw
+        kept = dict(((f, t), n) for f, t, n in raw.execute("SELECT field, term, df FROM search_df WHERE df > 0"))
+        fields = ("title", "aliases", "codes", "project", "levels", "context")
+        truth = {("", ""): raw.execute("SELECT count(*) FROM search_entries").fetchone()[0]}
+        for f in fields:
+            truth.update(((f, t), n) for t, n in raw.execute(
+                f"SELECT t, count(*) FROM search_entries, unnest(tsvector_to_array({f})) t GROUP BY t"))
+        assert kept == truth and len(truth) > 100
