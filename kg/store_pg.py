@@ -232,8 +232,11 @@ class PgStore(Store):
     def search(self, query: str, **opts: Any) -> Any:
         """:func:`index.pgsearch.search_pg` over this store (the same arguments and result as
         :func:`index.query.search`)."""
-        from index.pgsearch import search_pg
+        from index.pgsearch import SEARCH_FORMAT, search_pg
 
+        if self._meta("search_format") != str(SEARCH_FORMAT):
+            raise StoreError("the store's search tables are missing or of an older format: run `perfkg ingest "
+                             "--store URL` once (with write access) to rebuild them", self.location)
         return search_pg(self.conn.raw, query, method=self.search_analyzer, **opts)
 
     def _columns(self, table: str) -> set[str]:
