@@ -232,6 +232,20 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         form.indicators.append(last)
 
 
+def _total_score_of(cells: list[Cell]) -> str | None:
+    """The 得分 of a 总分 / 合计 row: the last of its numbers (分值 100, 得分 97.80); a lone number followed by an
+    empty cell is the 分值 with the 得分 left blank."""
+    nums = [(i, c.text) for i, c in enumerate(cells) if c.text and split_number_unit(c.text.replace(" ", ""))]
+    if not nums:
+        return None
+    if len(nums) == 1:
+        i, text = nums[0]
+        if i + 1 < len(cells) and not cells[i + 1].text:
+            return None
+        return total_score(text)
+    return total_score(nums[-1][1])
+
+
 def _header_follows(rows: list[Row]) -> bool:
     return any(sum(1 for c in r.filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS for r in rows)
 
@@ -249,9 +263,9 @@ def _ends_table(row: Row, form: Form) -> bool:
     for cell in row.filled[:2]:
         m = labels.field(cell.text)
         if m is not None and m.distance == 0 and m.key == "total_score":
-            nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
-            if nums:
-                form.fields["total_score"] = FieldHit("total_score", total_score(nums[-1]), row.line)
+            score = _total_score_of(row.cells[row.cells.index(cell) + 1:])
+            if score is not None:
+                form.fields["total_score"] = FieldHit("total_score", score, row.line)
             return True
         if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
             return True
@@ -326,9 +340,9 @@ def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
     if not read or len(read) * n < (len([c for c in toks if c.text]) - n) * 0.5 and len(read) < 2:
         return False
     form.indicators.extend(read)
-    rest = [c for c in toks[end:] if c.text]
-    if rest:
-        _ends_table(Row(rest[:4], rest[0].line), form)  # a 总分/合计 row after the table gives the total score
+    rest = toks[end:end + 4]
+    if rest and rest[0].text:
+        _ends_table(Row(rest, rest[0].line), form)  # a 总分/合计 row after the table gives the total score
     return True
 
 
