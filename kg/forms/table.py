@@ -202,8 +202,8 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         if not filled:
             continue
         if _ends_table(row, form):
-            if len(filled) == 1 and _header_follows(body[k + 1:k + 4]):
-                continue  # a running title over the header printed again after a page break
+            if len(filled) == 1 and (_header_follows(body[k + 1:k + 4]) or _rows_follow(body[k + 1:k + 5])):
+                continue  # a running title over the table going on (its header printed again, or not) on a new page
             break
         first = filled[0].text
         if len(filled) == 1 and (_PAGE_NUMBER.fullmatch(first) or "\f" in first):
@@ -230,6 +230,19 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         full = {**{k: v for k, v in state.items() if v}, **vals}
         last = IndicatorRow(full, row.line, row.line_end or row.line, term, row.joined())
         form.indicators.append(last)
+
+
+def _rows_follow(rows: list[Row]) -> bool:
+    """After one-cell title lines, the next row goes on with indicators (a 一级/二级 category or the 绩效指标 side
+    label in its first cells), not with a new form's 项目名称."""
+    for row in rows:
+        if len(row.filled) <= 1:
+            continue
+        texts = [c.text for c in row.filled[:3]]
+        if any(labels.field(t) for t in texts if labels.field(t) and labels.field(t).key == "name"):
+            return False
+        return any(labels.category(t, "l1") or labels.category(t, "l2") or labels.is_frame(t) for t in texts)
+    return False
 
 
 def _total_score_of(cells: list[Cell]) -> str | None:
