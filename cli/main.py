@@ -8,6 +8,9 @@ import typer
 
 from cli import audit, export, extract, findings, ingest, review, search, show, trace
 from cli.common import markup_mode, plain_help_group, print_version
+from cli.fastparams import install as install_fast_params
+
+install_fast_params()  # option values converted without importing pydantic (see cli.fastparams)
 
 app = typer.Typer(
     name="perfkg",
