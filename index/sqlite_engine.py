@@ -8,7 +8,7 @@ search (about 75 ms of every ``perfkg search``).
 
 Layout of ``<index>/engine.sqlite``::
 
-    entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, stored)  stored: JSON
+    entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, stored)  stored: marshal
     postings(field, term, batch, df, docs)   docs: the batch's entry numbers, array('i') bytes
     deleted(docnum)                          entries removed since the last compaction
 
@@ -19,7 +19,7 @@ frequencies until :data:`COMPACT_SHARE` of the entries are deleted; then posting
 
 from __future__ import annotations
 
-import json
+import marshal
 import sqlite3
 from array import array
 from collections import defaultdict
@@ -38,7 +38,7 @@ FILTER_COLUMNS = ("kind", "department", "year", "op", "unit", "met", "amount")
 COMPACT_SHARE = 0.2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries(docnum INTEGER PRIMARY KEY, eid TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT,
-    department TEXT, year INTEGER, op TEXT, unit TEXT, met TEXT, amount REAL, stored TEXT NOT NULL);
+    department TEXT, year INTEGER, op TEXT, unit TEXT, met TEXT, amount REAL, stored BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_eid ON entries(eid);
 CREATE INDEX IF NOT EXISTS entries_doc ON entries(doc_id);
 CREATE TABLE IF NOT EXISTS postings(field TEXT NOT NULL, term TEXT NOT NULL, batch INTEGER NOT NULL,
@@ -99,23 +99,26 @@ class SqliteEngine:
             top = c.execute("SELECT max(docnum) FROM deleted").fetchone()
             nxt = max(row[0] if row[0] is not None else -1, top[0] if top[0] is not None else -1) + 1
             batch = (c.execute("SELECT max(batch) FROM postings").fetchone()[0] or 0) + 1
-            postings: dict[tuple[str, str], array] = defaultdict(lambda: array("i"))
+            by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
+            fields = [(f, uni, by_field[f]) for f, uni in TEXT_FIELDS.items()]
+            method = self.method
             rows = []
             for entries in add:
                 for e in entries:
-                    for f, uni in TEXT_FIELDS.items():
+                    for f, uni, post in fields:
                         v = e.get(f)
                         if v:
-                            for t in set(index_terms(v, self.method, uni)):
-                                postings[(f, t)].append(nxt)
+                            for t in set(index_terms(v, method, uni)):
+                                post[t].append(nxt)
                     stored = {k: v for k, v in e.items() if k not in UNSTORED}
-                    rows.append((nxt, e["eid"], e["doc_id"], *(e.get(k) for k in FILTER_COLUMNS),
-                                 json.dumps(stored, ensure_ascii=False, separators=(",", ":"))))
+                    rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS],
+                                 marshal.dumps(stored)))
                     nxt += 1
             c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
                           "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             c.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                          ((f, t, batch, len(ids), ids.tobytes()) for (f, t), ids in postings.items()))
+                          ((f, t, batch, len(ids), array("i", ids).tobytes()) for f, post in by_field.items()
+                           for t, ids in post.items()))
             self._compact_if_needed()
         self._deleted = self._count = None
         return len(rows)
@@ -166,7 +169,7 @@ class SqliteEngine:
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:
         row = self.conn.execute("SELECT stored FROM entries WHERE docnum = ?", (docnum,)).fetchone()
-        return json.loads(row[0]) if row else {}
+        return marshal.loads(row[0]) if row else {}
 
     def document_number(self, eid: str) -> int | None:
         row = self.conn.execute("SELECT docnum FROM entries WHERE eid = ?", (eid,)).fetchone()
@@ -189,6 +192,6 @@ class SqliteEngine:
         out: list[dict[str, Any]] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            out.extend(json.loads(s) for (s,) in self.conn.execute(
+            out.extend(marshal.loads(s) for (s,) in self.conn.execute(
                 f"SELECT stored FROM entries WHERE docnum IN ({','.join('?' * len(chunk))})", chunk))
         return out
