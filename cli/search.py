@@ -28,7 +28,7 @@ JSON_HELP = ('Print JSON: {"query", "status" (ok|not_found), "hits": [{"kind", "
 
 def _store_dir(store: Path | None) -> Path:
     try:
-        from kg.store import resolve_store_dir
+        from kg.store_readonly import resolve_store_dir  # not kg.store: its record model costs ~50 ms to import
     except ImportError:  # the store module is optional for a bare index directory
         return Path(store or ".")
     return resolve_store_dir(store)

@@ -443,6 +443,8 @@ def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
     database) an existing index is used as it is.
     """
     path = index_dir(store_dir)
+    if _in_step(Path(store_dir), path):  # the common case, without importing the store's record model
+        return SearchIndex.open(path, readonly=True), None
     store = _open_store(store_dir)
     if store is None:
         return SearchIndex.open(path, readonly=True), None
@@ -459,6 +461,30 @@ def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
         if close:
             close()
     return SearchIndex.open(path, readonly=True), report
+
+
+def _in_step(store_dir: Path, path: Path) -> bool:
+    """The index manifest lists exactly the store's documents and hashes, and the index is usable: read with
+    a plain read-only connection (no :mod:`kg.store`); any doubt answers False and takes the full path."""
+    manifest = read_manifest(path)
+    if manifest is None or _why_rebuild(path, manifest["analyzer"]):
+        return False
+    try:
+        from kg.store_readonly import DB_NAME, connect_read_only
+    except ImportError:
+        return False
+    db = store_dir / DB_NAME
+    if not db.is_file():
+        return False
+    try:
+        conn = connect_read_only(db, timeout=5.0)
+        try:
+            hashes = dict(conn.execute("SELECT doc_id, sha256 FROM documents"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return hashes == manifest["docs"]
 
 
 def _store_writable(store_dir: Path) -> bool:
