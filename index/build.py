@@ -291,26 +291,25 @@ class SearchIndex:
         return n
 
     def _update_sql(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str]) -> int:
-        """:meth:`update` for the sqlite engine: one transaction, documents tokenized as they come."""
+        """:meth:`update` for the sqlite engine: one transaction, each document tokenized as it comes (never
+        all of them in memory at once)."""
         assert self.sql is not None
         lexicon = self.lexicon
         self._fuzzy = None
         gone = list(delete)
-        todo = list(add)
         for doc_id in gone:
             self.docs.pop(doc_id, None)
             lexicon.pop(doc_id, None)
 
-        def entries() -> Iterator[list[dict[str, Any]]]:
-            for doc_id, sha, doc in todo:
+        def entries() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+            for doc_id, sha, doc in add:
                 es = document_entries(doc_id, doc)
                 self.docs[doc_id] = sha
                 lexicon[doc_id] = lexicon_items(es)
-                yield es
+                yield doc_id, es
 
-        readded = [doc_id for doc_id, _, _ in todo if doc_id in self.docs]
         try:
-            n = self.sql.write([*gone, *readded], entries())
+            n = self.sql.write(gone, entries())
         except sqlite3.OperationalError as e:
             raise StoreError(f"search index cannot be written ({e}); try again", file=str(self.path or "")) from None
         self.save_meta()

@@ -24,6 +24,7 @@ import sqlite3
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ TEXT_FIELDS: dict[str, bool] = {"title": True, "aliases": True, "codes": True, "
 UNSTORED = ("levels", "context")  # searched, never shown (whoosh: stored=False)
 FILTER_COLUMNS = ("kind", "department", "year", "op", "unit", "met", "amount")
 COMPACT_SHARE = 0.2
+CHUNK_DOCS = 500  # documents whose postings are gathered in memory before they are written
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries(docnum INTEGER PRIMARY KEY, eid TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT,
     department TEXT, year INTEGER, op TEXT, unit TEXT, met TEXT, amount REAL, stored BLOB NOT NULL);
@@ -87,41 +89,55 @@ class SqliteEngine:
         self.conn.close()
 
     # ---- writing ---------------------------------------------------------------------------------
-    def write(self, delete: Iterable[str], add: Iterable[list[dict[str, Any]]]) -> int:
-        """Delete the entries of the ``delete`` doc ids, then add each document's entries; one transaction.
-        Returns the number of entries added."""
+    def write(self, delete: Iterable[str], add: Iterable[tuple[str, list[dict[str, Any]]]]) -> int:
+        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, entries) — a doc id already in
+        the index is replaced — in one transaction, postings flushed every :data:`CHUNK_DOCS` documents so
+        memory stays flat however large the batch. Returns the number of entries added."""
         c = self.conn
+        n = 0
         with c:
             for doc_id in delete:
-                c.execute("INSERT OR IGNORE INTO deleted SELECT docnum FROM entries WHERE doc_id = ?", (doc_id,))
-                c.execute("DELETE FROM entries WHERE doc_id = ?", (doc_id,))
+                self._delete(doc_id)
             row = c.execute("SELECT max(docnum) FROM entries").fetchone()
             top = c.execute("SELECT max(docnum) FROM deleted").fetchone()
             nxt = max(row[0] if row[0] is not None else -1, top[0] if top[0] is not None else -1) + 1
-            batch = (c.execute("SELECT max(batch) FROM postings").fetchone()[0] or 0) + 1
-            by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
-            fields = [(f, uni, by_field[f]) for f, uni in TEXT_FIELDS.items()]
-            method = self.method
-            rows = []
-            for entries in add:
-                for e in entries:
-                    for f, uni, post in fields:
-                        v = e.get(f)
-                        if v:
-                            for t in set(index_terms(v, method, uni)):
-                                post[t].append(nxt)
-                    stored = {k: v for k, v in e.items() if k not in UNSTORED}
-                    rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS],
-                                 marshal.dumps(stored)))
-                    nxt += 1
-            c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
-                          "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            c.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                          ((f, t, batch, len(ids), array("i", ids).tobytes()) for f, post in by_field.items()
-                           for t, ids in post.items()))
+            batch = c.execute("SELECT max(batch) FROM postings").fetchone()[0] or 0
+            it = iter(add)
+            while chunk := list(islice(it, CHUNK_DOCS)):
+                batch += 1
+                for doc_id, _ in chunk:
+                    self._delete(doc_id)
+                nxt, added = self._add_chunk([e for _, entries in chunk for e in entries], nxt, batch)
+                n += added
             self._compact_if_needed()
         self._deleted = self._count = None
-        return len(rows)
+        return n
+
+    def _delete(self, doc_id: str) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO deleted SELECT docnum FROM entries WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("DELETE FROM entries WHERE doc_id = ?", (doc_id,))
+
+    def _add_chunk(self, entries: list[dict[str, Any]], nxt: int, batch: int) -> tuple[int, int]:
+        by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
+        fields = [(f, uni, by_field[f]) for f, uni in TEXT_FIELDS.items()]
+        method = self.method
+        rows = []
+        for e in entries:
+            for f, uni, post in fields:
+                v = e.get(f)
+                if v:
+                    for t in set(index_terms(v, method, uni)):
+                        post[t].append(nxt)
+            stored = {k: v for k, v in e.items() if k not in UNSTORED}
+            rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS], marshal.dumps(stored)))
+            nxt += 1
+        c = self.conn
+        c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
+                      "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        c.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
+                      ((f, t, batch, len(ids), array("i", ids).tobytes()) for f, post in by_field.items()
+                       for t, ids in post.items()))
+        return nxt, len(rows)
 
     def _compact_if_needed(self) -> None:
         c = self.conn

@@ -47,9 +47,13 @@ def test_met_listing_alike() -> None:
         assert a == [h.eid for h in search(gold_index("sqlite"), "", met=met, limit=500).hits]
 
 
-def test_sqlite_is_the_default_engine_and_survives_updates(tmp_path) -> None:
+def test_sqlite_is_the_default_engine_and_survives_updates(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("index.sqlite_engine.CHUNK_DOCS", 2)  # postings written in several batches
     store = FakeStore(tmp_path, dict(gold_documents()))
     sync_index(store)
+    whole = SearchIndex.open(tmp_path / INDEX_DIRNAME)
+    for q in ("外事工作经费", "满意度", "会议室设备保障"):
+        assert top(whole, q) == top(gold_index("whoosh"), q), q
     assert json.loads((tmp_path / INDEX_DIRNAME / MANIFEST).read_text(encoding="utf-8"))["engine"] == "sqlite"
     doc = store.docs["003_3ef0f7294640413f"]
     store.docs["003_3ef0f7294640413f"] = replace(doc, projects=[replace(doc.projects[1], name="外事接待专项经费")],
