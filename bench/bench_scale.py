@@ -168,7 +168,7 @@ def bench_ingest(workdir: Path, n: int, files: list[Path], store: Path) -> dict[
             "index_mb": round(du_mb(store / "index"), 1)}
 
 
-def bench_cli(store: Path) -> dict[str, Any]:
+def bench_cli(store: Path, only: set[str] | None = None) -> dict[str, Any]:
     cmds = {"help": lambda i: ("--help",),
             "search": lambda i: ("search", SEARCH_QUERIES[i % len(SEARCH_QUERIES)]),
             "trace": lambda i: ("trace", TRACE_QUERIES[i % len(TRACE_QUERIES)], "--pick", "1"),
@@ -177,6 +177,8 @@ def bench_cli(store: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     peaks: list[float] = []
     for name, argv in cmds.items():
+        if only is not None and name not in only:
+            continue
         cpus: list[float] = []
 
         def one(i: int, argv: Callable[[int], tuple[str, ...]] = argv, cpus: list[float] = cpus) -> float:
@@ -262,6 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/perfkg-bench-scale"),
                     help="Where corpora (kept, reused) and stores go.")
     ap.add_argument("--no-queries", action="store_true", help="Only the ingest figures.")
+    ap.add_argument("--commands", default="help,search,trace,show,audit",
+                    help="CLI commands to time from fresh processes (comma-separated).")
+    ap.add_argument("--no-inproc", action="store_true", help="Skip the in-process query timings.")
     ap.add_argument("--corpus", choices=("generated", "mixed"), default="generated",
                     help="generated: derived copies of the bundled documents; mixed: the bundled documents verbatim "
                     "and the forms fixtures first.")
@@ -275,8 +280,9 @@ def main(argv: list[str] | None = None) -> None:
         row["corpus"] = args.corpus
         row["engine"] = os.environ.get("PERFKG_ENGINE") or "default"
         if not args.no_queries:
-            row |= bench_cli(store)
-            row |= bench_inproc(store)
+            row |= bench_cli(store, set(args.commands.split(",")))
+            if not args.no_inproc:
+                row |= bench_inproc(store)
         row["peak_mem_mb"] = max(row["ingest_peak_mem_mb"], row.get("query_peak_mem_mb", 0.0))
         rows.append(row)
         print(f"N={n} done: {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
