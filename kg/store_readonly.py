@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 DB_NAME = "perfkg.sqlite"  # the database of a store folder (kg.store re-exports it)
+STORE_ENV = "PERFKG_STORE"
 
 
 def is_writable(path: Path) -> bool:
@@ -45,3 +46,15 @@ def connect_read_only(db: Path, timeout: float) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             pass
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+def resolve_store_dir(store: Path | None) -> Path:
+    """``--store`` if given, else ``$PERFKG_STORE``, else ``$XDG_DATA_HOME/perfkg`` or ``~/.local/share/perfkg``."""
+    if store is not None:
+        return Path(store).expanduser()
+    env = os.environ.get(STORE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "perfkg"

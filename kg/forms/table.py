@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.cells.model import Cell, Row
 from kg.cells.text import split_words
@@ -58,6 +59,7 @@ def _section_term(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _column_key(text: str, fuzzy: bool = False) -> tuple[str, str | None] | None:
     """The indicator-table column ``text`` names; OCR-tolerant matching only where a header is being looked for."""
     if labels.is_frame(text) or labels.category(text, "l1") or labels.category(text, "l2"):
