@@ -14,7 +14,9 @@ Times are CPU time (user + system) of the measuring process or of the cold child
 benchmark machine is shared, and wall time there measures the neighbours more than the code. Single
 threaded, so CPU time is what the wall time would be on an idle machine.
 
-Usage: ``python -m bench.bench_search [--docs N] [--analyzers cjk,jieba,both] [--repeat R] [--json]``
+``--engines whoosh,sqlite`` measures each analyzer on each engine (issue 16: the same recall, cheaper writes).
+
+Usage: ``python -m bench.bench_search [--docs N] [--analyzers cjk,jieba,both] [--engines E,..] [--repeat R] [--json]``
 """
 
 from __future__ import annotations
@@ -126,17 +128,17 @@ def cold_query_ms(index_path: Path) -> float:
 
 
 def measure(analyzer: str, docs: list[tuple[str, Document]], seeds: list[tuple[str, Document]],
-            queries: list[dict[str, Any]], repeat: int, workdir: Path) -> Row:
+            queries: list[dict[str, Any]], repeat: int, workdir: Path, engine: str = "whoosh") -> Row:
     m: dict[str, float] = {}
-    seed_ix = build_index(seeds, analyzer)
+    seed_ix = build_index(seeds, analyzer, engine=engine)
     full = evaluate(seed_ix, queries)
     text = evaluate(seed_ix, queries, fuzzy=False)
     m["recall@5"], m["mrr"] = full.recall(RECALL_AT), full.mrr()
     m["recall@5 text only"], m["mrr text only"] = text.recall(RECALL_AT), text.mrr()
 
-    path = workdir / analyzer / "index"
+    path = workdir / analyzer / engine / "index"
     t0, c0, w0 = time.process_time(), _children_cpu(), time.perf_counter()
-    big = build_index(docs, analyzer, path=path)
+    big = build_index(docs, analyzer, path=path, engine=engine)
     seconds = time.process_time() - t0 + _children_cpu() - c0  # writer worker processes included
     m["ingest entries/s"] = big.entry_count() / seconds
     m["ingest s"] = seconds
@@ -154,7 +156,7 @@ def measure(analyzer: str, docs: list[tuple[str, Document]], seeds: list[tuple[s
     times.sort()
     m["p50 ms"], m["p99 ms"] = percentile(times, 50), percentile(times, 99)
     m["cold query ms"] = min(cold_query_ms(path) for _ in range(3))
-    return Row(analyzer, m)
+    return Row(analyzer if engine == "whoosh" else f"{analyzer}/{engine}", m)
 
 
 def ratio(metric: str, value: float) -> str:
@@ -198,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_search", description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100, help="documents in the cost corpus (default 100)")
     ap.add_argument("--analyzers", default=",".join(ANALYZERS), help="comma-separated: cjk,jieba,both")
+    ap.add_argument("--engines", default="whoosh", help="comma-separated: whoosh,sqlite")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the query set for latency")
     ap.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = ap.parse_args(argv)
@@ -206,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = corpus(max(args.docs, len(seeds)))
     workdir = Path(tempfile.mkdtemp(prefix="perfkg-bench-"))
     try:
-        rows = [measure(a.strip(), docs, seeds, queries, args.repeat, workdir) for a in args.analyzers.split(",")]
+        rows = [measure(a.strip(), docs, seeds, queries, args.repeat, workdir, e.strip())
+                for a in args.analyzers.split(",") for e in args.engines.split(",")]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:

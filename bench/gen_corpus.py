@@ -6,7 +6,11 @@ printed amounts of its projects (last 万元 digit), and the project codes (the 
 by an offset of the variant, also where the source splits a code with a space; a malformed code keeps its
 malformed length), so derived documents do not share project codes. Usage:
 
-    python -m bench.gen_corpus OUT_DIR N
+    python -m bench.gen_corpus OUT_DIR N [--mixed]
+
+``--mixed`` (:func:`generate_mixed`, issue 16): the five bundled documents verbatim, every readable fixture of
+the generic ``forms`` layout and of the self-evaluations (tests/fixtures/forms, tests/fixtures/selfeval), then
+derived documents as above up to N — every family and the label-driven reader in one batch.
 """
 
 from __future__ import annotations
@@ -105,6 +109,36 @@ def generate(out_dir: Path, n_docs: int) -> list[Path]:
     return paths
 
 
+FIXTURE_SETS = ("forms", "selfeval")
+
+
+def fixture_files() -> list[Path]:
+    """The forms and self-evaluation fixtures that a layout reads (each has its expected records beside it)."""
+    out: list[Path] = []
+    for name in FIXTURE_SETS:
+        out += [p for p in sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt")) if p.with_suffix(".json").exists()]
+    return out
+
+
+def generate_mixed(out_dir: Path, n_docs: int) -> list[Path]:
+    """The bundled documents verbatim, the forms fixtures, then derived documents up to ``n_docs``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sources = [*sorted(bundled_data_dir().glob("*.txt")), *fixture_files()][:n_docs]
+    paths = []
+    for i, src in enumerate(sources):
+        path = out_dir / f"{i:05d}_{src.stem}{src.suffix}"
+        path.write_bytes(src.read_bytes())
+        paths.append(path)
+    seeds = seed_texts()
+    for i in range(len(sources), n_docs):
+        stem, text, gold = seeds[i % len(seeds)]
+        path = out_dir / f"{i:05d}_{stem}.txt"
+        path.write_text(vary(text, gold, i // len(seeds) + 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 if __name__ == "__main__":
     target, count = Path(sys.argv[1]), int(sys.argv[2])
-    print(f"wrote {len(generate(target, count))} documents to {target}")
+    made = generate_mixed(target, count) if "--mixed" in sys.argv[3:] else generate(target, count)
+    print(f"wrote {len(made)} documents to {target}")

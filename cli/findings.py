@@ -7,12 +7,12 @@ from pathlib import Path
 
 import typer
 
-from cli.common import STORE_HELP, plain_help_group, print_json, run
+from cli.common import STORE_HELP, markup_mode, plain_help_group, print_json, run
 from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
 
 app = typer.Typer(help="The auditor's decisions on findings: list them with their ids; dismiss a false alarm "
                   "(it stays dismissed after re-ingest) or confirm a finding.", no_args_is_help=False,
-                  cls=plain_help_group())
+                  cls=plain_help_group(), rich_markup_mode=markup_mode())
 
 FIELDS = ("id", "status", "reason", "kind", "severity", "department", "year", "file", "project", "message")
 COLS = (Col("id", True), Col("status", True), Col("severity", True), Col("kind", True), Col("project"),

@@ -7,7 +7,10 @@ import os
 import typer
 
 from cli import audit, export, extract, findings, ingest, links, review, search, show, trace
-from cli.common import plain_help_group, print_version
+from cli.common import markup_mode, plain_help_group, print_version
+from cli.fastparams import install as install_fast_params
+
+install_fast_params()  # option values converted without importing pydantic (see cli.fastparams)
 
 app = typer.Typer(
     name="perfkg",
@@ -15,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=markup_mode(),
     cls=plain_help_group(),
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -8,17 +8,17 @@ mean"), a bad option, or no store / index.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from cli.common import EXIT_FINDINGS, STORE_HELP, print_json, run
 from cli.output import CSV_HELP, TSV_HELP, Col, console, is_terminal, print_rows, table_format
-from index import Hit, SearchResult, open_search_index
-from index import search as search_index
-from index.query import HL_CLOSE, HL_OPEN
+
+if TYPE_CHECKING:  # the index (whoosh, rapidfuzz) and rich load only when a search runs
+    from rich.console import Console
+
+    from index import Hit, SearchResult
 
 JSON_HELP = ('Print JSON: {"query", "status" (ok|not_found), "hits": [{"kind", "name", "project", "department", "year", "amount", "text", '
              '"score", "file", "line", "snippet", "fuzzy", "text_score", "reason", "doc_id", "eid", "code", '
@@ -28,7 +28,7 @@ JSON_HELP = ('Print JSON: {"query", "status" (ok|not_found), "hits": [{"kind", "
 
 def _store_dir(store: Path | None) -> Path:
     try:
-        from kg.store import resolve_store_dir
+        from kg.store_readonly import resolve_store_dir  # not kg.store: its record model costs ~50 ms to import
     except ImportError:  # the store module is optional for a bare index directory
         return Path(store or ".")
     return resolve_store_dir(store)
@@ -78,6 +78,9 @@ def search(
     Examples: perfkg search 外事经费 · perfkg search 满意度 --kind indicator --unit % --dept 外事 ·
     perfkg search 11010222T000000417204 --json · perfkg search --unmet --dept 民政
     """
+    from index import Hit, open_search_index
+    from index import search as search_index
+
     opts = dict(dept=dept, year=year, kind=kind, level=level, op=op, unit=unit, min_amount=min_amount,
                 max_amount=max_amount, limit=limit, met=met)
     url = _pg_url(store)
@@ -128,6 +131,10 @@ def search(
 
 def _marked(snippet: str) -> str:
     """«matched» text in bold yellow; the marks stay, so a pipe or a log still shows what matched."""
+    from rich.markup import escape
+
+    from index.query import HL_CLOSE, HL_OPEN
+
     return escape(snippet).replace(HL_OPEN, f"[bold yellow]{HL_OPEN}").replace(HL_CLOSE, f"{HL_CLOSE}[/bold yellow]")
 
 
@@ -139,6 +146,8 @@ PLAIN_COLS = (Col("#"), Col("kind"), Col("match"), Col("project"), Col("departme
 
 
 def render(result: SearchResult) -> None:
+    from rich.markup import escape
+
     con = console()
     if not result.hits:
         con.print(f"no matches for [bold]{escape(result.query)}[/bold]")
@@ -166,6 +175,9 @@ def _score(h: Hit) -> str:
 
 
 def render_table(con: Console, result: SearchResult) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table("#", "kind")
     for col in ("match", "project", "department"):
         table.add_column(col, overflow="fold", ratio=2 if col == "match" else 1)
@@ -178,6 +190,8 @@ def render_table(con: Console, result: SearchResult) -> None:
 
 
 def render_list(con: Console, result: SearchResult) -> None:
+    from rich.markup import escape
+
     for i, h in enumerate(result.hits, 1):
         con.print(f"[bold]{i:>2}.[/bold] [cyan]{_kind(h)}[/cyan]  {_marked(h.snippet)}")
         facts = [f"of {h.project}" if h.project and h.kind != "project" else "", h.department or "",

@@ -26,8 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.analysis import Analyzer, Token
-
 ANALYZERS = ("cjk", "jieba", "both")
 DEFAULT_ANALYZER = "cjk"
 QUERY_UNIGRAM_BOOST = 0.25
@@ -162,52 +160,12 @@ def token_texts(text: str, method: str = DEFAULT_ANALYZER, query: bool = False, 
     return [p.text for p in pieces(text, method, query, unigrams)]
 
 
-class ChineseAnalyzer(Analyzer):
-    """A whoosh analyzer over :func:`pieces`; picklable (the schema stores it), jieba loaded lazily.
+def __getattr__(name: str) -> object:
+    """``ChineseAnalyzer`` (a whoosh class) lives in :mod:`index.whoosh_fields`: only a whoosh index imports
+    whoosh; pickled whoosh schemas still find it here."""
+    if name == "ChineseAnalyzer":
+        from index.whoosh_fields import ChineseAnalyzer
 
-    ``unigrams=False`` is for secondary fields (project of an indicator, levels, goal): bigrams and words
-    only, which halves their postings; queries only fall back to unigrams on the entry's own names.
-    """
+        return ChineseAnalyzer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def __init__(self, method: str = DEFAULT_ANALYZER, unigrams: bool = True):
-        if method not in ANALYZERS:
-            raise ValueError(f"unknown analyzer {method!r}")
-        self.method = method
-        self.unigrams = unigrams
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ChineseAnalyzer) and (other.method, other.unigrams) == (self.method, self.unigrams)
-
-    def __hash__(self) -> int:
-        return hash(("ChineseAnalyzer", self.method, self.unigrams))
-
-    def __repr__(self) -> str:
-        return f"ChineseAnalyzer({self.method!r}, unigrams={self.unigrams})"
-
-    def index_terms(self, value: str) -> list[str]:
-        """The index-mode token strings of ``value`` (see :func:`index_terms`)."""
-        return index_terms(value, self.method, getattr(self, "unigrams", True))
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
-        # one Token object reused for every token, as whoosh's own tokenizers do
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        t.stopped = False
-        if not (positions or chars or keeporiginal) and mode != "query":
-            t.boost = 1.0
-            for text in self.index_terms(value):
-                t.text = text
-                yield t
-            return
-        for pos, p in enumerate(pieces(value, self.method, mode == "query", getattr(self, "unigrams", True))):
-            t.text = p.text
-            t.boost = p.boost
-            if keeporiginal:
-                t.original = p.text
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + p.start
-                t.endchar = start_char + p.end
-            yield t

@@ -19,26 +19,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage, RamStorage
-from whoosh.index import Index
-from whoosh.index import LockError as WhooshLockError
-from whoosh.searching import Searcher
-
 from index.analysis import ANALYZERS, DEFAULT_ANALYZER
 from index.fuzzy import Lexicon, read_lexicon, write_lexicon
-from index.schema import document_entries, lexicon_items, make_schema
+from index.schema import document_entries, lexicon_items
+from index.sqlite_engine import ENGINE_FILE, SqliteEngine
 from kg.errors import StoreError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # whoosh loads only for a whoosh index
+    from whoosh.index import Index
+    from whoosh.searching import Searcher
     from whoosh.writing import SegmentWriter
 
+    from index.readers import Reader
     from kg.model import Document
 
 INDEX_FORMAT = 3  # 2: lean numeric tiers, no block length stats; 3: ``met`` of self-evaluated targets
@@ -50,6 +49,23 @@ FUZZY = "fuzzy.json"  # the fuzzy lexicon of older indexes (one JSON file, parse
 WRITER_MEMORY_MB = 256  # posting pool of each writer process before it spills a sorted run to disk
 PARALLEL_MIN_DOCS = 100  # batches smaller than this are written by one process
 MAX_WRITER_PROCS = 4
+ENGINES = ("sqlite", "whoosh")
+# The engine of a new store index ($PERFKG_ENGINE overrides): sqlite writes ~10x cheaper and opens without
+# importing whoosh, at the same top-5 on tests/search_queries.json (see README, Search). An existing index
+# keeps the engine it was built with.
+DEFAULT_ENGINE = "sqlite"
+
+
+def engine_choice(engine: str | None = None) -> str:
+    """``engine``, else $PERFKG_ENGINE, else :data:`DEFAULT_ENGINE`; an unknown name is a :class:`StoreError`."""
+    name = engine or os.environ.get("PERFKG_ENGINE") or DEFAULT_ENGINE
+    if name not in ENGINES:
+        raise StoreError(f"unknown search engine {name!r}; choose one of {', '.join(ENGINES)} (PERFKG_ENGINE)")
+    return name
+
+
+def _import_whoosh() -> None:
+    import index._whoosh  # noqa: F401  (whoosh without urllib.request, see the module)
 
 
 class StoreLike(Protocol):
@@ -96,17 +112,32 @@ class SyncReport:
 class SearchIndex:
     """An open index: the whoosh index, what it was built from, and the fuzzy lexicon (loaded lazily)."""
 
-    ix: Index
+    ix: Index | None  # the whoosh index (None for the sqlite engine)
     analyzer: str
     docs: dict[str, str]  # doc_id -> sha256 the index holds
     path: Path | None = None  # the index directory; None for an in-memory index
     _lexicon: dict[str, list[list[str]]] | None = None
     _fuzzy: Lexicon | None = None  # the compiled fuzzy lexicon, loaded on first use
     _searcher: Searcher | None = field(default=None, repr=False, compare=False)  # kept open between queries
+    sql: SqliteEngine | None = field(default=None, repr=False, compare=False)  # the sqlite engine, when it is one
+
+    @property
+    def engine(self) -> str:
+        return "sqlite" if self.sql is not None else "whoosh"
+
+    def reader(self) -> Reader:
+        """What a search reads (:class:`index.readers.Reader`), whichever the engine."""
+        from index.readers import SqliteReader, WhooshReader
+
+        if self.sql is not None:
+            return SqliteReader(self.sql, self.analyzer)
+        return WhooshReader(self.searcher(), self.analyzer)
 
     def searcher(self) -> Searcher:
         """An open searcher, kept between calls: opening one reads every segment's terms and stored-field
         offsets (tens of ms on a large index). Refreshed when the index on disk has a newer generation."""
+        if self.ix is None:
+            raise StoreError("a sqlite search index has no whoosh searcher", file=str(self.path or ""))
         s = self._searcher
         if s is None:
             s = self.ix.searcher()
@@ -126,18 +157,34 @@ class SearchIndex:
 
     # ---- opening ---------------------------------------------------------------------------------
     @classmethod
-    def in_memory(cls, analyzer: str = DEFAULT_ANALYZER) -> SearchIndex:
+    def in_memory(cls, analyzer: str = DEFAULT_ANALYZER, engine: str = "whoosh") -> SearchIndex:
+        if engine_choice(engine) == "sqlite":
+            return cls(None, analyzer, {}, None, {}, sql=SqliteEngine.create(None, analyzer))
+        _import_whoosh()
+        from whoosh.filedb.filestore import RamStorage
+
+        from index.whoosh_fields import make_schema
+
         ix = RamStorage().create_index(make_schema(analyzer))
         return cls(ix, analyzer, {}, None, {})
 
     @classmethod
-    def create(cls, path: Path, analyzer: str = DEFAULT_ANALYZER) -> SearchIndex:
+    def create(cls, path: Path, analyzer: str = DEFAULT_ANALYZER, engine: str = "whoosh") -> SearchIndex:
         wdir = path / WHOOSH_DIRNAME
         if wdir.exists():
             shutil.rmtree(wdir)
-        wdir.mkdir(parents=True)
-        ix = windex.create_in(str(wdir), make_schema(analyzer))
-        si = cls(ix, analyzer, {}, path, {})
+        path.mkdir(parents=True, exist_ok=True)
+        if engine_choice(engine) == "sqlite":
+            si = cls(None, analyzer, {}, path, {}, sql=SqliteEngine.create(path, analyzer))
+        else:
+            _import_whoosh()
+            from whoosh import index as windex
+
+            from index.whoosh_fields import make_schema
+
+            (path / ENGINE_FILE).unlink(missing_ok=True)
+            wdir.mkdir(parents=True)
+            si = cls(windex.create_in(str(wdir), make_schema(analyzer)), analyzer, {}, path, {})
         si.save_meta()
         return si
 
@@ -148,6 +195,16 @@ class SearchIndex:
         manifest = read_manifest(path)
         if manifest is None:
             raise StoreError("no search index here (run perfkg ingest first)", file=str(path))
+        if manifest.get("engine", "whoosh") == "sqlite":
+            try:
+                sql = SqliteEngine.open(path, manifest["analyzer"], readonly=readonly)
+            except (OSError, sqlite3.Error):
+                raise StoreError("search index cannot be opened (sqlite); re-run perfkg ingest",
+                                 file=str(path)) from None
+            return cls(None, manifest["analyzer"], dict(manifest["docs"]), path, None, sql=sql)
+        _import_whoosh()
+        from whoosh.filedb.filestore import FileStorage
+
         try:
             # without mmap: whoosh copies a mapped column file whole into a BytesIO on first use (every
             # stored field of a segment, tens of MB at scale); plain file reads fetch only what a query needs
@@ -187,7 +244,8 @@ class SearchIndex:
         write_lexicon(self.path, lex)
         (self.path / FUZZY).unlink(missing_ok=True)  # an older index's single-file lexicon
         _write_json(self.path / LEXICON, self.lexicon)
-        _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "docs": self.docs})
+        _write_json(self.path / MANIFEST, {"format": INDEX_FORMAT, "analyzer": self.analyzer, "engine": self.engine,
+                                           "docs": self.docs})
 
     # ---- writing ---------------------------------------------------------------------------------
     def update(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str] = (),
@@ -197,6 +255,10 @@ class SearchIndex:
         ``expected``: how many documents ``add`` yields when it is not a list (it picks one writer process
         or several: see :func:`writer_procs`).
         """
+        if self.sql is not None:
+            return self._update_sql(add, delete)
+        from whoosh.index import LockError as WhooshLockError
+
         n = 0
         n_docs = len(add) if isinstance(add, Sized) else expected or 0
         lexicon = self.lexicon
@@ -228,6 +290,31 @@ class SearchIndex:
         self.save_meta()
         return n
 
+    def _update_sql(self, add: Iterable[tuple[str, str, Document]], delete: Iterable[str]) -> int:
+        """:meth:`update` for the sqlite engine: one transaction, each document tokenized as it comes (never
+        all of them in memory at once)."""
+        assert self.sql is not None
+        lexicon = self.lexicon
+        self._fuzzy = None
+        gone = list(delete)
+        for doc_id in gone:
+            self.docs.pop(doc_id, None)
+            lexicon.pop(doc_id, None)
+
+        def entries() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+            for doc_id, sha, doc in add:
+                es = document_entries(doc_id, doc)
+                self.docs[doc_id] = sha
+                lexicon[doc_id] = lexicon_items(es)
+                yield doc_id, es
+
+        try:
+            n = self.sql.write(gone, entries())
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"search index cannot be written ({e}); try again", file=str(self.path or "")) from None
+        self.save_meta()
+        return n
+
     def _writer(self, n_docs: int) -> SegmentWriter:
         from index.writer import LeanMpWriter, segment_writer  # multiprocessing etc.: not for a search
 
@@ -237,6 +324,9 @@ class SearchIndex:
         return segment_writer(self.ix, WRITER_MEMORY_MB)
 
     def entry_count(self) -> int:
+        if self.sql is not None:
+            return self.sql.entry_count()
+        assert self.ix is not None
         return self.ix.doc_count()
 
 
@@ -280,7 +370,9 @@ def is_stale(store: StoreLike) -> bool:
     return m is None or m["docs"] != store.doc_hashes()
 
 
-def _why_rebuild(path: Path, analyzer: str) -> str:
+def _why_rebuild(path: Path, analyzer: str, engine: str | None = None) -> str:
+    """Why the index at ``path`` must be rebuilt for ``analyzer`` (and ``engine``, when one is asked for),
+    or "" when it can be used as it is."""
     m = _read_json(path / MANIFEST)
     if m is None:
         return "unreadable manifest" if (path / MANIFEST).exists() else "missing"
@@ -288,18 +380,37 @@ def _why_rebuild(path: Path, analyzer: str) -> str:
         return "older index format"
     if m.get("analyzer") != analyzer:
         return f"analyzer changed from {m.get('analyzer')} to {analyzer}"
+    has = m.get("engine", "whoosh")
+    if engine is not None and has != engine:
+        return f"engine changed from {has} to {engine}"
+    if has == "sqlite":
+        return "" if SqliteEngine.exists(path) else "sqlite file missing"
+    _import_whoosh()
+    from whoosh import index as windex
+
     if not (path / WHOOSH_DIRNAME).is_dir() or not windex.exists_in(str(path / WHOOSH_DIRNAME)):
         return "whoosh files missing"
     return ""
 
 
-def sync_index(store: StoreLike, analyzer: str | None = None) -> SyncReport:
-    """Bring ``<store.path>/index`` in step with the store (see the module doc); returns what changed."""
+def _engine_for(path: Path, engine: str | None) -> tuple[str, bool]:
+    """(the engine to write with, whether it was asked for): ``engine`` or $PERFKG_ENGINE when given, else
+    the existing index's, else :data:`DEFAULT_ENGINE`."""
+    if engine or os.environ.get("PERFKG_ENGINE"):
+        return engine_choice(engine), True
+    m = read_manifest(path)
+    return (m.get("engine", "whoosh") if m else engine_choice()), False
+
+
+def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None = None) -> SyncReport:
+    """Bring ``<store.path>/index`` in step with the store (see the module doc); returns what changed.
+    ``engine``: see :func:`_engine_for`."""
     t0 = time.perf_counter()
     path = index_dir(store.path)
     analyzer = analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
+    engine, asked = _engine_for(path, engine)
     report = SyncReport()
-    reason = _why_rebuild(path, analyzer)
+    reason = _why_rebuild(path, analyzer, engine if asked else None)
     si: SearchIndex | None = None
     if not reason:
         try:
@@ -308,7 +419,7 @@ def sync_index(store: StoreLike, analyzer: str | None = None) -> SyncReport:
             reason = "unreadable"
     if si is None:
         path.mkdir(parents=True, exist_ok=True)
-        si = SearchIndex.create(path, analyzer)
+        si = SearchIndex.create(path, analyzer, engine)
         report.rebuilt, report.reason = True, reason
     store_docs = store.doc_hashes()
     new, changed, removed = stale_docs(si.docs, store_docs)
@@ -331,6 +442,8 @@ def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
     database) an existing index is used as it is.
     """
     path = index_dir(store_dir)
+    if _in_step(Path(store_dir), path):  # the common case, without importing the store's record model
+        return SearchIndex.open(path, readonly=True), None
     store = _open_store(store_dir)
     if store is None:
         return SearchIndex.open(path, readonly=True), None
@@ -349,6 +462,30 @@ def open_search_index(store_dir: Path) -> tuple[SearchIndex, SyncReport | None]:
     return SearchIndex.open(path, readonly=True), report
 
 
+def _in_step(store_dir: Path, path: Path) -> bool:
+    """The index manifest lists exactly the store's documents and hashes, and the index is usable: read with
+    a plain read-only connection (no :mod:`kg.store`); any doubt answers False and takes the full path."""
+    manifest = read_manifest(path)
+    if manifest is None or _why_rebuild(path, manifest["analyzer"]):
+        return False
+    try:
+        from kg.store_readonly import DB_NAME, connect_read_only
+    except ImportError:
+        return False
+    db = store_dir / DB_NAME
+    if not db.is_file():
+        return False
+    try:
+        conn = connect_read_only(db, timeout=5.0)
+        try:
+            hashes = dict(conn.execute("SELECT doc_id, sha256 FROM documents"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return hashes == manifest["docs"]
+
+
 def _store_writable(store_dir: Path) -> bool:
     from kg.store import is_writable
 
@@ -360,7 +497,7 @@ def _in_memory(store: StoreLike, analyzer: str | None) -> tuple[SearchIndex, Syn
     (nothing is written; the next ``perfkg ingest`` by someone who may write brings the index on disk in step)."""
     t0 = time.perf_counter()
     hashes = store.doc_hashes()
-    si = SearchIndex.in_memory(analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER)
+    si = SearchIndex.in_memory(analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER, engine_choice())
     report = SyncReport(rebuilt=True, reason="store is read-only and its index out of date: built in memory")
     report.entries = si.update(list(_load(store, sorted(hashes), hashes)))
     report.added, report.documents = sorted(hashes), len(si.docs)
@@ -386,9 +523,9 @@ def _open_store(store_dir: Path) -> Any:
 
 
 def build_index(docs: Iterable[tuple[str, Document]], analyzer: str = DEFAULT_ANALYZER,
-                path: Path | None = None) -> SearchIndex:
+                path: Path | None = None, engine: str = "whoosh") -> SearchIndex:
     """A fresh index over ``docs`` (doc_id, Document): on disk at ``path`` or in memory (tests, bench)."""
-    si = SearchIndex.create(path, analyzer) if path else SearchIndex.in_memory(analyzer)
+    si = SearchIndex.create(path, analyzer, engine) if path else SearchIndex.in_memory(analyzer, engine)
     si.update((doc_id, doc.sha256 or doc_id, doc) for doc_id, doc in docs)
     return si
 

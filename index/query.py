@@ -24,13 +24,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Indel, LCSseq
-from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import IndexReader, TermNotFound
-from whoosh.searching import Searcher
 
 from index.analysis import fold, pieces
 from index.build import INDEX_DIRNAME, MANIFEST, SearchIndex
@@ -38,6 +34,13 @@ from index.fuzzy import Lexicon, normalize
 from index.fuzzy import score as fuzzy_score
 from index.schema import ALIAS_SEP, CONTEXT_FIELDS, FIELD_BOOSTS, KINDS, PRIMARY_FIELDS
 from kg.errors import QueryError, StoreError
+
+if TYPE_CHECKING:  # whoosh loads only for a whoosh index
+    from whoosh import query as Q
+    from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
+
+    from index.readers import Reader
 
 WEIGHTS = {"primary": 0.45, "any": 0.15, "bm25": 0.10, "fuzzy": 0.30}
 MIN_SCORE = 0.22  # below this a candidate is noise, not a hit
@@ -161,7 +164,15 @@ def strong_terms(weights: dict[str, float]) -> dict[str, float]:
     return {t: w for t, w in weights.items() if w >= 1.0 and len(t) > 1} or weights
 
 
+def strong_query_terms(text: str, method: str) -> list[str]:
+    """The tokens a --level value must all match (its bigrams and words; unigrams when it has nothing longer)."""
+    ws = query_weights(text, method)
+    return [t for t, w in ws.items() if w >= 1.0] or list(ws)
+
+
 def _all_terms(field_name: str, text: str, method: str) -> Q.Query | None:
+    from whoosh import query as Q
+
     ws = query_weights(text, method)
     strong = [t for t, w in ws.items() if w >= 1.0] or list(ws)
     return Q.And([Q.Term(field_name, t) for t in strong]) if strong else None
@@ -197,17 +208,16 @@ def filter_query(f: Filters, method: str, departments: list[str] | None = None,
 
     ``departments``: the index's department names, needed for ``--dept``; ``years``: its years, for ``--year``.
     """
+    from whoosh import query as Q
+
     parts: list[Q.Query] = []
     if f.dept:
         parts.append(Q.Or([Q.Term("department", n) for n in match_departments(f.dept, departments or [])]))
     if f.year is not None:
-        if years is not None and f.year not in years:
-            raise QueryError(f"--year {f.year} matches no document in the index"
-                             + (f"; years indexed: {', '.join(map(str, sorted(years)))}" if years else ""))
+        check_year(f.year, years)
         parts.append(Q.NumericRange("year", f.year, f.year))
     if f.kind:
-        if f.kind not in KINDS and f.kind not in KIND_FAMILIES:
-            raise QueryError(f"--kind {f.kind!r}: use one of project, indicator, department_indicator, department")
+        check_kind(f.kind)
         parts.append(Q.Or([Q.Term("kind", k) for k in KIND_FAMILIES.get(f.kind, (f.kind,))]))
     if f.level:
         parts.append(_required(_all_terms("levels", f.level, method), "--level", f.level))
@@ -222,6 +232,22 @@ def filter_query(f: Filters, method: str, departments: list[str] | None = None,
     return Q.And(parts) if parts else None
 
 
+def check_year(year: int, years: set[int] | None) -> None:
+    if years is not None and year not in years:
+        raise QueryError(f"--year {year} matches no document in the index"
+                         + (f"; years indexed: {', '.join(map(str, sorted(years)))}" if years else ""))
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS and kind not in KIND_FAMILIES:
+        raise QueryError(f"--kind {kind!r}: use one of project, indicator, department_indicator, department")
+
+
+def no_year_message(f: Filters, years: list[int]) -> str:
+    return (f"--dept {f.dept!r} has no document of --year {f.year}"
+            + (f"; its years: {', '.join(map(str, years))}" if years else ""))
+
+
 def _no_year_of_department(s: Searcher, f: Filters, method: str) -> None:
     """--dept and --year each match, but not together: a user error naming the department's years."""
     names = department_names(s)
@@ -229,8 +255,7 @@ def _no_year_of_department(s: Searcher, f: Filters, method: str) -> None:
         return
     dq = filter_query(Filters(dept=f.dept), method, names)
     years = sorted({int(y) for n in s.docs_for_query(dq) if (y := s.stored_fields(n).get("year")) is not None})
-    raise QueryError(f"--dept {f.dept!r} has no document of --year {f.year}"
-                     + (f"; its years: {', '.join(map(str, years))}" if years else ""))
+    raise QueryError(no_year_message(f, years))
 
 
 def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
@@ -240,19 +265,18 @@ def _required(q: Q.Query | None, option: str, value: str) -> Q.Query:
 
 
 # ---- candidates ----------------------------------------------------------------------------------
-def _text_candidates(s: Searcher, weights: dict[str, float], allowed: set[int] | None) -> dict[str, _Cand]:
+def _text_candidates(s: Reader, weights: dict[str, float], allowed: set[int] | None) -> dict[str, _Cand]:
     """The best TEXT_CANDIDATES entries by idf-weighted token presence over the boosted fields.
 
     Postings are read straight from the index (whoosh's own matcher tree is pure Python and grows with
     tokens × fields). Rare tokens are read first; a token in more than MAX_SCAN_POSTINGS entries is skipped
     once there are enough candidates — coverage of every token is still computed on the candidates.
     """
-    reader = s.reader()
-    n = max(1, reader.doc_count_all())
+    n = max(1, s.doc_count_all())
     jobs = []
     for t, w in strong_terms(weights).items():
         for f, b in FIELD_BOOSTS.items():
-            df = reader.doc_frequency(f, t)
+            df = s.doc_frequency(f, t)
             if df:
                 jobs.append((df, f, t, w * b * math.log(1 + n / df)))
     jobs.sort()
@@ -260,7 +284,7 @@ def _text_candidates(s: Searcher, weights: dict[str, float], allowed: set[int] |
     for df, f, t, wt in jobs:
         if df > MAX_SCAN_POSTINGS and len(acc) >= TEXT_CANDIDATES:
             continue
-        for base, ids in posting_blocks(reader, f, t):
+        for base, ids in s.posting_blocks(f, t):
             for d in ids:
                 acc[d + base] += wt
     if allowed is not None:
@@ -282,6 +306,8 @@ def posting_blocks(reader: IndexReader, field_name: str, term: str) -> Iterator[
     calls per posting (most of a query's time on a large index). Segments with deletions, and postings
     whoosh stores inline, take the generic path.
     """
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
     for leaf, base in reader.leaf_readers():
         if (field_name, term) not in leaf:
             continue
@@ -308,7 +334,7 @@ def _coverage(c: _Cand, weights: dict[str, float]) -> None:
     c.covered = True
 
 
-def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, allowed: set[int] | None,
+def _fuzzy_candidates(si: SearchIndex, s: Reader, query: str, allowed: set[int] | None,
                       have: dict[str, _Cand]) -> list[tuple[float, str]]:
     lex = _lexicon(si)
     matches = lex.match(query, limit=FUZZY_CANDIDATES)
@@ -319,7 +345,7 @@ def _fuzzy_candidates(si: SearchIndex, s: Searcher, query: str, allowed: set[int
                 break
             if eid in have:
                 continue
-            docnum = document_number(s.reader(), eid)
+            docnum = s.document_number(eid)
             if docnum is None or (allowed is not None and docnum not in allowed):
                 continue
             have[eid] = _Cand(dict(s.stored_fields(docnum)))
@@ -334,6 +360,8 @@ def document_number(reader: IndexReader, eid: str) -> int | None:
     read (whoosh's ``first_id`` opens a posting reader: three file reads and two unpicklings per call). A
     deleted or repeated eid takes whoosh's path.
     """
+    from whoosh.reading import TermNotFound
+
     for leaf, base in reader.leaf_readers():
         try:
             ti = leaf.term_info("eid", eid)
@@ -459,12 +487,10 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
     if not weights:
         raise QueryError(f"query {q!r} has no letters, digits or Chinese characters to search for")
     filters = Filters(dept, year, kind, level, op, unit, min_amount, max_amount, met)
-    s = si.searcher()
-    fq = filter_query(filters, si.analyzer, department_names(s) if dept else None,
-                      index_years(s) if year is not None else None)
-    allowed = set(s.docs_for_query(fq)) if fq is not None else None  # doc numbers passing the filters
+    s = si.reader()
+    allowed = s.allowed(filters)  # doc numbers passing the filters (None: no filter)
     if dept and year is not None and not allowed:
-        _no_year_of_department(s, filters, si.analyzer)
+        s.no_year_of_department(filters)
     cands = _text_candidates(s, weights, allowed)
     for c in cands.values():
         _coverage(c, weights)
@@ -489,10 +515,7 @@ def _listing(si: SearchIndex, f: Filters, limit: int, t0: float) -> SearchResult
     """Every entry passing the filters (no query), in eid order."""
     if limit < 1:
         raise QueryError(f"--limit must be at least 1 (got {limit})")
-    s = si.searcher()
-    fq = filter_query(f, si.analyzer, department_names(s) if f.dept else None,
-                      index_years(s) if f.year is not None else None)
-    fields = sorted((s.stored_fields(n) for n in s.docs_for_query(fq)), key=lambda x: x.get("eid", ""))
+    fields = sorted(si.reader().listing(f), key=lambda x: x.get("eid", ""))
     hits = [_hit(_Cand(x, primary=1.0, score=1.0), "") for x in fields]
     return SearchResult("", hits[:limit], candidates=len(hits), seconds=time.perf_counter() - t0)
 

@@ -6,15 +6,8 @@ Entry kinds: ``project``, ``indicator``, ``department_indicator``, ``department`
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.system import pack_uint
-
-from index.analysis import DEFAULT_ANALYZER, ChineseAnalyzer
 
 if TYPE_CHECKING:  # the search hot path does not need the record model
     from kg.model import DepartmentIndicator, Document, Indicator, Project
@@ -37,57 +30,6 @@ AMOUNT_SHIFT_STEP = 16
 PRIMARY_FIELDS = ("title", "aliases", "codes")
 # stored fields that say what an entry belongs to (used to tell "matches its context" from "no match")
 CONTEXT_FIELDS = ("project", "department", "l1", "l2", "goal", "value", "unit")
-
-
-class ChineseText(TEXT):
-    """A TEXT field (frequencies, no positions) that indexes a string straight from
-    :meth:`ChineseAnalyzer.index_terms`: the same terms and frequencies as whoosh's analyzer path, without a
-    Token per token."""
-
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        if not isinstance(value, str) or kwargs.get("mode", "index") != "index":
-            yield from super().index(value, **kwargs)
-            return
-        fb = self.format.field_boost
-        for w, freq in Counter(self.analyzer.index_terms(value)).items():
-            yield w.encode("utf-8"), freq, freq * fb, pack_uint(freq)
-
-
-def _text(analyzer: ChineseAnalyzer, stored: bool = True) -> ChineseText:
-    return ChineseText(analyzer=analyzer, stored=stored, phrase=False)
-
-
-def make_schema(method: str = DEFAULT_ANALYZER) -> Schema:
-    ana = ChineseAnalyzer(method)
-    sec = ChineseAnalyzer(method, unigrams=False)
-    return Schema(
-        eid=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
-        kind=ID(stored=True),
-        title=_text(ana),
-        aliases=_text(ana),
-        codes=_text(ana),
-        project=_text(sec),
-        department=ID(stored=True),  # exact name: --dept resolves a fragment to names first
-        levels=_text(sec, stored=False),
-        l1=STORED(),  # searched through ``levels`` (l1 + l2), also by --level
-        l2=STORED(),
-        context=_text(sec, stored=False),
-        goal=STORED(),
-        text=STORED(),
-        year=NUMERIC(int, stored=True, shift_step=0),  # exact years only: one term per entry
-        doc_kind=ID(stored=True),
-        op=ID(stored=True),
-        unit=ID(stored=True),
-        met=ID(stored=True),  # a self-evaluated target: "true" met, "false" not met (absent: undecided / not one)
-        value=STORED(),
-        amount=NUMERIC(float, stored=True, shift_step=AMOUNT_SHIFT_STEP),
-        amount_text=STORED(),
-        file=STORED(),
-        line=STORED(),
-        table=STORED(),
-        code=STORED(),
-    )
 
 
 def _join(*parts: str | None, sep: str = " ") -> str:
@@ -195,3 +137,14 @@ def lexicon_items(entries: list[dict[str, Any]]) -> list[list[str]]:
         if e["kind"] in ("project", "department") and e.get("code"):
             out.append([e["eid"], e["code"]])
     return out
+
+
+def __getattr__(name: str) -> object:
+    """The whoosh field classes live in :mod:`index.whoosh_fields` (whoosh loads only for a whoosh index);
+    pickled whoosh schemas still find ``ChineseText`` here."""
+    if name in ("ChineseText", "make_schema"):
+        from index import whoosh_fields
+
+        return getattr(whoosh_fields, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,8 @@ from typing import Any
 import networkx as nx
 from rapidfuzz import fuzz
 
-from kg.errors import InputError, QueryError
+from kg.decision_files import load_records, save_records
+from kg.errors import QueryError
 
 LINKS_FILE = "links.json"
 ID_CHARS = 12
@@ -112,24 +112,11 @@ def links_path(store_dir: Path) -> Path:
 
 
 def load_link_decisions(store_dir: Path) -> dict[str, LinkDecision]:
-    path = links_path(store_dir)
-    if not path.is_file():
-        return {}
-    try:
-        return {r["id"]: LinkDecision(**r) for r in json.loads(path.read_text(encoding="utf-8"))}
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise InputError(f"cannot read the link decisions ({e})", str(path)) from None
+    return load_records(links_path(store_dir), LinkDecision, "link decisions")
 
 
 def _save(store_dir: Path, decisions: dict[str, LinkDecision]) -> None:
-    path = links_path(store_dir)
-    tmp = path.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps([asdict(d) for d in sorted(decisions.values(), key=lambda d: d.id)],
-                                  ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InputError(f"cannot write the link decisions ({e.strerror or e})", str(path)) from None
+    save_records(links_path(store_dir), decisions, "link decisions")
 
 
 def decide_link(store_dir: Path, g: nx.DiGraph, lid: str, status: str, owner: str | None = None,

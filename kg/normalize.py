@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 YUAN_QUANTUM = Decimal("0.01")
 WAN = Decimal(10000)
@@ -24,6 +25,7 @@ def strip_tags(s: str) -> str:
     return _TAG.sub("", s)
 
 
+@lru_cache(maxsize=65536)  # cells repeat (labels, units, 合计) across the tables and documents of a batch
 def clean_text(s: str | None) -> str | None:
     """A text field as the gold writes it: tags and all whitespace removed; ``None`` if empty."""
     if s is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -212,9 +213,14 @@ def _line_of(data: bytes, marker: bytes) -> int:
     return data[:idx].count(b"\n") + 1
 
 
+# Control characters other than tab, newline and form feed, and the replacement character.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0d-\x1f\ufffd]")
+
+
 def _reject_binary(text: str, name: str) -> None:
     sample = text[:20000]
-    bad = [i for i, c in enumerate(sample) if (ord(c) < 32 and c not in "\t\n\f") or c == "\ufffd"]
+    bad = _CONTROL.findall(sample)
     if len(bad) > max(3, MAX_CONTROL_SHARE * len(sample)):
+        first = _CONTROL.search(sample)
         raise InputError("binary file (control characters), not a text document", name,
-                         sample[: bad[0]].count("\n") + 1)
+                         sample[: first.start() if first else 0].count("\n") + 1)

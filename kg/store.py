@@ -24,10 +24,10 @@ from kg.errors import StoreError
 from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
 from kg.model import DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
-from kg.store_readonly import DB_NAME, connect_read_only, is_writable
+from kg.store_readonly import DB_NAME, connect_read_only, is_writable, resolve_store_dir, store_url
+from kg.store_readonly import STORE_ENV as STORE_ENV  # re-exported
 
 SCHEMA_VERSION = 2  # 2: documents keyed by content (kg.identity), with a locations table
-STORE_ENV = "PERFKG_STORE"
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
 READ_ONLY_MESSAGE = "the store is read-only (no write permission on its folder or database): cannot write to it"
@@ -88,31 +88,6 @@ SQL_VARS_PER_QUERY = 900
 # Record tables in export order; each has a doc_id column.
 RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "department_indicators",
                  "classifications", "outcomes", "warnings")
-
-
-def store_url(store: Path | str | None) -> str | None:
-    """The PostgreSQL URL that ``--store`` (else ``$PERFKG_STORE``) names, or None for a store folder."""
-    from kg.store_pg import as_url
-
-    return as_url(store if store is not None else os.environ.get(STORE_ENV, "").strip())
-
-
-def resolve_store_dir(store: Path | None) -> Path:
-    """``--store`` if given, else ``$PERFKG_STORE``, else ``$XDG_DATA_HOME/perfkg`` or ``~/.local/share/perfkg``.
-    A PostgreSQL URL names a local side folder for what is kept beside it (:func:`kg.store_pg.side_dir`)."""
-    url = store_url(store)
-    if url:
-        from kg.store_pg import side_dir
-
-        return side_dir(url)
-    if store is not None:
-        return Path(store).expanduser()
-    env = os.environ.get(STORE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "perfkg"
 
 
 def open_store(store: Path | None, *, create: bool = False) -> Store:

@@ -14,53 +14,23 @@ Every table is keyed by ``doc_id`` first: Citus can distribute them by ``doc_id`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from index.analysis import DEFAULT_ANALYZER
 from kg.errors import StoreError
 from kg.model import Document
 from kg.store import EVAL_COLUMNS, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store, document_rows
+from kg.store_readonly import as_url, public_url, side_dir
+
+__all__ = ["PgStore", "as_url", "public_url", "side_dir"]
 
 URL_SCHEMES = ("postgresql", "postgres")
 URL_FILE = "store.url"  # in the side folder: which database it belongs to (index.build reopens the store by it)
 LOAD_BATCH = 200  # documents fetched per query when iterating over the store
 SCHEMA_LOCK = 7_201_117  # advisory lock id held while a process creates or migrates the schema
-
-
-def as_url(store: Path | str | None) -> str | None:
-    """``store`` as a PostgreSQL URL, or None. A URL that went through :class:`pathlib.Path` (``postgresql:/u@h``,
-    its ``//`` folded) is repaired."""
-    if store is None:
-        return None
-    s = str(store).strip()
-    m = re.match(r"(postgres(?:ql)?):/+(.*)$", s)
-    if not m:
-        return None
-    return f"{m.group(1)}://{m.group(2)}"
-
-
-def public_url(url: str) -> str:
-    """The URL without its password (for reports, messages and file names)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[1]}"))
-
-
-def side_dir(url: str) -> Path:
-    """The local folder kept for a PostgreSQL store: ``$XDG_CACHE_HOME/perfkg/pg-<hash of the URL>``."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "perfkg" / f"pg-{hashlib.sha256(public_url(url).encode()).hexdigest()[:16]}"
 
 
 def pg_schema() -> list[str]:

@@ -30,3 +30,30 @@ def score(txt: Path, tmp: Path) -> dict | None:
 
 def document_fields(d: dict) -> dict:
     return {k: v for k, v in d.items() if k not in ("projects", "department_indicators", "notes", "outcomes")}
+
+
+def assert_records_equal_key(path: Path) -> None:
+    """Every record of ``path`` (read by the label-driven reader) equals its hand key, field by field."""
+    from tests.conftest import assert_projects_equal
+
+    key = key_of(path)
+    doc = extract_file(path)
+    assert doc.layout == "forms"
+    pred = doc.to_gold_dict()
+    assert document_fields(pred) == document_fields(key)
+    assert_projects_equal(pred["projects"], key["projects"])
+    assert pred["department_indicators"] == key["department_indicators"]
+
+
+def assert_full_marks(path: Path, tmp: Path, *, outcomes: bool = False) -> None:
+    """score.py on ``path``: projects F1 1.0, indicators F1 ≥ 0.95 (1.0 with ``outcomes``, and outcomes and funds)."""
+    import pytest
+
+    s = score(path, tmp)
+    if s is None:
+        pytest.skip("../shared/tools/score.py not present")
+    assert s["projects"][2] == 1.0
+    assert s["indicators"][2] >= (1.0 if outcomes else 0.95)
+    if outcomes and "outcomes" in s:
+        assert s["outcomes"][2] == 1.0
+        assert s["funds_ok"] == len(key_of(path)["projects"])

@@ -44,7 +44,7 @@ class FakeStore:
         yield from sorted(self.docs.items())
 
 
-@lru_cache(maxsize=1)
-def gold_index() -> SearchIndex:
-    """One in-memory index over the five gold seeds, shared by the test modules (read-only)."""
-    return build_index(gold_documents())
+@lru_cache(maxsize=2)
+def gold_index(engine: str = "whoosh") -> SearchIndex:
+    """One in-memory index per engine over the five gold seeds, shared by the test modules (read-only)."""
+    return build_index(gold_documents(), engine=engine)

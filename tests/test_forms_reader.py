@@ -12,8 +12,7 @@ from kg.errors import UnknownLayoutError
 from kg.extract import extract_file
 from kg.forms.table import split_glued_indicators
 from kg.forms.values import parse_target
-from tests.conftest import assert_projects_equal
-from tests.forms_keys import document_fields, key_of, score
+from tests.forms_keys import assert_full_marks, assert_records_equal_key, key_of
 
 FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
 DOCS = sorted(p for p in FORMS.glob("*.txt") if key_of(p)["projects"])
@@ -22,22 +21,12 @@ NEGATIVE = sorted(p for p in FORMS.glob("*.txt") if not key_of(p)["projects"])
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
 def test_form_records_equal_key(path: Path) -> None:
-    key = key_of(path)
-    doc = extract_file(path)
-    assert doc.layout == "forms"
-    pred = doc.to_gold_dict()
-    assert document_fields(pred) == document_fields(key)
-    assert_projects_equal(pred["projects"], key["projects"])
-    assert pred["department_indicators"] == key["department_indicators"]
+    assert_records_equal_key(path)
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
 def test_form_scores(path: Path, tmp_path: Path) -> None:
-    s = score(path, tmp_path)
-    if s is None:
-        pytest.skip("../shared/tools/score.py not present")
-    assert s["projects"][2] == 1.0
-    assert s["indicators"][2] >= 0.95
+    assert_full_marks(path, tmp_path)
 
 
 @pytest.mark.parametrize("path", NEGATIVE, ids=lambda p: p.stem)

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract_file
-from tests.conftest import assert_projects_equal
-from tests.forms_keys import document_fields, key_of, score
+from tests.forms_keys import assert_full_marks, assert_records_equal_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "selfeval"
 DOCS = sorted(p for p in FIXTURES.glob("*.txt") if p.with_suffix(".json").exists())
@@ -16,23 +15,12 @@ DOCS = sorted(p for p in FIXTURES.glob("*.txt") if p.with_suffix(".json").exists
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
 def test_selfeval_records_equal_key(path: Path) -> None:
-    key = key_of(path)
-    doc = extract_file(path)
-    pred = doc.to_gold_dict()
-    assert document_fields(pred) == document_fields(key)
-    assert_projects_equal(pred["projects"], key["projects"])
-    assert pred["department_indicators"] == key["department_indicators"]
+    assert_records_equal_key(path)
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
 def test_selfeval_scores_full_marks(path: Path, tmp_path: Path) -> None:
-    s = score(path, tmp_path)
-    if s is None:
-        pytest.skip("../shared/tools/score.py not present")
-    assert s["projects"][2] == 1.0 and s["indicators"][2] == 1.0
-    if "outcomes" in s:
-        assert s["outcomes"][2] == 1.0
-        assert s["funds_ok"] == len(key_of(path)["projects"])
+    assert_full_marks(path, tmp_path, outcomes=True)
 
 
 def test_s6_targets_met_as_data() -> None:

@@ -11,6 +11,7 @@ from index import SearchIndex, is_stale, search, sync_index
 from index.build import FUZZY, INDEX_DIRNAME, MANIFEST, WHOOSH_DIRNAME
 from index.fuzzy import NAMES_FILE, Lexicon
 from index.schema import document_entries
+from index.sqlite_engine import ENGINE_FILE
 from tests.index_fixtures import FakeStore, gold_document, gold_documents, gold_index
 
 SMALL = ("002_706ba5c3936f72a8", "003_3ef0f7294640413f", "004_91149ae9a9862230")  # the seeds with few entries
@@ -80,12 +81,15 @@ def test_sync_replaces_changed_and_deletes_removed_documents(store):
     assert si.entry_count() == sum(len(document_entries(i, d)) for i, d in store.docs.items())
 
 
-@pytest.mark.parametrize(("damage", "reason"), [
-    (lambda p: (p / MANIFEST).write_text("{not json", encoding="utf-8"), "unreadable manifest"),
-    (lambda p: (p / MANIFEST).write_text(json.dumps({"format": 0}), encoding="utf-8"), "older index format"),
-    (lambda p: __import__("shutil").rmtree(p / WHOOSH_DIRNAME), "whoosh files missing"),
+@pytest.mark.parametrize(("engine", "damage", "reason"), [
+    (None, lambda p: (p / MANIFEST).write_text("{not json", encoding="utf-8"), "unreadable manifest"),
+    (None, lambda p: (p / MANIFEST).write_text(json.dumps({"format": 0}), encoding="utf-8"), "older index format"),
+    ("whoosh", lambda p: __import__("shutil").rmtree(p / WHOOSH_DIRNAME), "whoosh files missing"),
+    ("sqlite", lambda p: (p / ENGINE_FILE).unlink(), "sqlite file missing"),
 ])
-def test_damaged_index_is_rebuilt(store, damage, reason):
+def test_damaged_index_is_rebuilt(store, engine, damage, reason, monkeypatch):
+    if engine:
+        monkeypatch.setenv("PERFKG_ENGINE", engine)
     sync_index(store)
     damage(store.path / INDEX_DIRNAME)
     rep = sync_index(store)

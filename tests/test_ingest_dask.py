@@ -100,7 +100,7 @@ def test_cli_with_a_separately_started_scheduler_and_worker(tmp_path: Path) -> N
                                "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
-        for _ in range(200):
+        for _ in range(1200):  # a loaded machine takes a while to import distributed
             if sched_file.is_file() and sched_file.stat().st_size:
                 break
             time.sleep(0.05)

@@ -18,9 +18,9 @@ HIT_KEYS = {"kind", "name", "project", "department", "year", "amount", "text", "
             "fuzzy", "reason", "doc_id", "code"}
 
 
-@pytest.fixture(scope="module")
-def si():
-    return gold_index()
+@pytest.fixture(scope="module", params=["whoosh", "sqlite"])
+def si(request):
+    return gold_index(request.param)
 
 
 def test_query_set_is_big_and_covers_every_category():

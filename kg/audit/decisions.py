@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kg.audit.findings import Finding
 from kg.audit.tolerances import squeeze
-from kg.errors import InputError, QueryError
+from kg.decision_files import load_records, save_records
+from kg.errors import QueryError
 
 DECISIONS_FILE = "decisions.json"
 STATUSES = ("dismissed", "confirmed")
@@ -60,26 +60,12 @@ def decisions_path(store_dir: Path) -> Path:
 
 
 def load_decisions(store_dir: Path) -> dict[str, Decision]:
-    path = decisions_path(store_dir)
-    if not path.is_file():
-        return {}
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        return {r["id"]: Decision(**r) for r in rows}
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise InputError(f"cannot read the decisions ({e})", str(path)) from None
+    return load_records(decisions_path(store_dir), Decision, "decisions")
 
 
 def save_decisions(store_dir: Path, decisions: dict[str, Decision]) -> None:
     """Write atomically (a temporary file renamed over the old one)."""
-    path = decisions_path(store_dir)
-    tmp = path.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps([asdict(d) for d in sorted(decisions.values(), key=lambda d: d.id)],
-                                  ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InputError(f"cannot write the decisions ({e.strerror or e})", str(path)) from None
+    save_records(decisions_path(store_dir), decisions, "decisions")
 
 
 def apply_decisions(findings: list[Finding], decisions: dict[str, Decision]) -> list[Finding]:

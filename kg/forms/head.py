@@ -59,6 +59,7 @@ def _join_split_labels(toks: list[tuple[Cell, labels.LabelMatch | None]]) -> lis
     return out
 
 
+_FUNDS_CELL = re.compile(r"^[-+]?[\d,，]+(?:\.\d+)?[%％]?$|^[-—–/]$")
 _MONEYISH = re.compile(r"^[-+]?[\d,，]+(?:\.\d+)?(?:万元|元)?$|^[-—–]$")
 _UNIT_NOTE = re.compile(r"^\((万元|元)\)$")
 
@@ -116,6 +117,8 @@ def read_head(rows: list[Row], form: Form) -> None:
                 if glued:  # the row's numbers ran together: cut by the header's kinds and the printed rate
                     vals = [Cell(glued.get(hm.key, ""), vals[0].line, vals[0].col, vals[0].loc) for hm in funds_header]
                 for hm, vc in zip(funds_header, vals, strict=False):
+                    if not _FUNDS_CELL.match(vc.text.replace(" ", "")):
+                        break  # a note after the row's figures (an empty score cell left out): no more values
                     form.funds[hm.key] = FieldHit(hm.key, vc.text, vc.line, form.money_unit, hm.distance, vc)
             continue
         if not vals:

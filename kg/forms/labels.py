@@ -26,6 +26,7 @@ _NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{
 _NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分)\)")
 
 
+@lru_cache(maxsize=65536)
 def canon(text: str) -> str:
     """A cell as a label: full-width folded, whitespace, a list number (1. / （一）), a note in brackets
     ((盖章), (10分)) and a trailing colon removed."""
@@ -133,6 +134,7 @@ def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
     return LabelMatch(kind, key if kind in ("field", "column") else key, best[1], unit, None, best[0])
 
 
+@lru_cache(maxsize=65536)
 def _ocr_fold(c: str) -> str:
     for seen, meant in vocab.OCR_FIXES:
         c = c.replace(seen, meant)
@@ -156,6 +158,7 @@ def category(text: str, level: str) -> str | None:
 _FRAME_TITLE = re.compile(r"^[^，。；]{0,16}绩效[^，。；]{0,12}表$")
 
 
+@lru_cache(maxsize=65536)
 def is_frame(text: str) -> bool:
     """A label that only frames the form (绩效指标, 单位：万元, a table title such as 绩效项目指标表)."""
     m = match(text, "frame", fuzzy=False)

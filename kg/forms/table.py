@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.cells.model import Cell, Row
 from kg.cells.text import split_words
@@ -58,6 +59,7 @@ def _section_term(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _column_key(text: str, fuzzy: bool = False) -> tuple[str, str | None] | None:
     """The indicator-table column ``text`` names; OCR-tolerant matching only where a header is being looked for."""
     if labels.is_frame(text) or labels.category(text, "l1") or labels.category(text, "l2"):
@@ -202,8 +204,8 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         if not filled:
             continue
         if _ends_table(row, form):
-            if len(filled) == 1 and _header_follows(body[k + 1:k + 4]):
-                continue  # a running title over the header printed again after a page break
+            if len(filled) == 1 and (_header_follows(body[k + 1:k + 4]) or _rows_follow(body[k + 1:k + 5])):
+                continue  # a running title over the table going on (its header printed again, or not) on a new page
             break
         first = filled[0].text
         if len(filled) == 1 and (_PAGE_NUMBER.fullmatch(first) or "\f" in first):
@@ -232,6 +234,33 @@ def _read_rows(rows: list[Row], header: Header, form: Form) -> None:
         form.indicators.append(last)
 
 
+def _rows_follow(rows: list[Row]) -> bool:
+    """After one-cell title lines, the next row goes on with indicators (a 一级/二级 category or the 绩效指标 side
+    label in its first cells), not with a new form's 项目名称."""
+    for row in rows:
+        if len(row.filled) <= 1:
+            continue
+        texts = [c.text for c in row.filled[:3]]
+        if any(labels.field(t) for t in texts if labels.field(t) and labels.field(t).key == "name"):
+            return False
+        return any(labels.category(t, "l1") or labels.category(t, "l2") or labels.is_frame(t) for t in texts)
+    return False
+
+
+def _total_score_of(cells: list[Cell]) -> str | None:
+    """The 得分 of a 总分 / 合计 row: the last of its numbers (分值 100, 得分 97.80); a lone number followed by an
+    empty cell is the 分值 with the 得分 left blank."""
+    nums = [(i, c.text) for i, c in enumerate(cells) if c.text and split_number_unit(c.text.replace(" ", ""))]
+    if not nums:
+        return None
+    if len(nums) == 1:
+        i, text = nums[0]
+        if i + 1 < len(cells) and not cells[i + 1].text:
+            return None
+        return total_score(text)
+    return total_score(nums[-1][1])
+
+
 def _header_follows(rows: list[Row]) -> bool:
     return any(sum(1 for c in r.filled if _column_key(c.text)) >= vocab.HEADER_MIN_COLUMNS for r in rows)
 
@@ -249,9 +278,9 @@ def _ends_table(row: Row, form: Form) -> bool:
     for cell in row.filled[:2]:
         m = labels.field(cell.text)
         if m is not None and m.distance == 0 and m.key == "total_score":
-            nums = [c.text for c in row.filled[1:] if split_number_unit(c.text.replace(" ", ""))]
-            if nums:
-                form.fields["total_score"] = FieldHit("total_score", total_score(nums[-1]), row.line)
+            score = _total_score_of(row.cells[row.cells.index(cell) + 1:])
+            if score is not None:
+                form.fields["total_score"] = FieldHit("total_score", score, row.line)
             return True
         if m is not None and m.distance == 0 and m.key in STOP_FIELDS:
             return True
@@ -326,9 +355,9 @@ def _read_positional(rows: list[Row], header: Header, form: Form) -> bool:
     if not read or len(read) * n < (len([c for c in toks if c.text]) - n) * 0.5 and len(read) < 2:
         return False
     form.indicators.extend(read)
-    rest = [c for c in toks[end:] if c.text]
-    if rest:
-        _ends_table(Row(rest[:4], rest[0].line), form)  # a 总分/合计 row after the table gives the total score
+    rest = toks[end:end + 4]
+    if rest and rest[0].text:
+        _ends_table(Row(rest, rest[0].line), form)  # a 总分/合计 row after the table gives the total score
     return True
 
 

@@ -25,16 +25,39 @@ def rows_of(src: SourceText, doc: Document | None = None):
     return text_to_rows(text)
 
 
+# The last detect's reading, handed to the parse that follows it (kg.extract runs detect, then parse, on one text):
+# (the source, the rows' input — text or native rows — and the reading). Taken once: a parse never reuses it twice.
+_last: list[tuple[SourceText, object, Reading]] = []
+
+
+def _input_of(src: SourceText, doc: Document | None = None) -> object:
+    if src.rows is not None:
+        return src.rows
+    return src.without_cut_last_line(doc).text if doc is not None else src.text
+
+
+def _reading(src: SourceText, doc: Document | None = None, keep: bool = False) -> Reading:
+    key = _input_of(src, doc)
+    cached = _last.pop() if _last else None
+    if cached is not None and cached[0] is src and (cached[1] is key or cached[1] == key):
+        reading = cached[2]
+    else:
+        reading = read_forms(list(key) if src.rows is not None else text_to_rows(key))  # type: ignore[arg-type]
+    if keep:
+        _last.append((src, key, reading))
+    return reading
+
+
 def detect(src: SourceText) -> float:
     """0.4 when the text holds at least one form (a 项目名称 and an indicator header), else 0: a fallback that
-    never outbids a family claiming the document."""
-    reading = read_forms(rows_of(src))
+    never outbids a family claiming the document. The reading is kept for the parse of the same text."""
+    reading = _reading(src, keep=True)
     return 0.4 if reading.forms or reading.department_forms else 0.0
 
 
 def parse(src: SourceText) -> Document:
     doc = Document(source=src.name)
-    reading = read_forms(rows_of(src, doc))
+    reading = _reading(src, doc)
     document_of(reading, src.name, doc)
     if doc.doc_kind == "final_account":
         read_prose_facts(src, doc)
