@@ -37,10 +37,8 @@ from index.query import (
     MAX_QUERY_CHARS,
     MAX_SCAN_POSTINGS,
     MIN_SCORE,
-    OP_ALIASES,
     SUGGESTIONS,
     TEXT_CANDIDATES,
-    UNIT_ALIASES,
     Filters,
     SearchResult,
     _Cand,
@@ -52,6 +50,7 @@ from index.query import (
     strong_terms,
     suggestions,
 )
+from index.readers import value_filters
 from index.schema import FIELD_BOOSTS, KINDS, document_entries, lexicon_items
 from kg.errors import QueryError
 
@@ -161,23 +160,9 @@ def _filter_sql(raw: Any, f: Filters, method: str) -> tuple[str, list[Any]]:
             raise QueryError(f"--level {f.level!r} has nothing searchable in it")
         parts.append("levels @@ %s::tsquery")
         params.append(" & ".join(map(tsquery, strong)))
-    if f.op:
-        parts.append("op = %s")
-        params.append(OP_ALIASES.get(f.op.strip(), f.op.strip()))
-    if f.unit:
-        parts.append("unit = %s")
-        params.append(UNIT_ALIASES.get(f.unit.strip(), f.unit.strip()))
-    if f.min_amount is not None:
-        parts.append("amount >= %s")
-        params.append(f.min_amount)
-    if f.max_amount is not None:
-        parts.append("amount <= %s")
-        params.append(f.max_amount)
+    value_filters(f, parts, params, "%s")
     if f.min_amount is not None or f.max_amount is not None:
         parts.append("amount IS NOT NULL")
-    if f.met is not None:
-        parts.append("met = %s")
-        params.append(str(f.met).lower())
     return " AND ".join(parts), params
 
 

@@ -130,21 +130,7 @@ class SqliteReader:
             for t in terms:
                 ids = self.e.postings("levels", t)
                 levels = ids if levels is None else levels & ids
-        if f.op:
-            where.append("op = ?")
-            args.append(OP_ALIASES.get(f.op.strip(), f.op.strip()))
-        if f.unit:
-            where.append("unit = ?")
-            args.append(UNIT_ALIASES.get(f.unit.strip(), f.unit.strip()))
-        if f.min_amount is not None:
-            where.append("amount >= ?")
-            args.append(f.min_amount)
-        if f.max_amount is not None:
-            where.append("amount <= ?")
-            args.append(f.max_amount)
-        if f.met is not None:
-            where.append("met = ?")
-            args.append(str(f.met).lower())
+        value_filters(f, where, args, "?")
         return where, args, levels
 
     def allowed(self, f: Filters) -> set[int] | None:
@@ -167,3 +153,23 @@ class SqliteReader:
     def listing(self, f: Filters) -> list[dict[str, Any]]:
         ids = self.allowed(f)
         return self.e.stored_of(sorted(ids) if ids is not None else [])
+
+
+def value_filters(f: Filters, where: list[str], args: list[Any], ph: str) -> None:
+    """The filters on a column's value (--op, --unit, --min/--max-amount, --met) as SQL conditions with the
+    placeholder ``ph`` (``?`` for SQLite, ``%s`` for PostgreSQL); shared by the SQL engines."""
+    if f.op:
+        where.append(f"op = {ph}")
+        args.append(OP_ALIASES.get(f.op.strip(), f.op.strip()))
+    if f.unit:
+        where.append(f"unit = {ph}")
+        args.append(UNIT_ALIASES.get(f.unit.strip(), f.unit.strip()))
+    if f.min_amount is not None:
+        where.append(f"amount >= {ph}")
+        args.append(f.min_amount)
+    if f.max_amount is not None:
+        where.append(f"amount <= {ph}")
+        args.append(f.max_amount)
+    if f.met is not None:
+        where.append(f"met = {ph}")
+        args.append(str(f.met).lower())
