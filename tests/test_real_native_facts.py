@@ -62,3 +62,20 @@ def test_table_continued_without_spanning_column_keeps_its_columns() -> None:
     assert ind.provenance is not None and ind.provenance.loc == "p36 t1 r4"
     result = audit_paths([path], AuditOptions())
     assert [f.message for f in result.findings if f.kind.startswith("selfeval.")] == []
+
+
+@pytest.mark.parametrize(("stem", "department", "year"), [
+    ("12_shanghai_putuo_shgzb_final2024.pdf", "中共上海市普陀区委社会工作部", 2024),
+    ("13_jiangsu_swbgt_budget2019_tables.pdf", "中共江苏省委办公厅", None)])
+def test_disclosure_of_tables_only_is_read_without_projects(stem: str, department: str, year: int | None) -> None:
+    """A final account or budget that prints its standard tables and 说明 but no project form is stored (no
+    projects, an info note), so its tables and 说明 are audited — file 12's zero-base rate is found from the CLI."""
+    from kg.audit.report import AuditOptions, audit_paths
+    from kg.extract import extract_file
+
+    doc = extract_file(DEFAULT_DIR / stem)
+    assert (doc.department, doc.year, doc.projects) == (department, year, [])
+    assert [w.kind for w in doc.warnings] == ["no_project_forms"]
+    if year is not None:
+        found = audit_paths([DEFAULT_DIR / stem], AuditOptions(severity="warning")).findings
+        assert [f.kind for f in found] == ["explanation.zero_base"]

@@ -56,7 +56,10 @@ def check_parser_facts(ad: AuditDoc) -> Iterator[Finding]:
 def check_nothing_read(ad: AuditDoc) -> Iterator[Finding]:
     """A document that yields no project or no year: something was lost, whatever the parser said."""
     d = ad.doc
-    missing = [what for what, lost in (("no project", not d.projects), ("no fiscal year", d.year is None)) if lost]
+    # a disclosure of tables and 说明 only prints no project form: having none is not a loss there
+    tables_only = any(w.kind == "no_project_forms" for w in d.warnings)
+    missing = [what for what, lost in (("no project", not d.projects and not tables_only),
+                                       ("no fiscal year", d.year is None)) if lost]
     if missing:
         yield ad.finding("document_incomplete", "warning", None,
                          f"{' and '.join(missing)} could be read from this document ({d.layout or 'unknown'} "

@@ -52,7 +52,49 @@ def detect(src: SourceText) -> float:
     """0.4 when the text holds at least one form (a 项目名称 and an indicator header), else 0: a fallback that
     never outbids a family claiming the document. The reading is kept for the parse of the same text."""
     reading = _reading(src, keep=True)
-    return 0.4 if reading.forms or reading.department_forms else 0.0
+    if reading.forms or reading.department_forms:
+        return 0.4
+    return 0.2 if (disclosure_title(reading) or _department_label(reading)) and standard_tables(reading) else 0.0
+
+
+# A disclosure's title: 2024年度<department>部门决算, <department>2026年部门预算, …公开 …
+_DISCLOSURE = re.compile(r"^(?:(?P<y1>(?:19|20)\d{2})\s*年度?\s*)?(?P<name>.{2,40}?)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年度?\s*)?"
+                         r"(?:部门)?(?P<kind>预算|决算)(?:公开|表格|公开表格|说明)?")
+
+
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_DEPT_LABEL = re.compile(r"(?:部门|单位)(?:名称)?[：:]\s*(?P<name>[^\s：:]{2,40}?)(?:\s|单位|金额|$)")
+
+
+def disclosure_title(reading: Reading) -> tuple[int, str, str] | None:
+    """(year, department, doc_kind) from a title such as ``2024年度中共…社会工作部部门决算`` (a title printed over
+    several lines is tried joined)."""
+    heads = [r.filled[0].text for r in reading.rows[:6] if len(r.filled) == 1]
+    candidates = ["".join(heads[:n]) for n in (3, 2)] + [r.filled[0].text for r in reading.rows[:40] if r.filled]
+    for text in candidates:
+        t = _PART.sub("", "".join(text.split()))
+        m = _DISCLOSURE.match(t)
+        if m and (m.group("y1") or m.group("y2")) and ("部门" in t or "公开" in t):
+            year = int(m.group("y1") or m.group("y2"))
+            name = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", m.group("name")).strip("（）() ")
+            return year, name, "final_account" if m.group("kind") == "决算" else "budget"
+    return None
+
+
+def _department_label(reading: Reading) -> str | None:
+    """``部门：中共江苏省委办公厅`` printed over a table."""
+    for row in reading.rows[:60]:
+        for cell in row.filled[:2]:
+            m = _DEPT_LABEL.search(cell.text)
+            if m:
+                return m.group("name")
+    return None
+
+
+def standard_tables(reading: Reading) -> list:
+    from kg.tables.read import read_tables
+
+    return [t for t in read_tables(reading.rows) if t.kind]
 
 
 def parse(src: SourceText) -> Document:
@@ -97,6 +139,13 @@ def _department_in_title(reading: Reading) -> str | None:
 
 def document_of(reading: Reading, file: str, doc: Document) -> Document:
     if not reading.forms and not reading.department_forms:
+        title = disclosure_title(reading)
+        label = _department_label(reading)
+        if (title or label) and standard_tables(reading):  # a disclosure of tables and 说明 only, no project
+            doc.year, doc.department, doc.doc_kind = title or (None, label, None)
+            doc.warn("no_project_forms", "no 项目名称 with an indicator table: read as a disclosure of standard "
+                     "tables and 说明 only (no projects, no targets)", None, "info")
+            return doc
         raise UnknownLayoutError("no form found (unknown layout): no 项目名称 with an indicator table (一级/二级/三级指标, 指标值), "
                                  "and no known disclosure layout", file)
     doc.projects = [project_of(f, file) for f in reading.forms]
