@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import ParseError
+from kg.forms.clauses import ClauseIndicator, free_text_indicators, split_clauses
 from kg.layouts import cell_per_line, detection_scores
 from kg.layouts.cell_per_line.cells import lines_to_rows, merge_split_rows
-from kg.layouts.cell_per_line.clauses import ClauseIndicator, free_text_indicators, split_clauses
 from kg.layouts.cell_per_line.forms import checked_category
 from kg.layouts.cell_per_line.link import link_form
 from kg.reading import SourceText, source_from_bytes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.forms import vocabulary as vocab
+from kg.forms.clauses import free_text_indicators
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.values import checked_option, parse_money, parse_target, split_department
 from kg.model import DepartmentIndicator, Figure, Funds, Indicator, Project, Provenance
@@ -54,9 +55,29 @@ def scoring_of(form: Form, file: str) -> list[Indicator]:
     return out
 
 
+def _free_text_rows(form: Form, file: str, table: str) -> list[Indicator] | None:
+    """A table without a value column whose 三级 cells hold free text (2019 style 具体指标（指标内容、指标值）:
+    ``人工接通率≥98%，人员到达率≥90%``): one indicator per measurable clause, by the gold clause rule."""
+    if "value" in form.columns or "value_long" in form.columns:
+        return None
+    out: list[Indicator] = []
+    for row in form.indicators:
+        v = row.values
+        if clean_text(v.get("l1")) in vocab.GRID_TERMS or not clean_text(v.get("l3")):
+            continue
+        for c in free_text_indicators(v["l3"]):
+            out.append(Indicator(clean_text(v.get("l1")), clean_text(v.get("l2")), c.l3, c.op, c.value, c.unit,
+                                 clean_text(v.get("direction")), text=row.text,
+                                 provenance=Provenance(file, table, row.line, row.line_end)))
+    return out
+
+
 def indicators_of(form: Form, file: str) -> tuple[list[Indicator], list[Indicator]]:
     """(annual targets, long-term targets) of a form; scoring-grid rows are neither."""
     table = form.title or DEFAULT_TABLE
+    free = _free_text_rows(form, file, table)
+    if free is not None:
+        return free, []
     annual: list[Indicator] = []
     long_term: list[Indicator] = []
     for row in form.indicators:

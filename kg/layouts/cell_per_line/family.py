@@ -4,7 +4,7 @@ Each table cell sits on its own tab-prefixed line, rows are separated by blank l
 cells continue on untabbed lines. The chain is: lines → rows → tables (:mod:`cell_per_line_cells`) →
 project lines / totals / classifications (:mod:`cell_per_line_budget`) and target forms
 (:mod:`cell_per_line_forms`) → linked records (:mod:`cell_per_line_link`), with free-text indicator cells
-read by :mod:`cell_per_line_clauses`.
+read by the shared clause rule (:mod:`kg.forms.clauses`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
 from kg.evidence_link import Candidate, choose_owner
+from kg.forms.clauses import free_text_indicators
 from kg.layouts.cell_per_line.budget import (
     ProjectLine,
     Totals,
@@ -24,7 +25,6 @@ from kg.layouts.cell_per_line.budget import (
     project_lines,
 )
 from kg.layouts.cell_per_line.cells import TABLE_LABEL, Table, lines_to_rows, rows_to_tables
-from kg.layouts.cell_per_line.clauses import free_text_indicators
 from kg.layouts.cell_per_line.forms import Form, checked_category, forms_of_table
 from kg.layouts.cell_per_line.link import Link, link_form, prose_alias_target, prose_mentions
 from kg.model import (
