@@ -58,7 +58,7 @@ def scoring_of(form: Form, file: str) -> list[Indicator]:
 def _free_text_rows(form: Form, file: str, table: str) -> list[Indicator] | None:
     """A table without a value column whose 三级 cells hold free text (2019 style 具体指标（指标内容、指标值）:
     ``人工接通率≥98%，人员到达率≥90%``): one indicator per measurable clause, by the gold clause rule."""
-    if "value" in form.columns or "value_long" in form.columns:
+    if "l3" not in form.columns or "value" in form.columns or "value_long" in form.columns:
         return None
     out: list[Indicator] = []
     for row in form.indicators:
