@@ -135,6 +135,8 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
         if t.kind not in EXPENSE_KINDS or t.layout:
             continue
         for whole, parts in V.ROW_IDENTITIES:
+            if whole == "total" and "basic" not in parts and ("basic" in t.columns or "project" in t.columns):
+                continue  # 合计 = 人员 + 公用 holds only where the table has no 基本/项目 columns
             if t.positional:
                 if whole not in t.columns or not all(p in t.columns for p in parts):
                     continue
@@ -174,6 +176,10 @@ def check_column_sums(ad: AuditDoc) -> Iterator[Finding]:
             continue
         if coded and len(coded) != len(body):
             skipped(ad).append(f"{t.name}: column sums (rows with and without classification codes)")
+            continue
+        if t.incomplete or any(r.code == "?" for r in coded):
+            why = t.incomplete or "a classification code not understood"
+            skipped(ad).append(f"{t.name}: column sums ({why})")
             continue
         top_len = min((len(r.code or "") for r in body), default=0)
         top = [r for r in body if len(r.code or "") == top_len]

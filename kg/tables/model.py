@@ -78,6 +78,7 @@ class StdTable:
     by: str = "title"  # how it was recognised: "title" or "header"
     coded: bool = False  # token rows: the header names a code column, so a leading 3/5/7-digit number is a code
     layout: str = ""  # "cell_per_line": recognised, but its rows are not read here
+    incomplete: str = ""  # why some rows were left out (then no column sum is checked)
 
     @property
     def name(self) -> str:

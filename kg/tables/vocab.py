@@ -60,7 +60,7 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_abroad", re.compile(r"因公出国")),
     ("sg_reception", re.compile(r"公务接待")),
     ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
-    ("personnel", re.compile(r"人员经费$|人员支出$")),
+    ("personnel", re.compile(r"人员经费$|人员支出$|人员类$")),
     ("public", re.compile(r"公用经费$|公用支出$")),
     ("basic", re.compile(r"基本支出(小计|合计)?$")),
     ("project", re.compile(r"项目支出(总数|小计|合计)?$")),
@@ -70,10 +70,13 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("code", re.compile(r"编码$|代码$|科目编码")),
     ("name", re.compile(r"名称|项目$|科目$|单位$")),
 ]
+# The header of a code column of its own (类 | 款 | 项 side by side under 科目编码).
+CODE_PARTS = ("类", "款", "项")
 # Header words of the parts that add up to a total within one row.
 ROW_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("basic", "project")),
     ("basic", ("personnel", "public")),
+    ("total", ("personnel", "public")),  # a 基本支出 table: 合计 | 人员经费 | 公用经费, no 基本/项目 columns
 ]
 # Row labels.
 TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年支出合计|本年收入合计|支出总计|收入总计|收入合计|支出合计)[:：]?$")
