@@ -36,6 +36,7 @@ class TRow:
     amounts: dict[str, Amount] = field(default_factory=dict)
     numbers: list[Amount] = field(default_factory=list)  # the row's amounts in printed order
     text: str = ""
+    unread: tuple[int, ...] = ()  # columns whose header names nothing known, with an amount on this row
 
     @property
     def level(self) -> str | None:

@@ -50,6 +50,9 @@ def _title_of(row: Row) -> str | None:
     if not filled or len(filled) > 2:
         return None
     t = squeeze(" ".join(c.text for c in filled))
+    glued = V.TITLE_WITH_UNIT.match(t) if len(filled) == 1 else None
+    if glued:
+        t = glued.group(1)  # 收支预算总表部门：… 单位：万元 in one cell
     if not t or len(t) > V.TITLE_MAX_CHARS or parse_decimal(t) is not None:
         return None
     if V.NUMBER_ONLY.match(t):
@@ -77,7 +80,7 @@ def _blocks(rows: list[Row]) -> list[tuple[str, int, list[Row]]]:
                 continue
             if cur:
                 out.append(cur)
-            cur = (title, r.line, [])
+            cur = (title, r.line, [r] if V.UNIT_LINE.search(r.joined(" ")) else [])  # its unit, read as a line
             continue
         if cur is not None:
             cur[2].append(r)
@@ -309,14 +312,17 @@ def _code_of_parts(parts: list[str], prev: list[str]) -> str | None:
 def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow | None:
     if t.positional:
         words: list[str] = []
-        code = None
-        parts = [c.text.strip() for j, c in enumerate(r.cells) if j < len(t.columns) and t.columns[j] == "code_part"]
+        code: str | None = None
+        in_code = [c.text.strip() for j, c in enumerate(r.cells) if j < len(t.columns) and t.columns[j] == "code_part"]
+        parts = [x if x.isdigit() else "" for x in in_code]
+        words += [x for x in in_code if x and not x.isdigit()]  # 合计 printed across the code columns
         if any(parts):
             code = _code_of_parts(parts, prev_parts if prev_parts is not None else [])
             if code is None:
                 code = "?"  # a code not understood: the row counts as coded, in no hierarchy
         amounts: dict[str, Amount] = {}
         numbers: list[Amount] = []
+        unread: list[int] = []
         for j, c in enumerate(r.cells):
             meaning = t.columns[j] if j < len(t.columns) else None
             if meaning in ("code_part", "ignore"):
@@ -334,7 +340,9 @@ def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow
                 words.append(m.group(2) or m.group(3) or "")
             elif c.text.strip() and not _is_amount(c.text):
                 words.append(c.text)
-        return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
+            elif meaning is None and _is_amount(c.text):
+                unread.append(j)
+        return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "), tuple(unread))
     toks = _tokens(r)
     if _column_numbers([x for x in toks if _is_amount(x)]):
         return None
