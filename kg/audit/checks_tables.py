@@ -135,8 +135,9 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
         if t.kind not in EXPENSE_KINDS or t.layout:
             continue
         for whole, parts in V.ROW_IDENTITIES:
-            if whole == "total" and "basic" not in parts and ("basic" in t.columns or "project" in t.columns):
-                continue  # 合计 = 人员 + 公用 holds only where the table has no 基本/项目 columns
+            if whole == "total" and "basic" not in parts and ("basic" in t.columns or
+                                                             ("project" in t.columns) != ("project" in parts)):
+                continue  # 合计 = 人员 + 公用 (+ 项目) holds only where the table has no 基本 column
             if t.positional:
                 if whole not in t.columns or not all(p in t.columns for p in parts):
                     continue

@@ -63,6 +63,7 @@ def _title_of(row: Row) -> str | None:
 
 
 def _title_kind(title: str) -> str | None:
+    title = V.TITLE_QUALIFIER.sub("表", title)  # …支出预算表（功能科目） is a 支出…表
     for kind, pat in V.TITLE_KINDS:
         if pat.search(title):
             return kind

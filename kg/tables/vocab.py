@@ -46,11 +46,12 @@ KIND_NAMES = {
 TITLE_MAX_CHARS = 40
 TITLE_NUMBERING = re.compile(
     r"^(?:表[一二三四五六七八九十\d]+[、：:.\s]*|预算\d+表|决算\d+表|公开表\d+|附表\d+|[一二三四五六七八九十]+、|\d+[、.])")
-TITLE_END = re.compile(r"表(?:[（(]\w{1,8}[)）])?$")
+TITLE_END = re.compile(r"表(?:[（(]\w{1,8}[)）]|按\w{2,12}|(?:功能|经济)(?:分类)?科目)?$")  # …明细表（按支出功能分类科目）, squeezed
+TITLE_QUALIFIER = re.compile(r"表(?:按\w{2,12}|(?:功能|经济)(?:分类)?科目)$")
 # A "表一：" / "表 1" / "公开表3" line alone: the title follows on the next line.
 NUMBER_ONLY = re.compile(r"^(?:表[一二三四五六七八九十\d]+|预算\d+表|决算\d+表|公开表\d+|附表\d+)[、：:]?$")
 # A title glued to the unit line in one cell (squeezed): 收支预算总表部门中共江苏省委办公厅单位万元
-TITLE_WITH_UNIT = re.compile(r"^(.{2,38}?表)(?:部门|单位|编制部门)\w*单位(?:万元|元)$")
+TITLE_WITH_UNIT = re.compile(r"^(.{2,38}?表(?:(?:功能|经济)(?:分类)?科目)?)(?:部门|单位|编制部门)\w*单位(?:万元|元)$")
 UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
 
 # Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
@@ -62,10 +63,10 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_abroad", re.compile(r"因公出国")),
     ("sg_reception", re.compile(r"公务接待")),
     ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
-    ("personnel", re.compile(r"人员经费$|人员支出$|人员类$")),
-    ("public", re.compile(r"公用经费$|公用支出$")),
+    ("personnel", re.compile(r"人员经费(支出)?$|人员支出$|人员类$")),
+    ("public", re.compile(r"公用经费(支出)?$|公用支出$")),
     ("basic", re.compile(r"基本支出(小计|合计)?$")),
-    ("project", re.compile(r"项目支出(总数|小计|合计)?$")),
+    ("project", re.compile(r"项目支出(总数|小计|合计)?$|专项业务经费支出$")),
     ("other_out", re.compile(r"事业单位经营支出$|上缴上级支出$|对附属单位补助支出$")),
     ("total", re.compile(r"(合计|总计|小计)$")),
     ("amount", re.compile(r"(预算数|决算数|预算金额|金额|支出数|预算|总额)$")),
@@ -79,6 +80,7 @@ ROW_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("basic", "project")),
     ("basic", ("personnel", "public")),
     ("total", ("personnel", "public")),  # a 基本支出 table: 合计 | 人员经费 | 公用经费, no 基本/项目 columns
+    ("total", ("personnel", "public", "project")),  # 合计 | 人员经费 | 公用经费 | 专项业务经费, no 基本 column
 ]
 # Row labels.
 TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年支出合计|本年收入合计|支出总计|收入总计|收入合计|支出合计)[:：]?$")
