@@ -4,8 +4,6 @@ to be listed here, with a line on why it is true: today there are none)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kg.audit import AuditDoc
