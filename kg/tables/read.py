@@ -388,10 +388,11 @@ def _spaced(label: str) -> bool:
 
 
 def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
+    numbering = {c.col for r in head for c in r.cells if squeeze(c.text) == V.ROW_NUMBER_HEADER}
     for r in data:
         pairs: list[tuple[str, list[str]]] = []
         if t.positional:
-            cells = [c.text.strip() for c in r.cells]
+            cells = [c.text.strip() if c.col not in numbering else "" for c in r.cells]
             for c in cells:
                 if c and not _is_amount(c):
                     pairs.append((c, []))

@@ -23,8 +23,8 @@ def squeeze(text: str | None) -> str:
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
 TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产|政府采购预算说明")),
-    ("fiscal_total", re.compile(r"财政拨款收支")),
-    ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$")),
+    ("fiscal_total", re.compile(r"财政拨款收支|财政拨款收入支出")),
+    ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$|收入支出(预算|决算)总表$")),
     ("income", re.compile(r"收入(预算|决算)?总(体情况)?表|收入(预算|决算)?(情况)?表$")),
     ("sanggong", re.compile(r"三公")),
     ("basic", re.compile(r"基本支出")),
@@ -84,8 +84,9 @@ ROW_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Row labels.
 TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年支出合计|本年收入合计|支出总计|收入总计|收入合计|支出合计)[:：]?$")
-INCOME_TOTAL = re.compile(r"^收入总计[:：]?$")
-EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$")
+INCOME_TOTAL = re.compile(r"^收入总计[:：]?$|^总计$")  # 决算: 总计 on each side
+EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$|^总计$")
+ROW_NUMBER_HEADER = "行次"  # a column numbering the lines (决算 总表), never an amount
 INCOME_YEAR_TOTAL = re.compile(r"^本年收入合计[:：]?$")
 EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
 # A top-level line of a 收支总表 side: 一、…, 二、…
