@@ -4,8 +4,6 @@ to be listed here, with a line on why it is true: today there are none)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kg.audit import AuditDoc
@@ -171,34 +169,3 @@ def test_explanation_sentences(text: str, kind: str | None) -> None:
 def test_cited_document_number_is_not_a_year() -> None:
     assert not _kinds(_audit(["根据〔2017〕89号 2024年部门预算", "西编发〔2017〕15号"], 2024))
     assert "explanation.year" in _kinds(_audit(["2017年部门预算"], 2024))
-
-
-
-
-# ../shared/real-native beside the repository (a worktree one level deeper looks one more level up)
-REAL = next((p / "shared" / "real-native" for p in Path(__file__).resolve().parents[2:4]
-             if (p / "shared" / "real-native").is_dir()), Path("../shared/real-native"))
-# (file, year, every error or warning the new checks raise on its pdfplumber text: kind and line). Read by hand:
-# 11 — 说明 line 63 "政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元": a change from nothing to nothing;
-# 12 — 说明 line 350 "年初预算为 0 万元 … 完成年初预算的 95.89%": a rate of a zero base;
-# 01 (烟台 公开表1…) and 06 (福州 一、收支预算总表…): nothing is wrong that these checks can see.
-REAL_PINNED = [
-    ("11_shanghai_putuo_wanli_budget2023.pdf", 2023, {("explanation.zero_base", 63)}),
-    ("12_shanghai_putuo_shgzb_final2024.pdf", 2024, {("explanation.zero_base", 350)}),
-    ("01_yantai_minzheng_budget2026.pdf", 2026, set()),
-    ("06_fuzhou_shangwu_budget2026.pdf", 2026, set()),
-]
-
-
-@pytest.mark.parametrize("name,year,expected", REAL_PINNED, ids=[r[0][:2] for r in REAL_PINNED])
-def test_real_documents_every_error_is_true(name: str, year: int, expected: set) -> None:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"{path} absent")
-    pdfplumber = pytest.importorskip("pdfplumber")
-    with pdfplumber.open(path) as pdf:
-        text = "\n".join((p.extract_text() or "") for p in pdf.pages)
-    found = _audit(text.split("\n"), year, name)
-    raised = {(f.kind, e.line) for f in found if f.severity != "info" for e in f.evidence[:1]}
-    assert raised == expected, [f.message for f in found if f.severity != "info"]
-    assert sum(f.kind == "tables.not_checked" for f in found) == 1

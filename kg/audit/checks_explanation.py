@@ -33,9 +33,9 @@ CITED_NUMBER = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]|\d{4}\
 TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?度?\s*(?:部门|单位)?(?:预算|决算)")
 # This year's figures stated in the 说明: (what, table kind, table figure).
 STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
-    ("income", re.compile(rf"(?:收入预算|收入总计|收支总计|本年收入合计|收入决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
+    ("income", re.compile(rf"(?:收入预算|收入总计|收支总计|收入支出总计|本年收入合计|收入决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
                           rf"(?P<u>万元|元)")),
-    ("expense", re.compile(rf"(?:支出预算|支出总计|本年支出合计|支出决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
+    ("expense", re.compile(rf"(?:支出预算|支出总计|收入支出总计|本年支出合计|支出决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
                            rf"(?P<u>万元|元)")),
     ("basic", re.compile(rf"基本支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
     ("project", re.compile(rf"项目支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
@@ -43,6 +43,10 @@ STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# A paragraph about a part of the spending (财政拨款, one fund, one 类/款/项): its 支出决算 is not the total.
+ITEM_SUBJECT = re.compile(r"[（(][类款项][)）]")  # a numbered heading naming one 类/款/项
+HEADING_CHARS = 60  # a paragraph this short before a statement is its heading ("1、…（类）…（项）。")
+PART_SUBJECT = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|[（(][类款项][)）]|三公|机关运行|会议费|培训费")
 # A stated figure's keyword follows one of these (or starts the line): 2024年收入预算, 部门支出总计, （一）…
 STATEMENT_AFTER = set("年度门位：:，,。；;（）()、.．")
 
@@ -179,12 +183,20 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
     figures = _table_figures(ad)
     year = str(ad.doc.year or "")
     unread: set[str] = set()
-    for _n, line in _squeezed(ad):
+    paras = [line for _n, line in _squeezed(ad)]
+    for i, line in enumerate(paras):
+        prev = paras[i - 1] if i else ""  # the paragraph before this one (a heading), searched for its subject
         for key, pat in STATEMENTS:
             for m in pat.finditer(line):
                 if key in ("income", "expense", "basic", "project") and m.start() \
                         and line[m.start() - 1] not in STATEMENT_AFTER and not line[m.start() - 1].isdigit():
                     continue  # 项目支出预算 is not 支出预算
+                before = re.split(r"[。；;]", line[: m.start()])
+                head = before[0] if _HEADING.match(line) and len(before) > 1 else ""  # "1.…（项）。" opening it
+                head += prev if len(prev) <= HEADING_CHARS and _HEADING.match(prev) else ""
+                if key in ("income", "expense", "basic", "project") and (
+                        PART_SUBJECT.search(before[-1]) or ITEM_SUBJECT.search(head)):
+                    continue  # a sentence (or the heading above it) on 财政拨款, one fund or one 类/款/项
                 clause = re.split(r"[，。；,;]", line[: m.start()])[-1]
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
                 if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:

@@ -135,11 +135,18 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
         if t.kind not in EXPENSE_KINDS or t.layout:
             continue
         for whole, parts in V.ROW_IDENTITIES:
+            if whole == "total" and "basic" not in parts and ("basic" in t.columns or
+                                                             ("project" in t.columns) != ("project" in parts)):
+                continue  # 合计 = 人员 + 公用 (+ 项目) holds only where the table has no 基本 column
             if t.positional:
                 if whole not in t.columns or not all(p in t.columns for p in parts):
                     continue
                 for r in t.rows:
                     if whole not in r.amounts or any(k.startswith("other_out") for k in r.amounts):
+                        continue
+                    if whole == "total" and _unread_in_group(t, r):
+                        skipped(ad).append(f"{t.name}: {whole} = {' + '.join(parts)} on rows with an amount "
+                                           "in a column whose header is not understood")
                         continue
                     f = _mismatch(ad, "tables.row_sum", t, r.amounts[whole], [r.amounts[p] for p in parts
                                   if p in r.amounts], f"{whole} = {' + '.join(parts)} on the row {r.label or r.code}")
@@ -152,6 +159,17 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
                                       f"{whole} = {' + '.join(parts)} on the row {r.label or r.code}")
                         if f:
                             yield f
+
+
+GROUP_END = ("total", "amount", "ignore")
+
+
+def _unread_in_group(t: StdTable, r: TRow) -> bool:
+    """An amount in a column not understood, right of the 合计 column and before the next 合计/金额 column: it may
+    be a part of that 合计 (单位预留机动经费 beside 基本支出 and 项目支出), so 合计 = 基本 + 项目 is not checked."""
+    w = t.columns.index("total")
+    end = next((j for j in range(w + 1, len(t.columns)) if t.columns[j] in GROUP_END), len(t.columns))
+    return any(w < j < end for j in r.unread)
 
 
 def _column_values(t: StdTable, r: TRow) -> dict[str, Amount]:
@@ -171,9 +189,15 @@ def check_column_sums(ad: AuditDoc) -> Iterator[Finding]:
         body = [r for r in t.rows if not r.is_total]
         coded = [r for r in body if r.code]
         if total is None or not body:
+            if body:
+                skipped(ad).append(f"{t.name}: column sums (no 合计 row read)")
             continue
         if coded and len(coded) != len(body):
             skipped(ad).append(f"{t.name}: column sums (rows with and without classification codes)")
+            continue
+        if t.incomplete or any(r.code == "?" for r in coded):
+            why = t.incomplete or "a classification code not understood"
+            skipped(ad).append(f"{t.name}: column sums ({why})")
             continue
         top_len = min((len(r.code or "") for r in body), default=0)
         top = [r for r in body if len(r.code or "") == top_len]

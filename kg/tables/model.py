@@ -36,6 +36,7 @@ class TRow:
     amounts: dict[str, Amount] = field(default_factory=dict)
     numbers: list[Amount] = field(default_factory=list)  # the row's amounts in printed order
     text: str = ""
+    unread: tuple[int, ...] = ()  # columns whose header names nothing known, with an amount on this row
 
     @property
     def level(self) -> str | None:
@@ -78,6 +79,7 @@ class StdTable:
     by: str = "title"  # how it was recognised: "title" or "header"
     coded: bool = False  # token rows: the header names a code column, so a leading 3/5/7-digit number is a code
     layout: str = ""  # "cell_per_line": recognised, but its rows are not read here
+    incomplete: str = ""  # why some rows were left out (then no column sum is checked)
 
     @property
     def name(self) -> str:

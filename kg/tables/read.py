@@ -11,6 +11,7 @@ does not depend on which column is empty).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from kg.cells.model import Row
@@ -49,6 +50,9 @@ def _title_of(row: Row) -> str | None:
     if not filled or len(filled) > 2:
         return None
     t = squeeze(" ".join(c.text for c in filled))
+    glued = V.TITLE_WITH_UNIT.match(t) if len(filled) == 1 else None
+    if glued:
+        t = glued.group(1)  # 收支预算总表部门：… 单位：万元 in one cell
     if not t or len(t) > V.TITLE_MAX_CHARS or parse_decimal(t) is not None:
         return None
     if V.NUMBER_ONLY.match(t):
@@ -59,6 +63,7 @@ def _title_of(row: Row) -> str | None:
 
 
 def _title_kind(title: str) -> str | None:
+    title = V.TITLE_QUALIFIER.sub("表", title)  # …支出预算表（功能科目） is a 支出…表
     for kind, pat in V.TITLE_KINDS:
         if pat.search(title):
             return kind
@@ -76,7 +81,7 @@ def _blocks(rows: list[Row]) -> list[tuple[str, int, list[Row]]]:
                 continue
             if cur:
                 out.append(cur)
-            cur = (title, r.line, [])
+            cur = (title, r.line, [r] if V.UNIT_LINE.search(r.joined(" ")) else [])  # its unit, read as a line
             continue
         if cur is not None:
             cur[2].append(r)
@@ -147,18 +152,23 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
         return t
     if positional:
         t.columns = _column_meanings(head)
+        data = _align_continued(t, head, data)
     else:
         t.meanings = _token_meanings(head)
         t.coded = bool(re.search(r"编码|代码|科目", header_text))
+    prev_parts: list[str] = []
+    in_grid = any(_ruled(r) for r in data)
     for r in data:
         first = squeeze(r.filled[0].text) if r.filled else ""
         if first.startswith(("备注", "注", "说明")) and not first.startswith("注册"):
             break  # a note under the table: nothing after it is a row of it
         if positional and _column_numbers([x for x in r.texts if _is_amount(x)]):
             continue
+        if in_grid and not _ruled(r):
+            continue  # a page number or a line between the ruled rows: not a row of the table
         if not positional and all(x.isdigit() for x in _tokens(r)):
             continue  # a page number ("1 4", "16") between the rows, never a row of amounts without a label
-        tr = _typed_row(r, t)
+        tr = _typed_row(r, t, prev_parts)
         if tr is not None:
             t.rows.append(tr)
     return t
@@ -176,7 +186,14 @@ def _header_kind(header: str, data: list[Row]) -> str | None:
     return None
 
 
+def _header_rows(head: list[Row]) -> list[Row]:
+    """The header rows that name columns: a 栏次 row (1 2 3 …, ** ** …) names none."""
+    return [r for r in head if not _column_numbers([x for x in r.texts if _is_amount(x)])
+            and not all(set(x) <= {"*"} or _is_amount(x) for x in r.texts if x.strip())]
+
+
 def _column_meanings(head: list[Row]) -> list[str | None]:
+    head = _header_rows(head)
     width = max((len(r.cells) for r in head), default=0)
     grid = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in head]
     for i in range(len(grid) - 1):  # a merged group label covers the columns its lower rows fill
@@ -191,6 +208,64 @@ def _column_meanings(head: list[Row]) -> list[str | None]:
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
         out.append(_meaning("".join(parts)) if parts else None)
+        if parts and parts[-1] in V.CODE_PARTS:
+            out[-1] = "code_part"  # 类 | 款 | 项 in columns of their own
+    return _first_code_group(out)
+
+
+def _first_code_group(cols: list[str | None]) -> list[str | None]:
+    """Only the first run of 类/款/项 columns is the row's code; a second classification (政府经济分类 beside
+    部门经济分类) is ignored."""
+    out: list[str | None] = []
+    seen_end = False
+    for j, m in enumerate(cols):
+        if m == "code_part" and seen_end:
+            out.append("ignore")
+            continue
+        if m != "code_part" and j and cols[j - 1] == "code_part":
+            seen_end = True
+        out.append(m)
+    return out
+
+
+def _ruled(r: Row) -> bool:
+    """A row of a ruled native table ("p12 t1"), not a line of the page around it ("p12")."""
+    return bool(r.table) and " t" in (r.table or "")
+
+
+def _align_continued(t: StdTable, head: list[Row], data: list[Row]) -> list[Row]:
+    """Rows of the table's continuation on a later page, put in the header's columns by where their cells sit
+    (a page's grid may start one column earlier). A row that cannot be placed is left out and the table is
+    marked ``incomplete`` (its column sums are then not checked)."""
+    home = next((r.table for r in reversed(head) if _ruled(r)), None) or \
+        next((r.table for r in data if _ruled(r)), None)
+    ref = next((r for r in data if r.table == home), None)
+    if home is None or ref is None:
+        return data
+    spans = [(c.col, c.bbox[0], c.bbox[2]) for c in ref.cells if c.bbox]
+    out: list[Row] = []
+    for r in data:
+        if r.table == home or not _ruled(r):
+            out.append(r)  # (a row outside any ruled table is dropped by the caller)
+            continue
+        cells, ok = [], bool(spans)
+        for c in r.cells:
+            if not c.text:
+                continue
+            x = (c.bbox[0] + c.bbox[2]) / 2 if c.bbox else None
+            j = next((j for j, x0, x1 in spans if x is not None and x0 <= x <= x1), None)
+            if j is None:
+                ok = False
+                break
+            cells.append(replace(c, col=j))
+        if not ok:
+            t.incomplete = f"a row on {r.table} could not be placed in the header's columns"
+            continue
+        grid = [replace(ref.cells[0], text="", col=j, line=r.line, loc=None) for j in range(len(ref.cells))]
+        for c in cells:
+            if c.col < len(grid):
+                grid[c.col] = c
+        out.append(Row(grid, r.line, r.table, r.line_end, r.separator, dict(r.meta)))
     return out
 
 
@@ -221,14 +296,38 @@ def _token_meanings(head: list[Row]) -> list[str] | None:
     return out
 
 
-def _typed_row(r: Row, t: StdTable) -> TRow | None:
+def _code_of_parts(parts: list[str], prev: list[str]) -> str | None:
+    """类 | 款 | 项 cells → one code; a part left empty before a printed one is the previous row's (a 款 row
+    printed under its 类 without repeating it). None unless the result is a 3/5/7-digit code."""
+    last = max((i for i, p in enumerate(parts) if p), default=-1)
+    if last < 0:
+        return None
+    full = [p or (prev[i] if i < len(prev) and i < last else "") for i, p in enumerate(parts[: last + 1])]
+    code = "".join(full)
+    if not all(full) or not code.isdigit() or len(code) not in (3, 5, 7) or len(full[0]) != 3:
+        return None
+    prev[:] = full
+    return code
+
+
+def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow | None:
     if t.positional:
         words: list[str] = []
-        code = None
+        code: str | None = None
+        in_code = [c.text.strip() for j, c in enumerate(r.cells) if j < len(t.columns) and t.columns[j] == "code_part"]
+        parts = [x if x.isdigit() else "" for x in in_code]
+        words += [x for x in in_code if x and not x.isdigit()]  # 合计 printed across the code columns
+        if any(parts):
+            code = _code_of_parts(parts, prev_parts if prev_parts is not None else [])
+            if code is None:
+                code = "?"  # a code not understood: the row counts as coded, in no hierarchy
         amounts: dict[str, Amount] = {}
         numbers: list[Amount] = []
+        unread: list[int] = []
         for j, c in enumerate(r.cells):
             meaning = t.columns[j] if j < len(t.columns) else None
+            if meaning in ("code_part", "ignore"):
+                continue
             if meaning in AMOUNT_MEANINGS:
                 if _is_amount(c.text):
                     a = Amount(parse_decimal(c.text) or Decimal(0), c.text.strip(), c.line)
@@ -242,7 +341,9 @@ def _typed_row(r: Row, t: StdTable) -> TRow | None:
                 words.append(m.group(2) or m.group(3) or "")
             elif c.text.strip() and not _is_amount(c.text):
                 words.append(c.text)
-        return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
+            elif meaning is None and _is_amount(c.text):
+                unread.append(j)
+        return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "), tuple(unread))
     toks = _tokens(r)
     if _column_numbers([x for x in toks if _is_amount(x)]):
         return None
@@ -287,10 +388,11 @@ def _spaced(label: str) -> bool:
 
 
 def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
+    numbering = {c.col for r in head for c in r.cells if squeeze(c.text) == V.ROW_NUMBER_HEADER}
     for r in data:
         pairs: list[tuple[str, list[str]]] = []
         if t.positional:
-            cells = [c.text.strip() for c in r.cells]
+            cells = [c.text.strip() if c.col not in numbering else "" for c in r.cells]
             for c in cells:
                 if c and not _is_amount(c):
                     pairs.append((c, []))

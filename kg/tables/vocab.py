@@ -23,8 +23,8 @@ def squeeze(text: str | None) -> str:
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
 TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产|政府采购预算说明")),
-    ("fiscal_total", re.compile(r"财政拨款收支")),
-    ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$")),
+    ("fiscal_total", re.compile(r"财政拨款收支|财政拨款收入支出")),
+    ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$|收入支出(预算|决算)总表$")),
     ("income", re.compile(r"收入(预算|决算)?总(体情况)?表|收入(预算|决算)?(情况)?表$")),
     ("sanggong", re.compile(r"三公")),
     ("basic", re.compile(r"基本支出")),
@@ -46,9 +46,12 @@ KIND_NAMES = {
 TITLE_MAX_CHARS = 40
 TITLE_NUMBERING = re.compile(
     r"^(?:表[一二三四五六七八九十\d]+[、：:.\s]*|预算\d+表|决算\d+表|公开表\d+|附表\d+|[一二三四五六七八九十]+、|\d+[、.])")
-TITLE_END = re.compile(r"表(?:[（(]\w{1,8}[)）])?$")
+TITLE_END = re.compile(r"表(?:[（(]\w{1,8}[)）]|按\w{2,12}|(?:功能|经济)(?:分类)?科目)?$")  # …明细表（按支出功能分类科目）, squeezed
+TITLE_QUALIFIER = re.compile(r"表(?:按\w{2,12}|(?:功能|经济)(?:分类)?科目)$")
 # A "表一：" / "表 1" / "公开表3" line alone: the title follows on the next line.
 NUMBER_ONLY = re.compile(r"^(?:表[一二三四五六七八九十\d]+|预算\d+表|决算\d+表|公开表\d+|附表\d+)[、：:]?$")
+# A title glued to the unit line in one cell (squeezed): 收支预算总表部门中共江苏省委办公厅单位万元
+TITLE_WITH_UNIT = re.compile(r"^(.{2,38}?表(?:(?:功能|经济)(?:分类)?科目)?)(?:部门|单位|编制部门)\w*单位(?:万元|元)$")
 UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
 
 # Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
@@ -60,25 +63,30 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_abroad", re.compile(r"因公出国")),
     ("sg_reception", re.compile(r"公务接待")),
     ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
-    ("personnel", re.compile(r"人员经费$|人员支出$")),
-    ("public", re.compile(r"公用经费$|公用支出$")),
+    ("personnel", re.compile(r"人员经费(支出)?$|人员支出$|人员类$")),
+    ("public", re.compile(r"公用经费(支出)?$|公用支出$")),
     ("basic", re.compile(r"基本支出(小计|合计)?$")),
-    ("project", re.compile(r"项目支出(总数|小计|合计)?$")),
+    ("project", re.compile(r"项目支出(总数|小计|合计)?$|专项业务经费支出$")),
     ("other_out", re.compile(r"事业单位经营支出$|上缴上级支出$|对附属单位补助支出$")),
     ("total", re.compile(r"(合计|总计|小计)$")),
     ("amount", re.compile(r"(预算数|决算数|预算金额|金额|支出数|预算|总额)$")),
     ("code", re.compile(r"编码$|代码$|科目编码")),
     ("name", re.compile(r"名称|项目$|科目$|单位$")),
 ]
+# The header of a code column of its own (类 | 款 | 项 side by side under 科目编码).
+CODE_PARTS = ("类", "款", "项")
 # Header words of the parts that add up to a total within one row.
 ROW_IDENTITIES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("basic", "project")),
     ("basic", ("personnel", "public")),
+    ("total", ("personnel", "public")),  # a 基本支出 table: 合计 | 人员经费 | 公用经费, no 基本/项目 columns
+    ("total", ("personnel", "public", "project")),  # 合计 | 人员经费 | 公用经费 | 专项业务经费, no 基本 column
 ]
 # Row labels.
 TOTAL_LABEL = re.compile(r"^(?:合计|总计|本年支出合计|本年收入合计|支出总计|收入总计|收入合计|支出合计)[:：]?$")
-INCOME_TOTAL = re.compile(r"^收入总计[:：]?$")
-EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$")
+INCOME_TOTAL = re.compile(r"^收入总计[:：]?$|^总计$")  # 决算: 总计 on each side
+EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$|^总计$")
+ROW_NUMBER_HEADER = "行次"  # a column numbering the lines (决算 总表), never an amount
 INCOME_YEAR_TOTAL = re.compile(r"^本年收入合计[:：]?$")
 EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
 # A top-level line of a 收支总表 side: 一、…, 二、…
