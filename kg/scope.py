@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from kg.digraph import DiGraph
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import Store
+
+if TYPE_CHECKING:
+    pass
 
 _INDICATOR_TABLES = {"Indicator": "indicators", "DepartmentIndicator": "department_indicators"}
 
@@ -46,7 +48,7 @@ def resolve_in_store(store: Store, query: str, kinds: tuple[str, ...] = SEARCHAB
     return resolve(sc.lookup_graph(sc.matching_documents(query)), query, kinds), sc
 
 
-def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> nx.DiGraph:
+def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> DiGraph:
     """The full graph of what tracing ``nodes`` (ids from the lookup graph) reads."""
     docs: set[str] = set()
     for node in nodes:
@@ -74,7 +76,7 @@ class StoreScope:
             did = dept_id(dep, c)
             self.depts.setdefault(did, (dep, c, []))[2].append(doc_id)
             self.dept_of[doc_id] = did
-        self.graph = nx.DiGraph()
+        self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
@@ -175,7 +177,7 @@ class StoreScope:
                 for kind, s in scored.items()}
 
     # -- step 2: the lookup graph of those documents ------------------------------------------
-    def lookup_graph(self, doc_ids: set[str]) -> nx.DiGraph:
+    def lookup_graph(self, doc_ids: set[str]) -> DiGraph:
         """The nodes of ``doc_ids`` of the kinds the deciding step found (departments, projects, indicators,
         department-wide rows, classifications) with the attributes :mod:`kg.lookup` reads, inserted in the
         order of the full graph; nodes of other kinds cannot be candidates and are left out."""
