@@ -105,8 +105,9 @@ def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> DiGraph:
     from kg.digraph import DiGraph  # trace / show: the same graph without importing networkx (issue 16)
     from kg.links import apply_link_decisions
 
-    return apply_link_decisions(graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store),
-                                                     DiGraph), store.path)
+    docs = list(store.load_documents(doc_ids))
+    context = GraphContext(store.department_codes(), store.class_names_of(_class_nodes(docs)), store.locations())
+    return apply_link_decisions(graph_from_documents(docs, context, DiGraph), store.path)
 
 
 def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None,
@@ -186,6 +187,22 @@ def _class_names(docs: list[tuple[str, Document]]) -> dict[tuple[str, str], str]
                     if code and name:
                         names.setdefault((scheme, code), name)
     return names
+
+
+def _class_nodes(docs: list[tuple[str, Document]]) -> set[tuple[str, str]]:
+    """(scheme, code) of every classification node the graph of ``docs`` can hold: codes and their parents."""
+    codes = {(c.scheme, c.code) for _, doc in docs for c in doc.classifications}
+    for _, doc in docs:
+        for p in doc.projects:
+            for x in (p, *p.funding_lines):
+                codes.update((s, getattr(x, f"{s}_code")) for s in SCHEMES if getattr(x, f"{s}_code"))
+    out = set()
+    for scheme, code in codes:
+        c: str | None = code
+        while c:
+            out.add((scheme, c))
+            c = parent_code(c)
+    return out
 
 
 def _add_class(g: nx.DiGraph, scheme: str, code: str, names: dict[tuple[str, str], str]) -> str:

@@ -135,9 +135,10 @@ class StoreScope:
         if kind in _INDICATOR_TABLES:
             table = _INDICATOR_TABLES[kind]
             return st.docs_where_in(table, "l3", texts) | st.docs_where_in(table, "text", texts)
-        if kind == "Classification":
-            names = self.store.class_names()
-            return self.under([n for n in self.class_nodes if names.get(n) in texts])
+        if kind == "Classification":  # under() finds nothing for a code no project or funding line is under
+            named = self.store.class_codes_named(texts)
+            names = self.store.class_names_of(named)
+            return self.under([n for n in sorted(named) if names.get(n) in texts])
         if kind == "Department":
             return {d for name, _, docs in self.depts.values() if name in texts for d in docs}
         return set()
@@ -182,13 +183,14 @@ class StoreScope:
         department-wide rows, classifications) with the attributes :mod:`kg.lookup` reads, inserted in the
         order of the full graph; nodes of other kinds cannot be candidates and are left out."""
         g, st, ids, hit = self.graph, self.store, sorted(doc_ids), self.hit_kinds
-        names = st.class_names() if "Classification" in hit else {}
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
         projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
         inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
                                   ids if "Indicator" in hit else []))
         funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
                                      ids if "Classification" in hit else []))
+        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \
+            if "Classification" in hit else {}
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
                                    ids if "DepartmentIndicator" in hit else []))
         for doc_id in ids:
@@ -231,6 +233,12 @@ class StoreScope:
         for scheme, code in zip(SCHEMES, codes, strict=True):
             if code:
                 _add_class(self.graph, scheme, code, names)
+
+
+def _class_nodes_of(row_lists: list[list[tuple[Any, ...]]]) -> set[tuple[str, str]]:
+    """(scheme, code) of the codes (and their parents) in rows ending with the three scheme codes."""
+    return {(s, a) for rows in row_lists for r in rows for s, c in zip(SCHEMES, r[-3:], strict=True) if c
+            for a in ancestors(c)}
 
 
 def _split_aliases(raw: str | None) -> list[str]:

@@ -90,6 +90,15 @@ RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "depart
                  "classifications", "outcomes", "warnings")
 
 
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for k in range(0, len(values), SQL_VARS_PER_QUERY):
+        yield values[k:k + SQL_VARS_PER_QUERY]
+
+
+def _marks(chunk: list[Any]) -> str:
+    return ", ".join("?" * len(chunk))
+
+
 def open_store(store: Path | None, *, create: bool = False) -> Store:
     """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands
     (opened read-only: see :class:`Store`). A ``postgresql://`` URL opens :class:`kg.store_pg.PgStore`."""
@@ -318,6 +327,41 @@ class Store:
                     names.setdefault((scheme, code), name)
         self._class_names = names
         return names
+
+    def class_names_of(self, nodes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """:meth:`class_names` of ``nodes`` (scheme, code) only: the same names, reading only those codes' rows
+        (what trace / show need for the few documents they read)."""
+        want = set(nodes)
+        if self._class_names is not None:
+            return {n: self._class_names[n] for n in want if n in self._class_names}
+        names: dict[tuple[str, str], str] = {}
+        for scheme in CLASS_SCHEMES:
+            for chunk in _chunks(sorted(c for s, c in want if s == scheme)):
+                for code, name in self.conn.execute(
+                        f"SELECT code, name FROM classifications WHERE scheme=? AND code IN ({_marks(chunk)}) "
+                        "AND name IS NOT NULL AND name != '' ORDER BY doc_id, n", [scheme, *chunk]):
+                    names.setdefault((scheme, code), name)
+        for scheme in CLASS_SCHEMES:  # then funding lines, as class_names reads them
+            for chunk in _chunks(sorted(c for s, c in want if s == scheme and (s, c) not in names)):
+                for code, name in self.conn.execute(
+                        f"SELECT {scheme}_code, {scheme}_name FROM funding_lines WHERE {scheme}_code IN "
+                        f"({_marks(chunk)}) AND {scheme}_name IS NOT NULL AND {scheme}_name != '' "
+                        "ORDER BY doc_id, project_n, n", chunk):
+                    names.setdefault((scheme, code), name)
+        return names
+
+    def class_codes_named(self, texts: Iterable[str]) -> set[tuple[str, str]]:
+        """(scheme, code) of the classification codes some row (classification table or funding line) names
+        with one of ``texts`` — the codes whose :meth:`class_names` name can be one of them."""
+        out: set[tuple[str, str]] = set()
+        for chunk in _chunks(sorted(set(texts))):
+            out.update(self.conn.execute(f"SELECT DISTINCT scheme, code FROM classifications WHERE name IN "
+                                         f"({_marks(chunk)})", chunk))
+            for scheme in CLASS_SCHEMES:
+                out.update((scheme, c) for (c,) in self.conn.execute(
+                    f"SELECT DISTINCT {scheme}_code FROM funding_lines WHERE {scheme}_name IN ({_marks(chunk)}) "
+                    f"AND {scheme}_code IS NOT NULL AND {scheme}_code != ''", chunk))
+        return out
 
     def rows_of(self, table: str, columns: tuple[str, ...], doc_ids: Iterable[str]) -> list[tuple[Any, ...]]:
         """``columns`` of the rows of ``table`` belonging to ``doc_ids``, in primary-key order."""
