@@ -78,6 +78,17 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                               ("met", "INTEGER")),
 }
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
+# What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
+# store made before them gains them when it is next opened for writing; until then the lookups scan.
+LOOKUP_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS classifications_code ON classifications (scheme, code, doc_id, n)",
+    "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)",
+    "CREATE INDEX IF NOT EXISTS indicators_l3 ON indicators (l3)",
+    "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
+    "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
+    "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
+)
+SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
 SCHEMA = SCHEMA.format(
     project_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["projects"]),
     row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
@@ -157,6 +168,8 @@ class Store:
                                  "ingest into a new --store directory", str(self.path))
             if not self.read_only:
                 self._add_eval_columns()
+                for stmt in LOOKUP_INDEXES:
+                    self.conn.execute(stmt)
             return
         if self.read_only:
             raise StoreError("not a perfkg store (no meta table)", str(self.path))
@@ -332,15 +345,15 @@ class Store:
         """:meth:`class_names` of ``nodes`` (scheme, code) only: the same names, reading only those codes' rows
         (what trace / show need for the few documents they read)."""
         want = set(nodes)
-        if self._class_names is not None:
-            return {n: self._class_names[n] for n in want if n in self._class_names}
+        if self._class_names is not None or not self._has_index("classifications_code"):
+            every = self.class_names()
+            return {n: every[n] for n in want if n in every}
         names: dict[tuple[str, str], str] = {}
-        for scheme in CLASS_SCHEMES:
-            for chunk in _chunks(sorted(c for s, c in want if s == scheme)):
-                for code, name in self.conn.execute(
-                        f"SELECT code, name FROM classifications WHERE scheme=? AND code IN ({_marks(chunk)}) "
-                        "AND name IS NOT NULL AND name != '' ORDER BY doc_id, n", [scheme, *chunk]):
-                    names.setdefault((scheme, code), name)
+        for scheme, code in sorted(want):  # one index seek each
+            row = self.conn.execute("SELECT name FROM classifications WHERE scheme=? AND code=? AND name IS NOT NULL "
+                                    "AND name != '' ORDER BY doc_id, n LIMIT 1", (scheme, code)).fetchone()
+            if row:
+                names[(scheme, code)] = row[0]
         for scheme in CLASS_SCHEMES:  # then funding lines, as class_names reads them
             for chunk in _chunks(sorted(c for s, c in want if s == scheme and (s, c) not in names)):
                 for code, name in self.conn.execute(
@@ -349,6 +362,10 @@ class Store:
                         "ORDER BY doc_id, project_n, n", chunk):
                     names.setdefault((scheme, code), name)
         return names
+
+    def _has_index(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND name=?", (name,)).fetchone() \
+            is not None
 
     def class_codes_named(self, texts: Iterable[str]) -> set[tuple[str, str]]:
         """(scheme, code) of the classification codes some row (classification table or funding line) names

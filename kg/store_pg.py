@@ -232,6 +232,9 @@ class PgStore(Store):
                 if doc_id in rows:
                     yield doc_id, Document.from_dict(json.loads(rows[doc_id]))
 
+    def _has_index(self, name: str) -> bool:
+        return False  # kg.store's per-code lookups are planned for SQLite's indexes; PostgreSQL reads them all
+
     def docs_with_code_suffix(self, suffix: str) -> set[str]:
         return {d for (d,) in self.conn.execute(
             "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND right(code, ?) = ?",
