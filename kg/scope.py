@@ -113,6 +113,14 @@ class StoreScope:
             out[raw] = _split_aliases(raw)
         return out
 
+    def _alias_lists_for(self, texts: set[str]) -> dict[str, list[str]]:
+        """:attr:`alias_lists`, or for one text (the exact step) only the stored aliases holding it."""
+        if len(texts) != 1:
+            return self.alias_lists
+        needle = json.dumps(next(iter(texts)), ensure_ascii=False)[1:-1]  # as the stored JSON spells it
+        return {raw: _split_aliases(raw) for raw in self.store.distinct_values_containing("projects", "aliases",
+                                                                                          needle)}
+
     def _texts(self, kind: str) -> list[str]:
         if kind == "Project":
             return [*self.store.distinct_values("projects", "name"),
@@ -130,7 +138,7 @@ class StoreScope:
     def _docs_with_texts(self, kind: str, texts: set[str]) -> set[str]:
         st = self.store
         if kind == "Project":
-            aliases = [raw for raw, ts in self.alias_lists.items() if texts.intersection(ts)]
+            aliases = [raw for raw, ts in self._alias_lists_for(texts).items() if texts.intersection(ts)]
             return st.docs_where_in("projects", "name", texts) | st.docs_where_in("projects", "aliases", aliases)
         if kind in _INDICATOR_TABLES:
             table = _INDICATOR_TABLES[kind]

@@ -82,7 +82,9 @@ SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
 # store made before them gains them when it is next opened for writing; until then the lookups scan.
 LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS classifications_code ON classifications (scheme, code, doc_id, n)",
+    "CREATE INDEX IF NOT EXISTS classifications_name ON classifications (name)",
     "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)",
+    "CREATE INDEX IF NOT EXISTS projects_code ON projects (code)",
     "CREATE INDEX IF NOT EXISTS indicators_l3 ON indicators (l3)",
     "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
     "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
@@ -425,6 +427,14 @@ class Store:
         self._check_column(table, column)
         return [v for (v,) in self.conn.execute(
             f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''")]
+
+    def distinct_values_containing(self, table: str, column: str, needle: str) -> list[str]:
+        """The distinct values of one text column of a record table that contain ``needle``."""
+        self._check_column(table, column)
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [v for (v,) in self.conn.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE ? ESCAPE '\\'", (pattern,))
+            if needle in v]
 
     def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
         """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""
