@@ -18,7 +18,7 @@ department is built.
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kg.digraph import DiGraph
@@ -194,9 +194,9 @@ class StoreScope:
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
         projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
         inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
-                                  ids if "Indicator" in hit else []))
+                                  ids if "Indicator" in hit else []), 2)
         funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
-                                     ids if "Classification" in hit else []))
+                                     ids if "Classification" in hit else []), 2)
         names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \
             if "Classification" in hit else {}
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
@@ -216,16 +216,15 @@ class StoreScope:
                 if "Project" in hit:
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
                                                aliases=alias_list, code=code, year=year, department=dep))
-                by_name.update((x, pid) for x in [name, *json.loads(aliases or "[]")])
+                by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
                 self._classes(codes, names)
-                for _, pn, i, l3, text, value in inds.get(doc_id, []):
-                    if pn == n and "Indicator" in hit:
+                for _, _, i, l3, text, value in inds.get((doc_id, n), []):
+                    if "Indicator" in hit:
                         iid = f"indicator:{doc_id}#{n}.{i}"
                         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
                                                    label=l3 or value or iid, project_name=name))
-                for _, pn, *fcodes in funding.get(doc_id, []):
-                    if pn == n:
-                        self._classes(fcodes, names)
+                for _, _, *fcodes in funding.get((doc_id, n), []):
+                    self._classes(fcodes, names)
             for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
                 xid = f"dind:{doc_id}#{i}"
                 g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, year=year, project=project,
@@ -249,13 +248,21 @@ def _class_nodes_of(row_lists: list[list[tuple[Any, ...]]]) -> set[tuple[str, st
             for a in ancestors(c)}
 
 
+@lru_cache(maxsize=4096)
+def _alias_json(raw: str | None) -> tuple[Any, ...]:
+    """A project's stored aliases JSON, decoded once per distinct value (most are ``[]``)."""
+    return tuple(json.loads(raw or "[]") or ())
+
+
+@lru_cache(maxsize=4096)
 def _split_aliases(raw: str | None) -> list[str]:
-    """A project's aliases as its graph node holds them ('; '-joined, split again)."""
-    return [s for s in "; ".join(map(str, json.loads(raw or "[]") or [])).split("; ") if s]
+    """A project's aliases as its graph node holds them ('; '-joined, split again). Shared: do not change it."""
+    return [s for s in "; ".join(map(str, _alias_json(raw))).split("; ") if s]
 
 
-def _by_doc(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
-    out: dict[str, list[tuple[Any, ...]]] = {}
+def _by_doc(rows: list[tuple[Any, ...]], key_len: int = 1) -> dict[Any, list[tuple[Any, ...]]]:
+    """Rows grouped by their first column (``key_len`` 2: by (doc_id, project_n)), in their order."""
+    out: dict[Any, list[tuple[Any, ...]]] = {}
     for r in rows:
-        out.setdefault(r[0], []).append(r)
+        out.setdefault(r[0] if key_len == 1 else r[:key_len], []).append(r)
     return out
