@@ -98,15 +98,18 @@ def build_graph(store: Store) -> nx.DiGraph:
                                 store.path)
 
 
-def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> DiGraph:
+def graph_for_documents(store: Store, doc_ids: Iterable[str],
+                        dept_codes: dict[str | None, str | None] | None = None) -> DiGraph:
     """The graph of some documents of the store, with the attributes they have in the whole graph, as a
     :class:`kg.digraph.DiGraph` (what trace / show read; no networkx import). Give whole departments
-    (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole."""
+    (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole; ``dept_codes`` (default
+    :meth:`Store.department_codes`) when the caller has read them already."""
     from kg.digraph import DiGraph  # trace / show: the same graph without importing networkx (issue 16)
     from kg.links import apply_link_decisions
 
     docs = list(store.load_documents(doc_ids))
-    context = GraphContext(store.department_codes(), store.class_names_of(_class_nodes(docs)), store.locations())
+    dept_codes = store.department_codes() if dept_codes is None else dept_codes
+    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)), store.locations())
     return apply_link_decisions(graph_from_documents(docs, context, DiGraph), store.path)
 
 

@@ -59,7 +59,7 @@ def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> DiGraph:
             docs |= set(sc.depts[node][2])
         else:
             docs.add(a["doc_id"])
-    return graph_for_documents(sc.store, sc.departments_of(docs))
+    return graph_for_documents(sc.store, sc.departments_of(docs), sc.dept_codes)
 
 
 class StoreScope:

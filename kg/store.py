@@ -82,6 +82,8 @@ SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
 # store made before them gains them when it is next opened for writing; until then the lookups scan.
 LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS classifications_code ON classifications (scheme, code, doc_id, n)",
+    "CREATE INDEX IF NOT EXISTS documents_heads ON documents (doc_id, department, department_code, year, doc_kind, "
+    "source)",
     "CREATE INDEX IF NOT EXISTS classifications_name ON classifications (name)",
     "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)",
     "CREATE INDEX IF NOT EXISTS projects_code ON projects (code)",
