@@ -62,6 +62,12 @@ def test_a_piped_answer_imports_no_networkx(store: Path, argv: tuple[str, ...]) 
         assert not [m for m in mods if m.split(".")[0] == "rich"]
 
 
+def test_a_search_answer_imports_no_record_model(store: Path) -> None:
+    mods = imported("search", "外事工作经费", "--store", str(store))
+    assert "index.query" in mods  # the search ran
+    assert not {"kg.store", "kg.model", "networkx"} & mods
+
+
 def test_per_code_names_equal_every_name(store: Path, tmp_path: Path) -> None:
     st_ = Store(store, create=False)
     every = st_.class_names()
