@@ -78,6 +78,9 @@ class StoreScope:
             self.dept_of[doc_id] = did
         self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
+        # the query, when an exact text decided: then only nodes carrying that text can be candidates (no node
+        # in the store has it as a code, else an earlier step had decided), and the lookup graph holds only them
+        self.exact_text: str | None = None
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
         """Every document of the departments of ``doc_ids``."""
@@ -92,6 +95,7 @@ class StoreScope:
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
+                self.exact_text = q if step == self._by_exact else None
                 return {d for docs in by_kind.values() for d in docs}
         return set()
 
@@ -213,13 +217,13 @@ class StoreScope:
             for _, n, name, aliases, code, *codes in projects.get(doc_id, []):
                 pid = project_id(doc_id, n)
                 alias_list = _split_aliases(aliases)
-                if "Project" in hit:
+                if "Project" in hit and self._carries("Project", name, "; ".join(alias_list)):
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
                                                aliases=alias_list, code=code, year=year, department=dep))
                 by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
                 self._classes(codes, names)
                 for _, _, i, l3, text, value in inds.get((doc_id, n), []):
-                    if "Indicator" in hit:
+                    if "Indicator" in hit and self._carries("Indicator", l3, text):
                         iid = f"indicator:{doc_id}#{n}.{i}"
                         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
                                                    label=l3 or value or iid, project_name=name))
@@ -227,12 +231,24 @@ class StoreScope:
                     self._classes(fcodes, names)
             for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
                 xid = f"dind:{doc_id}#{i}"
+                if not self._carries("DepartmentIndicator", l3, text):
+                    continue
                 g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, year=year, project=project,
                                            l3=l3, text=text, label=l3 or text or xid))
                 target = _match_name(project, by_name)
                 if target:
                     g.add_edge(xid, target[0], rel="ABOUT_PROJECT", method=target[1], confidence=target[2])
         return g
+
+    def _carries(self, kind: str, first: str | None, second: str | None) -> bool:
+        """Whether a node can be a candidate: always, unless an exact text decided and the node lacks it — read
+        as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3, text)."""
+        q = self.exact_text
+        if q is None:
+            return True
+        if kind == "Project":
+            return q == first or q in [x for x in str(second or "").split("; ") if x]
+        return q in (first, second)
 
     def _classes(self, codes: list[Any], names: dict[tuple[str, str], str]) -> None:
         if "Classification" not in self.hit_kinds:
