@@ -37,7 +37,7 @@ def _store_dir(store: Path | None) -> Path:
 def _pg_url(store: Path | None) -> str | None:
     """The PostgreSQL URL of the store, if it is one: such a store searches inside the database."""
     try:
-        from kg.store import store_url
+        from kg.store_readonly import store_url  # not kg.store (see _store_dir)
     except ImportError:
         return None
     return store_url(store)

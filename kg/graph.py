@@ -42,17 +42,21 @@ All attribute values are scalars (str, int, float); absent values are left out, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rapidfuzz import fuzz, process
 
 from kg.model import DepartmentIndicator, Document, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.selfeval import match_project, match_target, met
 from kg.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.digraph import DiGraph
 
 # rapidfuzz ratio (0-100) at or above which two project names of one department in two documents are linked.
 CROSS_DOC_FUZZY_MIN = 85.0
@@ -94,21 +98,33 @@ def build_graph(store: Store) -> nx.DiGraph:
                                 store.path)
 
 
-def graph_for_documents(store: Store, doc_ids: Iterable[str]) -> nx.DiGraph:
-    """The graph of some documents of the store, with the attributes they have in the whole graph. Give
-    whole departments (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole."""
+def graph_for_documents(store: Store, doc_ids: Iterable[str],
+                        dept_codes: dict[str | None, str | None] | None = None) -> DiGraph:
+    """The graph of some documents of the store, with the attributes they have in the whole graph, as a
+    :class:`kg.digraph.DiGraph` (what trace / show read; no networkx import). Give whole departments
+    (:meth:`Store.department_closure`) for the SAME_PROJECT chains to be whole; ``dept_codes`` (default
+    :meth:`Store.department_codes`) when the caller has read them already."""
+    from kg.digraph import DiGraph  # trace / show: the same graph without importing networkx (issue 16)
     from kg.links import apply_link_decisions
 
-    return apply_link_decisions(graph_from_documents(store.load_documents(doc_ids), GraphContext.of_store(store)),
-                                store.path)
+    docs = list(store.load_documents(doc_ids))
+    dept_codes = store.department_codes() if dept_codes is None else dept_codes
+    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)), store.locations())
+    return apply_link_decisions(graph_from_documents(docs, context, DiGraph), store.path)
 
 
-def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None) -> nx.DiGraph:
-    """The graph of ``docs`` (in doc_id order); ``context`` defaults to what these documents alone say."""
+def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphContext | None = None,
+                         graph_class: Callable[[], Any] | None = None) -> nx.DiGraph:
+    """The graph of ``docs`` (in doc_id order); ``context`` defaults to what these documents alone say;
+    ``graph_class`` (default ``networkx.DiGraph``) builds the empty graph."""
     if context is None:
         docs = list(docs)
         context = GraphContext.of_documents(docs)
-    g = nx.DiGraph()
+    if graph_class is None:
+        import networkx as nx
+
+        graph_class = nx.DiGraph
+    g = graph_class()
     for doc_id, doc in docs:
         _add_document(g, doc_id, doc, context.dept_codes, context.class_names)
         if context.locations.get(doc_id):
@@ -174,6 +190,22 @@ def _class_names(docs: list[tuple[str, Document]]) -> dict[tuple[str, str], str]
                     if code and name:
                         names.setdefault((scheme, code), name)
     return names
+
+
+def _class_nodes(docs: list[tuple[str, Document]]) -> set[tuple[str, str]]:
+    """(scheme, code) of every classification node the graph of ``docs`` can hold: codes and their parents."""
+    codes = {(c.scheme, c.code) for _, doc in docs for c in doc.classifications}
+    for _, doc in docs:
+        for p in doc.projects:
+            for x in (p, *p.funding_lines):
+                codes.update((s, getattr(x, f"{s}_code")) for s in SCHEMES if getattr(x, f"{s}_code"))
+    out = set()
+    for scheme, code in codes:
+        c: str | None = code
+        while c:
+            out.add((scheme, c))
+            c = parent_code(c)
+    return out
 
 
 def _add_class(g: nx.DiGraph, scheme: str, code: str, names: dict[tuple[str, str], str]) -> str:

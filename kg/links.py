@@ -22,13 +22,15 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rapidfuzz import fuzz
 
 from kg.decision_files import load_records, save_records
 from kg.errors import QueryError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LINKS_FILE = "links.json"
 ID_CHARS = 12

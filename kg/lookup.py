@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from kg.errors import NotFoundError, QueryError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Lowest fuzzy score (0-100) that counts as a match at all.
 FUZZY_MIN = 60.0

@@ -18,14 +18,16 @@ department is built.
 from __future__ import annotations
 
 import json
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from kg.digraph import DiGraph
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import Store
+
+if TYPE_CHECKING:
+    pass
 
 _INDICATOR_TABLES = {"Indicator": "indicators", "DepartmentIndicator": "department_indicators"}
 
@@ -46,7 +48,7 @@ def resolve_in_store(store: Store, query: str, kinds: tuple[str, ...] = SEARCHAB
     return resolve(sc.lookup_graph(sc.matching_documents(query)), query, kinds), sc
 
 
-def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> nx.DiGraph:
+def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> DiGraph:
     """The full graph of what tracing ``nodes`` (ids from the lookup graph) reads."""
     docs: set[str] = set()
     for node in nodes:
@@ -57,7 +59,7 @@ def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> nx.DiGraph:
             docs |= set(sc.depts[node][2])
         else:
             docs.add(a["doc_id"])
-    return graph_for_documents(sc.store, sc.departments_of(docs))
+    return graph_for_documents(sc.store, sc.departments_of(docs), sc.dept_codes)
 
 
 class StoreScope:
@@ -74,8 +76,11 @@ class StoreScope:
             did = dept_id(dep, c)
             self.depts.setdefault(did, (dep, c, []))[2].append(doc_id)
             self.dept_of[doc_id] = did
-        self.graph = nx.DiGraph()
+        self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
+        # the query, when an exact text decided: then only nodes carrying that text can be candidates (no node
+        # in the store has it as a code, else an earlier step had decided), and the lookup graph holds only them
+        self.exact_text: str | None = None
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
         """Every document of the departments of ``doc_ids``."""
@@ -90,6 +95,7 @@ class StoreScope:
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
+                self.exact_text = q if step == self._by_exact else None
                 return {d for docs in by_kind.values() for d in docs}
         return set()
 
@@ -111,6 +117,14 @@ class StoreScope:
             out[raw] = _split_aliases(raw)
         return out
 
+    def _alias_lists_for(self, texts: set[str]) -> dict[str, list[str]]:
+        """:attr:`alias_lists`, or for one text (the exact step) only the stored aliases holding it."""
+        if len(texts) != 1:
+            return self.alias_lists
+        needle = json.dumps(next(iter(texts)), ensure_ascii=False)[1:-1]  # as the stored JSON spells it
+        return {raw: _split_aliases(raw) for raw in self.store.distinct_values_containing("projects", "aliases",
+                                                                                          needle)}
+
     def _texts(self, kind: str) -> list[str]:
         if kind == "Project":
             return [*self.store.distinct_values("projects", "name"),
@@ -128,14 +142,15 @@ class StoreScope:
     def _docs_with_texts(self, kind: str, texts: set[str]) -> set[str]:
         st = self.store
         if kind == "Project":
-            aliases = [raw for raw, ts in self.alias_lists.items() if texts.intersection(ts)]
+            aliases = [raw for raw, ts in self._alias_lists_for(texts).items() if texts.intersection(ts)]
             return st.docs_where_in("projects", "name", texts) | st.docs_where_in("projects", "aliases", aliases)
         if kind in _INDICATOR_TABLES:
             table = _INDICATOR_TABLES[kind]
             return st.docs_where_in(table, "l3", texts) | st.docs_where_in(table, "text", texts)
-        if kind == "Classification":
-            names = self.store.class_names()
-            return self.under([n for n in self.class_nodes if names.get(n) in texts])
+        if kind == "Classification":  # under() finds nothing for a code no project or funding line is under
+            named = self.store.class_codes_named(texts)
+            names = self.store.class_names_of(named)
+            return self.under([n for n in sorted(named) if names.get(n) in texts])
         if kind == "Department":
             return {d for name, _, docs in self.depts.values() if name in texts for d in docs}
         return set()
@@ -175,18 +190,19 @@ class StoreScope:
                 for kind, s in scored.items()}
 
     # -- step 2: the lookup graph of those documents ------------------------------------------
-    def lookup_graph(self, doc_ids: set[str]) -> nx.DiGraph:
+    def lookup_graph(self, doc_ids: set[str]) -> DiGraph:
         """The nodes of ``doc_ids`` of the kinds the deciding step found (departments, projects, indicators,
         department-wide rows, classifications) with the attributes :mod:`kg.lookup` reads, inserted in the
         order of the full graph; nodes of other kinds cannot be candidates and are left out."""
         g, st, ids, hit = self.graph, self.store, sorted(doc_ids), self.hit_kinds
-        names = st.class_names() if "Classification" in hit else {}
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
         projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
         inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
-                                  ids if "Indicator" in hit else []))
+                                  ids if "Indicator" in hit else []), 2)
         funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
-                                     ids if "Classification" in hit else []))
+                                     ids if "Classification" in hit else []), 2)
+        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \
+            if "Classification" in hit else {}
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
                                    ids if "DepartmentIndicator" in hit else []))
         for doc_id in ids:
@@ -201,27 +217,38 @@ class StoreScope:
             for _, n, name, aliases, code, *codes in projects.get(doc_id, []):
                 pid = project_id(doc_id, n)
                 alias_list = _split_aliases(aliases)
-                if "Project" in hit:
+                if "Project" in hit and self._carries("Project", name, "; ".join(alias_list)):
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
                                                aliases=alias_list, code=code, year=year, department=dep))
-                by_name.update((x, pid) for x in [name, *json.loads(aliases or "[]")])
+                by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
                 self._classes(codes, names)
-                for _, pn, i, l3, text, value in inds.get(doc_id, []):
-                    if pn == n and "Indicator" in hit:
+                for _, _, i, l3, text, value in inds.get((doc_id, n), []):
+                    if "Indicator" in hit and self._carries("Indicator", l3, text):
                         iid = f"indicator:{doc_id}#{n}.{i}"
                         g.add_node(iid, **_scalars(kind="Indicator", doc_id=doc_id, project=pid, l3=l3, text=text,
                                                    label=l3 or value or iid, project_name=name))
-                for _, pn, *fcodes in funding.get(doc_id, []):
-                    if pn == n:
-                        self._classes(fcodes, names)
+                for _, _, *fcodes in funding.get((doc_id, n), []):
+                    self._classes(fcodes, names)
             for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
                 xid = f"dind:{doc_id}#{i}"
+                if not self._carries("DepartmentIndicator", l3, text):
+                    continue
                 g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, year=year, project=project,
                                            l3=l3, text=text, label=l3 or text or xid))
                 target = _match_name(project, by_name)
                 if target:
                     g.add_edge(xid, target[0], rel="ABOUT_PROJECT", method=target[1], confidence=target[2])
         return g
+
+    def _carries(self, kind: str, first: str | None, second: str | None) -> bool:
+        """Whether a node can be a candidate: always, unless an exact text decided and the node lacks it — read
+        as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3, text)."""
+        q = self.exact_text
+        if q is None:
+            return True
+        if kind == "Project":
+            return q == first or q in [x for x in str(second or "").split("; ") if x]
+        return q in (first, second)
 
     def _classes(self, codes: list[Any], names: dict[tuple[str, str], str]) -> None:
         if "Classification" not in self.hit_kinds:
@@ -231,13 +258,27 @@ class StoreScope:
                 _add_class(self.graph, scheme, code, names)
 
 
+def _class_nodes_of(row_lists: list[list[tuple[Any, ...]]]) -> set[tuple[str, str]]:
+    """(scheme, code) of the codes (and their parents) in rows ending with the three scheme codes."""
+    return {(s, a) for rows in row_lists for r in rows for s, c in zip(SCHEMES, r[-3:], strict=True) if c
+            for a in ancestors(c)}
+
+
+@lru_cache(maxsize=4096)
+def _alias_json(raw: str | None) -> tuple[Any, ...]:
+    """A project's stored aliases JSON, decoded once per distinct value (most are ``[]``)."""
+    return tuple(json.loads(raw or "[]") or ())
+
+
+@lru_cache(maxsize=4096)
 def _split_aliases(raw: str | None) -> list[str]:
-    """A project's aliases as its graph node holds them ('; '-joined, split again)."""
-    return [s for s in "; ".join(map(str, json.loads(raw or "[]") or [])).split("; ") if s]
+    """A project's aliases as its graph node holds them ('; '-joined, split again). Shared: do not change it."""
+    return [s for s in "; ".join(map(str, _alias_json(raw))).split("; ") if s]
 
 
-def _by_doc(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
-    out: dict[str, list[tuple[Any, ...]]] = {}
+def _by_doc(rows: list[tuple[Any, ...]], key_len: int = 1) -> dict[Any, list[tuple[Any, ...]]]:
+    """Rows grouped by their first column (``key_len`` 2: by (doc_id, project_n)), in their order."""
+    out: dict[Any, list[tuple[Any, ...]]] = {}
     for r in rows:
-        out.setdefault(r[0], []).append(r)
+        out.setdefault(r[0] if key_len == 1 else r[:key_len], []).append(r)
     return out

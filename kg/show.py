@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from kg.errors import NotFoundError
 from kg.graph import out_edges
 from kg.lookup import Resolution, not_found, pick, resolve
 from kg.trace import project_trace
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.store import Store
 
 SHOW_KINDS = ("Project", "Department")

@@ -78,6 +78,21 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                               ("met", "INTEGER")),
 }
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
+# What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
+# store made before them gains them when it is next opened for writing; until then the lookups scan.
+LOOKUP_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS classifications_code ON classifications (scheme, code, doc_id, n)",
+    "CREATE INDEX IF NOT EXISTS documents_heads ON documents (doc_id, department, department_code, year, doc_kind, "
+    "source)",
+    "CREATE INDEX IF NOT EXISTS classifications_name ON classifications (name)",
+    "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)",
+    "CREATE INDEX IF NOT EXISTS projects_code ON projects (code)",
+    "CREATE INDEX IF NOT EXISTS indicators_l3 ON indicators (l3)",
+    "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
+    "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
+    "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
+)
+SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
 SCHEMA = SCHEMA.format(
     project_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["projects"]),
     row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
@@ -88,6 +103,15 @@ SQL_VARS_PER_QUERY = 900
 # Record tables in export order; each has a doc_id column.
 RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "department_indicators",
                  "classifications", "outcomes", "warnings")
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for k in range(0, len(values), SQL_VARS_PER_QUERY):
+        yield values[k:k + SQL_VARS_PER_QUERY]
+
+
+def _marks(chunk: list[Any]) -> str:
+    return ", ".join("?" * len(chunk))
 
 
 def open_store(store: Path | None, *, create: bool = False) -> Store:
@@ -148,6 +172,8 @@ class Store:
                                  "ingest into a new --store directory", str(self.path))
             if not self.read_only:
                 self._add_eval_columns()
+                for stmt in LOOKUP_INDEXES:
+                    self.conn.execute(stmt)
             return
         if self.read_only:
             raise StoreError("not a perfkg store (no meta table)", str(self.path))
@@ -319,6 +345,45 @@ class Store:
         self._class_names = names
         return names
 
+    def class_names_of(self, nodes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """:meth:`class_names` of ``nodes`` (scheme, code) only: the same names, reading only those codes' rows
+        (what trace / show need for the few documents they read)."""
+        want = set(nodes)
+        if self._class_names is not None or not self._has_index("classifications_code"):
+            every = self.class_names()
+            return {n: every[n] for n in want if n in every}
+        names: dict[tuple[str, str], str] = {}
+        for scheme, code in sorted(want):  # one index seek each
+            row = self.conn.execute("SELECT name FROM classifications WHERE scheme=? AND code=? AND name IS NOT NULL "
+                                    "AND name != '' ORDER BY doc_id, n LIMIT 1", (scheme, code)).fetchone()
+            if row:
+                names[(scheme, code)] = row[0]
+        for scheme in CLASS_SCHEMES:  # then funding lines, as class_names reads them
+            for chunk in _chunks(sorted(c for s, c in want if s == scheme and (s, c) not in names)):
+                for code, name in self.conn.execute(
+                        f"SELECT {scheme}_code, {scheme}_name FROM funding_lines WHERE {scheme}_code IN "
+                        f"({_marks(chunk)}) AND {scheme}_name IS NOT NULL AND {scheme}_name != '' "
+                        "ORDER BY doc_id, project_n, n", chunk):
+                    names.setdefault((scheme, code), name)
+        return names
+
+    def _has_index(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND name=?", (name,)).fetchone() \
+            is not None
+
+    def class_codes_named(self, texts: Iterable[str]) -> set[tuple[str, str]]:
+        """(scheme, code) of the classification codes some row (classification table or funding line) names
+        with one of ``texts`` — the codes whose :meth:`class_names` name can be one of them."""
+        out: set[tuple[str, str]] = set()
+        for chunk in _chunks(sorted(set(texts))):
+            out.update(self.conn.execute(f"SELECT DISTINCT scheme, code FROM classifications WHERE name IN "
+                                         f"({_marks(chunk)})", chunk))
+            for scheme in CLASS_SCHEMES:
+                out.update((scheme, c) for (c,) in self.conn.execute(
+                    f"SELECT DISTINCT {scheme}_code FROM funding_lines WHERE {scheme}_name IN ({_marks(chunk)}) "
+                    f"AND {scheme}_code IS NOT NULL AND {scheme}_code != ''", chunk))
+        return out
+
     def rows_of(self, table: str, columns: tuple[str, ...], doc_ids: Iterable[str]) -> list[tuple[Any, ...]]:
         """``columns`` of the rows of ``table`` belonging to ``doc_ids``, in primary-key order."""
         for c in columns:
@@ -364,6 +429,14 @@ class Store:
         self._check_column(table, column)
         return [v for (v,) in self.conn.execute(
             f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''")]
+
+    def distinct_values_containing(self, table: str, column: str, needle: str) -> list[str]:
+        """The distinct values of one text column of a record table that contain ``needle``."""
+        self._check_column(table, column)
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [v for (v,) in self.conn.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE ? ESCAPE '\\'", (pattern,))
+            if needle in v]
 
     def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
         """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""

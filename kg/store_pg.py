@@ -22,7 +22,7 @@ from typing import Any
 from index.analysis import DEFAULT_ANALYZER
 from kg.errors import StoreError
 from kg.model import Document
-from kg.store import EVAL_COLUMNS, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store, document_rows
+from kg.store import EVAL_COLUMNS, LOOKUP_INDEXES, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store, document_rows
 from kg.store_readonly import as_url, public_url, side_dir
 
 __all__ = ["PgStore", "as_url", "public_url", "side_dir"]
@@ -35,7 +35,10 @@ SCHEMA_LOCK = 7_201_117  # advisory lock id held while a process creates or migr
 
 def pg_schema() -> list[str]:
     """The SQLite store's schema statements in PostgreSQL's dialect."""
-    sql = SCHEMA.replace(" TEXT", ' TEXT COLLATE "C"').replace(" REAL", " DOUBLE PRECISION")
+    # not kg.store's LOOKUP_INDEXES: SQLite's plans for trace / show (a PostgreSQL btree also refuses rows over
+    # ~2.7 kB, which a long target text could reach)
+    sql = "".join(s + ";" for s in SCHEMA.split(";") if s.strip() not in LOOKUP_INDEXES)
+    sql = sql.replace(" TEXT", ' TEXT COLLATE "C"').replace(" REAL", " DOUBLE PRECISION")
     return [s.strip() for s in sql.split(";") if s.strip()]
 
 
@@ -231,6 +234,9 @@ class PgStore(Store):
             for doc_id in chunk:
                 if doc_id in rows:
                     yield doc_id, Document.from_dict(json.loads(rows[doc_id]))
+
+    def _has_index(self, name: str) -> bool:
+        return False  # kg.store's per-code lookups are planned for SQLite's indexes; PostgreSQL reads them all
 
     def docs_with_code_suffix(self, suffix: str) -> set[str]:
         return {d for (d,) in self.conn.execute(

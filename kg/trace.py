@@ -44,14 +44,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from kg.errors import NotFoundError
 from kg.graph import class_path, in_edges, out_edges
 from kg.lookup import Resolution, not_found, pick, resolve
 from kg.normalize import money_str
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.store import Store
 
 TRACE_KINDS = ("Project", "Indicator", "DepartmentIndicator", "Classification")

@@ -14,12 +14,13 @@ name (``carried_by``).
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.graph import in_edges, out_edges
 from kg.lookup import Candidate
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MATCH_KEYS = ("l2", "l3", "op", "value", "unit")
 
