@@ -36,7 +36,6 @@ from index.query import (
     KIND_FAMILIES,
     MAX_QUERY_CHARS,
     MAX_SCAN_POSTINGS,
-    MIN_SCORE,
     SUGGESTIONS,
     TEXT_CANDIDATES,
     Filters,
@@ -44,9 +43,9 @@ from index.query import (
     _Cand,
     _coverage,
     _hit,
-    _score,
     match_departments,
     query_weights,
+    rank_candidates,
     strong_terms,
     suggestions,
 )
@@ -294,13 +293,7 @@ def search_pg(raw: Any, query: str, *, dept: str | None = None, year: int | None
         _coverage(c, weights)
     scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
     fuzzy_names = _fuzzy_candidates(raw, q, where, wp, cands) if scan else []
-    for c in cands.values():
-        if not c.covered:
-            _coverage(c, weights)
-        _score(c, q, fuzzy)
-    ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
-                    key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
-    result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))
+    result, ranked = rank_candidates(cands, q, weights, fuzzy, limit)
     if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
         if not scan:
             fuzzy_names = [(sc, d) for sc, d, _es in fuzzy_match(raw, q)]

@@ -447,6 +447,19 @@ def _reason(c: _Cand) -> str:
     return f"fuzzy {c.fuzzy:.2f} ~ {c.fuzzy_name}"
 
 
+def rank_candidates(cands: dict, q: str, weights: dict[str, float], fuzzy: bool,
+                    limit: int) -> tuple[SearchResult, list]:
+    """Score every candidate (covering the fuzzy ones first) and rank them: the result's hits and the ranking;
+    shared by the embedded engines and PostgreSQL."""
+    for c in cands.values():
+        if not c.covered:  # the fuzzy candidates
+            _coverage(c, weights)
+        _score(c, q, fuzzy)
+    ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
+                    key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
+    return SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked)), ranked
+
+
 def _hit(c: _Cand, query: str) -> Hit:
     f = c.fields
     text = f.get("text") or f.get("title") or ""
@@ -496,13 +509,7 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
         _coverage(c, weights)
     scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
     fuzzy_names = _fuzzy_candidates(si, s, q, allowed, cands) if scan else []
-    for c in cands.values():
-        if not c.covered:  # the fuzzy candidates
-            _coverage(c, weights)
-        _score(c, q, fuzzy)
-    ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
-                    key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
-    result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))
+    result, ranked = rank_candidates(cands, q, weights, fuzzy, limit)
     if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
         if not scan:
             fuzzy_names = [(sc, _lexicon(si).display[i]) for sc, i in _lexicon(si).match(q, limit=FUZZY_CANDIDATES)]
