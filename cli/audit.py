@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli.common import EXIT_FINDINGS, STORE_HELP, print_json, run
+from cli.common import DEPT_HELP, EXIT_FINDINGS, STORE_HELP, YEAR_HELP, print_json, run
 from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
 
 if TYPE_CHECKING:
@@ -28,10 +28,8 @@ def audit(
                                        "of the store are audited. A file that cannot be read is reported and "
                                        "the others are audited."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code); one "
-                             "that matches no document is an error with suggestions."),
-    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year (one that no document has is "
-                             "an error)."),
+    dept: str = typer.Option(None, "--dept", help=DEPT_HELP),
+    year: int = typer.Option(None, "--year", help=YEAR_HELP),
     kind: str = typer.Option(None, "--kind", help="Only findings of this kind (or kind prefix), e.g. "
                              "cost_target_vs_budget, target_ (all form-vs-department-table findings)."),
     severity: str = typer.Option("info", "--severity", help="Least severity shown: info, warning or error."),

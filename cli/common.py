@@ -17,6 +17,10 @@ import typer
 from kg.errors import PerfkgError
 
 STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
+# --dept / --year as audit, review and findings take them (one that matches no document is an error).
+DEPT_HELP = ("Only this department (part of its name, or its code); one that matches no document is an error with "
+             "suggestions.")
+YEAR_HELP = "Only documents of this fiscal year (one that no document has is an error)."
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

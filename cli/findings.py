@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from cli.common import STORE_HELP, markup_mode, plain_help_group, print_json, run
-from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
+from cli.common import DEPT_HELP, STORE_HELP, YEAR_HELP, markup_mode, plain_help_group, print_json, run
+from cli.output import CSV_HELP, TSV_HELP, Col, print_records, table_format
 
 app = typer.Typer(help="The auditor's decisions on findings: list them with their ids; dismiss a false alarm "
                   "(it stays dismissed after re-ingest) or confirm a finding.", no_args_is_help=False,
@@ -24,10 +24,8 @@ def findings(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status", help="Only findings with this status: open, dismissed, confirmed."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code); one "
-                             "that matches no document is an error with suggestions."),
-    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year (one that no document has is "
-                             "an error)."),
+    dept: str = typer.Option(None, "--dept", help=DEPT_HELP),
+    year: int = typer.Option(None, "--year", help=YEAR_HELP),
     kind: str = typer.Option(None, "--kind", help="Only findings of this kind (or kind prefix)."),
     as_json: bool = typer.Option(False, "--json", help="Print [{id, status, reason, kind, severity, department, "
                                  "year, file, project, message}]."),
@@ -53,12 +51,7 @@ def findings(
     if as_json:
         print_json(rows)
         return
-    if fmt != "text":
-        print_rows([Col(k) for k in FIELDS], [[r[k] for k in FIELDS] for r in rows], fmt)
-        return
-    con = console()
-    print_rows(COLS, [[r[c.name] for c in COLS] for r in rows], fmt, con)
-    con.print(f"{len(rows)} findings", markup=False)
+    print_records(rows, FIELDS, COLS, fmt, "findings")
 
 
 def _decide(finding_id: str, status: str, reason: str | None, store: Path | None) -> None:

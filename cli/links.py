@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from cli.common import STORE_HELP, plain_help_group, print_json, run
-from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
+from cli.output import CSV_HELP, TSV_HELP, Col, print_records, table_format
 
 app = typer.Typer(help="The review queue of inferred links (merged-cell owner repairs, fuzzy and alias name links, "
                   "cross-year and self-evaluation links): list them with method, per-feature scores and "
@@ -76,12 +76,7 @@ def links(
         print_json(found)
         return
     rows = [_row(x) for x in found]
-    if fmt != "text":
-        print_rows([Col(k) for k in FIELDS], [[r[k] for k in FIELDS] for r in rows], fmt)
-        return
-    con = console()
-    print_rows(COLS, [[r[c.name] for c in COLS] for r in rows], fmt, con)
-    con.print(f"{len(rows)} inferred links", markup=False)
+    print_records(rows, FIELDS, COLS, fmt, "inferred links")
 
 
 def _decide(lid: str, status: str, owner: str | None, reason: str | None, store: Path | None) -> None:

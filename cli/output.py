@@ -169,3 +169,13 @@ def _literal(text: str) -> Any:
     from rich.text import Text
 
     return Text(text)
+
+
+def print_records(rows: list[dict], fields: tuple[str, ...], cols: tuple[Col, ...], fmt: str, noun: str) -> None:
+    """Records as CSV/TSV (every field) or, on text, the table of ``cols`` and a closing count of ``noun``."""
+    if fmt != "text":
+        print_rows([Col(k) for k in fields], [[r[k] for k in fields] for r in rows], fmt)
+        return
+    con = console()
+    print_rows(cols, [[r[c.name] for c in cols] for r in rows], fmt, con)
+    con.print(f"{len(rows)} {noun}", markup=False)

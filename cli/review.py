@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from cli.common import EXIT_FINDINGS, STORE_HELP, print_json, run
+from cli.common import DEPT_HELP, EXIT_FINDINGS, STORE_HELP, YEAR_HELP, print_json, run
 from cli.output import CSV_HELP, TSV_HELP, Col, console, print_rows, table_format
 
 CSV_COLUMNS = ("level", "department", "year", "project", "file", "amount", "projects", "targets", "quantitative",
@@ -22,10 +22,8 @@ def review(
                                        "reviewed. A file that cannot be read is reported and the others are "
                                        "reviewed."),
     store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    dept: str = typer.Option(None, "--dept", help="Only this department (part of its name, or its code); one "
-                             "that matches no document is an error with suggestions."),
-    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year (one that no document has is "
-                             "an error)."),
+    dept: str = typer.Option(None, "--dept", help=DEPT_HELP),
+    year: int = typer.Option(None, "--year", help=YEAR_HELP),
     as_json: bool = typer.Option(False, "--json", help='Print {"departments": [card], "projects": [card]}; a card '
                                  "has department, year, project, file, amount, projects, targets, quantitative, "
                                  "quantitative_share, categories, missing_categories, findings, serious_findings."),
