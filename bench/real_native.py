@@ -95,7 +95,7 @@ def score_file(entry: dict, doc: dict | None, error: str | None) -> FileScore:
         name = norm(p["name"])
         cands = [q for q in got if norm(q["name"]) == name or name in [norm(a) for a in q.get("aliases") or []]]
         fs.total += 1
-        amount = p.get("spent_wan") and None or p.get("amount_wan")
+        amount = p.get("amount_wan")  # 全年预算数 on a self-evaluation (spent_wan is its 全年执行数)
         if amount is not None:
             want = (Decimal(amount) * 10000).quantize(Decimal("0.01"))
             with_amount = [q for q in cands if q.get("amount") and Decimal(q["amount"]) == want]

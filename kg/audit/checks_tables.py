@@ -29,14 +29,8 @@ def doc_tables(ad: AuditDoc) -> list[StdTable]:
     cached = ad.__dict__.get("_std_tables")
     if cached is not None:
         return cached
-    rows = None
-    if ad.path is not None and ad.path.suffix.lower() not in (".txt", ".md", ""):
-        try:
-            from kg.reading import read_source
-
-            rows = read_source(ad.path).rows
-        except Exception:  # noqa: BLE001 - an unreadable native file leaves the text rows
-            rows = None
+    src = ad.source if ad.path is not None and ad.path.suffix.lower() not in (".txt", ".md", "") else None
+    rows = src.rows if src is not None else None
     tables = read_tables(rows if rows else text_to_rows("\n".join(ad.lines)))
     ad.__dict__["_std_tables"] = tables
     return tables

@@ -17,7 +17,7 @@ from kg.audit.findings import Evidence, Finding
 from kg.audit.tolerances import squeeze
 from kg.errors import PerfkgError
 from kg.model import DepartmentIndicator, Document, Figure, Indicator, Project, Provenance
-from kg.reading import read_source
+from kg.reading import SourceText, read_source
 
 # Characters of a name used to find its line (long cells are wrapped over several lines in the source).
 LOCATE_PREFIX_CHARS = 12
@@ -42,16 +42,22 @@ class AuditDoc:
         return self.doc.source or (self.path.name if self.path else "")
 
     @cached_property
+    def source(self) -> SourceText | None:
+        """The file read once (its lines for quotes, a native file's rows for the table checks); None when it
+        cannot be read."""
+        if self.path is None or not self.path.is_file():
+            return None
+        try:
+            return read_source(self.path)
+        except PerfkgError:
+            return None
+
+    @cached_property
     def lines(self) -> list[str]:
         """The source lines (index 0 is line 1); [] when the file cannot be read."""
         if self._lines is not None:
             return self._lines
-        if self.path is None or not self.path.is_file():
-            return []
-        try:
-            return read_source(self.path).lines
-        except PerfkgError:
-            return []
+        return self.source.lines if self.source is not None else []
 
     @cached_property
     def squeezed(self) -> list[str]:

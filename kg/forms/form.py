@@ -40,11 +40,9 @@ class Form:
     fields: dict[str, FieldHit] = field(default_factory=dict)
     funds: dict[str, FieldHit] = field(default_factory=dict)
     indicators: list[IndicatorRow] = field(default_factory=list)
-    grid: list[IndicatorRow] = field(default_factory=list)  # 项目决策/过程/产出/效益 scoring rows
     columns: list[str] = field(default_factory=list)  # the indicator table's column keys, in order
     title: str | None = None
     money_unit: str | None = None
-    department_wide: bool = False
     notes: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, message, line)
 
     def text(self, key: str) -> str | None:

@@ -145,10 +145,6 @@ def field(text: str) -> LabelMatch | None:
     return match(text, "field")
 
 
-def column(text: str) -> LabelMatch | None:
-    return match(text, "column")
-
-
 def category(text: str, level: str) -> str | None:
     """``text`` as an indicator category of ``level`` (l1 / l2 / grid), exact only, else None."""
     m = match(text, level, fuzzy=False)

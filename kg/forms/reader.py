@@ -29,8 +29,8 @@ class Reading:
     forms: list[Form] = field(default_factory=list)
     department_forms: list[Form] = field(default_factory=list)
     year: int | None = None
-    year_line: int | None = None
     rows: list[Row] = field(default_factory=list)
+    tables: list | None = None  # the standard tables (kg.tables), read only for a text without forms
 
 
 def _is_start(row: Row) -> FieldHit | None:
@@ -95,7 +95,7 @@ def find_starts(rows: list[Row]) -> list[tuple[int, FieldHit | None, str | None]
 def read_forms(rows: list[Row]) -> Reading:
     rows = _split_glued_forms(unglue_rows(rows))
     reading = Reading(rows=rows)
-    reading.year, reading.year_line = document_year(rows)
+    reading.year, _ = document_year(rows)
     doc_unit = _unit_note(rows)
     wide = read_wide(rows, doc_unit)
     if wide:
@@ -139,7 +139,7 @@ def _department_form(rows: list[Row]) -> Form | None:
                  None)
     if title is None or find_header(rows) is None:
         return None
-    form = Form(rows[0].line, rows[-1].line_end or rows[-1].line, title=title, department_wide=True)
+    form = Form(rows[0].line, rows[-1].line_end or rows[-1].line, title=title)
     header_at = read_table(rows, form)
     read_head(rows[: (header_at or 0) + 1], form)
     return form if form.indicators else None

@@ -69,7 +69,7 @@ FORM_START = "name"
 FRAME_LABELS: tuple[str, ...] = (
     "绩效指标", "年度绩效指标", "长期绩效指标", "中期绩效指标", "实施期绩效指标",
     "项目支出绩效目标表", "项目支出绩效目标申报表", "项目绩效目标申报表", "绩效自评表", "项目支出绩效自评表",
-    "填报单位", "其中", "执行率分值", "预算执行情况", "项目年度目标完成情况", "年度预算数", "原因", "单位：万元", "单位:万元", "金额单位：万元", "金额单位：元", "单位：元", "（2024年度）",
+    "填报单位", "其中", "执行率分值", "预算执行情况", "项目年度目标完成情况", "年度预算数", "原因", "单位：万元", "单位:万元", "金额单位：万元", "金额单位：元", "单位：元",
 )
 
 # ---------------------------------------------------------------- the indicator table's columns
@@ -101,8 +101,7 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "评（扣）分标准", "评(扣)分标准", "评分标准", "指标值内容", "指标解释", "指标说明"),
 }
 
-# A header is an indicator table's when it names at least these columns.
-REQUIRED_COLUMNS = ("l3",)
+# A header is an indicator table's when it names at least this many columns, the indicator's name among them.
 HEADER_MIN_COLUMNS = 3
 
 # ---------------------------------------------------------------- national indicator categories

@@ -92,9 +92,12 @@ def _department_label(reading: Reading) -> str | None:
 
 
 def standard_tables(reading: Reading) -> list:
-    from kg.tables.read import read_tables
+    """The standard tables of a reading without forms (read once: detect and parse of one text share them)."""
+    if reading.tables is None:
+        from kg.tables.read import read_tables
 
-    return [t for t in read_tables(reading.rows) if t.kind]
+        reading.tables = [t for t in read_tables(reading.rows) if t.kind]
+    return reading.tables
 
 
 def parse(src: SourceText) -> Document:
