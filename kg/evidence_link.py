@@ -8,6 +8,14 @@ bracketed notes weigh nothing), and the form's amount is the table amount or nea
 clearly ahead of the runner-up; the families use it only after their exact and equal-amount rules failed, so a
 form never becomes a second, codeless project while a table project is a plausible owner. The per-feature
 scores go with the link (``features``), for the review queue and the document's warnings.
+
+Every family links its forms through one helper, :func:`link_form_by_evidence` (cell_per_line, pdf_wrapped,
+tabbed, numbered_tables, the generic forms layout): it chooses the owner among the document's projects, notes
+the per-feature scores (``form_link_features``), makes the form's name an alias of the owner and records the
+form's amount as a ``form_amount`` figure, which the audit compares with the owner's amount
+(``form_amount_vs_table``, :func:`kg.audit.checks_money.check_form_amount`) — so a reviewer's decision that moves
+or rejects the link (:func:`kg.links.apply_link_decisions_to_documents`) changes what the amount is compared with.
+:func:`mark_evidence` gives the form's targets ``link_method`` ``form:evidence`` and the confidence.
 """
 
 from __future__ import annotations
@@ -19,7 +27,11 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
+from kg.model import Document, Figure, Indicator, Project, Provenance
 from kg.normalize import clean_text
+
+EVIDENCE_METHOD = "form:evidence"
+FORM_AMOUNT_KEY = "form_amount"  # the figure of a form's own amount (kg.audit.checks_money compares it)
 
 # Amounts this close (relative to the larger) count as "near": a form and its table row that differ by a
 # rounding, a late adjustment or a typo (1,400 元 on a six-figure project). An exact match scores 1.
@@ -110,3 +122,32 @@ def choose_owner(name: str, amounts: Sequence[Decimal], candidates: Sequence[Can
         return None
     score, i, f = scored[0]
     return OwnerLink(i, "evidence", round(min(0.95, score), 3), f)
+
+
+def link_form_by_evidence(doc: Document, name: str, amounts: Sequence[Decimal], projects: Sequence[Project], *,
+                          code: str | None = None, cost_sum: Decimal | None = None, taken: set[int] | None = None,
+                          line: int | None = None, amount: Provenance | None = None,
+                          amount_text: str = "") -> OwnerLink | None:
+    """The project of ``projects`` the evidence names as the owner of the form ``name`` (see the module doc), with
+    the link noted in ``doc``; None (nothing noted) when no project is a plausible owner — the caller then keeps
+    the form as its own project and reports it. ``amount`` is where the form's amount is printed."""
+    owner = choose_owner(name, amounts, [Candidate(p.name, p.amount, p.code) for p in projects], code=code,
+                         cost_sum=cost_sum, taken=taken)
+    if owner is None:
+        return None
+    p = projects[owner.index]
+    doc.warn("form_link_features", f"form {name} → {p.name}: {owner.describe()}; confidence {owner.confidence}",
+             line, severity="info")
+    if clean_text(name) != clean_text(p.name) and name not in p.aliases:
+        p.aliases.append(name)
+    if amounts:
+        nearest = min(amounts, key=lambda a: abs(a - p.amount)) if p.amount is not None else amounts[0]
+        doc.outcomes.append(Figure(FORM_AMOUNT_KEY, nearest, amount_text or str(nearest), subject=name,
+                                   provenance=amount or Provenance(doc.source, None, line, line)))
+    return owner
+
+
+def mark_evidence(indicators: Sequence[Indicator], owner: OwnerLink) -> None:
+    """Targets of a form linked by evidence: method ``form:evidence``, at most the link's confidence."""
+    for ind in indicators:
+        ind.link_method, ind.confidence = EVIDENCE_METHOD, min(ind.confidence, owner.confidence)

@@ -35,7 +35,7 @@ def extract_source(src: SourceText) -> Document:
 
 def provenances(doc: Document) -> Iterator[Provenance]:
     """Every provenance a document's records carry (projects, their indicators, funding lines, funds and
-    other sightings; department indicators, figures, achievements, classifications)."""
+    other sightings; department indicators, figures, achievements, classifications, department funding)."""
     for p in doc.projects:
         yield from (x.provenance for x in (p, *p.indicators, *p.long_term, *p.scoring, *p.funding_lines)
                     if x.provenance)
@@ -43,7 +43,7 @@ def provenances(doc: Document) -> Iterator[Provenance]:
         if p.funds and p.funds.provenance:
             yield p.funds.provenance
     for rec in (*doc.department_indicators, *doc.totals.values(), *doc.outcomes, *doc.achievements,
-                *doc.classifications):
+                *doc.classifications, *doc.funding):
         if rec.provenance:
             yield rec.provenance
 

@@ -8,7 +8,7 @@ Node ids and kinds (attribute ``kind``)::
     project:<doc_id>#<n>           Project      (n = 0-based position in the document's project list)
     indicator:<doc_id>#<n>.<i>     Indicator
     dind:<doc_id>#<n>              DepartmentIndicator
-    funding:<doc_id>#<n>.<i>       FundingLine
+    funding:<doc_id>#<n>.<i>       FundingLine  (a project's; funding:<doc_id>#d.<i> a department-level line)
     class:<scheme>:<code>          Classification (scheme function / econ_gov / econ_dept)
 
 Edges (attribute ``rel``), each with ``method`` and ``confidence`` and, where the record has one, ``cite``
@@ -16,6 +16,7 @@ Edges (attribute ``rel``), each with ``method`` and ``confidence`` and, where th
 
     dept -PUBLISHED-> doc -HAS_PROJECT-> project -HAS_INDICATOR-> indicator
     project -HAS_FUNDING-> funding -FUNCTION|ECON_GOV|ECON_DEPT-> class -SUBCLASS_OF-> parent class
+    dept -HAS_FUNDING-> funding                              a department-level line (对下转移支付 …, kg.funding)
     project -FUNCTION|ECON_GOV|ECON_DEPT-> class            (method "project_field": the project's own codes)
     doc -HAS_DEPT_INDICATOR-> dind -ABOUT_PROJECT-> project  (method exact / fuzzy_name)
     project -SAME_PROJECT-> project of a later document      (method code, or fuzzy_name; see below)
@@ -48,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from kg.model import DepartmentIndicator, Document, Indicator, Project, Provenance
+from kg.model import DepartmentIndicator, Document, FundingLine, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.selfeval import match_project, match_target, met
 from kg.store import Store
@@ -183,12 +184,11 @@ def _class_names(docs: list[tuple[str, Document]]) -> dict[tuple[str, str], str]
             if c.name:
                 names.setdefault((c.scheme, c.code), c.name)
     for _, doc in docs:
-        for p in doc.projects:
-            for f in p.funding_lines:
-                for scheme in SCHEMES:
-                    code, name = getattr(f, f"{scheme}_code"), getattr(f, f"{scheme}_name")
-                    if code and name:
-                        names.setdefault((scheme, code), name)
+        for f in [x for p in doc.projects for x in p.funding_lines] + doc.funding:
+            for scheme in SCHEMES:
+                code, name = getattr(f, f"{scheme}_code"), getattr(f, f"{scheme}_name")
+                if code and name:
+                    names.setdefault((scheme, code), name)
     return names
 
 
@@ -196,9 +196,8 @@ def _class_nodes(docs: list[tuple[str, Document]]) -> set[tuple[str, str]]:
     """(scheme, code) of every classification node the graph of ``docs`` can hold: codes and their parents."""
     codes = {(c.scheme, c.code) for _, doc in docs for c in doc.classifications}
     for _, doc in docs:
-        for p in doc.projects:
-            for x in (p, *p.funding_lines):
-                codes.update((s, getattr(x, f"{s}_code")) for s in SCHEMES if getattr(x, f"{s}_code"))
+        for x in [*(y for p in doc.projects for y in (p, *p.funding_lines)), *doc.funding]:
+            codes.update((s, getattr(x, f"{s}_code")) for s in SCHEMES if getattr(x, f"{s}_code"))
     out = set()
     for scheme, code in codes:
         c: str | None = code
@@ -239,6 +238,8 @@ def _add_document(g: nx.DiGraph, doc_id: str, doc: Document, dept_codes: dict[st
     _edge(g, dep, did, "PUBLISHED")
     for n, p in enumerate(doc.projects):
         _add_project(g, doc_id, doc, n, p, dep, names)
+    for i, f in enumerate(doc.funding):  # the department's own funding lines (对下转移支付 …): not projects
+        _add_funding(g, f"funding:{doc_id}#d.{i}", doc_id, dep, f.project, f, names)
     by_name = {name: project_id(doc_id, n) for n, p in enumerate(doc.projects) for name in [p.name, *p.aliases]}
     for n, x in enumerate(doc.department_indicators):
         xid = f"dind:{doc_id}#{n}"
@@ -302,16 +303,25 @@ def _add_project(g: nx.DiGraph, doc_id: str, doc: Document, n: int, p: Project, 
                                    **_prov(ind.provenance)))
         _edge(g, pid, iid, "HAS_INDICATOR", ind.link_method, ind.confidence, ind.provenance)
     for i, f in enumerate(p.funding_lines):
-        fid = f"funding:{doc_id}#{n}.{i}"
-        g.add_node(fid, **_scalars(kind="FundingLine", doc_id=doc_id, project=pid, amount=money_str(f.amount),
-                                   amount_text=f.amount_text, source=f.source, function_code=f.function_code,
-                                   econ_gov_code=f.econ_gov_code, econ_dept_code=f.econ_dept_code,
-                                   label=f"{p.name} {money_str(f.amount) or ''}".strip(), **_prov(f.provenance)))
-        _edge(g, pid, fid, "HAS_FUNDING", f.link_method, f.confidence, f.provenance)
-        for scheme in SCHEMES:
-            code = getattr(f, f"{scheme}_code")
-            if code:
-                _edge(g, fid, _add_class(g, scheme, code, names), CLASS_REL[scheme], prov=f.provenance)
+        _add_funding(g, f"funding:{doc_id}#{n}.{i}", doc_id, pid, p.name, f, names)
+
+
+def _add_funding(g: nx.DiGraph, fid: str, doc_id: str, owner: str, name: str | None, f: FundingLine,
+                 names: dict[tuple[str, str], str]) -> None:
+    """A funding line below its ``owner``: a project, or (a department-level line) the department."""
+    kind = g.nodes[owner].get("kind")
+    g.add_node(fid, **_scalars(kind="FundingLine", doc_id=doc_id, project=owner if kind == "Project" else None,
+                               department=owner if kind == "Department" else None, amount=money_str(f.amount),
+                               amount_text=f.amount_text, source=f.source, recipient=f.recipient, doc_no=f.doc_no,
+                               function_code=f.function_code, econ_gov_code=f.econ_gov_code,
+                               econ_dept_code=f.econ_dept_code,
+                               label=f"{name or f.recipient or f.source or ''} {money_str(f.amount) or ''}".strip(),
+                               **_prov(f.provenance)))
+    _edge(g, owner, fid, "HAS_FUNDING", f.link_method, f.confidence, f.provenance)
+    for scheme in SCHEMES:
+        code = getattr(f, f"{scheme}_code")
+        if code:
+            _edge(g, fid, _add_class(g, scheme, code, names), CLASS_REL[scheme], prov=f.provenance)
 
 
 # -- the same project across documents (years): a chain per department ----------------------------------

@@ -131,7 +131,9 @@ class Indicator(GoldRecord):
 
 @dataclass
 class FundingLine:
-    """A line of money for a project under a function × economic classification."""
+    """A line of money for a project under a function × economic classification; a department-level line
+    (:attr:`Document.funding`, money paid out to other governments or units) has ``project`` None and names
+    its ``recipient``."""
 
     project: str | None
     amount: Decimal | None
@@ -142,10 +144,13 @@ class FundingLine:
     econ_gov_name: str | None = None
     econ_dept_code: str | None = None
     econ_dept_name: str | None = None
-    source: str | None = None  # e.g. 财政拨款, 上年结转
+    source: str | None = None  # e.g. 财政拨款, 上年结转, 专项转移支付, 对下转移支付 (kg.funding)
     link_method: str = "exact"  # how the line was tied to its project (exact, sum_match, …)
     confidence: float = 1.0
     provenance: Provenance | None = None
+    recipient: str | None = None  # a department-level line: the government or unit paid (区县, 乡镇, 单位)
+    doc_no: str | None = None  # the 文号 of the allocation (京财党政群指【2018】2181号), when printed
+    purpose: str | None = None  # a department-level line: what the money is for (the row's 项目名称), when printed
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("provenance", "amount")}
@@ -421,6 +426,8 @@ class Document:
     # final-account achieved output counts; JSON key ``outcomes`` as in the gold schema
     achievements: list[Achievement] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    # department-level funding lines (对下转移支付 …: money paid out, not a project); JSON key ``funding``
+    funding: list[FundingLine] = field(default_factory=list)
 
     def total(self, key: str) -> Decimal | None:
         f = self.totals.get(key)
@@ -456,6 +463,7 @@ class Document:
             department_indicators=[x.to_dict() for x in self.department_indicators],
             classifications=[c.to_dict() for c in self.classifications],
             figures=[o.to_dict() for o in self.outcomes],
+            funding=[f.to_dict() for f in self.funding],
             warnings=[w.to_dict() for w in self.warnings],
         )
         return d
@@ -480,6 +488,7 @@ class Document:
                       if "key" in o],
             achievements=[Achievement.from_dict(o, src) for o in d.get("outcomes") or [] if "measure" in o],
             warnings=[ParseWarning.from_dict(w) for w in d.get("warnings") or []],
+            funding=[FundingLine.from_dict(f, src) for f in d.get("funding") or []],
         )
 
 

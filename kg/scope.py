@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kg.digraph import DiGraph
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
-from kg.store import Store
+from kg.store import DEPARTMENT_N, Store
 
 if TYPE_CHECKING:
     pass
@@ -229,6 +229,8 @@ class StoreScope:
                                                    label=l3 or value or iid, project_name=name))
                 for _, _, *fcodes in funding.get((doc_id, n), []):
                     self._classes(fcodes, names)
+            for _, _, *fcodes in funding.get((doc_id, DEPARTMENT_N), []):  # the department's own funding lines
+                self._classes(fcodes, names)
             for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
                 xid = f"dind:{doc_id}#{i}"
                 if not self._carries("DepartmentIndicator", l3, text):

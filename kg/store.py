@@ -22,12 +22,17 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
-from kg.model import DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
+from kg.model import DepartmentIndicator, Document, FundingLine, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable, resolve_store_dir, store_url
 from kg.store_readonly import STORE_ENV as STORE_ENV  # re-exported
 
-SCHEMA_VERSION = 2  # 2: documents keyed by content (kg.identity), with a locations table
+# 2: documents keyed by content (kg.identity), with a locations table; 3: funding lines gain recipient, doc_no
+# (文号) and purpose, and a document's department-level funding lines (Document.funding) are rows with project_n -1
+SCHEMA_VERSION = 3
+# Versions opened as they are when the store cannot be migrated (a read-only folder): what they lack reads empty.
+READABLE_VERSIONS = (2, 3)
+DEPARTMENT_N = -1  # project_n of a department-level funding line
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
 READ_ONLY_MESSAGE = "the store is read-only (no write permission on its folder or database): cannot write to it"
@@ -53,7 +58,7 @@ CREATE TABLE IF NOT EXISTS funding_lines (
     doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT, amount TEXT,
     amount_text TEXT, function_code TEXT, function_name TEXT, econ_gov_code TEXT, econ_gov_name TEXT,
     econ_dept_code TEXT, econ_dept_name TEXT, source TEXT, link_method TEXT, confidence REAL, {_PROV},
-    PRIMARY KEY (doc_id, project_n, n));
+    recipient TEXT, doc_no TEXT, purpose TEXT, PRIMARY KEY (doc_id, project_n, n));
 CREATE TABLE IF NOT EXISTS department_indicators (
     doc_id TEXT NOT NULL, n INTEGER NOT NULL, activity TEXT, project TEXT, l2 TEXT, l3 TEXT, op TEXT,
     value TEXT, unit TEXT, text TEXT, {_PROV}, {{row_eval}}, PRIMARY KEY (doc_id, n));
@@ -76,6 +81,7 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"), ("met", "INTEGER")),
     "department_indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"),
                               ("met", "INTEGER")),
+    "funding_lines": (("recipient", "TEXT"), ("doc_no", "TEXT"), ("purpose", "TEXT")),  # schema 3
 }
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
 # What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
@@ -167,7 +173,9 @@ class Store:
             if version == 1:
                 self._migrate_v1()
                 version = SCHEMA_VERSION
-            if version != SCHEMA_VERSION:
+            elif version in READABLE_VERSIONS and version != SCHEMA_VERSION:
+                version = self._migrate_columns(version)
+            if version not in READABLE_VERSIONS:
                 raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                                  "ingest into a new --store directory", str(self.path))
             if not self.read_only:
@@ -211,6 +219,28 @@ class Store:
                 conn.close()
                 self.conn.close()  # reopen read-only: an immutable connection does not see the migration
                 self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
+
+    def _migrate_columns(self, version: int) -> int:
+        """Schema 2 → 3: the columns it lacks added and the version raised, by a read-only command too when the
+        database is writable; on a read-only folder the store is read as it is (the new columns read empty)."""
+        if self.read_only and not (os.access(self.db_path, os.W_OK) and is_writable(self.path)):
+            return version
+        conn = self.conn if not self.read_only else sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
+                                                                    isolation_level=None)
+        try:
+            with _Transaction(conn):
+                for table, cols in EVAL_COLUMNS.items():
+                    have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    for col, typ in cols:
+                        if col not in have:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        finally:
+            if conn is not self.conn:
+                conn.close()
+                self.conn.close()
+                self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
+        return SCHEMA_VERSION
 
     def _add_eval_columns(self) -> None:
         """Give a store made before the self-evaluation columns those columns (empty for its documents)."""
@@ -337,7 +367,7 @@ class Store:
         cols = ", ".join(f"{s}_code, {s}_name" for s in CLASS_SCHEMES)
         named = " OR ".join(f"({s}_name IS NOT NULL AND {s}_name != '')" for s in CLASS_SCHEMES)
         for row in self.conn.execute(f"SELECT {cols} FROM funding_lines WHERE {named} "
-                                     "ORDER BY doc_id, project_n, n"):
+                                     "ORDER BY doc_id, project_n < 0, project_n, n"):
             for k, scheme in enumerate(CLASS_SCHEMES):
                 code, name = row[2 * k], row[2 * k + 1]
                 if code and name:
@@ -363,7 +393,7 @@ class Store:
                 for code, name in self.conn.execute(
                         f"SELECT {scheme}_code, {scheme}_name FROM funding_lines WHERE {scheme}_code IN "
                         f"({_marks(chunk)}) AND {scheme}_name IS NOT NULL AND {scheme}_name != '' "
-                        "ORDER BY doc_id, project_n, n", chunk):
+                        "ORDER BY doc_id, project_n < 0, project_n, n", chunk):
                     names.setdefault((scheme, code), name)
         return names
 
@@ -556,6 +586,15 @@ def _row_eval(x: Indicator | DepartmentIndicator) -> dict[str, Any]:
         "met": None if m is None else int(m)}
 
 
+def _funding_rows(doc_id: str, pn: int, lines: list[FundingLine]) -> list[dict[str, Any]]:
+    out = []
+    for i, f in enumerate(lines):
+        d = f.to_dict()
+        d.pop("provenance")
+        out.append({"doc_id": doc_id, "project_n": pn, "n": i, **d, **_prov(f.provenance)})
+    return out
+
+
 def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
     """The normalized rows of one document, table → rows (column → value)."""
     gold = doc.to_gold_dict()
@@ -578,10 +617,8 @@ def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dic
                 "doc_id": doc_id, "project_n": pn, "n": i, **ind.to_gold_dict(), "text": ind.text,
                 "link_method": ind.link_method, "confidence": ind.confidence, **_prov(ind.provenance),
                 **_row_eval(ind)})
-        for i, f in enumerate(p.funding_lines):
-            d = f.to_dict()
-            d.pop("provenance")
-            rows["funding_lines"].append({"doc_id": doc_id, "project_n": pn, "n": i, **d, **_prov(f.provenance)})
+        rows["funding_lines"] += _funding_rows(doc_id, pn, p.funding_lines)
+    rows["funding_lines"] += _funding_rows(doc_id, DEPARTMENT_N, doc.funding)
     for i, x in enumerate(doc.department_indicators):
         rows["department_indicators"].append({"doc_id": doc_id, "n": i, **x.to_gold_dict(), "text": x.text,
                                               **_prov(x.provenance), **_row_eval(x)})

@@ -22,7 +22,16 @@ from typing import Any
 from index.analysis import DEFAULT_ANALYZER
 from kg.errors import StoreError
 from kg.model import Document
-from kg.store import EVAL_COLUMNS, LOOKUP_INDEXES, READ_ONLY_MESSAGE, SCHEMA, SCHEMA_VERSION, Store, document_rows
+from kg.store import (
+    EVAL_COLUMNS,
+    LOOKUP_INDEXES,
+    READ_ONLY_MESSAGE,
+    READABLE_VERSIONS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    Store,
+    document_rows,
+)
 from kg.store_readonly import as_url, public_url, side_dir
 
 __all__ = ["PgStore", "as_url", "public_url", "side_dir"]
@@ -142,7 +151,7 @@ class PgStore(Store):
                     self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                                       (str(SCHEMA_VERSION),))
         version = int(self.schema_version)
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                              "ingest into a new database", self.location)
         self._init_search()
@@ -150,6 +159,7 @@ class PgStore(Store):
             with self._tx():
                 self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
                 self._add_eval_columns()
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

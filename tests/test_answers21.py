@@ -166,7 +166,8 @@ def test_renamed_form_links_to_the_table_project_and_the_difference_is_a_finding
     feats = [w.message for w in doc.warnings if w.kind == "form_link_features"]
     assert feats and "amount" in feats[0] and "name" in feats[0]
     (finding,) = [x for x in run_audit([AuditDoc(doc, f)]) if x.kind == "form_amount_vs_table"]
-    assert "difference 1400.00 元" in finding.message and finding.evidence[0].text == "95.14"
+    assert "difference 1,400.00 元" in finding.message and finding.evidence[0].text == "95.14"
+    assert finding.values == {"form": "951400.00", "table": "950000.00"}
 
 
 def test_form_without_plausible_owner_stays_unlinked_and_reported(tmp_path: Path) -> None:

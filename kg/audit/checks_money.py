@@ -19,6 +19,7 @@ from kg.audit.tolerances import (
     within_display_rounding,
     yuan_str,
 )
+from kg.evidence_link import FORM_AMOUNT_KEY  # the figure (in Document.outcomes) of a form's own amount
 from kg.model import Figure, Indicator, Project
 from kg.normalize import parse_decimal
 
@@ -26,8 +27,6 @@ from kg.normalize import parse_decimal
 TOTAL_COST_NAME = re.compile(r"项目预算(控制数|成本|总额|金额|资金|数)?$|预算控制数|预算成本|项目(总)?成本$|项目资金总额")
 # Totals keys a parser may use for the printed 合计 of the project table itself.
 PROJECT_TABLE_TOTAL_KEYS = ("project_table", "project_table_total", "projects_total")
-# Figure key (in Document.outcomes) of a project's amount as printed in its own target form.
-FORM_AMOUNT_KEY = "form_amount"
 # Parser warning naming a funding row that no project claims (its line is evidence for a short project sum).
 UNASSIGNED_FUNDING_WARNING = "funding_row_unassigned"
 _NUMBER_IN_TEXT = re.compile(r"\d[\d,，\s]*(?:\.\s*\d+)?")

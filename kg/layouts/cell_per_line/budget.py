@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kg.funding import DOC_NO_COLUMNS, RECIPIENT_COLUMNS
 from kg.layouts.cell_per_line.cells import (
     Row,
     Table,
@@ -66,6 +67,9 @@ class ProjectLine:
     unit_code: str | None = None
     unit_name: str | None = None
     repaired: bool = False
+    doc_no: str | None = None  # 市指标文号 of a transfer row
+    recipient: str | None = None  # 地区名称 / 接收单位 of an outgoing transfer row
+    title: str = ""  # the table's title (2019年专项转移支付预算表)
 
 
 @dataclass
@@ -118,7 +122,7 @@ def project_lines(table: Table) -> list[ProjectLine]:
         ("name", NAME_COLUMN), ("amount", AMOUNT_COLUMNS), ("fc", FUNCTION_COLUMNS), ("fn", FUNCTION_NAME_COLUMNS),
         ("dc", ECON_DEPT_COLUMNS), ("dn", ECON_DEPT_NAME_COLUMNS), ("gc", ECON_GOV_COLUMNS),
         ("gn", ECON_GOV_NAME_COLUMNS), ("code", PROJECT_CODE_COLUMNS), ("uc", UNIT_CODE_COLUMNS),
-        ("un", UNIT_NAME_COLUMNS))}
+        ("un", UNIT_NAME_COLUMNS), ("no", DOC_NO_COLUMNS), ("to", RECIPIENT_COLUMNS))}
     unit = table.unit or "元"
     rows, repaired = table_rows_after_header(table, hi)
     out = []
@@ -134,7 +138,8 @@ def project_lines(table: Table) -> list[ProjectLine]:
             econ_dept_code=_code(text_at(row, col["dc"])), econ_dept_name=text_at(row, col["dn"]) or None,
             econ_gov_code=_code(text_at(row, col["gc"])), econ_gov_name=text_at(row, col["gn"]) or None,
             code=text_at(row, col["code"]) or None, unit_code=_code(text_at(row, col["uc"])),
-            unit_name=text_at(row, col["un"]) or None, repaired=row in repaired))
+            unit_name=text_at(row, col["un"]) or None, repaired=row in repaired, doc_no=text_at(row, col["no"]) or None,
+            recipient=text_at(row, col["to"]) or None, title=table.title))
     return out
 
 

@@ -14,8 +14,9 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import ParseError
-from kg.evidence_link import Candidate, choose_owner
+from kg.evidence_link import link_form_by_evidence
 from kg.forms.clauses import free_text_indicators
+from kg.funding import TransferRow, route_transfers, source_of, transfer_kind
 from kg.layouts.cell_per_line.budget import (
     ProjectLine,
     Totals,
@@ -85,17 +86,19 @@ def _parse(src: SourceText) -> Document:
     labelled = [t for t in tables if t.label]
     if not labelled:
         raise ParseError("no numbered tables (表一： …) found", src.path, 1)
-    lines = [ln for t in labelled if is_project_line_table(t) for ln in project_lines(t)]
+    every = [ln for t in labelled if is_project_line_table(t) for ln in project_lines(t)]
+    lines = [ln for ln in every if transfer_kind(ln.title) is None]
     forms = [f for t in labelled for f in forms_of_table(t)]
     warn_empty_tables(doc, labelled)
     warn_slipped_separators(doc, labelled)
     doc.year, doc.doc_kind = document_year(tables), document_kind(labelled)
-    doc.department = choose_department(forms, lines)
-    doc.department_code = department_code(lines, doc.department)
+    doc.department = choose_department(forms, every)
+    doc.department_code = department_code(every, doc.department)
     doc.totals = totals_figures(doc, document_totals(labelled), forms)
     reconcile_line_units(doc, lines)
     doc.projects = projects_from_lines(doc, lines)
     check_project_sum(doc, lines)
+    add_transfer_lines(doc, [ln for ln in every if transfer_kind(ln.title) is not None])
     link_project_forms(doc, [f for f in forms if f.kind == "project"])
     doc.department_indicators = department_indicators(doc, [f for f in forms if f.kind == "department"])
     add_prose_aliases(doc, tables[0])
@@ -213,7 +216,26 @@ def decide_unit(doc: Document, header_unit: str, raw_total: Decimal, reference: 
 def funding_line(ln: ProjectLine, file: str) -> FundingLine:
     return FundingLine(ln.name, ln.amount, ln.amount_text, ln.function_code, ln.function_name, ln.econ_gov_code,
                        ln.econ_gov_name, ln.econ_dept_code, ln.econ_dept_name, None, "exact", 1.0,
-                       Provenance(file, ln.table, ln.line_start, ln.line_end))
+                       Provenance(file, ln.table, ln.line_start, ln.line_end), doc_no=ln.doc_no)
+
+
+def add_transfer_lines(doc: Document, lines: list[ProjectLine]) -> None:
+    """Rows of transfer tables (表十 专项转移支付预算表, 对下转移支付 …) by the rule of :mod:`kg.funding`: funding lines of
+    the table's projects or of the department, or projects of their own (rows of one name add up)."""
+    for title in dict.fromkeys(ln.title for ln in lines):
+        kind = transfer_kind(title) or "received"
+        rows = [TransferRow(ln.name, funding_line(ln, doc.source), ln.recipient) for ln in lines if ln.title == title]
+        for p in route_transfers(doc, rows, kind, source_of(title, kind)):
+            same = next((q for q in doc.projects if q.name == p.name and q.provenance and p.provenance
+                         and q.provenance.table == p.provenance.table), None)
+            if same is None:
+                doc.projects.append(p)
+                continue
+            same.amount = (same.amount or Decimal(0)) + (p.amount or Decimal(0))
+            same.amount_text += " + " + p.amount_text
+            same.funding_lines += p.funding_lines
+            if p.provenance:
+                same.seen_in.append(p.provenance)
 
 
 def projects_from_lines(doc: Document, lines: list[ProjectLine]) -> list[Project]:
@@ -308,8 +330,8 @@ def link_project_forms(doc: Document, forms: list[Form]) -> None:
             if link.method != "exact_name":
                 doc.warn("form_linked_by_evidence", f"form {name} linked to {project.name} ({link.method}, name "
                          f"similarity {link.similarity:.0f})", form.line_start)
-            if amounts and not any(a == project.amount for a in amounts):
-                warn_amount_differs(doc, name, project, amounts, form)
+            if amounts and not any(a == project.amount for a in amounts) and link.method != "evidence":
+                warn_amount_differs(doc, name, project, amounts, form)  # an evidence link's is a form_amount figure
         fill_from_form(doc, project, form, link)
 
 
@@ -327,13 +349,13 @@ def warn_amount_differs(doc: Document, name: str, project: Project, amounts: lis
 
 def evidence_link(doc: Document, name: str, amounts: list[Decimal], form: Form, taken: set[int]) -> Link | None:
     """The budget line the evidence names (kg.evidence_link) when neither the name nor an equal amount did."""
-    code = form.field_text("项目编码") or form.field_text("项目代码")
-    owner = choose_owner(name, amounts, [Candidate(p.name, p.amount, p.code) for p in doc.projects], code=code,
-                         taken=taken)
+    cell = form.fields.get("预算金额") or form.fields.get("项目金额")
+    owner = link_form_by_evidence(
+        doc, name, amounts, doc.projects, code=form.field_text("项目编码") or form.field_text("项目代码"), taken=taken,
+        line=form.line_start, amount_text=cell.text.strip() if cell else "",
+        amount=Provenance(doc.source, form.table, cell.line_start, cell.line_end) if cell else None)
     if owner is None:
         return None
-    doc.warn("form_link_features", f"form {name} → {doc.projects[owner.index].name}: {owner.describe()}; "
-             f"confidence {owner.confidence}", form.line_start, severity="info")
     return Link(owner.index, owner.method, owner.confidence, 100 * (owner.features["name"] or 0))
 
 
