@@ -10,6 +10,7 @@ import re
 
 from kg.cells.text import text_to_rows
 from kg.errors import UnknownLayoutError
+from kg.forms.money_tables import attach_money_tables, money_tables
 from kg.forms.reader import Reading, read_forms
 from kg.forms.records import department_indicators_of, department_of, department_totals, project_of
 from kg.model import Document
@@ -171,6 +172,9 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
             if period[:4].isdigit():
                 doc.year = int(period[:4])
                 break
+    tables = money_tables(reading.rows)
+    if tables:  # a project table and transfer tables beside the forms (kg.forms.money_tables, kg.funding)
+        attach_money_tables(doc, tables)
     evaluated = any(f.evaluated for f in [*reading.forms, *reading.department_forms])
     doc.doc_kind = "final_account" if evaluated else "budget"
     for p in doc.projects:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from kg.evidence_link import Candidate, choose_owner
+from kg.evidence_link import link_form_by_evidence, mark_evidence
 from kg.layouts.pdf_wrapped.forms import Form, indicator_of
 from kg.layouts.pdf_wrapped.tables import MoneyRow, Purchase
 from kg.layouts.pdf_wrapped.text import Section
@@ -89,16 +89,11 @@ def attach_form(doc: Document, projects: list[Project], form: Form, sec: Section
     yuan = to_yuan(amount, unit)
     prov = Provenance(file, label, form.line_no, form.line_end)
     p = match_form(doc, projects, form, yuan)
-    owner = None if p is not None else choose_owner(
-        form.name, [yuan] if yuan is not None else [], [Candidate(q.name, q.amount, q.code) for q in projects],
-        code=form.code)
+    owner = None if p is not None else link_form_by_evidence(
+        doc, form.name, [yuan] if yuan is not None else [], projects, code=form.code, line=form.line_no,
+        amount_text=text)
     if owner is not None:
         p = projects[owner.index]
-        doc.warn("form_link_features", f"form {form.name} → {p.name}: {owner.describe()}; confidence "
-                 f"{owner.confidence}", form.line_no, severity="info")
-        if yuan is not None and p.amount is not None and yuan != p.amount:
-            doc.warn("form_amount_differs", f"form {form.name} amount differs from its budget line ({p.name}): "
-                     f"form {yuan} 元, table {p.amount} 元, difference {yuan - p.amount} 元", form.line_no)
     if p is None:
         if projects:
             doc.warn("form_without_project_row", f"target form {form.name} matches no project table row",
@@ -109,7 +104,7 @@ def attach_form(doc: Document, projects: list[Project], form: Form, sec: Section
         p.seen_in.append(prov)
         if form.name and form.name != p.name and form.name not in p.aliases:
             p.aliases.append(form.name)
-        if yuan is not None and p.amount is not None and yuan != p.amount:
+        if yuan is not None and p.amount is not None and yuan != p.amount and owner is None:
             doc.warn("amount_mismatch", f"{p.name}: form says {text}, project table {p.amount_text}",
                      form.line_no)
     p.code = p.code or form.code
@@ -117,8 +112,7 @@ def attach_form(doc: Document, projects: list[Project], form: Form, sec: Section
     p.goal = p.goal or form.goal
     new = [indicator_of(r, file, label or "") for r in form.rows]
     if owner is not None:
-        for ind in new:
-            ind.link_method, ind.confidence = "form:evidence", min(ind.confidence, owner.confidence)
+        mark_evidence(new, owner)
     p.indicators.extend(new)
     if not form.rows:
         doc.warn("form_without_indicators", f"target form {form.name} has no indicator rows", form.line_no)

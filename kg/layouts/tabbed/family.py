@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from kg.errors import ParseError
+from kg.evidence_link import OwnerLink, link_form_by_evidence, mark_evidence
 from kg.layouts.tabbed import budget as budget
 from kg.layouts.tabbed.dept import parse_department
 from kg.layouts.tabbed.forms import Form, parse_forms
@@ -138,8 +139,18 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
             econ_gov_code=pl.econ_gov_code, econ_dept_code=pl.econ_dept_code, funding_lines=pl.funding_lines,
             provenance=pl.provenance)
     projects = list(by_canon.values())
+    taken = {i for i, p in enumerate(projects) if p.name in {x.canonical for x in form_links.values()}}
+    unit = ft.money_unit if ft else "万元"
     for form in forms:
         link = form_links.get(form.name)
+        owner = None if link is not None else _evidence_owner(doc, projects, form, unit, taken)
+        if owner is not None:
+            taken.add(owner.index)
+            p = projects[owner.index]
+            p.seen_in.append(form.provenance)
+            apply_form(p, form)
+            mark_evidence(p.indicators, owner)
+            continue
         if link is None:
             doc.warn("form_without_project_line", f"form {form.name} matches no 表四 project; kept as a project",
                      form.provenance.line_start)
@@ -170,6 +181,14 @@ def assemble_projects(doc: Document, tables: list[Table], forms: list[Form], fil
             _note_alias(doc, p, name, link.method, provs[0].line_start)
             p.seen_in.extend(Provenance(file, pv.table, pv.line_start, pv.line_end) for pv in provs)
     return projects
+
+
+def _evidence_owner(doc: Document, projects: list[Project], form: Form, unit: str,
+                    taken: set[int]) -> OwnerLink | None:
+    """The 表四 project the evidence names for a form no spelling or equal amount tied (kg.evidence_link)."""
+    yuan = to_yuan(parse_decimal(form.amount_text), unit)
+    return link_form_by_evidence(doc, form.name, [yuan] if yuan is not None else [], projects, taken=taken,
+                                 code=form.code, line=form.provenance.line_start, amount_text=form.amount_text)
 
 
 def link_forms(lines: list[budget.ProjectLine], forms: list[Form], unit: str) -> dict[str, NameLink]:
