@@ -109,12 +109,12 @@ def _line(t: MoneyTable, row: Row, got: dict[str, str], file: str) -> FundingLin
                        doc_no=got.get("doc_no") or doc_no_in(list(got.values())))
 
 
-def attach_money_tables(doc: Document, tables: list[MoneyTable]) -> None:
+def attach_money_tables(doc: Document, tables: list[MoneyTable], rows: list[Row]) -> None:
     """The document's projects from its project table(s) with the forms' projects given to them; then the
     transfer tables' rows by the rule of :mod:`kg.funding`."""
     table_projects = [_project(t, row, got, doc.source) for t in tables if t.kind == "project" for row, got in t.rows]
     if table_projects:
-        doc.projects = _link_forms(doc, table_projects, doc.projects)
+        doc.projects = _link_forms(doc, table_projects, doc.projects, rows)
     for t in tables:
         if t.kind == "project":
             continue
@@ -130,7 +130,17 @@ def _project(t: MoneyTable, row: Row, got: dict[str, str], file: str) -> Project
                    funding_lines=[fl], provenance=fl.provenance)
 
 
-def _link_forms(doc: Document, table: list[Project], forms: list[Project]) -> list[Project]:
+def _amount_at(f: Project, rows: list[Row]) -> Provenance | None:
+    """Where the form's amount is printed: the first cell of the form's rows holding its amount text."""
+    if not f.provenance or not f.amount_text:
+        return None
+    for r in rows:
+        if f.provenance.line_start <= r.line <= (f.provenance.line_end or r.line) and f.amount_text in r.texts:
+            return Provenance(f.provenance.file, f.provenance.table, r.line, r.line)
+    return None
+
+
+def _link_forms(doc: Document, table: list[Project], forms: list[Project], rows: list[Row]) -> list[Project]:
     taken: set[int] = set()
     unlinked: list[Project] = []
     for f in forms:
@@ -140,7 +150,7 @@ def _link_forms(doc: Document, table: list[Project], forms: list[Project]) -> li
         if exact is None:
             owner = link_form_by_evidence(doc, f.name, [f.amount] if f.amount is not None else [], table,
                                           code=f.code, taken=taken, line=f.provenance.line_start if f.provenance
-                                          else None, amount_text=f.amount_text)
+                                          else None, amount_text=f.amount_text, amount=_amount_at(f, rows))
         index = exact if exact is not None else owner.index if owner is not None else None
         if index is None:
             unlinked.append(f)

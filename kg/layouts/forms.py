@@ -172,13 +172,13 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
             if period[:4].isdigit():
                 doc.year = int(period[:4])
                 break
-    tables = money_tables(reading.rows)
-    if tables:  # a project table and transfer tables beside the forms (kg.forms.money_tables, kg.funding)
-        attach_money_tables(doc, tables)
     evaluated = any(f.evaluated for f in [*reading.forms, *reading.department_forms])
     doc.doc_kind = "final_account" if evaluated else "budget"
     for p in doc.projects:
         if not p.indicators:
             doc.warn("no_indicators", f"the form of {p.name!r} has no indicator rows read",
                      p.provenance.line_start if p.provenance else None)
+    tables = money_tables(reading.rows)
+    if tables:  # a project table and transfer tables beside the forms (kg.forms.money_tables, kg.funding)
+        attach_money_tables(doc, tables, reading.rows)
     return doc
