@@ -17,6 +17,8 @@ Edges (attribute ``rel``), each with ``method`` and ``confidence`` and, where th
     dept -PUBLISHED-> doc -HAS_PROJECT-> project -HAS_INDICATOR-> indicator
     project -HAS_FUNDING-> funding -FUNCTION|ECON_GOV|ECON_DEPT-> class -SUBCLASS_OF-> parent class
     dept -HAS_FUNDING-> funding                              a department-level line (对下转移支付 …, kg.funding)
+    project -HAS_FORM-> form:<doc_id>#<k>                    a target form given to the project by evidence
+                                                             (method form:evidence; kg.evidence_link)
     project -FUNCTION|ECON_GOV|ECON_DEPT-> class            (method "project_field": the project's own codes)
     doc -HAS_DEPT_INDICATOR-> dind -ABOUT_PROJECT-> project  (method exact / fuzzy_name)
     project -SAME_PROJECT-> project of a later document      (method code, or fuzzy_name; see below)
@@ -49,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
+from kg.evidence_link import EVIDENCE_METHOD, FORM_AMOUNT_KEY
 from kg.model import DepartmentIndicator, Document, FundingLine, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.selfeval import match_project, match_target, met
@@ -68,6 +71,8 @@ DIND_FUZZY_MIN = 80.0
 SCHEMES = ("function", "econ_gov", "econ_dept")
 CLASS_REL = {"function": "FUNCTION", "econ_gov": "ECON_GOV", "econ_dept": "ECON_DEPT"}
 LEVELS = {3: "类", 5: "款", 7: "项"}
+# Confidence of an evidence link of a form without targets (its targets' confidence otherwise).
+FORM_CONFIDENCE = 0.9
 
 
 @dataclass
@@ -241,6 +246,7 @@ def _add_document(g: nx.DiGraph, doc_id: str, doc: Document, dept_codes: dict[st
     for i, f in enumerate(doc.funding):  # the department's own funding lines (对下转移支付 …): not projects
         _add_funding(g, f"funding:{doc_id}#d.{i}", doc_id, dep, f.project, f, names)
     by_name = {name: project_id(doc_id, n) for n, p in enumerate(doc.projects) for name in [p.name, *p.aliases]}
+    _add_forms(g, doc_id, doc, by_name)
     for n, x in enumerate(doc.department_indicators):
         xid = f"dind:{doc_id}#{n}"
         g.add_node(xid, **_scalars(kind="DepartmentIndicator", doc_id=doc_id, department=dep, year=doc.year,
@@ -251,6 +257,22 @@ def _add_document(g: nx.DiGraph, doc_id: str, doc: Document, dept_codes: dict[st
         target = _match_name(x.project, by_name)
         if target:
             _edge(g, xid, target[0], "ABOUT_PROJECT", target[1], target[2], x.provenance)
+
+
+def _add_forms(g: nx.DiGraph, doc_id: str, doc: Document, by_name: dict[str, str]) -> None:
+    """A target form linked to its project by evidence (its ``form_amount`` figure, kg.evidence_link): a node
+    with the form's name and amount, below the project it was given to (method form:evidence), so the link can
+    be reviewed as one (kg.links)."""
+    for k, f in enumerate(doc.outcomes):
+        pid = by_name.get(f.subject or "") if f.key == FORM_AMOUNT_KEY else None
+        if pid is None:
+            continue
+        fid = f"form:{doc_id}#{k}"
+        inds = [i for i in doc.projects[g.nodes[pid]["n"]].indicators if i.link_method == EVIDENCE_METHOD]
+        g.add_node(fid, **_scalars(kind="Form", doc_id=doc_id, name=f.subject, label=f.subject,
+                                   amount=money_str(f.amount), amount_text=f.text, **_prov(f.provenance)))
+        _edge(g, pid, fid, "HAS_FORM", EVIDENCE_METHOD, min((i.confidence for i in inds), default=FORM_CONFIDENCE),
+              f.provenance)
 
 
 def _match_name(name: str | None, by_name: dict[str, str]) -> tuple[str, str, float] | None:

@@ -12,7 +12,13 @@ records' positions (:mod:`kg.identity`), so an id — and the decision on it —
 and a move of the files. Decisions live beside the store's database in ``links.json``: ``accepted`` (the
 link's confidence becomes 1, ``reviewed`` accepted) or ``rejected`` (the edge is removed; with ``owner`` the
 record is tied to that node instead, method ``reviewed``). :func:`apply_link_decisions` runs whenever the
-graph is built from a store, so trace, show and export use them.
+graph is built from a store, so trace, show and export use them; the audit, which reads documents, applies
+the same function to the graph of each document a decision names and takes the result back into the document
+(:func:`apply_link_decisions_to_documents`): a target whose link was rejected leaves its project (with
+``--owner`` it moves to that project, method ``reviewed``), and a form all of whose targets left is no longer
+that project's form — its name is no longer the project's alias, so its ``form_amount`` figure is compared with
+the new owner, or (rejected outright) with nothing: the form is kept as an unlinked project of its own, reported
+as ``form_link_rejected``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from rapidfuzz import fuzz
 
 from kg.decision_files import load_records, save_records
 from kg.errors import QueryError
+from kg.evidence_link import EVIDENCE_METHOD, FORM_AMOUNT_KEY
+from kg.model import Document, Indicator, Project
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,10 +45,11 @@ ID_CHARS = 12
 # Methods that read a link straight off the document (not inferred).
 READ_METHODS = ("exact", "form", "project_field", "code", "exact_name")
 # Relations whose *source* is the owner (the record hangs below it); for the others the target is.
-OWNER_IS_SOURCE = ("HAS_INDICATOR", "HAS_FUNDING", "HAS_PROJECT", "HAS_DEPT_INDICATOR")
+OWNER_IS_SOURCE = ("HAS_INDICATOR", "HAS_FUNDING", "HAS_PROJECT", "HAS_DEPT_INDICATOR", "HAS_FORM")
 STRUCTURAL = ("PUBLISHED", "SUBCLASS_OF", "FUNCTION", "ECON_GOV", "ECON_DEPT")
 STATUSES = ("accepted", "rejected")
-NAMED_KINDS = {"Project", "DepartmentIndicator"}  # kinds whose names are compared (a project's name, a row's)
+NAMED_KINDS = {"Project", "DepartmentIndicator", "Form"}  # kinds whose names are compared (a project's, a row's)
+MONEY_KINDS = {"Project", "Form"}  # kinds whose amounts are compared
 
 
 @dataclass
@@ -81,9 +90,10 @@ def features(g: nx.DiGraph, u: str, v: str) -> dict[str, float | None]:
     na, nb = _name(a), _name(b)
     both_projects = a.get("kind") == b.get("kind") == "Project"
     named = {a.get("kind"), b.get("kind")} <= NAMED_KINDS
+    money = {a.get("kind"), b.get("kind")} <= MONEY_KINDS
     return {"name": round(fuzz.ratio(na, nb) / 100, 3) if na and nb and named else None,
             "code": _same(a.get("code"), b.get("code")) if both_projects else None,
-            "amount": _amount(a.get("amount"), b.get("amount")) if both_projects else None,
+            "amount": _amount(a.get("amount"), b.get("amount")) if money else None,
             "department": _same(a.get("department"), b.get("department")),
             "year": _same(a.get("year"), b.get("year"))}
 
@@ -158,3 +168,77 @@ def apply_link_decisions(g: nx.DiGraph, store_dir: Path) -> nx.DiGraph:
             if d.rel == "HAS_INDICATOR":
                 g.nodes[d.target]["project"] = d.owner
     return g
+
+
+def _doc_of(node: str | None) -> str | None:
+    """The doc_id in a record node id (``indicator:<doc_id>#3.2``), None for other nodes."""
+    if not node or ":" not in node or "#" not in node:
+        return None
+    return node.split(":", 1)[1].split("#", 1)[0]
+
+
+def apply_link_decisions_to_documents(docs: list[tuple[str, Document]], store_dir: Path) -> None:
+    """The saved decisions applied to ``docs`` (in place), through :func:`apply_link_decisions` on the graph of
+    each document a decision names (see the module doc)."""
+    decisions = load_link_decisions(store_dir)
+    named = {d for x in decisions.values() for d in map(_doc_of, (x.source, x.target, x.owner)) if d}
+    for doc_id, doc in docs:
+        if doc_id in named:
+            from kg.digraph import DiGraph
+            from kg.graph import graph_from_documents
+
+            g = apply_link_decisions(graph_from_documents([(doc_id, doc)], None, DiGraph), store_dir)
+            _take_back(doc_id, doc, g)
+
+
+def _owner_n(g: Any, node: str, rel: str, doc_id: str, n_projects: int) -> int | None:
+    """Position of the one project of this document owning ``node`` by ``rel`` in ``g``, else None."""
+    from kg.graph import project_id
+
+    owners = [u for u, _, d in g.in_edges(node, data=True) if d.get("rel") == rel]
+    return next((m for m in range(n_projects) if owners == [project_id(doc_id, m)]), None)
+
+
+def _take_back(doc_id: str, doc: Document, g: Any) -> None:
+    """Targets moved as the decided graph ``g`` says (a rejected one leaves its project), then forms: a form moved
+    or rejected takes its evidence-linked targets along (see the module doc)."""
+    n_projects = len(doc.projects)
+    moves: list[tuple[int | None, Indicator]] = []
+    for n, p in enumerate(doc.projects):
+        keep = []
+        for i, ind in enumerate(p.indicators):
+            iid = f"indicator:{doc_id}#{n}.{i}"
+            to = _owner_n(g, iid, "HAS_INDICATOR", doc_id, n_projects)
+            if to == n:
+                if g.edges[f"project:{doc_id}#{n}", iid].get("reviewed") == "accepted":
+                    ind.confidence = 1.0
+                keep.append(ind)
+            else:
+                ind.link_method, ind.confidence = "reviewed", 1.0
+                moves.append((to, ind))
+        p.indicators = keep
+    for to, ind in moves:
+        if to is not None:
+            doc.projects[to].indicators.append(ind)
+    for k, f in enumerate(doc.outcomes):
+        fid = f"form:{doc_id}#{k}"
+        old = next((n for n, p in enumerate(doc.projects[:n_projects]) if f.subject in p.aliases), None)
+        if f.key != FORM_AMOUNT_KEY or fid not in g or old is None:
+            continue
+        new = _owner_n(g, fid, "HAS_FORM", doc_id, n_projects)
+        if new == old:
+            continue
+        p = doc.projects[old]
+        p.aliases.remove(f.subject)  # type: ignore[arg-type]
+        taken = [i for i in p.indicators if i.link_method == EVIDENCE_METHOD]
+        p.indicators = [i for i in p.indicators if i.link_method != EVIDENCE_METHOD]
+        for ind in taken:
+            ind.link_method, ind.confidence = "reviewed", 1.0
+        if new is not None:
+            doc.projects[new].aliases.append(f.subject or "")
+            doc.projects[new].indicators += taken
+            continue
+        doc.projects.append(Project(f.subject or "", indicators=taken, provenance=f.provenance))
+        doc.warn("form_link_rejected", f"form {f.subject}: its link to {p.name} was rejected by review; kept as an "
+                 "unlinked form, its amount compared with no project", f.provenance.line_start if f.provenance
+                 else None)

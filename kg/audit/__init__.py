@@ -96,6 +96,7 @@ def audit_store_digests(store: Path | None, opts: AuditOptions,
     from kg.audit.decisions import load_decisions
     from kg.audit.report import filter_findings
     from kg.audit.selection import Head, check_choice
+    from kg.links import apply_link_decisions_to_documents
     from kg.store import open_store
 
     opts.validate()
@@ -109,7 +110,9 @@ def audit_store_digests(store: Path | None, opts: AuditOptions,
         chosen: set[str] = set()
         groups = _department_groups(heads, opts)
         for n, group in enumerate(groups, 1):
-            docs = [AuditDoc(doc, st.source_path(doc_id)) for doc_id, doc in st.iter_documents(group)]
+            read = list(st.iter_documents(group))
+            apply_link_decisions_to_documents(read, st.path)  # the reviewer's link decisions, as trace/show see them
+            docs = [AuditDoc(doc, st.source_path(doc_id)) for doc_id, doc in read]
             for ad in docs:
                 out.extend(doc_findings(ad, config))
                 digests.extend(digest_document(ad))

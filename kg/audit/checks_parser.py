@@ -19,6 +19,13 @@ PARSER_FACTS: dict[str, tuple[str, str, str]] = {
     "header_unit_mismatch": ("table_unit_wrong", "warning", "a table's stated unit does not fit its figures"),
     "unit_corrected": ("table_unit_wrong", "warning", "a table's stated unit does not fit its figures"),
     "form_amount_differs": ("form_amount_vs_table", "warning", "a target form's amount differs from the project table"),
+    "form_without_budget_line": ("form_unlinked", "warning", "a target form matches no project of the project "
+                                 "table (kept as a project of its own)"),
+    "form_without_project_row": ("form_unlinked", "warning", "a target form matches no project of the project "
+                                 "table (kept as a project of its own)"),
+    "form_without_project_line": ("form_unlinked", "warning", "a target form matches no project of the project "
+                                  "table (kept as a project of its own)"),
+    "form_link_rejected": ("form_unlinked", "info", "a reviewer rejected a target form's link to its project"),
     "totals_inconsistent": ("totals_differ", "warning", "the tables state different totals"),
     "totals_mismatch": ("totals_differ", "warning", "the tables state different totals"),
     "total_mismatch": ("totals_differ", "warning", "the tables state different totals"),

@@ -19,6 +19,7 @@ KINDS: dict[str, str] = {
     "project_sum": "the projects' amounts do not add up to 项目支出 (or the project table's 合计)",
     "funding_lines_vs_amount": "a project's funding lines do not add up to its amount",
     "form_amount_vs_table": "a target form's amount differs from the project table",
+    "form_unlinked": "a target form has no project of the project table (no plausible owner, or rejected by review)",
     "target_operator_differs": "form and department table give one target different operators",
     "target_value_differs": "form and department table give one target different values",
     "target_unit_differs": "form and department table give one target different units",
