@@ -227,6 +227,9 @@ def fact_rows(n: int, item: dict[str, Any]) -> Iterator[list[Any]]:
             for p in doc["projects"]:
                 yield [n, "project", p["name"], p.get("amount"), p.get("code"), d.get("name"), doc.get("year"),
                        f"{p['indicators']} targets", None, p.get("cite")]
+            for f in doc.get("funding") or []:
+                yield [n, "funding", f.get("recipient") or f.get("purpose"), f.get("amount"), f.get("econ_gov_code"),
+                       d.get("name"), doc.get("year"), f.get("source"), None, f.get("cite")]
         return
     yield from _project_facts(n, item)
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 PROJECT_COLS = (Col("project"), Col("code", True), Col("amount (元)", True), Col("targets", True, drop=1),
                 Col("cite", True))
+FUNDING_COLS = (Col("recipient"), Col("purpose", drop=2), Col("amount (元)", True), Col("source", True, drop=1),
+                Col("econ code", True, drop=1), Col("cite", True))
 
 
 def show(
@@ -58,6 +60,10 @@ def render_department(con: Console, r: dict[str, Any]) -> None:
                   f"{doc['department_indicators']} department-wide targets", markup=False)
         rows = [[p["name"], p.get("code"), p.get("amount"), p["indicators"], p.get("cite")] for p in doc["projects"]]
         print_rows(PROJECT_COLS, rows, con=con)
+        if doc.get("funding"):
+            con.print(f"{len(doc['funding'])} department funding lines (not projects):", markup=False)
+            print_rows(FUNDING_COLS, [[f.get("recipient"), f.get("purpose"), f.get("amount"), f.get("source"),
+                                       f.get("econ_gov_code"), f.get("cite")] for f in doc["funding"]], con=con)
 
 
 def register(app: typer.Typer) -> None:

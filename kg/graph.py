@@ -334,7 +334,8 @@ def _add_funding(g: nx.DiGraph, fid: str, doc_id: str, owner: str, name: str | N
     kind = g.nodes[owner].get("kind")
     g.add_node(fid, **_scalars(kind="FundingLine", doc_id=doc_id, project=owner if kind == "Project" else None,
                                department=owner if kind == "Department" else None, amount=money_str(f.amount),
-                               amount_text=f.amount_text, source=f.source, recipient=f.recipient, doc_no=f.doc_no,
+                               amount_text=f.amount_text, source=f.source, recipient=f.recipient, purpose=f.purpose,
+                               doc_no=f.doc_no,
                                function_code=f.function_code, econ_gov_code=f.econ_gov_code,
                                econ_dept_code=f.econ_dept_code,
                                label=f"{name or f.recipient or f.source or ''} {money_str(f.amount) or ''}".strip(),

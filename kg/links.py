@@ -161,12 +161,17 @@ def apply_link_decisions(g: nx.DiGraph, store_dir: Path) -> nx.DiGraph:
         if d.status == "accepted":
             data.update(confidence=1.0, reviewed="accepted")
             continue
-        g.remove_edge(d.source, d.target)
-        if d.owner and d.owner in g:
-            u, v = (d.owner, d.target) if d.rel in OWNER_IS_SOURCE else (d.source, d.owner)
-            g.add_edge(u, v, **{**data, "method": "reviewed", "confidence": 1.0, "reviewed": "rejected"})
-            if d.rel == "HAS_INDICATOR":
-                g.nodes[d.target]["project"] = d.owner
+        moved = [(d.source, d.target, data)]
+        if d.rel == "HAS_FORM":  # a form's targets linked by the same evidence go with it
+            moved += [(u, v, e) for u, v, e in g.out_edges(d.source, data=True)
+                      if e.get("rel") == "HAS_INDICATOR" and e.get("method") == EVIDENCE_METHOD]
+        for u, v, e in moved:
+            g.remove_edge(u, v)
+            if d.owner and d.owner in g:
+                a, b = (d.owner, v) if d.rel in OWNER_IS_SOURCE else (u, d.owner)
+                g.add_edge(a, b, **{**e, "method": "reviewed", "confidence": 1.0, "reviewed": "rejected"})
+                if e.get("rel") == "HAS_INDICATOR":
+                    g.nodes[v]["project"] = d.owner
     return g
 
 
@@ -200,10 +205,11 @@ def _owner_n(g: Any, node: str, rel: str, doc_id: str, n_projects: int) -> int |
 
 
 def _take_back(doc_id: str, doc: Document, g: Any) -> None:
-    """Targets moved as the decided graph ``g`` says (a rejected one leaves its project), then forms: a form moved
-    or rejected takes its evidence-linked targets along (see the module doc)."""
+    """Targets moved as the decided graph ``g`` says (a rejected one leaves its project), and forms: a form moved
+    or rejected is no longer its old project's alias; rejected, it is kept as an unlinked project holding the
+    targets that left with it (see the module doc)."""
     n_projects = len(doc.projects)
-    moves: list[tuple[int | None, Indicator]] = []
+    orphans: dict[int, list[Indicator]] = {}
     for n, p in enumerate(doc.projects):
         keep = []
         for i, ind in enumerate(p.indicators):
@@ -213,13 +219,13 @@ def _take_back(doc_id: str, doc: Document, g: Any) -> None:
                 if g.edges[f"project:{doc_id}#{n}", iid].get("reviewed") == "accepted":
                     ind.confidence = 1.0
                 keep.append(ind)
-            else:
-                ind.link_method, ind.confidence = "reviewed", 1.0
-                moves.append((to, ind))
+                continue
+            if to is None:
+                orphans.setdefault(n, []).append(ind)
+            ind.link_method, ind.confidence = "reviewed", 1.0
+            if to is not None:
+                doc.projects[to].indicators.append(ind)
         p.indicators = keep
-    for to, ind in moves:
-        if to is not None:
-            doc.projects[to].indicators.append(ind)
     for k, f in enumerate(doc.outcomes):
         fid = f"form:{doc_id}#{k}"
         old = next((n for n, p in enumerate(doc.projects[:n_projects]) if f.subject in p.aliases), None)
@@ -228,17 +234,11 @@ def _take_back(doc_id: str, doc: Document, g: Any) -> None:
         new = _owner_n(g, fid, "HAS_FORM", doc_id, n_projects)
         if new == old:
             continue
-        p = doc.projects[old]
-        p.aliases.remove(f.subject)  # type: ignore[arg-type]
-        taken = [i for i in p.indicators if i.link_method == EVIDENCE_METHOD]
-        p.indicators = [i for i in p.indicators if i.link_method != EVIDENCE_METHOD]
-        for ind in taken:
-            ind.link_method, ind.confidence = "reviewed", 1.0
+        doc.projects[old].aliases.remove(f.subject)  # type: ignore[arg-type]
         if new is not None:
             doc.projects[new].aliases.append(f.subject or "")
-            doc.projects[new].indicators += taken
             continue
-        doc.projects.append(Project(f.subject or "", indicators=taken, provenance=f.provenance))
-        doc.warn("form_link_rejected", f"form {f.subject}: its link to {p.name} was rejected by review; kept as an "
-                 "unlinked form, its amount compared with no project", f.provenance.line_start if f.provenance
-                 else None)
+        doc.projects.append(Project(f.subject or "", indicators=orphans.pop(old, []), provenance=f.provenance))
+        doc.warn("form_link_rejected", f"form {f.subject}: its link to {doc.projects[old].name} was rejected by "
+                 "review; kept as an unlinked form, its amount compared with no project",
+                 f.provenance.line_start if f.provenance else None)

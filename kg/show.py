@@ -7,6 +7,8 @@ JSON shape of :func:`show` (``perfkg show --json``)::
                  | {"kind": "department", "department": {id, name, code},
                     "documents": [{id, doc_id, source, year, doc_kind, totals: {total, basic, project},
                                    "projects": [{id, name, code, amount, indicators, cite}],
+                                   "funding": [{id, recipient, purpose, amount, source, function_code,
+                                                econ_gov_code, doc_no, cite}]  (department-level lines, kg.funding),
                                    "department_indicators": int}]}]}
 """
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from kg.store import Store
 
 SHOW_KINDS = ("Project", "Department")
+FUNDING_KEYS = ("recipient", "purpose", "amount", "source", "function_code", "econ_gov_code", "doc_no")
 
 
 def department_view(g: nx.DiGraph, dep: str) -> dict[str, Any]:
@@ -39,10 +42,12 @@ def department_view(g: nx.DiGraph, dep: str) -> dict[str, Any]:
                              "indicators": len(out_edges(g, pid, "HAS_INDICATOR")),
                              "cite": p.get("cite") or p.get("file")})
         projects.sort(key=lambda x: int(x["id"].rsplit("#", 1)[1]))
+        funding = [{"id": fid, **{k: f.get(k) for k in FUNDING_KEYS}, "cite": f.get("cite") or f.get("file")}
+                   for fid, _ in out_edges(g, dep, "HAS_FUNDING") if (f := g.nodes[fid]).get("doc_id") == d.get("doc_id")]
         docs.append({"id": did, "doc_id": d.get("doc_id"), "source": d.get("source"), "year": d.get("year"),
                      "doc_kind": d.get("doc_kind"),
                      "totals": {k: d.get(k) for k in ("total", "basic", "project")},
-                     "projects": projects,
+                     "projects": projects, "funding": funding,
                      "department_indicators": len(out_edges(g, did, "HAS_DEPT_INDICATOR"))})
     return {"kind": "department", "department": {"id": dep, "name": a.get("name"), "code": a.get("code")},
             "documents": docs}
