@@ -130,7 +130,9 @@ def check_totals(ad: AuditDoc) -> Iterator[Finding]:
 
 
 def check_project_sum(ad: AuditDoc) -> Iterator[Finding]:
-    """The projects' amounts add up to the project table's 合计, or else to 项目支出 (budgets only)."""
+    """The projects' amounts add up to the project table's 合计, or else to 项目支出 (budgets only) — with the
+    department-level funding lines (:attr:`Document.funding`, money paid out to other governments) counted when
+    the projects alone fall short of 项目支出 by exactly them."""
     doc = ad.doc
     if doc.doc_kind == "final_account":
         return  # a final account's prose names only some projects
@@ -143,6 +145,9 @@ def check_project_sum(ad: AuditDoc) -> Iterator[Finding]:
     diff = total - ref.amount
     tol = figure_step_yuan(ref) / 2 + sum((text_step_yuan(p.amount, p.amount_text) for p in projects), Decimal(0)) / 2 + YUAN_EPSILON
     if abs(diff) <= tol:
+        return
+    funding = [f.amount for f in doc.funding if f.amount is not None]  # 对下转移支付 …: part of 项目支出, not projects
+    if funding and not table_total and abs(diff + sum(funding, Decimal(0))) <= tol:
         return
     label = "the project table's 合计" if table_total else "项目支出"
     explain, sev, culprit = _explain_gap(projects, diff)
