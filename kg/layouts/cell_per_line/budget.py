@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.funding import DOC_NO_COLUMNS, RECIPIENT_COLUMNS
+from kg.funding import DOC_NO_COLUMNS, RECIPIENT_COLUMNS, TransferRow, route_transfers, source_of, transfer_kind
 from kg.layouts.cell_per_line.cells import (
     Row,
     Table,
@@ -21,7 +21,7 @@ from kg.layouts.cell_per_line.cells import (
     merge_split_rows,
     text_at,
 )
-from kg.model import Classification, Provenance
+from kg.model import Classification, Document, FundingLine, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
 
 NAME_COLUMN = ("项目名称",)
@@ -191,3 +191,28 @@ def classifications(table: Table, file: str) -> list[Classification]:
                 out.append(Classification(scheme, code, name, Provenance(file, table.label, row.line_start,
                                                                          row.line_end)))
     return out
+
+
+def funding_line(ln: ProjectLine, file: str) -> FundingLine:
+    return FundingLine(ln.name, ln.amount, ln.amount_text, ln.function_code, ln.function_name, ln.econ_gov_code,
+                       ln.econ_gov_name, ln.econ_dept_code, ln.econ_dept_name, None, "exact", 1.0,
+                       Provenance(file, ln.table, ln.line_start, ln.line_end), doc_no=ln.doc_no)
+
+
+def add_transfer_lines(doc: Document, lines: list[ProjectLine]) -> None:
+    """Rows of transfer tables (表十 专项转移支付预算表, 对下转移支付 …) by the rule of :mod:`kg.funding`: funding lines of
+    the table's projects or of the department, or projects of their own (rows of one name add up)."""
+    for title in dict.fromkeys(ln.title for ln in lines):
+        kind = transfer_kind(title) or "received"
+        rows = [TransferRow(ln.name, funding_line(ln, doc.source), ln.recipient) for ln in lines if ln.title == title]
+        for p in route_transfers(doc, rows, kind, source_of(title, kind)):
+            same = next((q for q in doc.projects if q.name == p.name and q.provenance and p.provenance
+                         and q.provenance.table == p.provenance.table), None)
+            if same is None:
+                doc.projects.append(p)
+                continue
+            same.amount = (same.amount or Decimal(0)) + (p.amount or Decimal(0))
+            same.amount_text += " + " + p.amount_text
+            same.funding_lines += p.funding_lines
+            if p.provenance:
+                same.seen_in.append(p.provenance)

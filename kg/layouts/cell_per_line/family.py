@@ -16,12 +16,14 @@ from decimal import Decimal, InvalidOperation
 from kg.errors import ParseError
 from kg.evidence_link import link_form_by_evidence
 from kg.forms.clauses import free_text_indicators
-from kg.funding import TransferRow, route_transfers, source_of, transfer_kind
+from kg.funding import transfer_kind
 from kg.layouts.cell_per_line.budget import (
     ProjectLine,
     Totals,
+    add_transfer_lines,
     classifications,
     document_totals,
+    funding_line,
     is_project_line_table,
     project_lines,
 )
@@ -32,7 +34,6 @@ from kg.model import (
     DepartmentIndicator,
     Document,
     Figure,
-    FundingLine,
     Indicator,
     Project,
     Provenance,
@@ -212,31 +213,6 @@ def decide_unit(doc: Document, header_unit: str, raw_total: Decimal, reference: 
 
 
 # --- projects ------------------------------------------------------------------------------------------
-
-def funding_line(ln: ProjectLine, file: str) -> FundingLine:
-    return FundingLine(ln.name, ln.amount, ln.amount_text, ln.function_code, ln.function_name, ln.econ_gov_code,
-                       ln.econ_gov_name, ln.econ_dept_code, ln.econ_dept_name, None, "exact", 1.0,
-                       Provenance(file, ln.table, ln.line_start, ln.line_end), doc_no=ln.doc_no)
-
-
-def add_transfer_lines(doc: Document, lines: list[ProjectLine]) -> None:
-    """Rows of transfer tables (表十 专项转移支付预算表, 对下转移支付 …) by the rule of :mod:`kg.funding`: funding lines of
-    the table's projects or of the department, or projects of their own (rows of one name add up)."""
-    for title in dict.fromkeys(ln.title for ln in lines):
-        kind = transfer_kind(title) or "received"
-        rows = [TransferRow(ln.name, funding_line(ln, doc.source), ln.recipient) for ln in lines if ln.title == title]
-        for p in route_transfers(doc, rows, kind, source_of(title, kind)):
-            same = next((q for q in doc.projects if q.name == p.name and q.provenance and p.provenance
-                         and q.provenance.table == p.provenance.table), None)
-            if same is None:
-                doc.projects.append(p)
-                continue
-            same.amount = (same.amount or Decimal(0)) + (p.amount or Decimal(0))
-            same.amount_text += " + " + p.amount_text
-            same.funding_lines += p.funding_lines
-            if p.provenance:
-                same.seen_in.append(p.provenance)
-
 
 def projects_from_lines(doc: Document, lines: list[ProjectLine]) -> list[Project]:
     """One project per distinct name, in table order; rows of the same name add up (one funding line each)."""
