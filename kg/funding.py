@@ -34,6 +34,7 @@ OUTGOING_ECON = ("513",)
 SOURCE_RECEIVED = "专项转移支付"
 SOURCE_FROM_ABOVE = "上级转移支付"
 SOURCE_OUTGOING = "对下转移支付"
+RECEIVED_SOURCES = (SOURCE_RECEIVED, SOURCE_FROM_ABOVE)
 # Column labels: the allocation's 文号 and the recipient of an outgoing row.
 DOC_NO_COLUMNS = ("市指标文号", "指标文号", "文号", "下达文号")
 RECIPIENT_COLUMNS = ("地区名称", "地区", "区县名称", "乡镇（街道）名称", "接收单位", "补助对象", "下级单位名称",

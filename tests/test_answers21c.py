@@ -64,6 +64,8 @@ def test_transfer_row_of_a_table_project_is_its_funding_line_not_a_second_projec
     assert sum(p.name == "文化惠民演出" for p in doc.projects) == 1
     assert not any(p.name in ("什刹海街道", "德胜街道", "街道综合文化中心运行补助") for p in doc.projects)
     assert {f.recipient for f in doc.funding} == {"什刹海街道", "德胜街道"}
+    kinds = [f.kind for f in run_audit([AuditDoc(doc, FIX / "c5_cell_per_line_transfers_2021.txt")])]
+    assert "funding_lines_vs_amount" not in kinds  # 600,000 + a 200,000 transfer line is not 800,000 of money
 
 
 def test_seed_001_transfer_project_stays_a_project_with_its_origin_visible() -> None:

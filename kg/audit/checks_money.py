@@ -20,6 +20,7 @@ from kg.audit.tolerances import (
     yuan_str,
 )
 from kg.evidence_link import FORM_AMOUNT_KEY  # the figure (in Document.outcomes) of a form's own amount
+from kg.funding import RECEIVED_SOURCES
 from kg.model import Figure, Indicator, Project
 from kg.normalize import parse_decimal
 
@@ -187,6 +188,8 @@ def check_funding_lines(ad: AuditDoc) -> Iterator[Finding]:
     """A project's funding lines (tied to it exactly) add up to its amount."""
     for p in ad.doc.projects:
         lines = [f for f in p.funding_lines if f.amount is not None and f.link_method == "exact"]
+        own = [f for f in lines if f.source not in RECEIVED_SOURCES]
+        lines = own or lines  # a transfer row says where part of the money comes from: not more money (kg.funding)
         if not lines or p.amount is None:
             continue
         total = sum((f.amount for f in lines), Decimal(0))  # type: ignore[misc]
