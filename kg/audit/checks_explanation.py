@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from kg.audit.checks_tables import UNIT_YUAN, checked, doc_tables, skipped
+from kg.audit.checks_sanggong import sanggong_groups
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
+from kg.audit.tables_base import UNIT_YUAN, checked, doc_tables, skipped
 from kg.tables import vocab as V
 from kg.tables.model import Amount, StdTable
 
@@ -169,12 +170,9 @@ def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
                 if key in tr.amounts:
                     out.setdefault(key, []).append((tr.amounts[key], t))
         if t.kind == "sanggong":
-            from kg.audit.checks_tables import _sanggong_items
-
-            items = _sanggong_items(t)
-            first = next(iter(items.values()), {})
-            if "sg_total" in first:
-                out.setdefault("sg_total", []).append((first["sg_total"], t))
+            for g in sanggong_groups(t):
+                if "sg_total" in g.items and not g.other_year:
+                    out.setdefault("sg_total", []).append((g.items["sg_total"], t))
     return out
 
 

@@ -72,6 +72,7 @@ class StdTable:
     unit: str | None = None
     positional: bool = True
     columns: list[str | None] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # positional: each column's header words, squeezed
     meanings: list[str] | None = None
     rows: list[TRow] = field(default_factory=list)
     sides: list[SideLine] = field(default_factory=list)

@@ -151,7 +151,7 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
         _read_sides(t, head, data)
         return t
     if positional:
-        t.columns = _column_meanings(head)
+        t.columns, t.headers = _column_meanings(head)
         data = _align_continued(t, head, data)
     else:
         t.meanings = _token_meanings(head)
@@ -192,7 +192,8 @@ def _header_rows(head: list[Row]) -> list[Row]:
             and not all(set(x) <= {"*"} or _is_amount(x) for x in r.texts if x.strip())]
 
 
-def _column_meanings(head: list[Row]) -> list[str | None]:
+def _column_meanings(head: list[Row]) -> tuple[list[str | None], list[str]]:
+    """Each column's meaning and its header words (squeezed, top to bottom)."""
     head = _header_rows(head)
     width = max((len(r.cells) for r in head), default=0)
     grid = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in head]
@@ -201,6 +202,7 @@ def _column_meanings(head: list[Row]) -> list[str | None]:
             if not grid[i][j] and grid[i][j - 1] and any(grid[k][j] for k in range(i + 1, len(grid))):
                 grid[i][j] = grid[i][j - 1]
     out: list[str | None] = []
+    texts: list[str] = []
     for j in range(width):
         parts: list[str] = []
         for i in range(len(grid)):
@@ -208,9 +210,10 @@ def _column_meanings(head: list[Row]) -> list[str | None]:
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
         out.append(_meaning("".join(parts)) if parts else None)
+        texts.append("".join(parts))
         if parts and parts[-1] in V.CODE_PARTS:
             out[-1] = "code_part"  # 类 | 款 | 项 in columns of their own
-    return _first_code_group(out)
+    return _first_code_group(out), texts
 
 
 def _first_code_group(cols: list[str | None]) -> list[str | None]:
@@ -276,7 +279,7 @@ def _meaning(text: str) -> str | None:
     return None
 
 
-AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total",
+AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total", "running",
                    "sg_abroad", "sg_reception", "sg_car", "sg_car_purchase", "sg_car_run"}
 
 

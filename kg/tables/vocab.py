@@ -22,7 +22,9 @@ def squeeze(text: str | None) -> str:
 # Kinds of standard table, each with the title pattern that names it (searched in the squeezed title, in this
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
 TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产|政府采购预算说明")),
+    ("procurement", re.compile(r"政府采购(?!预算说明)")),  # 政府采购（资产配置、购买服务）预算表 too
+    ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产")),
+    ("running", re.compile(r"^(?!.*三公).*机关运行经费")),  # a table of 机关运行经费 alone (not 三公经费和机关运行经费)
     ("fiscal_total", re.compile(r"财政拨款收支|财政拨款收入支出")),
     ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$|收入支出(预算|决算)总表$")),
     ("income", re.compile(r"收入(预算|决算)?总(体情况)?表|收入(预算|决算)?(情况)?表$")),
@@ -30,9 +32,8 @@ TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("basic", re.compile(r"基本支出")),
     ("fund", re.compile(r"政府性基金")),
     ("soe", re.compile(r"国有资本经营")),
-    ("general", re.compile(r"一般公共预算(财政拨款)?支出")),
+    ("general", re.compile(r"一般公共预算(财政)?(拨款)?支出")),
     ("project", re.compile(r"项目支出(预算)?(情况|明细)?表$|项目支出表|部门预算明细表")),
-    ("procurement", re.compile(r"政府采购")),
     ("expense", re.compile(r"支出(预算|决算)?总(体情况)?表|支出(预算|决算)?(情况)?表$")),
 ]
 # Human names of the kinds (for messages and the info finding).
@@ -40,7 +41,7 @@ KIND_NAMES = {
     "income_expense": "收支总表", "income": "收入总表", "expense": "支出总表", "fiscal_total": "财政拨款收支总表",
     "general": "一般公共预算支出表", "basic": "一般公共预算基本支出表", "fund": "政府性基金预算支出表",
     "soe": "国有资本经营预算支出表", "sanggong": "“三公”经费支出表", "project": "项目支出表",
-    "procurement": "政府采购预算表", "other": "other table",
+    "procurement": "政府采购预算表", "running": "机关运行经费表", "other": "other table",
 }
 # A title line: a numbering convention before or after the name, and nothing but the name otherwise.
 TITLE_MAX_CHARS = 40
@@ -57,12 +58,13 @@ UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
 # Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
 COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("ignore", re.compile(r"扣除基建|其中[:：]?$|比上年|增减|变动|占比|%|％")),
-    ("sg_car_purchase", re.compile(r"公务用车购置费$|购置费$")),
-    ("sg_car_run", re.compile(r"公务用车运行|运行维护费?$")),
+    ("sg_car_purchase", re.compile(r"公务用车购置(经)?费?$|购置(经)?费$")),  # …公务用车购置经费, 其中公务用车购置
+    ("sg_car_run", re.compile(r"公务用车运行|(?<!及)运行(维护)?费$")),  # …购置及运行费 | 运行费 (not 购置及运行费)
     ("sg_car", re.compile(r"公务用车购置及运行")),
     ("sg_abroad", re.compile(r"因公出国")),
     ("sg_reception", re.compile(r"公务接待")),
     ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
+    ("running", re.compile(r"机关运行经费")),
     ("personnel", re.compile(r"人员经费(支出)?$|人员支出$|人员类$")),
     ("public", re.compile(r"公用经费(支出)?$|公用支出$")),
     ("basic", re.compile(r"基本支出(小计|合计)?$")),
@@ -101,6 +103,11 @@ SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_reception", re.compile(r"公务接待费$")),
     ("sg_total", re.compile(r"^(合计|总计|三公经费(合计|总计)?)$")),
 ]
+# A 三公 column group's header: another year (上年, 2025年预算数) or this one; 预算 or 决算 (final accounts).
+SANGGONG_LAST_YEAR = re.compile(r"上年|上一年")
+SANGGONG_THIS_YEAR = re.compile(r"当年|本年")
+SANGGONG_ACTUAL = re.compile(r"决算|实际|支出数")
+SANGGONG_BUDGET = re.compile(r"预算")
 # Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
 SANGGONG_NUMBER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
