@@ -15,6 +15,7 @@ from kg.audit.checks_sanggong import sanggong_groups
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
 from kg.audit.tables_base import UNIT_YUAN, checked, doc_tables, skipped
+from kg.audit.tolerances import YUAN_EPSILON
 from kg.tables import vocab as V
 from kg.tables.model import Amount, StdTable
 
@@ -32,6 +33,7 @@ ZERO_BASE_RATE = re.compile(r"(?:预算|上年|基数)(?:数)?(?:为|是)?0(?:\.
 PLACEHOLDER = re.compile(r"(?<![A-Za-z\d\-])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z])|待填写|待补充|此处填写")
 CITED_NUMBER = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{4}")
 TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?度?\s*(?:部门|单位)?(?:预算|决算)")
+_SG_TAIL = rf"(?:支出)?(?:预算|决算)?数?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)"
 # This year's figures stated in the 说明: (what, table kind, table figure).
 STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
     ("income", re.compile(rf"(?:收入预算|收入总计|收支总计|收入支出总计|本年收入合计|收入决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
@@ -40,9 +42,31 @@ STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
                            rf"(?P<u>万元|元)")),
     ("basic", re.compile(rf"基本支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
     ("project", re.compile(rf"项目支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
-    ("sg_total", re.compile(rf"三公经费(?:财政拨款)?(?:预算|决算)?(?:数)?(?:安排|为|共计?)?(?P<a>{_NUM})(?P<u>万元|元)")),
+    ("sg_total", re.compile(rf"三公经费(?:财政拨款)?(?:预算|决算|支出){{0,2}}(?:数)?(?:安排|为|共计?)?(?P<a>{_NUM})(?P<u>万元|元)")),
+    ("sg_abroad", re.compile(rf"因公出国[（(]境[)）](?:经)?费用?{_SG_TAIL}")),
+    ("sg_reception", re.compile(rf"公务接待费{_SG_TAIL}")),
+    ("sg_car", re.compile(rf"公务用?车购置及运行(?:维护)?费{_SG_TAIL}")),
+    ("sg_car_purchase", re.compile(rf"公务用车购置费{_SG_TAIL}")),
+    ("sg_car_run", re.compile(rf"公务用?车(?:用车)?运行(?:维护)?费{_SG_TAIL}")),
+    ("running", re.compile(rf"机关运行经费(?:财政拨款)?(?:预算|支出|决算)?(?:安排|支出)?(?:为|是|共计?)?(?P<a>{_NUM})"
+                           rf"(?P<u>万元|元)")),
+    ("procurement", re.compile(rf"政府采购(?:预算|支出)(?:总额)?(?:共计?|为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
 ]
 
+
+# A heading naming one item alone, and the opening of the paragraph under it that states its figure.
+HEADED_ITEMS: list[tuple[str, re.Pattern[str]]] = [
+    ("sg_abroad", re.compile(r"因公出国[（(]境[)）](?:经)?费用?")),
+    ("sg_reception", re.compile(r"公务接待费")),
+    ("sg_car", re.compile(r"公务用?车购置及运行(?:维护)?费")),
+    ("running", re.compile(r"机关运行经费(?:预算|支出)?(?:安排)?(?:情况)?(?:说明)?")),
+]
+HEADED_AMOUNT = re.compile(rf"^(?:(?:19|20)\d\d年度?)?[^，。；\d]{{0,20}}?(?:预算安排|安排|预算为|预算数为|决算为|支出)"
+                           rf"(?P<a>{_NUM})(?P<u>万元|元)")
+FIGURE_NAMES = {"sg_total": "三公经费", "sg_abroad": "因公出国(境)费", "sg_reception": "公务接待费",
+                "sg_car": "公务用车购置及运行费", "sg_car_purchase": "公务用车购置费", "sg_car_run": "公务用车运行费",
+                "running": "机关运行经费", "procurement": "政府采购", "income": "收入", "expense": "支出",
+                "basic": "基本支出", "project": "项目支出"}
 
 # A paragraph about a part of the spending (财政拨款, one fund, one 类/款/项): its 支出决算 is not the total.
 ITEM_SUBJECT = re.compile(r"[（(][类款项][)）]")  # a numbered heading naming one 类/款/项
@@ -171,9 +195,62 @@ def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
                     out.setdefault(key, []).append((tr.amounts[key], t))
         if t.kind == "sanggong":
             for g in sanggong_groups(t):
-                if "sg_total" in g.items and not g.other_year:
-                    out.setdefault("sg_total", []).append((g.items["sg_total"], t))
+                if g.other_year or any(y != str(ad.doc.year) for y in re.findall(r"(?:19|20)\d\d", g.label)):
+                    continue  # 上年 / 2025年预算数: not this year's figure
+                for item, amt in g.items.items():
+                    out.setdefault(item, []).append((amt, t))
+        if t.kind == "procurement" and (tr := t.total_row()) and tr.numbers:
+            out.setdefault("procurement", []).append((tr.numbers[0], t))  # the 合计 column
+        running = [r.amounts["running"] for r in t.rows if "running" in r.amounts]
+        if t.kind == "running" and (tr := t.total_row()) and tr.numbers:
+            out.setdefault("running", []).extend((a, t) for a in tr.numbers)
+        elif t.kind != "running" and running:  # a column of 机关运行经费 beside the 三公 figures
+            out.setdefault("running", []).append((running[0], t))
     return out
+
+
+def _compare(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], unread: set[str], key: str,
+             a_text: str, unit: str, line: int) -> Finding | None:
+    """The stated figure vs its table's figures: an error only when it equals none of them."""
+    if key not in figures:
+        unread.add(key)
+        return None
+    ya = _dec(a_text) * UNIT_YUAN[unit]
+    diffs = []
+    for amt, t in figures[key]:
+        if t.unit not in UNIT_YUAN:
+            break
+        tol = _half(a_text) * UNIT_YUAN[unit] + amt.half_step * UNIT_YUAN[t.unit] + YUAN_EPSILON
+        diffs.append(abs(ya - amt.value * UNIT_YUAN[t.unit]) > tol)
+    checked(ad).append("explanation.amount")
+    if not (diffs and len(diffs) == len(figures[key]) and all(diffs)):
+        return None
+    amt, t = figures[key][0]
+    return ad.finding("explanation.amount", "error", None,
+                      f"the 说明 states {FIGURE_NAMES.get(key, key)} {a_text} {unit}, the table {t.name} "
+                      + " / ".join(f"{x.text or '(empty)'}" for x, _ in figures[key]) + f" {t.unit}",
+                      [ad.ev_line(line, "说明"), ad.ev_line(amt.line, t.name)],
+                      stated=str(_dec(a_text)), table=str(amt.value))
+
+
+def _headed_statement(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], unread: set[str],
+                      prev: str, para: str, year: str) -> Finding | None:
+    """A heading naming one item ("2. 公务接待费") and the paragraph under it opening with this year's figure
+    ("2024 年财政拨款预算安排 1.104185 万元")."""
+    candidates = []
+    if _HEADING.match(para):  # "1.因公出国（境）费2024年财政拨款预算安排0万元" (heading and text joined)
+        candidates.append((_HEADING.sub("", para), para))
+    if len(prev) <= HEADING_CHARS and _HEADING.match(prev):
+        candidates.append((_HEADING.sub("", prev).rstrip("。：:") + para, para))
+    for text, where in candidates:
+        for key, pat in HEADED_ITEMS:
+            item = pat.match(text)
+            m = HEADED_AMOUNT.match(text[item.end():].lstrip("。：:")) if item else None
+            if m is None or any(y != year for y in re.findall(r"(?:19|20)\d\d", m.group(0))):
+                continue
+            pos = where.find(m.group(0)) + m.start("a")
+            return _compare(ad, figures, unread, key, m.group("a"), m.group("u"), _at(ad, where, max(pos, 0)))
+    return None
 
 
 def check_statements(ad: AuditDoc) -> Iterator[Finding]:
@@ -199,26 +276,12 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
                 if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:
                     continue
-                if key not in figures:
-                    unread.add(key)
-                    continue
-                a, unit = _dec(m.group("a")), m.group("u")
-                ya = a * UNIT_YUAN[unit]
-                diffs = []
-                for amt, t in figures[key]:
-                    if t.unit not in UNIT_YUAN:
-                        break
-                    tol = (_half(m.group("a")) * UNIT_YUAN[unit] + amt.half_step * UNIT_YUAN[t.unit]
-                           + Decimal("0.005"))
-                    diffs.append(abs(ya - amt.value * UNIT_YUAN[t.unit]) > tol)
-                checked(ad).append("explanation.amount")
-                if diffs and len(diffs) == len(figures[key]) and all(diffs):
-                    amt, t = figures[key][0]
-                    yield ad.finding("explanation.amount", "error", None,
-                                     f"the 说明 states {key} {m.group('a')} {unit}, the table {t.name} "
-                                     + " / ".join(f"{x.text}" for x, _ in figures[key]) + f" {t.unit}",
-                                     [ad.ev_line(_at(ad, line, m.start("a")), "说明"), ad.ev_line(amt.line, t.name)],
-                                     stated=str(a), table=str(amt.value))
+                f = _compare(ad, figures, unread, key, m.group("a"), m.group("u"), _at(ad, line, m.start("a")))
+                if f:
+                    yield f
+        f = _headed_statement(ad, figures, unread, prev, line, year)
+        if f:
+            yield f
     for key in sorted(unread):
         skipped(ad).append(f"说明's {key} figure (no table of it was read)")
 
@@ -238,8 +301,9 @@ def check_not_checked(ad: AuditDoc) -> Iterator[Finding]:
     if unseen:
         notes.append("no readable table of: " + ", ".join(unseen)
                      + " (not reported missing: it may be printed in a form not read here)")
-    notes.append("机关运行经费 and 政府采购 amounts of the 说明 are not compared with a table")
     done = checked(ad)
+    if not notes:
+        notes.append("nothing: every identity found was checked")
     head = notes[0] if len(notes[0]) <= NOTE_HEAD_CHARS else notes[0][: NOTE_HEAD_CHARS - 1] + "…"
     yield ad.finding("tables.not_checked", "info", None,
                      f"{len(done)} table/说明 identities checked; {len(notes)} not checked, e.g. {head}", [],

@@ -67,7 +67,7 @@ def sanggong_groups(t: StdTable) -> list[SgGroup]:
     col_groups = _column_groups(t) if t.positional else []
     for r in t.rows:
         label = V.SANGGONG_NUMBER.sub("", r.label)
-        item = next((k for k, p in V.SANGGONG_ROWS if p.search(label)), None)
+        item = next((k for k, p in V.SANGGONG_ROWS if p.search(label)), None) if not col_groups else None
         if item is not None:  # items as rows: one value per amount column
             if not t.positional and t.meanings is not None and len(r.numbers) != len(t.meanings):
                 continue
@@ -76,7 +76,7 @@ def sanggong_groups(t: StdTable) -> list[SgGroup]:
                 out.setdefault(key, SgGroup(key)).items[item] = r.amounts.get(key, Amount(Decimal(0), "", r.line))
             for c in cols:
                 out.setdefault(c, SgGroup(c)).items.setdefault(item, Amount(Decimal(0), "", r.line))
-        elif t.positional and any(k.startswith("sg_") for k in r.amounts):  # items as columns
+        elif col_groups and any(k.startswith("sg_") for k in r.amounts):  # items as columns
             by_col = {j: a for j, a in _amounts_by_column(t, r).items()}
             for n, (head, cols) in enumerate(col_groups):
                 items = {k: by_col.get(j, Amount(Decimal(0), "", r.line)) for k, j in cols.items()}

@@ -109,6 +109,6 @@ SANGGONG_THIS_YEAR = re.compile(r"当年|本年")
 SANGGONG_ACTUAL = re.compile(r"决算|实际|支出数")
 SANGGONG_BUDGET = re.compile(r"预算")
 # Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
-SANGGONG_NUMBER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)")
+SANGGONG_NUMBER = re.compile(r"^(?:其中)?(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
 CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
