@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
-from kg.audit.tables_base import checked, column_values, differs, ev, first, skipped
+from kg.audit.tables_base import checked, column_values, differs, doc_tables, ev, first, skipped, tol
 from kg.tables import vocab as V
-from kg.tables.model import StdTable
+from kg.tables.model import Amount, StdTable
 
 
 def check_cross(ad: AuditDoc) -> Iterator[Finding]:
@@ -51,3 +52,73 @@ def check_cross(ad: AuditDoc) -> Iterator[Finding]:
                                  table=str(gv[gk].value), other=str(bv[bk].value))
 
 
+
+
+# -- 财政拨款收支总表 ↔ the expense tables of each fund, by function 类 --------------------------------------------
+
+def _class_of(label: str) -> str | None:
+    name = V.LINE_NUMBERING.sub("", label)
+    return next((code for code, names in V.FUNCTION_CLASSES.items() if name in names), None)
+
+
+def _functional(t: StdTable) -> bool:
+    codes = [r.code for r in t.rows if r.code]
+    return bool(codes) and all(c.isdigit() and c.startswith("2") for c in codes) and t.positional
+
+
+def _class_totals(t: StdTable) -> dict[str, tuple[Decimal, list[Amount]]] | None:
+    """类 code → (amount, the amounts it adds) from the table's top-level rows (a table of 项 rows alone is summed
+    by 类); None when the table's top-level rows do not add up to its 合计 row (rows left out, or no 合计)."""
+    body = [r for r in t.rows if r.code and "total" in r.amounts]
+    total = t.total_row()
+    if not body or total is None or "total" not in total.amounts or t.incomplete:
+        return None
+    top = min(len(r.code or "") for r in body)
+    rows = [r for r in body if len(r.code or "") == top]
+    whole = total.amounts["total"]
+    if abs(sum((r.amounts["total"].value for r in rows), Decimal(0)) - whole.value) > tol(whole, *(
+            r.amounts["total"] for r in rows)):
+        return None
+    out: dict[str, tuple[Decimal, list[Amount]]] = {}
+    for r in rows:
+        v, parts = out.get((r.code or "")[:3], (Decimal(0), []))
+        out[(r.code or "")[:3]] = (v + r.amounts["total"].value, [*parts, r.amounts["total"]])
+    return out
+
+
+def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
+    """Each 类 line of the 财政拨款收支总表 = that 类 in the 一般公共预算支出表 (+ the 政府性基金 / 国有资本经营 支出表
+    when the department has those funds). Not compared when money is carried over from earlier years (the
+    fund tables may then show this year's appropriation alone) or when a needed table was not read whole."""
+    fiscal = first(ad, "fiscal_total")
+    lines = [s for s in fiscal.sides if s.amount and _class_of(s.raw)] if fiscal else []
+    if fiscal is None or not lines:
+        return
+    name = f"{fiscal.name} ↔ the 支出表 by 类"
+    if any(s.side == "income" and V.CARRIED_OVER.search(s.raw) and s.amount and s.amount.value for s in fiscal.sides):
+        skipped(ad).append(f"{name} (money carried over from earlier years)")
+        return
+    kinds = ["general"] + [k for k, word in (("fund", "政府性基金"), ("soe", "国有资本")) if any(
+        s.side == "income" and word in s.raw and s.amount and s.amount.value for s in fiscal.sides)]
+    tables = [next((t for t in doc_tables(ad) if t.kind == k and not t.layout and _functional(t)), None)
+              for k in kinds]
+    totals = [_class_totals(t) if t else None for t in tables]
+    if any(x is None for x in totals):
+        skipped(ad).append(f"{name} (a functional 一般公共预算 / 政府性基金 / 国有资本经营 支出表 not read whole)")
+        return
+    for s in lines:
+        code = _class_of(s.raw)
+        got = [x[code] for x in totals if x and code in x]  # type: ignore[index]
+        if not got and not s.amount.value:  # type: ignore[union-attr]
+            continue
+        value = sum((v for v, _ in got), Decimal(0))
+        parts = [a for _, ps in got for a in ps]
+        checked(ad).append("tables.cross")
+        if abs(value - s.amount.value) <= tol(s.amount, *parts):  # type: ignore[union-attr]
+            continue
+        where = [ev(ad, fiscal, s.line)] + [ev(ad, t, ps[0].line) for t, x in zip(tables, totals, strict=True)
+                                            if t and x and code in x for ps in [x[code][1]]]  # type: ignore[index]
+        yield ad.finding("tables.cross", "error", None,
+                         f"{fiscal.name}: {s.raw} {s.amount.text} ≠ 类 {code} in "  # type: ignore[union-attr]
+                         + " + ".join(t.name for t in tables if t) + f": {value}", where,
+                         table=str(s.amount.value), other=str(value))  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kg.audit.checks_cross import check_cross
+from kg.audit.checks_cross import check_cross, check_fiscal_by_class
 from kg.audit.checks_sanggong import check_sanggong
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
@@ -176,4 +176,4 @@ def _hierarchy(ad: AuditDoc, t: StdTable, coded: list[TRow]) -> Iterator[Finding
 
 
 
-CHECKS = [check_balance, check_row_sums, check_column_sums, check_sanggong, check_cross]
+CHECKS = [check_balance, check_row_sums, check_column_sums, check_sanggong, check_cross, check_fiscal_by_class]

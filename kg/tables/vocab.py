@@ -112,3 +112,20 @@ SANGGONG_BUDGET = re.compile(r"预算")
 SANGGONG_NUMBER = re.compile(r"^(?:其中)?(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
 CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
+# Function-classification 类 (the first 3 digits of a 2xx code) by name, as the 财政拨款收支总表 prints them
+# (earlier names too), so its expense lines can be matched with the 类 of the expense tables.
+FUNCTION_CLASSES: dict[str, tuple[str, ...]] = {
+    "201": ("一般公共服务支出",), "202": ("外交支出",), "203": ("国防支出",), "204": ("公共安全支出",),
+    "205": ("教育支出",), "206": ("科学技术支出",), "207": ("文化旅游体育与传媒支出", "文化体育与传媒支出"),
+    "208": ("社会保障和就业支出",), "209": ("社会保险基金支出",), "210": ("卫生健康支出", "医疗卫生与计划生育支出"),
+    "211": ("节能环保支出",), "212": ("城乡社区支出",), "213": ("农林水支出",), "214": ("交通运输支出",),
+    "215": ("资源勘探工业信息等支出", "资源勘探信息等支出"), "216": ("商业服务业等支出",), "217": ("金融支出",),
+    "219": ("援助其他地区支出",), "220": ("自然资源海洋气象等支出", "国土海洋气象等支出"), "221": ("住房保障支出",),
+    "222": ("粮油物资储备支出",), "223": ("国有资本经营预算支出",), "224": ("灾害防治及应急管理支出",),
+    "227": ("预备费",), "229": ("其他支出",), "230": ("转移性支出",), "231": ("债务还本支出",),
+    "232": ("债务付息支出",), "233": ("债务发行费用支出",), "234": ("抗疫特别国债安排的支出",),
+}
+# A 收支 line numbered 一、 / 1、 / （一） before its name.
+LINE_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?|\d+[、.．]?)")
+# An income line of money carried over from earlier years (上年结转, 年初结转和结余).
+CARRIED_OVER = re.compile(r"结转|结余")
