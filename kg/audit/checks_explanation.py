@@ -72,7 +72,8 @@ def check_years(ad: AuditDoc) -> Iterator[Finding]:
     if not year:
         skipped(ad).append("years in titles (the document's year was not read)")
         return
-    first = [(n, re.sub(r"\s+", "", raw)) for n, raw in enumerate(ad.lines, start=1) if raw.strip()][:6]
+    first = [(n, re.sub(r"\s+", "", raw)) for n, raw in enumerate(ad.lines, start=1)
+             if raw.strip() and "\t" not in raw][:6]  # a table row (a header "2025年预算数") is no heading
     heads = [(n, line) for n, line in first if len(line) <= V.TITLE_MAX_CHARS and not re.search(r"[，。,比]", line)]
     heads += [(t.line, t.title) for t in doc_tables(ad)]
     for n, text in heads:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from kg.audit.checks_sanggong import sanggong_groups
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
 from kg.audit.paragraphs import CITED_NUMBER, HEADING, NUM, at, dec, half, squeezed
 from kg.audit.tables_base import UNIT_YUAN, checked, doc_tables, skipped
-from kg.audit.tolerances import YUAN_EPSILON
+from kg.audit.tolerances import STATED_MIN_DECIMALS, YUAN_EPSILON
 from kg.tables import vocab as V
 from kg.tables.model import Amount, StdTable
 
@@ -121,7 +122,7 @@ def _compare(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], un
 
 
 def _headed_statement(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], unread: set[str],
-                      prev: str, para: str, year: str) -> Finding | None:
+                      prev: str, para: str, year: str, done: set[int]) -> Finding | None:
     """A heading naming one item ("2. 公务接待费") and the paragraph under it opening with this year's figure
     ("2024 年财政拨款预算安排 1.104185 万元")."""
     candidates = []
@@ -136,6 +137,8 @@ def _headed_statement(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTab
             if m is None or any(y != year for y in re.findall(r"(?:19|20)\d\d", m.group(0))):
                 continue
             pos = where.find(m.group(0)) + m.start("a")
+            if where is para and pos in done:
+                return None  # the same figure, already compared as a statement of its own
             return _compare(ad, figures, unread, key, m.group("a"), m.group("u"), at(ad, where, max(pos, 0)))
     return None
 
@@ -148,6 +151,7 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
     paras = [line for _n, line in squeezed(ad)]
     for i, line in enumerate(paras):
         prev = paras[i - 1] if i else ""  # the paragraph before this one (a heading), searched for its subject
+        done: set[int] = set()  # where a figure compared starts
         for key, pat in STATEMENTS:
             for m in pat.finditer(line):
                 if key in ("income", "expense", "basic", "project") and m.start() \
@@ -163,10 +167,11 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
                 if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:
                     continue
+                done.add(m.start("a"))
                 f = _compare(ad, figures, unread, key, m.group("a"), m.group("u"), at(ad, line, m.start("a")))
                 if f:
                     yield f
-        f = _headed_statement(ad, figures, unread, prev, line, year)
+        f = _headed_statement(ad, figures, unread, prev, line, year, done)
         if f:
             yield f
     for key in sorted(unread):
@@ -180,6 +185,11 @@ PROCUREMENT_PARTS = {w: re.compile(rf"(?:政府采购)?{w}(?:类)?(?:采购)?(?:
                      for w in ("货物", "工程", "服务")}
 
 
+def _stated_half(text: str) -> Decimal:
+    """Half the last digit of a 说明 figure, trailing zeros dropped by the 说明 counted (STATED_MIN_DECIMALS)."""
+    return min(half(text), Decimal(1).scaleb(-STATED_MIN_DECIMALS) / 2)
+
+
 def check_parts(ad: AuditDoc) -> Iterator[Finding]:
     """A total the 说明 splits into its parts equals their sum (within the printed rounding of each)."""
     for _n, para in squeezed(ad):
@@ -190,7 +200,7 @@ def check_parts(ad: AuditDoc) -> Iterator[Finding]:
                 continue  # a part not stated (or in another unit): nothing to add up
             whole = dec(m.group("a"))
             total = sum((dec(p.group("a")) for p in parts if p), start=whole - whole)
-            tol = half(m.group("a")) + sum((half(p.group("a")) for p in parts if p), start=whole - whole)
+            tol = _stated_half(m.group("a")) + sum((_stated_half(p.group("a")) for p in parts if p), start=whole - whole)
             checked(ad).append("explanation.parts")
             if abs(total - whole) > tol:
                 yield ad.finding("explanation.parts", "error", None,

@@ -20,8 +20,8 @@ class Amount:
     def half_step(self) -> Decimal:
         """Half the last printed digit: the rounding a printed value may hide (``241.38`` → 0.005)."""
         t = self.text.replace(" ", "")
-        if not t:
-            return Decimal(0)  # an empty cell: exactly nothing
+        if not t or self.value == 0:
+            return Decimal(0)  # an empty cell or a printed 0: exactly nothing
         decimals = len(t.split(".", 1)[1]) if "." in t else 0
         return Decimal(1).scaleb(-decimals) / 2
 
