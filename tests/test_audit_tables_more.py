@@ -111,10 +111,16 @@ def test_last_year_group_is_not_this_years_figure() -> None:
 \t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
 27.32\t5.00\t11.78\t\t11.78\t10.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
 二、“三公”经费预算情况
-2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元。
+2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元，比上年减少2.7万元。
+3.公务接待费9.54万元，比上年减少1万元。
 """
     assert not _kinds(_audit(text.split("\n"), 2026))
     assert "explanation.amount" in _kinds(_audit(text.replace("预算共24.62", "预算共27.32").split("\n"), 2026))
+    # the change on last year against the table's 2025 group (27.32 → 24.62; 10.54 → 9.54)
+    for old, new in (("比上年减少2.7万元", "比上年增加2.7万元"), ("比上年减少2.7万元", "比上年减少3.7万元"),
+                     ("比上年减少1万元", "与上年持平"), ("比上年减少1万元", "比上年减少2万元")):
+        found = [f for f in _audit(text.replace(old, new).split("\n"), 2026) if f.kind == "explanation.change"]
+        assert found and all(f.severity == "error" for f in found), new
 
 
 def test_procurement_and_running_tables_recognised() -> None:

@@ -42,6 +42,9 @@ STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# What follows a figure to state its change on last year: "，比上年减少2.7万元" / "，较2025年预算增加7.594万元" / "，与上年持平".
+CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与)(?:上年|上一年|(?P<y>(?:19|20)\d\d)年)度?(?:年初)?(?:预算)?数?(?:相比)?[，,]?"
+                          rf"(?P<dir>增加|减少|增长|下降|持平)了?(?:(?P<c>{NUM})(?P<u>万元|元))?")
 # A heading naming one item alone, and the opening of the paragraph under it that states its figure.
 HEADED_ITEMS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_abroad", re.compile(r"因公出国[（(]境[)）](?:经)?费用?")),
@@ -82,7 +85,12 @@ def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
                 if key in tr.amounts:
                     out.setdefault(key, []).append((tr.amounts[key], t))
         if t.kind == "sanggong":
-            for g in sanggong_groups(t):
+            groups = sanggong_groups(t)
+            last = list({g.label: g for g in reversed(groups) if _last_year(g.label, ad.doc.year)}.values())
+            for g in last if len(last) == 1 else []:  # one group of last year's figures: what a change is from
+                for item, amt in g.items.items():
+                    out.setdefault(f"last:{item}", []).append((amt, t))
+            for g in groups:
                 if g.other_year or any(y != str(ad.doc.year) for y in re.findall(r"(?:19|20)\d\d", g.label)):
                     continue  # 上年 / 2025年预算数: not this year's figure
                 for item, amt in g.items.items():
@@ -95,6 +103,42 @@ def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
         elif t.kind != "running" and running:  # a column of 机关运行经费 beside the 三公 figures
             out.setdefault("running", []).append((running[0], t))
     return out
+
+
+def _last_year(label: str, year: int | None) -> bool:
+    years = set(re.findall(r"(?:19|20)\d\d", label))
+    return bool(V.SANGGONG_LAST_YEAR.search(label)) and not years or bool(year) and years == {str((year or 0) - 1)}
+
+
+def _change(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], key: str, m: re.Match[str],
+            line: str, year: str) -> Finding | None:
+    """"A 万元，比上年减少 C 万元" after a figure that agrees with its table: the table's last-year figure L must give
+    the word (A − L < 0 for 减少, > 0 for 增加, 0 for 持平) and the amount (|A − L| = C)."""
+    c = CHANGE_AFTER.match(line, m.end())
+    last = figures.get(f"last:{key}", [])
+    if c is None or len(last) != 1 or (c.group("y") and year and int(c.group("y")) != int(year) - 1) \
+            or (c.group("c") is not None) != (c.group("u") is not None):
+        return None
+    (amt, t), unit = last[0], m.group("u")
+    if t.unit not in UNIT_YUAN:
+        return None
+    diff = dec(m.group("a")) * UNIT_YUAN[unit] - amt.value * UNIT_YUAN[t.unit]
+    tol = _stated_half(m.group("a")) * UNIT_YUAN[unit] + amt.half_step * UNIT_YUAN[t.unit] + YUAN_EPSILON
+    if c.group("c"):
+        tol += _stated_half(c.group("c")) * UNIT_YUAN[c.group("u")]
+    d = c.group("dir")
+    wrong = (d in ("增加", "增长") and diff < -tol) or (d in ("减少", "下降") and diff > tol) \
+        or (d == "持平" and abs(diff) > tol) \
+        or (c.group("c") is not None and abs(abs(diff) - dec(c.group("c")) * UNIT_YUAN[c.group("u")]) > tol)
+    checked(ad).append("explanation.change")
+    if not wrong:
+        return None
+    return ad.finding("explanation.change", "error", None,
+                      f"the 说明 states {FIGURE_NAMES.get(key, key)} {m.group('a')} {unit}, {d}"
+                      f"{' ' + c.group('c') + ' ' + c.group('u') if c.group('c') else ''} on last year, but the table "
+                      f"{t.name} prints {amt.text or '0'} {t.unit} for last year (change {diff / UNIT_YUAN[unit]} {unit})",
+                      [ad.ev_line(at(ad, line, m.start("a")), "说明"), ad.ev_line(amt.line, t.name)],
+                      stated=d + (c.group("c") or ""), table=str(amt.value))
 
 
 def _compare(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], unread: set[str], key: str,
@@ -170,6 +214,8 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                 done.add(m.start("a"))
                 f = _compare(ad, figures, unread, key, m.group("a"), m.group("u"), at(ad, line, m.start("a")))
                 if f:
+                    yield f
+                elif key in figures and (f := _change(ad, figures, key, m, line, year)):
                     yield f
         f = _headed_statement(ad, figures, unread, prev, line, year, done)
         if f:

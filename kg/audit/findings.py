@@ -63,6 +63,7 @@ KINDS: dict[str, str] = {
     "explanation.amount": "an amount the 说明 states (收入, 支出, 基本/项目支出, 三公, 机关运行经费, 政府采购) differs from its table",
     "explanation.direction": "增加 / 减少 / 持平 in the 说明 contradicts the two amounts it compares",
     "explanation.zero_base": "a change or rate that cannot be: 0 万元 … 增加 Y 万元, a rate of a zero base",
+    "explanation.change": "the change on last year the 说明 states (增加/减少/持平 C) differs from the table's two years",
     "explanation.parts": "a total the 说明 splits (政府采购 = 货物 + 工程 + 服务) differs from the sum of its parts",
     "explanation.placeholder": "a placeholder left in the text (XX, ××, 待填写)",
     "explanation.year": "a title or statement of the document's own figures names another year",
