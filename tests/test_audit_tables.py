@@ -70,6 +70,10 @@ PLANTED = [
     ("000", 123, "1.104185 万元，与上年持平", "1.184185 万元，与上年持平", "explanation.amount", 123),
     # 政府采购 total = 货物 + 工程 + 服务 in the 说明
     ("002", 82, "政府采购货物支出36.53万元", "政府采购货物支出35.53万元", "explanation.parts", 82),
+    # seed 001: tables printed one cell a line (each cell its own line), read through the layout's rows
+    ("001", 920, "7,699,875.32", "7,699,885.32", "tables.row_sum", 920),
+    ("001", 1356, "30508.16", "30518.16", "tables.sanggong", 1356),
+    ("001", 887, "49,864,180.90", "49,864,181.90", "tables.balance", 887),
 ]
 
 
@@ -81,20 +85,28 @@ def test_planted_error_found(prefix: str, line: int, old: str, new: str, kind: s
     assert all(f.severity in ("error", "warning") for f in found)
 
 
+# Every error or warning the checks raise on a seed, with why it is true (read by hand). Seed 001's 说明 (lines 27
+# and 30) gives 收入预算 and 支出预算 as 51,157,480.90 元 "其中：预算内资金安排49,864,180.90元，市级提前下达专项转移支付
+# 项目资金安排1,293,300.00元", but its 收支总表 (表一) prints 收入总计 = 支出总计 = 49,864,180.90 元 and no table holds
+# the 1,293,300.00 (its own 基本支出 11,166,121.42 + 项目支出 38,698,059.48 = 49,864,180.90): the 说明's totals are
+# not the tables' — true, two findings.
+SEED_PINNED = {"001": {("explanation.amount", 27, "51157480.90"), ("explanation.amount", 30, "51157480.90")}}
+
+
 @pytest.mark.parametrize("prefix", sorted(YEARS))
 def test_clean_seeds_raise_none(prefix: str) -> None:
-    """Every error or warning the new checks raise on a clean seed would be listed here; there are none: the
-    seeds' tables agree with each other and with their 说明 (checked by hand for 000, 003, 004; 001's tables are
-    one cell a line and 002 has no tables, which the not-checked note says)."""
+    """The seeds' tables agree with each other and with their 说明 except what SEED_PINNED lists (checked by hand
+    for 000, 001, 003, 004; 002 has no tables, which the not-checked note says)."""
     found = _audit(_seed_lines(prefix), YEARS[prefix])
-    assert not _kinds(found), [f.message for f in found if f.severity != "info"]
+    raised = {(f.kind, f.evidence[0].line, f.values.get("stated")) for f in found if f.severity != "info"}
+    assert raised == SEED_PINNED.get(prefix, set()), [f.message for f in found if f.severity != "info"]
     notes = [f for f in found if f.kind == "tables.not_checked"]
     assert len(notes) == 1 and notes[0].severity == "info"
 
 
 def test_not_checked_names_what_was_skipped() -> None:
     (n001,) = [f for f in _audit(_seed_lines("001"), 2019) if f.kind == "tables.not_checked"]
-    assert "one cell a line" in (n001.values["not_checked"] or "") and n001.values["checked"] == "0"
+    assert "one cell a line" not in (n001.values["not_checked"] or "") and int(n001.values["checked"] or 0) >= 160
     (n002,) = [f for f in _audit(_seed_lines("002"), 2023) if f.kind == "tables.not_checked"]
     assert "not reported missing" in (n002.values["not_checked"] or "")
     (n000,) = [f for f in _audit(_seed_lines("000"), 2024) if f.kind == "tables.not_checked"]

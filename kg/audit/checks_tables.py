@@ -42,7 +42,7 @@ def check_balance(ad: AuditDoc) -> Iterator[Finding]:
             if abs(inc.amount.value - exp.amount.value) > tol(inc.amount, exp.amount):
                 yield ad.finding("tables.balance", "error", None,
                                  f"{t.name}: 收入总计 {inc.amount.text} ≠ 支出总计 {exp.amount.text}",
-                                 [ev(ad, t, inc.line), ev(ad, t, exp.line)],
+                                 [ev(ad, t, inc.amount.line), ev(ad, t, exp.amount.line)],
                                  income=str(inc.amount.value), expense=str(exp.amount.value), unit=t.unit)
         elif inc or exp:
             skipped(ad).append(f"{t.name}: 收入总计 = 支出总计 (one of the two totals is printed empty)")

@@ -9,6 +9,7 @@ from kg.audit.context import AuditDoc
 from kg.audit.findings import Evidence, Finding
 from kg.audit.tolerances import TABLE_SUM_ROUNDING, YUAN_EPSILON
 from kg.cells.text import text_to_rows
+from kg.tables.cell_lines import reread_cell_lines
 from kg.tables.model import Amount, StdTable, TRow
 from kg.tables.read import read_tables
 
@@ -23,6 +24,8 @@ def doc_tables(ad: AuditDoc) -> list[StdTable]:
     src = ad.source if ad.path is not None and ad.path.suffix.lower() not in (".txt", ".md", "") else None
     rows = src.rows if src is not None else None
     tables = read_tables(rows if rows else text_to_rows("\n".join(ad.lines)))
+    if not rows:
+        tables = reread_cell_lines(tables, ad.lines)  # one cell a line: read again from the layout's rows
     ad.__dict__["_std_tables"] = tables
     return tables
 
