@@ -70,6 +70,9 @@ PLANTED = [
     ("000", 123, "1.104185 万元，与上年持平", "1.184185 万元，与上年持平", "explanation.amount", 123),
     # 政府采购 total = 货物 + 工程 + 服务 in the 说明
     ("002", 82, "政府采购货物支出36.53万元", "政府采购货物支出35.53万元", "explanation.parts", 82),
+    # 收入总表: 合计 = 本年收入小计 + 上年结转结余小计, each 小计 = the sum of its sources
+    ("004", 50, "5,488.974386\t5,488.974386", "5,488.974386\t5,478.974386", "tables.row_sum", 50),
+    ("004", 50, "\t20.000000\t20.000000", "\t21.000000\t20.000000", "tables.row_sum", 50),
     # seed 001: tables printed one cell a line (each cell its own line), read through the layout's rows
     ("001", 920, "7,699,875.32", "7,699,885.32", "tables.row_sum", 920),
     ("001", 1356, "30508.16", "30518.16", "tables.sanggong", 1356),

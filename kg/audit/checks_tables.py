@@ -115,6 +115,43 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
                             yield f
 
 
+def _income_groups(t: StdTable) -> list[tuple[int, list[int]]] | None:
+    """(whole column, its part columns): the 合计 over the sources and the 小计 columns, each 小计 over the sources
+    whose header starts like its own (财政拨款收入小计 ← 财政拨款收入一般公共预算收入 …); None when a column is not
+    understood or a source belongs to no 合计."""
+    totals = [j for j, c in enumerate(t.columns) if c == "total"]
+    parts = [j for j, c in enumerate(t.columns) if c == "income_part"]
+    if not totals or len(parts) < 2 or any(r.unread for r in t.rows):
+        return None
+    subs = {j: [p for p in parts if t.headers[p].startswith(t.headers[j][:-2])] for j in totals[1:]
+            if t.headers[j].endswith("小计")}
+    if len(subs) != len(totals) - 1:
+        return None
+    inner = {p for ps in subs.values() for p in ps}
+    return [(totals[0], [*subs, *(p for p in parts if p not in inner)]), *subs.items()]
+
+
+def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
+    """收入总表: 合计 = the sum of its sources (and of its 小计 columns), 小计 = the sum of its sources, on every row
+    (a header not understood, or a 合计 of no known sources: not run)."""
+    for t in doc_tables(ad):
+        if t.kind != "income" or t.layout:
+            continue
+        groups = _income_groups(t) if t.positional else None
+        if groups is None:
+            skipped(ad).append(f"{t.name}: 合计 = the sum of its sources (a column not understood)")
+            continue
+        for r in t.rows:
+            by_col = {int(k.split("#")[1]) if "#" in k else t.columns.index(k): a for k, a in r.amounts.items()}
+            for whole, cols in groups:
+                if whole not in by_col or not cols:
+                    continue
+                f = mismatch(ad, "tables.row_sum", t, by_col[whole], [by_col[j] for j in cols if j in by_col],
+                             f"{t.headers[whole]} = the sum of its {len(cols)} columns on the row {r.label or r.code}")
+                if f:
+                    yield f
+
+
 GROUP_END = ("total", "amount", "ignore")
 
 
@@ -176,4 +213,4 @@ def _hierarchy(ad: AuditDoc, t: StdTable, coded: list[TRow]) -> Iterator[Finding
 
 
 
-CHECKS = [check_balance, check_row_sums, check_column_sums, check_sanggong, check_cross, check_fiscal_by_class]
+CHECKS = [check_balance, check_row_sums, check_income_rows, check_column_sums, check_sanggong, check_cross, check_fiscal_by_class]

@@ -154,6 +154,8 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
         return t
     if positional:
         t.columns, t.headers = _column_meanings(head)
+        if kind == "income":
+            t.columns = _income_columns(t.columns, t.headers)
         data = _align_continued(t, head, data)
     else:
         t.meanings = _token_meanings(head)
@@ -216,6 +218,20 @@ def _column_meanings(head: list[Row]) -> tuple[list[str | None], list[str]]:
         if parts and parts[-1] in V.CODE_PARTS:
             out[-1] = "code_part"  # 类 | 款 | 项 in columns of their own
     return _first_code_group(out), texts
+
+
+def _income_columns(cols: list[str | None], headers: list[str]) -> list[str | None]:
+    """A 收入总表's source columns (一般公共预算拨款收入, 事业收入, 上年结转 …) after its 合计: ``income_part``; a 其中
+    column (a part of a part) is ignored."""
+    first = cols.index("total") if "total" in cols else len(cols)
+    out = list(cols)
+    for j in range(first + 1, len(cols)):
+        h = headers[j] if j < len(headers) else ""
+        if "其中" in h:
+            out[j] = "ignore"
+        elif cols[j] in (None, "amount") and V.INCOME_PART.search(h):
+            out[j] = "income_part"
+    return out
 
 
 def _first_code_group(cols: list[str | None]) -> list[str | None]:
@@ -282,6 +298,7 @@ def _meaning(text: str) -> str | None:
 
 
 AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total", "running",
+                   "income_part",
                    "sg_abroad", "sg_reception", "sg_car", "sg_car_purchase", "sg_car_run"}
 
 

@@ -75,6 +75,8 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("code", re.compile(r"编码$|代码$|科目编码")),
     ("name", re.compile(r"名称|项目$|科目$|单位$")),
 ]
+# A 收入总表 column naming one source of income (its header's end), added up to the row's 合计.
+INCOME_PART = re.compile(r"(?:收入|拨款|资金|结转|结余|余额|金额)(?:不含\w{2,8})?$")  # 事业收入（不含教育收费）
 # The header of a code column of its own (类 | 款 | 项 side by side under 科目编码).
 CODE_PARTS = ("类", "款", "项")
 # Header words of the parts that add up to a total within one row.
