@@ -154,3 +154,32 @@ def test_fiscal_by_class_skipped_when_money_is_carried_over() -> None:
     doc.year = 2024
     ad = AuditDoc(doc, None, _seed_lines("000"))
     assert not list(check_fiscal_by_class(ad)) and checked(ad).count("tables.cross") == 4
+
+
+THREE_SIDED = """表1
+部门综合预算收支总表
+单位：元
+收入\t\t支出\t\t\t\t\t
+项目\t预算数\t支出功能分类科目（按大类）\t预算数\t部门预算支出经济分类科目（按大类）\t预算数\t政府预算支出经济分类科目（按大类）\t预算数
+一、部门预算\t41,052,896.08\t一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58
+1、财政拨款\t40,052,896.08\t1、一般公共服务支出\t31,722,917.00\t1、人员经费和公用经费支出\t33,544,216.08\t1、机关工资福利支出\t29,812,828.40
+6、其他收入\t1,000,000.00\t5、教育支出\t210,000.00\t2、专项业务经费支出\t8,490,507.50\t2、机关商品和服务支出\t11,545,891.18
+本年收入合计\t41,052,896.08\t本年支出合计\t42,034,723.58\t本年支出合计\t42,034,723.58\t本年支出合计\t42,034,723.58
+上年实户资金余额\t981,827.50\t结转下年\t\t结转下年\t\t结转下年\t
+收入总计\t42,034,723.58\t支出总计\t42,034,723.58\t支出总计\t42,034,723.58\t支出总计\t42,034,723.58
+"""
+
+
+def test_three_sided_income_expense_table() -> None:
+    """File 03's 收支总表: the expense printed by function and by two economic classes side by side. Each
+    expense column group is one side: its 支出总计 = 收入总计 and its 一、 lines = its 本年支出合计."""
+    (t,) = tables_of_text(THREE_SIDED)
+    assert {s.group for s in t.sides if s.side == "expense"} == {2, 4, 6}
+    assert {s.side for s in t.sides if s.raw == "1、财政拨款"} == {"income"}
+    assert not _kinds(_audit(THREE_SIDED.split("\n"), 2026))
+    last = THREE_SIDED.replace("支出总计\t42,034,723.58\n", "支出总计\t42,034,724.58\n")
+    found = [f for f in _audit(last.split("\n"), 2026) if f.kind == "tables.balance"]
+    assert len(found) == 1 and found[0].values["expense"] == "42034724.58"
+    middle = THREE_SIDED.replace("一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58\t一",
+                                 "一、部门预算\t42,034,723.58\t一、部门预算\t42,034,733.58\t一")
+    assert [f.evidence[0].line for f in _audit(middle.split("\n"), 2026) if f.kind == "tables.side_sum"] == [6]

@@ -36,28 +36,34 @@ def check_balance(ad: AuditDoc) -> Iterator[Finding]:
     for t in doc_tables(ad):
         if t.kind not in ("income_expense", "fiscal_total") or t.layout:
             continue
-        inc, exp = t.side_line("income", V.INCOME_TOTAL), t.side_line("expense", V.EXPENSE_TOTAL)
-        if inc and exp and inc.amount and exp.amount:
-            checked(ad).append("tables.balance")
-            if abs(inc.amount.value - exp.amount.value) > tol(inc.amount, exp.amount):
-                yield ad.finding("tables.balance", "error", None,
-                                 f"{t.name}: 收入总计 {inc.amount.text} ≠ 支出总计 {exp.amount.text}",
-                                 [ev(ad, t, inc.amount.line), ev(ad, t, exp.amount.line)],
-                                 income=str(inc.amount.value), expense=str(exp.amount.value), unit=t.unit)
-        elif inc or exp:
-            skipped(ad).append(f"{t.name}: 收入总计 = 支出总计 (one of the two totals is printed empty)")
+        groups = list(dict.fromkeys(s.group for s in t.sides if s.side == "expense")) or [0]
+        inc = t.side_line("income", V.INCOME_TOTAL)
+        for g in groups:
+            exp = next((s for s in t.sides if s.side == "expense" and s.group == g and V.EXPENSE_TOTAL.match(s.label)),
+                       None)
+            if inc and exp and inc.amount and exp.amount:
+                checked(ad).append("tables.balance")
+                if abs(inc.amount.value - exp.amount.value) > tol(inc.amount, exp.amount):
+                    yield ad.finding("tables.balance", "error", None,
+                                     f"{t.name}: 收入总计 {inc.amount.text} ≠ 支出总计 {exp.amount.text}",
+                                     [ev(ad, t, inc.amount.line), ev(ad, t, exp.amount.line)],
+                                     income=str(inc.amount.value), expense=str(exp.amount.value), unit=t.unit)
+            elif inc or exp:
+                skipped(ad).append(f"{t.name}: 收入总计 = 支出总计 (one of the two totals is printed empty)")
         for side, year_pat, grand_pat in (("income", V.INCOME_YEAR_TOTAL, V.INCOME_TOTAL),
                                           ("expense", V.EXPENSE_YEAR_TOTAL, V.EXPENSE_TOTAL)):
             if not t.sides_sure[side]:
                 skipped(ad).append(f"{t.name}: the {side} side's sum (a wrapped or ambiguous row)")
                 continue
-            f = _side_sum(ad, t, side, year_pat, grand_pat)
-            if f:
-                yield f
+            for g in groups if side == "expense" else [None]:
+                f = _side_sum(ad, t, side, year_pat, grand_pat, g)
+                if f:
+                    yield f
 
 
-def _side_sum(ad: AuditDoc, t: StdTable, side: str, year_pat, grand_pat) -> Finding | None:  # type: ignore[no-untyped-def]
-    lines = [s for s in t.sides if s.side == side]
+def _side_sum(ad: AuditDoc, t: StdTable, side: str, year_pat, grand_pat,  # type: ignore[no-untyped-def]
+              group: int | None = None) -> Finding | None:
+    lines = [s for s in t.sides if s.side == side and (group is None or s.group == group)]
     idx = next((i for i, s in enumerate(lines) if year_pat.match(s.label)), None)
     if idx is None:
         idx = next((i for i, s in enumerate(lines) if grand_pat.match(s.label)), None)

@@ -58,6 +58,7 @@ class SideLine:
     amount: Amount | None
     line: int
     raw: str = ""  # the label as printed (numbering 一、 kept)
+    group: int = 0  # which column group of its side (the expense by function / by economic class side by side)
 
 
 @dataclass

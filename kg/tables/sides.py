@@ -29,18 +29,22 @@ def _spaced(label: str) -> bool:
 
 def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
     numbering = {c.col for r in head for c in r.cells if squeeze(c.text) == V.ROW_NUMBER_HEADER}
+    split = _expense_column(head) if t.positional else None
     for r in data:
         pairs: list[tuple[str, list[str]]] = []
+        cols: list[int] = []  # the column of each pair's label
         where: dict[int, int] = {}  # id of a pair's amount list → the line of its first amount (its cell's)
         if t.positional:
             cells = [c.text.strip() if c.col not in numbering else "" for c in r.cells]
             for c, cell in zip(cells, r.cells, strict=True):
                 if c and not _is_amount(c):
                     pairs.append((c, []))
+                    cols.append(cell.col)
                 elif c and pairs:
                     pairs[-1][1].append(c)
                 elif c:
                     pairs.append(("", [c]))
+                    cols.append(cell.col)
                 if c and _is_amount(c) and len(pairs[-1][1]) == 1:
                     where[id(pairs[-1][1])] = cell.line
             # an empty left label with cells: the right side
@@ -61,7 +65,10 @@ def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
                         pairs.append((tok, []))
         for n, (label, nums) in enumerate(pairs):
             lab = squeeze(label)
-            if len(pairs) == 2:
+            group = 0
+            if t.positional and split is not None and len(pairs) > 2:
+                side, group = ("income" if cols[n] < split else "expense"), cols[n]  # 支出 by 功能 / 经济 side by side
+            elif len(pairs) == 2:
                 side = "income" if n == 0 else "expense"
             elif t.positional:
                 side = "expense" if left_empty else "income"
@@ -73,4 +80,14 @@ def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
                         t.sides_sure[s] = False
                 continue
             amt = Amount(parse_decimal(nums[0]) or Decimal(0), nums[0], where.get(id(nums), r.line)) if nums else None
-            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label)))
+            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label), group))
+
+
+def _expense_column(head: list[Row]) -> int | None:
+    """A header row "收入 | | 支出 …": the column where the expense side starts (three-sided tables print the
+    expense by function and by economic class side by side under it)."""
+    for r in head:
+        words = [(c.col, squeeze(c.text)) for c in r.cells if c.text.strip()]
+        if len(words) >= 2 and words[0][1] == "收入" and words[1][1] == "支出":
+            return words[1][0]
+    return None
