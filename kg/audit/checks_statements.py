@@ -42,6 +42,8 @@ STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# A part of a stated total named after it ("其中：…资金安排1,293,300.00元").
+NAMED_PART = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)")
 # What follows a figure to state its change on last year: "，比上年减少2.7万元" / "，较2025年预算增加7.594万元" / "，与上年持平".
 CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与)(?:上年|上一年|(?P<y>(?:19|20)\d\d)年)度?(?:年初)?(?:预算)?数?(?:相比)?[，,]?"
                           rf"(?P<dir>增加|减少|增长|下降|持平)了?(?:(?P<c>{NUM})(?P<u>万元|元))?")
@@ -141,9 +143,18 @@ def _change(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], key
                       stated=d + (c.group("c") or ""), table=str(amt.value))
 
 
+def _named_parts(after: str) -> list[str]:
+    """The amounts the sentence names as parts of a stated figure (after its 其中; a change on last year is none)."""
+    sentence = after.split("。")[0]
+    return [m.group(0) for m in NAMED_PART.finditer(sentence.split("其中", 1)[1])] if "其中" in sentence else []
+
+
 def _compare(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], unread: set[str], key: str,
-             a_text: str, unit: str, line: int) -> Finding | None:
-    """The stated figure vs its table's figures: an error only when it equals none of them."""
+             a_text: str, unit: str, line: int, after: str = "",
+             parts_named: dict[Decimal, list[str]] | None = None) -> Finding | None:
+    """The stated figure vs its table's figures: an error only when it equals none of them; info when the gap is
+    a part the 说明 itself names right after the figure ("51,157,480.90元，其中：…市级提前下达专项转移支付1,293,300.00元"
+    beside a table of 49,864,180.90: the table leaves that part out, and the 说明 says so)."""
     if key not in figures:
         unread.add(key)
         return None
@@ -158,9 +169,14 @@ def _compare(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], un
     if not (diffs and len(diffs) == len(figures[key]) and all(diffs)):
         return None
     amt, t = figures[key][0]
-    return ad.finding("explanation.amount", "error", None,
-                      f"the 说明 states {FIGURE_NAMES.get(key, key)} {a_text} {unit}, the table {t.name} "
-                      + " / ".join(f"{x.text or '(empty)'}" for x, _ in figures[key]) + f" {t.unit}",
+    gap = abs(ya - amt.value * UNIT_YUAN[t.unit])  # type: ignore[index]
+    named = next((p for p in [*_named_parts(after), *(parts_named or {}).get(ya, [])]
+                  if abs(dec(NAMED_PART.match(p).group("a")) * UNIT_YUAN[NAMED_PART.match(p).group("u")] - gap)  # type: ignore[union-attr]
+                  <= YUAN_EPSILON * 2), None)
+    return ad.finding("explanation.amount", "info" if named else "error", None,
+                      f"说明 {FIGURE_NAMES.get(key, key)} {a_text} {unit} ≠ {V.KIND_NAMES[t.kind]} "
+                      + " / ".join(dict.fromkeys(f"{x.text or '(empty)'}" for x, _ in figures[key])) + f" {t.unit}"
+                      + (f"; the gap is the part the 说明 names ({named}), which the table leaves out" if named else ""),
                       [ad.ev_line(line, "说明"), ad.ev_line(amt.line, t.name)],
                       stated=str(dec(a_text)), table=str(amt.value))
 
@@ -193,6 +209,12 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
     year = str(ad.doc.year or "")
     unread: set[str] = set()
     paras = [line for _n, line in squeezed(ad)]
+    parts_named: dict[Decimal, list[str]] = {}  # a stated figure → the parts one of its statements names
+    for line in paras:
+        for _key, pat in STATEMENTS[:2]:  # 收入 / 支出 totals
+            for m in pat.finditer(line):
+                parts_named.setdefault(dec(m.group("a")) * UNIT_YUAN[m.group("u")], []).extend(
+                    _named_parts(line[m.end():]))
     for i, line in enumerate(paras):
         prev = paras[i - 1] if i else ""  # the paragraph before this one (a heading), searched for its subject
         done: set[int] = set()  # where a figure compared starts
@@ -212,7 +234,8 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                 if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:
                     continue
                 done.add(m.start("a"))
-                f = _compare(ad, figures, unread, key, m.group("a"), m.group("u"), at(ad, line, m.start("a")))
+                f = _compare(ad, figures, unread, key, m.group("a"), m.group("u"), at(ad, line, m.start("a")),
+                             line[m.end():], parts_named)
                 if f:
                     yield f
                 elif key in figures and (f := _change(ad, figures, key, m, line, year)):
