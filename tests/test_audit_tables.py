@@ -65,6 +65,18 @@ PLANTED = [
     ("003", 924, "总计 0.214752", "总计 0.314752", "tables.sanggong", 924),
     ("003", 760, "351.740528 351.740528", "351.840528 351.740528", "tables.row_sum", 760),
     ("003", 27, "6,488,757.84 元", "6,488,857.84 元", "explanation.amount", 27),
+    # 财政拨款收支总表 类 line vs the 一般公共预算支出表's 类 210; a 三公 item stated under its own heading
+    ("000", 308, "十、卫生健康支出\t212.080116", "十、卫生健康支出\t212.180116", "tables.cross", 308),
+    ("000", 123, "1.104185 万元，与上年持平", "1.184185 万元，与上年持平", "explanation.amount", 123),
+    # 政府采购 total = 货物 + 工程 + 服务 in the 说明
+    ("002", 82, "政府采购货物支出36.53万元", "政府采购货物支出35.53万元", "explanation.parts", 82),
+    # 收入总表: 合计 = 本年收入小计 + 上年结转结余小计, each 小计 = the sum of its sources
+    ("004", 50, "5,488.974386\t5,488.974386", "5,488.974386\t5,478.974386", "tables.row_sum", 50),
+    ("004", 50, "\t20.000000\t20.000000", "\t21.000000\t20.000000", "tables.row_sum", 50),
+    # seed 001: tables printed one cell a line (each cell its own line), read through the layout's rows
+    ("001", 920, "7,699,875.32", "7,699,885.32", "tables.row_sum", 920),
+    ("001", 1356, "30508.16", "30518.16", "tables.sanggong", 1356),
+    ("001", 887, "49,864,180.90", "49,864,181.90", "tables.balance", 887),
 ]
 
 
@@ -76,20 +88,35 @@ def test_planted_error_found(prefix: str, line: int, old: str, new: str, kind: s
     assert all(f.severity in ("error", "warning") for f in found)
 
 
+# Every error or warning the checks raise on a seed would be listed here with why it is true; there are none.
+# Seed 001's 说明 states 收入预算 and 支出预算 51,157,480.90 元 (lines 27, 30) while its 收支总表 prints 49,864,180.90: the
+# gap is the 市级提前下达专项转移支付 1,293,300.00 the 说明 names ("其中：…", line 27) and prints in 表十 outside the budget
+# tables (the gold notes say the same), so both are info findings, not errors.
+SEED_PINNED: dict[str, set] = {}
+
+
 @pytest.mark.parametrize("prefix", sorted(YEARS))
 def test_clean_seeds_raise_none(prefix: str) -> None:
-    """Every error or warning the new checks raise on a clean seed would be listed here; there are none: the
-    seeds' tables agree with each other and with their 说明 (checked by hand for 000, 003, 004; 001's tables are
-    one cell a line and 002 has no tables, which the not-checked note says)."""
+    """The seeds' tables agree with each other and with their 说明 except what SEED_PINNED lists (checked by hand
+    for 000, 001, 003, 004; 002 has no tables, which the not-checked note says)."""
     found = _audit(_seed_lines(prefix), YEARS[prefix])
-    assert not _kinds(found), [f.message for f in found if f.severity != "info"]
+    raised = {(f.kind, f.evidence[0].line, f.values.get("stated")) for f in found if f.severity != "info"}
+    assert raised == SEED_PINNED.get(prefix, set()), [f.message for f in found if f.severity != "info"]
     notes = [f for f in found if f.kind == "tables.not_checked"]
     assert len(notes) == 1 and notes[0].severity == "info"
 
 
+def test_gap_named_by_the_explanation_is_info() -> None:
+    found = [f for f in _audit(_seed_lines("001"), 2019) if f.kind == "explanation.amount"]
+    assert {(f.severity, f.evidence[0].line) for f in found} == {("info", 27), ("info", 30)}
+    assert all("1,293,300.00" in f.message for f in found)
+    planted = _plant("001", 30, "2019年支出预算51,157,480.90元", "2019年支出预算51,157,490.90元")
+    assert "explanation.amount" in _kinds(_audit(planted, 2019))
+
+
 def test_not_checked_names_what_was_skipped() -> None:
     (n001,) = [f for f in _audit(_seed_lines("001"), 2019) if f.kind == "tables.not_checked"]
-    assert "one cell a line" in (n001.values["not_checked"] or "") and n001.values["checked"] == "0"
+    assert "one cell a line" not in (n001.values["not_checked"] or "") and int(n001.values["checked"] or 0) >= 160
     (n002,) = [f for f in _audit(_seed_lines("002"), 2023) if f.kind == "tables.not_checked"]
     assert "not reported missing" in (n002.values["not_checked"] or "")
     (n000,) = [f for f in _audit(_seed_lines("000"), 2024) if f.kind == "tables.not_checked"]

@@ -9,129 +9,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
-from kg.audit.checks_tables import UNIT_YUAN, checked, doc_tables, skipped
+from kg.audit.checks_statements import check_parts, check_statements
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
+from kg.audit.paragraphs import CITED_NUMBER, NUM, at, dec, half, squeezed
+from kg.audit.tables_base import checked, doc_tables, skipped
 from kg.tables import vocab as V
-from kg.tables.model import Amount, StdTable
 
-_NUM = r"\d[\d,，]*(?:\.\d+)?"
 # "A 万元，比 … 增加 C 万元" (no base printed): the base A − C must not be negative.
-CHANGE_NO_BASE = re.compile(rf"(?P<a>{_NUM})(?P<u>万元|元)[，,]?比(?P<ctx>[^，。；\d]*(?:\d{{4}}年度?)?[^，。；\d]*?)"
-                            rf"(?P<dir>增加|增长|减少|下降)(?P<c>{_NUM})(?:万元|元)")
+CHANGE_NO_BASE = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)[，,]?比(?P<ctx>[^，。；\d]*(?:\d{{4}}年度?)?[^，。；\d]*?)"
+                            rf"(?P<dir>增加|增长|减少|下降)(?P<c>{NUM})(?:万元|元)")
 # "A 万元，比 … B 万元 增加/减少 C 万元" / "… 持平": the direction must fit A and B.
 _NO_CHANGE_WORD = r"(?:(?!增加|减少|增长|下降|降低|持平)[^，。；%])"
-CHANGE_WITH_BASE = re.compile(rf"(?P<a>{_NUM})(?P<u>万元|元)[，,]?(?:比|较)(?P<ctx>{_NO_CHANGE_WORD}*?)(?P<b>{_NUM})(?:万元|元)"
+CHANGE_WITH_BASE = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)[，,]?(?:比|较)(?P<ctx>{_NO_CHANGE_WORD}*?)(?P<b>{NUM})(?:万元|元)"
                               rf"[，,]?(?P<dir>增加|增长|减少|下降|降低|持平)")
 # A base printed as 0 and a rate of it: "年初预算为0万元 … 完成年初预算的95.89%", "比上年0万元增长12%".
 ZERO_BASE_RATE = re.compile(r"(?:预算|上年|基数)(?:数)?(?:为|是)?0(?:\.0+)?(?:万元|元)[^。；]*?"
                             r"(?:完成(?:年初)?预算的?|增长|下降|增加|减少)(?P<p>\d+(?:\.\d+)?)%")
 PLACEHOLDER = re.compile(r"(?<![A-Za-z\d\-])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z])|待填写|待补充|此处填写")
-CITED_NUMBER = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{4}")
 TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?度?\s*(?:部门|单位)?(?:预算|决算)")
-# This year's figures stated in the 说明: (what, table kind, table figure).
-STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
-    ("income", re.compile(rf"(?:收入预算|收入总计|收支总计|收入支出总计|本年收入合计|收入决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
-                          rf"(?P<u>万元|元)")),
-    ("expense", re.compile(rf"(?:支出预算|支出总计|收入支出总计|本年支出合计|支出决算)(?:总额)?(?:为|是|共计?|合计)?(?P<a>{_NUM})"
-                           rf"(?P<u>万元|元)")),
-    ("basic", re.compile(rf"基本支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
-    ("project", re.compile(rf"项目支出(?:预算|决算)?(?:为|是)?(?P<a>{_NUM})(?P<u>万元|元)")),
-    ("sg_total", re.compile(rf"三公经费(?:财政拨款)?(?:预算|决算)?(?:数)?(?:安排|为|共计?)?(?P<a>{_NUM})(?P<u>万元|元)")),
-]
-
-
-# A paragraph about a part of the spending (财政拨款, one fund, one 类/款/项): its 支出决算 is not the total.
-ITEM_SUBJECT = re.compile(r"[（(][类款项][)）]")  # a numbered heading naming one 类/款/项
-HEADING_CHARS = 60  # a paragraph this short before a statement is its heading ("1、…（类）…（项）。")
-PART_SUBJECT = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|[（(][类款项][)）]|三公|机关运行|会议费|培训费")
-# A stated figure's keyword follows one of these (or starts the line): 2024年收入预算, 部门支出总计, （一）…
-STATEMENT_AFTER = set("年度门位：:，,。；;（）()、.．")
-
-
-def _dec(s: str) -> Decimal:
-    return Decimal(re.sub(r"[,，]", "", s))
-
-
-def _half(s: str) -> Decimal:
-    t = re.sub(r"[,，]", "", s)
-    return Decimal(1).scaleb(-(len(t.split(".", 1)[1]) if "." in t else 0)) / 2
-
-
-_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}(?:、|[.．](?!\d))|第[一二三四五六七八九十]+部分|表)")
-_ENDS = ("。", "；", "：", ":", ";")
-
-
-def _paragraphs(ad: AuditDoc) -> list[tuple[list[int], str]]:
-    """The prose as paragraphs, a PDF's wrapped lines joined (blank lines between them skipped), each with the
-    1-based source line of every character (for evidence). Table rows (with tabs) are left out."""
-    out: list[tuple[list[int], str]] = []
-    lines: list[int] = []
-    text = ""
-    for n, raw in enumerate(ad.lines, start=1):
-        line = re.sub(r"[\s“”\"]+", "", raw)
-        if not line:
-            continue
-        if "\t" in raw or text.endswith(_ENDS) or _HEADING.match(line) or len(text) > 2000:
-            if text:
-                out.append((lines, text))
-            lines, text = [], ""
-            if "\t" in raw:
-                continue
-        lines += [n] * len(line)
-        text += line
-    if text:
-        out.append((lines, text))
-    return out
-
-
-def _squeezed(ad: AuditDoc) -> Iterator[tuple[int, str]]:
-    """(line, text) per paragraph; see :func:`_at` for the line of a match inside it."""
-    for lines, text in _paragraphs(ad):
-        ad.__dict__.setdefault("_para_lines", {})[text] = lines
-        yield lines[0], text
-
-
-def _at(ad: AuditDoc, text: str, pos: int) -> int:
-    lines = ad.__dict__.get("_para_lines", {}).get(text)
-    return lines[min(pos, len(lines) - 1)] if lines else 0
 
 
 def check_changes(ad: AuditDoc) -> Iterator[Finding]:
     """增加 / 减少 / 持平 against the amounts; a change larger than the amount it led to."""
-    for _n, line in _squeezed(ad):
+    for _n, line in squeezed(ad):
         for m in CHANGE_WITH_BASE.finditer(line):
-            a, b, d = _dec(m.group("a")), _dec(m.group("b")), m.group("dir")
-            tol = _half(m.group("a")) + _half(m.group("b"))
+            a, b, d = dec(m.group("a")), dec(m.group("b")), m.group("dir")
+            tol = half(m.group("a")) + half(m.group("b"))
             wrong = (d in ("增加", "增长") and a < b - tol) or (d in ("减少", "下降", "降低") and a > b + tol) \
                 or (d == "持平" and abs(a - b) > tol)
             if wrong:
                 yield ad.finding("explanation.direction", "error", None,
                                  f"the 说明 says {d} from {m.group('b')} to {m.group('a')} {m.group('u')}",
-                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], amount=str(a), base=str(b), stated=d)
+                                 [ad.ev_line(at(ad, line, m.start()), "说明")], amount=str(a), base=str(b), stated=d)
         for m in CHANGE_NO_BASE.finditer(line):
-            a, c = _dec(m.group("a")), _dec(m.group("c"))
-            if m.group("dir") in ("增加", "增长") and c > a + _half(m.group("a")) + _half(m.group("c")):
+            a, c = dec(m.group("a")), dec(m.group("c"))
+            if m.group("dir") in ("增加", "增长") and c > a + half(m.group("a")) + half(m.group("c")):
                 yield ad.finding("explanation.zero_base", "error", None,
                                  f"the 说明 gives {m.group('a')} {m.group('u')} as {m.group('dir')} {m.group('c')} "
                                  f"on the year before: the base would be {a - c} (negative)",
-                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], amount=str(a), change=str(c))
+                                 [ad.ev_line(at(ad, line, m.start()), "说明")], amount=str(a), change=str(c))
         for m in ZERO_BASE_RATE.finditer(line):
-            if _dec(m.group("p")) > 0:
+            if dec(m.group("p")) > 0:
                 yield ad.finding("explanation.zero_base", "error", None,
                                  f"the 说明 gives a rate of {m.group('p')}% of a base printed as 0",
-                                 [ad.ev_line(_at(ad, line, m.start()), "说明")], rate=m.group("p"))
+                                 [ad.ev_line(at(ad, line, m.start()), "说明")], rate=m.group("p"))
 
 
 def check_placeholders(ad: AuditDoc) -> Iterator[Finding]:
-    for _n, line in _squeezed(ad):
+    for _n, line in squeezed(ad):
         m = PLACEHOLDER.search(line)
         if m:
             yield ad.finding("explanation.placeholder", "warning", None,
                              f"a placeholder {m.group(0)!r} is left in the text",
-                             [ad.ev_line(_at(ad, line, m.start()))], text=m.group(0))
+                             [ad.ev_line(at(ad, line, m.start()))], text=m.group(0))
 
 
 def check_years(ad: AuditDoc) -> Iterator[Finding]:
@@ -140,7 +72,8 @@ def check_years(ad: AuditDoc) -> Iterator[Finding]:
     if not year:
         skipped(ad).append("years in titles (the document's year was not read)")
         return
-    first = [(n, re.sub(r"\s+", "", raw)) for n, raw in enumerate(ad.lines, start=1) if raw.strip()][:6]
+    first = [(n, re.sub(r"\s+", "", raw)) for n, raw in enumerate(ad.lines, start=1)
+             if raw.strip() and "\t" not in raw][:6]  # a table row (a header "2025年预算数") is no heading
     heads = [(n, line) for n, line in first if len(line) <= V.TITLE_MAX_CHARS and not re.search(r"[，。,比]", line)]
     heads += [(t.line, t.title) for t in doc_tables(ad)]
     for n, text in heads:
@@ -150,80 +83,6 @@ def check_years(ad: AuditDoc) -> Iterator[Finding]:
                 yield ad.finding("explanation.year", "warning", None,
                                  f"the title names {m.group('y')} but the document is of {year}",
                                  [ad.ev_line(n)], printed=m.group("y"), year=str(year))
-
-
-def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
-    out: dict[str, list[tuple[Amount, StdTable]]] = {}
-    for t in doc_tables(ad):
-        if t.layout:
-            continue
-        if t.kind == "income_expense":
-            for key, pats in (("income", (V.INCOME_TOTAL, V.INCOME_YEAR_TOTAL)),
-                              ("expense", (V.EXPENSE_TOTAL, V.EXPENSE_YEAR_TOTAL))):
-                for p in pats:
-                    s = t.side_line(key, p)
-                    if s and s.amount:
-                        out.setdefault(key, []).append((s.amount, t))
-        if t.kind == "expense" and (tr := t.total_row()) and t.positional:
-            for key in ("basic", "project"):
-                if key in tr.amounts:
-                    out.setdefault(key, []).append((tr.amounts[key], t))
-        if t.kind == "sanggong":
-            from kg.audit.checks_tables import _sanggong_items
-
-            items = _sanggong_items(t)
-            first = next(iter(items.values()), {})
-            if "sg_total" in first:
-                out.setdefault("sg_total", []).append((first["sg_total"], t))
-    return out
-
-
-def check_statements(ad: AuditDoc) -> Iterator[Finding]:
-    """Each figure of this year the 说明 states equals one of the figures its table prints for it."""
-    figures = _table_figures(ad)
-    year = str(ad.doc.year or "")
-    unread: set[str] = set()
-    paras = [line for _n, line in _squeezed(ad)]
-    for i, line in enumerate(paras):
-        prev = paras[i - 1] if i else ""  # the paragraph before this one (a heading), searched for its subject
-        for key, pat in STATEMENTS:
-            for m in pat.finditer(line):
-                if key in ("income", "expense", "basic", "project") and m.start() \
-                        and line[m.start() - 1] not in STATEMENT_AFTER and not line[m.start() - 1].isdigit():
-                    continue  # 项目支出预算 is not 支出预算
-                before = re.split(r"[。；;]", line[: m.start()])
-                head = before[0] if _HEADING.match(line) and len(before) > 1 else ""  # "1.…（项）。" opening it
-                head += prev if len(prev) <= HEADING_CHARS and _HEADING.match(prev) else ""
-                if key in ("income", "expense", "basic", "project") and (
-                        PART_SUBJECT.search(before[-1]) or ITEM_SUBJECT.search(head)):
-                    continue  # a sentence (or the heading above it) on 财政拨款, one fund or one 类/款/项
-                clause = re.split(r"[，。；,;]", line[: m.start()])[-1]
-                years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
-                if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:
-                    continue
-                if key not in figures:
-                    unread.add(key)
-                    continue
-                a, unit = _dec(m.group("a")), m.group("u")
-                ya = a * UNIT_YUAN[unit]
-                diffs = []
-                for amt, t in figures[key]:
-                    if t.unit not in UNIT_YUAN:
-                        break
-                    tol = (_half(m.group("a")) * UNIT_YUAN[unit] + amt.half_step * UNIT_YUAN[t.unit]
-                           + Decimal("0.005"))
-                    diffs.append(abs(ya - amt.value * UNIT_YUAN[t.unit]) > tol)
-                checked(ad).append("explanation.amount")
-                if diffs and len(diffs) == len(figures[key]) and all(diffs):
-                    amt, t = figures[key][0]
-                    yield ad.finding("explanation.amount", "error", None,
-                                     f"the 说明 states {key} {m.group('a')} {unit}, the table {t.name} "
-                                     + " / ".join(f"{x.text}" for x, _ in figures[key]) + f" {t.unit}",
-                                     [ad.ev_line(_at(ad, line, m.start("a")), "说明"), ad.ev_line(amt.line, t.name)],
-                                     stated=str(a), table=str(amt.value))
-    for key in sorted(unread):
-        skipped(ad).append(f"说明's {key} figure (no table of it was read)")
-
 
 NOTE_HEAD_CHARS = 60  # the message quotes the first note cut to this; values["not_checked"] lists them all
 
@@ -240,13 +99,14 @@ def check_not_checked(ad: AuditDoc) -> Iterator[Finding]:
     if unseen:
         notes.append("no readable table of: " + ", ".join(unseen)
                      + " (not reported missing: it may be printed in a form not read here)")
-    notes.append("机关运行经费 and 政府采购 amounts of the 说明 are not compared with a table")
     done = checked(ad)
+    if not notes:
+        notes.append("nothing: every identity found was checked")
     head = notes[0] if len(notes[0]) <= NOTE_HEAD_CHARS else notes[0][: NOTE_HEAD_CHARS - 1] + "…"
     yield ad.finding("tables.not_checked", "info", None,
                      f"{len(done)} table/说明 identities checked; {len(notes)} not checked, e.g. {head}", [],
                      checked=str(len(done)), not_checked="; ".join(notes))
 
 
-CHECKS = [check_changes, check_placeholders, check_years, check_statements]
+CHECKS = [check_changes, check_placeholders, check_years, check_statements, check_parts]
 LAST = [check_not_checked]

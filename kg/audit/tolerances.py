@@ -91,3 +91,6 @@ SELFEVAL_WEIGHT_TOTAL = Decimal(100)
 # A sum of printed values (万元 with 2 or 6 decimals, 元 with 2) may be off by half the last printed digit of
 # every operand and of the printed total: the tolerance is this many half-steps per operand (1 = exactly that).
 TABLE_SUM_ROUNDING = Decimal(1)
+# A figure the 说明 splits into parts (政府采购 = 货物 + 工程 + 服务) printed with fewer decimals than this is taken
+# as having this many: the 说明 drops trailing zeros (812.5 for 812.50, 0 for 0.00), it does not round to 万元.
+STATED_MIN_DECIMALS = 2

@@ -20,8 +20,8 @@ class Amount:
     def half_step(self) -> Decimal:
         """Half the last printed digit: the rounding a printed value may hide (``241.38`` → 0.005)."""
         t = self.text.replace(" ", "")
-        if not t:
-            return Decimal(0)  # an empty cell: exactly nothing
+        if not t or self.value == 0:
+            return Decimal(0)  # an empty cell or a printed 0: exactly nothing
         decimals = len(t.split(".", 1)[1]) if "." in t else 0
         return Decimal(1).scaleb(-decimals) / 2
 
@@ -58,6 +58,7 @@ class SideLine:
     amount: Amount | None
     line: int
     raw: str = ""  # the label as printed (numbering 一、 kept)
+    group: int = 0  # which column group of its side (the expense by function / by economic class side by side)
 
 
 @dataclass
@@ -72,6 +73,7 @@ class StdTable:
     unit: str | None = None
     positional: bool = True
     columns: list[str | None] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # positional: each column's header words, squeezed
     meanings: list[str] | None = None
     rows: list[TRow] = field(default_factory=list)
     sides: list[SideLine] = field(default_factory=list)

@@ -18,7 +18,7 @@ from kg.cells.model import Row
 from kg.cells.text import text_to_rows
 from kg.normalize import parse_decimal
 from kg.tables import vocab as V
-from kg.tables.model import Amount, SideLine, StdTable, TRow
+from kg.tables.model import Amount, StdTable, TRow
 from kg.tables.vocab import squeeze
 
 POSITIONAL_SEPARATORS = ("tab", "pipe", "native")
@@ -148,10 +148,14 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
         t.layout = "cell_per_line"  # one cell a line: which column a number is in is not known here
         return t
     if kind in ("income_expense", "fiscal_total"):
-        _read_sides(t, head, data)
+        from kg.tables.sides import read_sides
+
+        read_sides(t, head, data)
         return t
     if positional:
-        t.columns = _column_meanings(head)
+        t.columns, t.headers = _column_meanings(head)
+        if kind == "income":
+            t.columns = _income_columns(t.columns, t.headers)
         data = _align_continued(t, head, data)
     else:
         t.meanings = _token_meanings(head)
@@ -192,7 +196,8 @@ def _header_rows(head: list[Row]) -> list[Row]:
             and not all(set(x) <= {"*"} or _is_amount(x) for x in r.texts if x.strip())]
 
 
-def _column_meanings(head: list[Row]) -> list[str | None]:
+def _column_meanings(head: list[Row]) -> tuple[list[str | None], list[str]]:
+    """Each column's meaning and its header words (squeezed, top to bottom)."""
     head = _header_rows(head)
     width = max((len(r.cells) for r in head), default=0)
     grid = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in head]
@@ -201,6 +206,7 @@ def _column_meanings(head: list[Row]) -> list[str | None]:
             if not grid[i][j] and grid[i][j - 1] and any(grid[k][j] for k in range(i + 1, len(grid))):
                 grid[i][j] = grid[i][j - 1]
     out: list[str | None] = []
+    texts: list[str] = []
     for j in range(width):
         parts: list[str] = []
         for i in range(len(grid)):
@@ -208,9 +214,24 @@ def _column_meanings(head: list[Row]) -> list[str | None]:
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
         out.append(_meaning("".join(parts)) if parts else None)
+        texts.append("".join(parts))
         if parts and parts[-1] in V.CODE_PARTS:
             out[-1] = "code_part"  # 类 | 款 | 项 in columns of their own
-    return _first_code_group(out)
+    return _first_code_group(out), texts
+
+
+def _income_columns(cols: list[str | None], headers: list[str]) -> list[str | None]:
+    """A 收入总表's source columns (一般公共预算拨款收入, 事业收入, 上年结转 …) after its 合计: ``income_part``; a 其中
+    column (a part of a part) is ignored."""
+    first = cols.index("total") if "total" in cols else len(cols)
+    out = list(cols)
+    for j in range(first + 1, len(cols)):
+        h = headers[j] if j < len(headers) else ""
+        if "其中" in h:
+            out[j] = "ignore"
+        elif cols[j] in (None, "amount") and V.INCOME_PART.search(h):
+            out[j] = "income_part"
+    return out
 
 
 def _first_code_group(cols: list[str | None]) -> list[str | None]:
@@ -276,7 +297,8 @@ def _meaning(text: str) -> str | None:
     return None
 
 
-AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total",
+AMOUNT_MEANINGS = {"total", "basic", "project", "personnel", "public", "other_out", "amount", "sg_total", "running",
+                   "income_part",
                    "sg_abroad", "sg_reception", "sg_car", "sg_car_purchase", "sg_car_run"}
 
 
@@ -370,64 +392,3 @@ def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow
         for j, (m, a) in enumerate(zip(t.meanings, numbers, strict=True)):
             amounts[m if m not in amounts else f"{m}#{j}"] = a
     return TRow(r.line, squeeze("".join(words)), code, amounts, numbers, r.joined(" "))
-
-
-# -- two-sided 收支 tables -----------------------------------------------------------------------------------
-
-def _side_of(label: str) -> str | None:
-    if "收入" in label or label.startswith("上年结转") or "弥补收支差额" in label:
-        return "income"
-    if "支出" in label or label.startswith(("年终结转", "结转下年")):
-        return "expense"
-    return None
-
-
-def _spaced(label: str) -> bool:
-    """A label printed one character a token so far (本 年 收 …)."""
-    return all(len(x) == 1 for x in label.split(" "))
-
-
-def _read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
-    numbering = {c.col for r in head for c in r.cells if squeeze(c.text) == V.ROW_NUMBER_HEADER}
-    for r in data:
-        pairs: list[tuple[str, list[str]]] = []
-        if t.positional:
-            cells = [c.text.strip() if c.col not in numbering else "" for c in r.cells]
-            for c in cells:
-                if c and not _is_amount(c):
-                    pairs.append((c, []))
-                elif c and pairs:
-                    pairs[-1][1].append(c)
-                elif c:
-                    pairs.append(("", [c]))
-            # an empty left label with cells: the right side
-            left_empty = not (cells and cells[0]) and not (len(cells) > 1 and cells[1])
-        else:
-            if len(r.cells) == 1 and len(_tokens(r)) <= 1:
-                if _tokens(r) and _is_amount(_tokens(r)[0]):
-                    t.sides_sure = {"income": False, "expense": False}  # a wrapped cell: a number alone
-                continue
-            left_empty = False
-            for tok in _tokens(r):
-                if _is_amount(tok) and pairs:
-                    pairs[-1][1].append(tok)
-                elif not _is_amount(tok):
-                    if pairs and not pairs[-1][1] and len(tok) == 1 and pairs[-1][0][-1:] and _spaced(pairs[-1][0]):
-                        pairs[-1] = (pairs[-1][0] + " " + tok, [])  # 本 年 收 入 合 计: one label spaced out
-                    else:
-                        pairs.append((tok, []))
-        for n, (label, nums) in enumerate(pairs):
-            lab = squeeze(label)
-            if len(pairs) == 2:
-                side = "income" if n == 0 else "expense"
-            elif t.positional:
-                side = "expense" if left_empty else "income"
-            else:
-                side = _side_of(lab)
-            if len(nums) > 1 or side is None or (not t.positional and len(pairs) > 2):
-                for s in ("income", "expense"):
-                    if nums:
-                        t.sides_sure[s] = False
-                continue
-            amt = Amount(parse_decimal(nums[0]) or Decimal(0), nums[0], r.line) if nums else None
-            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label)))

@@ -22,7 +22,9 @@ def squeeze(text: str | None) -> str:
 # Kinds of standard table, each with the title pattern that names it (searched in the squeezed title, in this
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
 TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产|政府采购预算说明")),
+    ("procurement", re.compile(r"政府采购(?!预算说明)")),  # 政府采购（资产配置、购买服务）预算表 too
+    ("other", re.compile(r"绩效|购买服务|转移支付|目录|国有资产")),
+    ("running", re.compile(r"^(?!.*三公).*机关运行经费")),  # a table of 机关运行经费 alone (not 三公经费和机关运行经费)
     ("fiscal_total", re.compile(r"财政拨款收支|财政拨款收入支出")),
     ("income_expense", re.compile(r"收支(预算)?总(体情况)?表|收支(预算)?总表|收支预算表$|收支情况表$|收入支出(预算|决算)总表$")),
     ("income", re.compile(r"收入(预算|决算)?总(体情况)?表|收入(预算|决算)?(情况)?表$")),
@@ -30,9 +32,8 @@ TITLE_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("basic", re.compile(r"基本支出")),
     ("fund", re.compile(r"政府性基金")),
     ("soe", re.compile(r"国有资本经营")),
-    ("general", re.compile(r"一般公共预算(财政拨款)?支出")),
+    ("general", re.compile(r"一般公共预算(财政)?(拨款)?支出")),
     ("project", re.compile(r"项目支出(预算)?(情况|明细)?表$|项目支出表|部门预算明细表")),
-    ("procurement", re.compile(r"政府采购")),
     ("expense", re.compile(r"支出(预算|决算)?总(体情况)?表|支出(预算|决算)?(情况)?表$")),
 ]
 # Human names of the kinds (for messages and the info finding).
@@ -40,7 +41,7 @@ KIND_NAMES = {
     "income_expense": "收支总表", "income": "收入总表", "expense": "支出总表", "fiscal_total": "财政拨款收支总表",
     "general": "一般公共预算支出表", "basic": "一般公共预算基本支出表", "fund": "政府性基金预算支出表",
     "soe": "国有资本经营预算支出表", "sanggong": "“三公”经费支出表", "project": "项目支出表",
-    "procurement": "政府采购预算表", "other": "other table",
+    "procurement": "政府采购预算表", "running": "机关运行经费表", "other": "other table",
 }
 # A title line: a numbering convention before or after the name, and nothing but the name otherwise.
 TITLE_MAX_CHARS = 40
@@ -57,12 +58,13 @@ UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
 # Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
 COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("ignore", re.compile(r"扣除基建|其中[:：]?$|比上年|增减|变动|占比|%|％")),
-    ("sg_car_purchase", re.compile(r"公务用车购置费$|购置费$")),
-    ("sg_car_run", re.compile(r"公务用车运行|运行维护费?$")),
+    ("sg_car_purchase", re.compile(r"公务用车购置(经)?费?$|购置(经)?费$")),  # …公务用车购置经费, 其中公务用车购置
+    ("sg_car_run", re.compile(r"公务用车运行|(?<!及)运行(维护)?费$")),  # …购置及运行费 | 运行费 (not 购置及运行费)
     ("sg_car", re.compile(r"公务用车购置及运行")),
     ("sg_abroad", re.compile(r"因公出国")),
     ("sg_reception", re.compile(r"公务接待")),
     ("sg_total", re.compile(r"三公.*(总额|合计|总计)|三公经费$")),
+    ("running", re.compile(r"机关运行经费")),
     ("personnel", re.compile(r"人员经费(支出)?$|人员支出$|人员类$")),
     ("public", re.compile(r"公用经费(支出)?$|公用支出$")),
     ("basic", re.compile(r"基本支出(小计|合计)?$")),
@@ -73,6 +75,8 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("code", re.compile(r"编码$|代码$|科目编码")),
     ("name", re.compile(r"名称|项目$|科目$|单位$")),
 ]
+# A 收入总表 column naming one source of income (its header's end), added up to the row's 合计.
+INCOME_PART = re.compile(r"(?:收入|拨款|资金|结转|结余|余额|金额)(?:不含\w{2,8})?$")  # 事业收入（不含教育收费）
 # The header of a code column of its own (类 | 款 | 项 side by side under 科目编码).
 CODE_PARTS = ("类", "款", "项")
 # Header words of the parts that add up to a total within one row.
@@ -101,7 +105,29 @@ SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_reception", re.compile(r"公务接待费$")),
     ("sg_total", re.compile(r"^(合计|总计|三公经费(合计|总计)?)$")),
 ]
+# A 三公 column group's header: another year (上年, 2025年预算数) or this one; 预算 or 决算 (final accounts).
+SANGGONG_LAST_YEAR = re.compile(r"上年|上一年")
+SANGGONG_THIS_YEAR = re.compile(r"当年|本年")
+SANGGONG_ACTUAL = re.compile(r"决算|实际|支出数")
+SANGGONG_BUDGET = re.compile(r"预算")
 # Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
-SANGGONG_NUMBER = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)")
+SANGGONG_NUMBER = re.compile(r"^(?:其中)?(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
 CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
+# Function-classification 类 (the first 3 digits of a 2xx code) by name, as the 财政拨款收支总表 prints them
+# (earlier names too), so its expense lines can be matched with the 类 of the expense tables.
+FUNCTION_CLASSES: dict[str, tuple[str, ...]] = {
+    "201": ("一般公共服务支出",), "202": ("外交支出",), "203": ("国防支出",), "204": ("公共安全支出",),
+    "205": ("教育支出",), "206": ("科学技术支出",), "207": ("文化旅游体育与传媒支出", "文化体育与传媒支出"),
+    "208": ("社会保障和就业支出",), "209": ("社会保险基金支出",), "210": ("卫生健康支出", "医疗卫生与计划生育支出"),
+    "211": ("节能环保支出",), "212": ("城乡社区支出",), "213": ("农林水支出",), "214": ("交通运输支出",),
+    "215": ("资源勘探工业信息等支出", "资源勘探信息等支出"), "216": ("商业服务业等支出",), "217": ("金融支出",),
+    "219": ("援助其他地区支出",), "220": ("自然资源海洋气象等支出", "国土海洋气象等支出"), "221": ("住房保障支出",),
+    "222": ("粮油物资储备支出",), "223": ("国有资本经营预算支出",), "224": ("灾害防治及应急管理支出",),
+    "227": ("预备费",), "229": ("其他支出",), "230": ("转移性支出",), "231": ("债务还本支出",),
+    "232": ("债务付息支出",), "233": ("债务发行费用支出",), "234": ("抗疫特别国债安排的支出",),
+}
+# A 收支 line numbered 一、 / 1、 / （一） before its name.
+LINE_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?|\d+[、.．]?)")
+# An income line of money carried over from earlier years (上年结转, 年初结转和结余).
+CARRIED_OVER = re.compile(r"结转|结余")

@@ -1,0 +1,185 @@
+"""说明 vs tables for 机关运行经费 and 政府采购, the 政府采购 split, 三公 column groups (预算数 / 决算数, 上年 / 当年)
+and the 财政拨款收支总表 ↔ 支出表 by 类: each broken by one planted edit in a small fixture shaped like a real
+disclosure (files 01, 10 and 11 of ../shared/real-native), and the clean fixture raising none."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.tables import tables_of_text
+from tests.test_audit_tables import _audit, _kinds, _seed_lines
+
+PROCUREMENT = """公开表12
+政府采购预算表
+部门（单位）：某局\t单位：万元
+科目编码\t科目名称\t合计\t一般公共预算
+\t合 计\t623.63\t623.63
+208\t社会保障和就业支出\t49.75\t49.75
+229\t其他支出\t573.88\t573.88
+五、政府采购情况
+2026年政府采购预算623.63万元，其中：政府采购货物预算34.44万元，政府采购工程预算280.65万元，政府采购服务预算308.54万元。
+"""
+
+RUNNING = """2023年部门“三公”经费和机关运行经费预算表
+编制部门：某街道办事处\t单位:万元
+2023年“三公”经费预算数\t\t\t\t\t\t2023年机关运行经费预算数
+合计\t因公出国(境)费\t公务接待费\t公务用车购置及运行费\t\t\t
+\t\t\t小计\t购置费\t运行费\t
+22.91\t0\t1.35\t21.56\t0\t21.56\t786.09
+二、机关运行经费预算
+2023年本部门机关运行经费预算为786.09万元。
+"""
+
+FINAL = """一般公共预算财政拨款“三公”经费支出决算表
+部门：某局\t金额单位：万元
+预算数\t\t\t\t\t\t决算数\t\t\t\t\t
+合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费
+\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t
+76.43\t30.00\t40.63\t\t40.63\t5.80\t46.21\t4.69\t40.61\t\t40.61\t0.90
+七、一般公共预算财政拨款“三公”经费支出决算情况说明
+2024年度“三公”经费财政拨款支出预算为76.43万元，其中：因公出国（境）费支出决算为4.69万元。
+"""
+
+# (fixture, year, printed text, planted text, the kind that must fire, a line its evidence must cite)
+PLANTED = [
+    ("PROCUREMENT", 2026, "政府采购预算623.63万元", "政府采购预算633.63万元", "explanation.amount", 9),
+    ("PROCUREMENT", 2026, "货物预算34.44万元", "货物预算35.44万元", "explanation.parts", 9),
+    ("RUNNING", 2023, "经费预算为786.09万元", "经费预算为787.09万元", "explanation.amount", 8),
+    ("RUNNING", 2023, "21.56\t0\t21.56\t786.09", "21.56\t0\t20.56\t786.09", "tables.sanggong", 6),
+    ("RUNNING", 2023, "22.91\t0\t1.35", "22.91\t0\t1.45", "tables.sanggong", 6),
+    ("FINAL", 2024, "46.21\t4.69\t40.61", "47.21\t4.69\t40.61", "tables.sanggong", 6),  # the 决算数 group
+    ("FINAL", 2024, "76.43\t30.00\t40.63\t\t40.63", "76.43\t30.00\t40.63\t\t41.63", "tables.sanggong", 6),
+    ("FINAL", 2024, "费支出决算为4.69万元", "费支出决算为4.96万元", "explanation.amount", 8),
+]
+FIXTURES = {"PROCUREMENT": PROCUREMENT, "RUNNING": RUNNING, "FINAL": FINAL}
+
+
+@pytest.mark.parametrize("name,year,old,new,kind,cited", PLANTED, ids=[f"{p[0]}-{p[4]}-{p[3]}" for p in PLANTED])
+def test_planted_error_found(name: str, year: int, old: str, new: str, kind: str, cited: int) -> None:
+    text = FIXTURES[name]
+    assert text.count(old) == 1, old
+    found = [f for f in _audit(text.replace(old, new).split("\n"), year) if f.kind == kind]
+    assert found, f"{kind} not raised"
+    assert any(cited in {e.line for e in f.evidence} for f in found), [f.message for f in found]
+    assert all(f.severity == "error" for f in found)
+
+
+@pytest.mark.parametrize("name,year", [("PROCUREMENT", 2026), ("RUNNING", 2023), ("FINAL", 2024)])
+def test_clean_fixtures_raise_none(name: str, year: int) -> None:
+    found = _audit(FIXTURES[name].split("\n"), year)
+    assert not _kinds(found, ("error", "warning", "info")) - {"tables.not_checked"}, [f.message for f in found]
+    (note,) = [f for f in found if f.kind == "tables.not_checked"]
+    assert int(note.values["checked"] or 0) >= 2
+
+
+def test_clean_fixtures_compare_what_they_state() -> None:
+    """The comparisons ran (a clean result is not a skipped check)."""
+    from kg.audit import AuditDoc
+    from kg.audit import checks_explanation as E
+    from kg.audit import checks_tables as T
+    from kg.audit.tables_base import checked
+    from kg.model import Document
+
+    for name, year, expected in (("PROCUREMENT", 2026, {"explanation.amount": 1, "explanation.parts": 1}),
+                                 ("RUNNING", 2023, {"explanation.amount": 1, "tables.sanggong": 2}),
+                                 ("FINAL", 2024, {"tables.sanggong": 4, "tables.sanggong_over": 6})):
+        doc = Document(f"{name}.txt")
+        doc.year = year
+        ad = AuditDoc(doc, None, FIXTURES[name].split("\n"))
+        for check in [*T.CHECKS, *E.CHECKS]:
+            list(check(ad))
+        counts = {k: checked(ad).count(k) for k in expected}
+        assert counts == expected, (name, counts)
+
+
+def test_actual_above_budget_is_info() -> None:
+    over = FINAL.replace("46.21\t4.69\t40.61\t\t40.61\t0.90", "52.21\t4.69\t40.61\t\t40.61\t6.90")
+    found = _audit(over.split("\n"), 2024)
+    assert not _kinds(found), [f.message for f in found if f.severity != "info"]
+    (info,) = [f for f in found if f.kind == "tables.sanggong_over"]
+    assert info.severity == "info" and info.values["actual"] == "6.90" and info.values["budget"] == "5.80"
+
+
+def test_last_year_group_is_not_this_years_figure() -> None:
+    """A 三公 table with 2025年预算数 and 2026年预算数 groups: the 说明's 2026 figure is compared with the 2026 group
+    only, and each group adds up on its own."""
+    text = """公开表7
+一般公共预算“三公”经费支出情况表
+单位：万元
+2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
+合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
+\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
+27.32\t5.00\t11.78\t\t11.78\t10.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
+二、“三公”经费预算情况
+2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元，比上年减少2.7万元。
+3.公务接待费9.54万元，比上年减少1万元。
+"""
+    assert not _kinds(_audit(text.split("\n"), 2026))
+    assert "explanation.amount" in _kinds(_audit(text.replace("预算共24.62", "预算共27.32").split("\n"), 2026))
+    # the change on last year against the table's 2025 group (27.32 → 24.62; 10.54 → 9.54)
+    for old, new in (("比上年减少2.7万元", "比上年增加2.7万元"), ("比上年减少2.7万元", "比上年减少3.7万元"),
+                     ("比上年减少1万元", "与上年持平"), ("比上年减少1万元", "比上年减少2万元")):
+        found = [f for f in _audit(text.replace(old, new).split("\n"), 2026) if f.kind == "explanation.change"]
+        assert found and all(f.severity == "error" for f in found), new
+
+
+def test_procurement_and_running_tables_recognised() -> None:
+    kinds = [t.kind for t in tables_of_text(PROCUREMENT)]
+    assert kinds == ["procurement"]
+    t = tables_of_text("部门综合预算政府采购（资产配置、购买服务）预算表\n单位：元\n采购项目\t预算金额\n合计\t4,020,000.00\n")
+    assert [x.kind for x in t] == ["procurement"]
+    run = tables_of_text("一般公共预算机关运行经费支出预算表\n单位：万元\n科目编码\t科目名称\t机关运行经费支出\n"
+                         "\t合 计\t2,232.91\n302\t商品和服务支出\t2,232.91\n")
+    assert [x.kind for x in run] == ["running"] and run[0].total_row().amounts["running"].text == "2,232.91"
+
+
+def test_statement_without_its_table_is_named_in_the_note() -> None:
+    found = _audit(["2026年部门预算", "2026年政府采购预算623.63万元。", "2026年机关运行经费安排102.18万元。"], 2026)
+    (note,) = [f for f in found if f.kind == "tables.not_checked"]
+    assert "procurement figure (no table" in note.values["not_checked"]
+    assert "running figure (no table" in note.values["not_checked"]
+
+
+def test_fiscal_by_class_skipped_when_money_is_carried_over() -> None:
+    """Seed 004's 财政拨款收支总表 shows 上年结转: its 类 lines may include carried-over money, so they are not
+    compared with the 一般公共预算支出表 (said in the note); seed 000 has none and is compared."""
+    (n004,) = [f for f in _audit(_seed_lines("004"), 2026) if f.kind == "tables.not_checked"]
+    assert "carried over" in n004.values["not_checked"]
+    from kg.audit import AuditDoc
+    from kg.audit.checks_cross import check_fiscal_by_class
+    from kg.audit.tables_base import checked
+    from kg.model import Document
+
+    doc = Document("000.txt")
+    doc.year = 2024
+    ad = AuditDoc(doc, None, _seed_lines("000"))
+    assert not list(check_fiscal_by_class(ad)) and checked(ad).count("tables.cross") == 4
+
+
+THREE_SIDED = """表1
+部门综合预算收支总表
+单位：元
+收入\t\t支出\t\t\t\t\t
+项目\t预算数\t支出功能分类科目（按大类）\t预算数\t部门预算支出经济分类科目（按大类）\t预算数\t政府预算支出经济分类科目（按大类）\t预算数
+一、部门预算\t41,052,896.08\t一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58
+1、财政拨款\t40,052,896.08\t1、一般公共服务支出\t31,722,917.00\t1、人员经费和公用经费支出\t33,544,216.08\t1、机关工资福利支出\t29,812,828.40
+6、其他收入\t1,000,000.00\t5、教育支出\t210,000.00\t2、专项业务经费支出\t8,490,507.50\t2、机关商品和服务支出\t11,545,891.18
+本年收入合计\t41,052,896.08\t本年支出合计\t42,034,723.58\t本年支出合计\t42,034,723.58\t本年支出合计\t42,034,723.58
+上年实户资金余额\t981,827.50\t结转下年\t\t结转下年\t\t结转下年\t
+收入总计\t42,034,723.58\t支出总计\t42,034,723.58\t支出总计\t42,034,723.58\t支出总计\t42,034,723.58
+"""
+
+
+def test_three_sided_income_expense_table() -> None:
+    """File 03's 收支总表: the expense printed by function and by two economic classes side by side. Each
+    expense column group is one side: its 支出总计 = 收入总计 and its 一、 lines = its 本年支出合计."""
+    (t,) = tables_of_text(THREE_SIDED)
+    assert {s.group for s in t.sides if s.side == "expense"} == {2, 4, 6}
+    assert {s.side for s in t.sides if s.raw == "1、财政拨款"} == {"income"}
+    assert not _kinds(_audit(THREE_SIDED.split("\n"), 2026))
+    last = THREE_SIDED.replace("支出总计\t42,034,723.58\n", "支出总计\t42,034,724.58\n")
+    found = [f for f in _audit(last.split("\n"), 2026) if f.kind == "tables.balance"]
+    assert len(found) == 1 and found[0].values["expense"] == "42034724.58"
+    middle = THREE_SIDED.replace("一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58\t一",
+                                 "一、部门预算\t42,034,723.58\t一、部门预算\t42,034,733.58\t一")
+    assert [f.evidence[0].line for f in _audit(middle.split("\n"), 2026) if f.kind == "tables.side_sum"] == [6]
