@@ -35,7 +35,7 @@ Self-evaluated records carry their evaluation as attributes: indicators and depa
 The same project across documents (years) forms a *chain* within one department: the department's documents
 are ordered by (year, doc_id) and each project links back to the nearest earlier document holding it — by
 project code (method ``code``), else by a close name (``fuzzy_name``, rapidfuzz ratio, searched in at most
-:data:`CHAIN_LOOKBACK_DOCS` earlier documents; two different codes are two different projects). Links never
+:data:`kg.graph_chain.CHAIN_LOOKBACK_DOCS` earlier documents; two different codes are two different projects). Links never
 cross departments, so their number is at most the number of projects and a department's chain depends only on
 that department's documents: a graph of some departments' documents (:func:`graph_for_documents`) holds the
 same nodes and links for them as the graph of the whole store.
@@ -49,12 +49,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from kg.evidence_link import EVIDENCE_METHOD, FORM_AMOUNT_KEY
+from kg.graph_chain import link_across_documents
+from kg.graph_edges import add_edge as _edge
+from kg.graph_edges import scalars as _scalars
 from kg.model import DepartmentIndicator, Document, FundingLine, Indicator, Project, Provenance
 from kg.normalize import money_str
-from kg.selfeval import match_project, match_target, met
+from kg.selfeval import met
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -62,10 +65,6 @@ if TYPE_CHECKING:
 
     from kg.digraph import DiGraph
 
-# rapidfuzz ratio (0-100) at or above which two project names of one department in two documents are linked.
-CROSS_DOC_FUZZY_MIN = 85.0
-# Earlier documents of a department searched for a project's name (the chain's nearest earlier year first).
-CHAIN_LOOKBACK_DOCS = 10
 # ratio at or above which a department-wide table row's project name is tied to a project of its document.
 DIND_FUZZY_MIN = 80.0
 SCHEMES = ("function", "econ_gov", "econ_dept")
@@ -135,7 +134,7 @@ def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphCon
         _add_document(g, doc_id, doc, context.dept_codes, context.class_names)
         if context.locations.get(doc_id):
             g.nodes[f"doc:{doc_id}"]["locations"] = "; ".join(context.locations[doc_id])
-    _link_across_documents(g)
+    link_across_documents(g)
     return g
 
 
@@ -158,16 +157,6 @@ def parent_code(code: str) -> str | None:
 
 
 # -- building ----------------------------------------------------------------------------------------
-def _scalars(**kw: Any) -> dict[str, Any]:
-    """Attributes without None; lists joined with '; ' (GraphML holds scalars only)."""
-    out: dict[str, Any] = {}
-    for k, v in kw.items():
-        if v is None or v == "" or v == []:
-            continue
-        out[k] = "; ".join(map(str, v)) if isinstance(v, list) else v
-    return out
-
-
 def _prov(p: Provenance | None) -> dict[str, Any]:
     if p is None:
         return {}
@@ -175,10 +164,7 @@ def _prov(p: Provenance | None) -> dict[str, Any]:
                     cite=p.cite() if p.line_start is not None else None)
 
 
-def _edge(g: nx.DiGraph, a: str, b: str, rel: str, method: str = "exact", confidence: float = 1.0,
-          prov: Provenance | None = None) -> None:
-    cite = prov.cite() if prov is not None and prov.line_start is not None else None
-    g.add_edge(a, b, **_scalars(rel=rel, method=method, confidence=float(confidence), cite=cite))
+
 
 
 def _class_names(docs: list[tuple[str, Document]]) -> dict[tuple[str, str], str]:
@@ -347,89 +333,6 @@ def _add_funding(g: nx.DiGraph, fid: str, doc_id: str, owner: str, name: str | N
             _edge(g, fid, _add_class(g, scheme, code, names), CLASS_REL[scheme], prov=f.provenance)
 
 
-# -- the same project across documents (years): a chain per department ----------------------------------
-def _link_across_documents(g: nx.DiGraph) -> None:
-    by_dept: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
-    for pid, a in g.nodes(data=True):
-        if a.get("kind") == "Project":
-            by_dept.setdefault(a["department"], {}).setdefault(a["doc_id"], []).append((pid, a))
-    for docs in by_dept.values():
-        _chain_department(g, docs)
-        _link_evaluations(g, docs)
-
-
-def _link_evaluations(g: nx.DiGraph, docs: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
-    """Each self-evaluated project → the department's budget project of the same year (by code, else name), and
-    each of its targets → the budget target of the same name."""
-    budgets: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
-    for projects in docs.values():
-        if projects[0][1].get("doc_kind") == "budget":
-            budgets.setdefault(projects[0][1].get("year"), []).extend(projects)
-    for projects in docs.values():
-        for pid, a in projects:
-            pool = budgets.get(a.get("year")) if a.get("evaluated") and a.get("year") else None
-            if not pool:
-                continue
-            hit = match_project(_stub(a), [_stub(b, q) for q, b in pool])
-            if hit is None:
-                continue
-            bid = hit.item.owner or ""
-            _edge(g, pid, bid, "EVALUATES", hit.method, hit.confidence)
-            promised = [(v, g.nodes[v]) for v, _ in out_edges(g, bid, "HAS_INDICATOR")]
-            for iid, _ in out_edges(g, pid, "HAS_INDICATOR"):
-                t = match_target(g.nodes[iid].get("l3"), promised, lambda x: [x[1].get("l3")])
-                if t is not None:
-                    _edge(g, iid, t.item[0], "ANSWERS", t.method, t.confidence)
-
-
-def _stub(a: dict[str, Any], node: str | None = None) -> Project:
-    """A project node's names and code as a :class:`Project` for matching (``owner`` holds the node id)."""
-    return Project(a["name"], code=a.get("code"), aliases=_names(a)[1:], owner=node)
-
-
-def _chain_department(g: nx.DiGraph, docs: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
-    """Link each project to the nearest earlier document of the department holding it (by code, else name)."""
-    order = sorted(docs, key=lambda d: (docs[d][0][1].get("year") or 0, d))
-    last_by_code: dict[str, str] = {}  # code -> its project in the latest document so far
-    for i, doc in enumerate(order):
-        here: dict[str, str] = {}
-        for pid, a in docs[doc]:
-            code = a.get("code")
-            if code and code in here:
-                continue  # the same code twice in one document: its first project carries the chain
-            if code:
-                here[code] = pid
-            if code and code in last_by_code:
-                _edge(g, last_by_code[code], pid, "SAME_PROJECT", "code", 1.0)
-                continue
-            earlier = [docs[order[j]] for j in range(i - 1, max(-1, i - 1 - CHAIN_LOOKBACK_DOCS), -1)]
-            best = _nearest_by_name(a, earlier)
-            if best:
-                _edge(g, best[0], pid, "SAME_PROJECT", "fuzzy_name", round(best[1] / 100, 3))
-        last_by_code.update(here)
-
-
-def _names(a: dict[str, Any]) -> list[str]:
-    return [a["name"], *[s for s in str(a.get("aliases", "")).split("; ") if s]]
-
-
-def _nearest_by_name(a: dict[str, Any], earlier: list[list[tuple[str, dict[str, Any]]]]) -> tuple[str, float] | None:
-    """The best name match for project ``a`` in the nearest of the ``earlier`` documents that has one."""
-    for other in earlier:
-        # two different project codes are two different projects, whatever the names
-        choices = [(q, name) for q, b in other for name in _names(b)
-                   if not (a.get("code") and b.get("code") and b["code"] != a["code"])]
-        best = None
-        for name in _names(a):
-            hit = process.extractOne(name, [n for _, n in choices], scorer=fuzz.ratio,
-                                     score_cutoff=CROSS_DOC_FUZZY_MIN)
-            if hit and (best is None or hit[1] > best[1]):
-                best = (choices[hit[2]][0], hit[1])
-        if best:
-            return best
-    return None
-
-
 # -- reading helpers ---------------------------------------------------------------------------------
 def nodes_of_kind(g: nx.DiGraph, kind: str) -> list[str]:
     return [n for n, a in g.nodes(data=True) if a.get("kind") == kind]
@@ -446,14 +349,6 @@ def class_path(g: nx.DiGraph, scheme: str, code: str | None) -> list[dict[str, A
         path.append({"code": c, "name": a.get("name"), "level": LEVELS.get(len(c))})
         c = parent_code(c)
     return path[::-1]
-
-
-def out_edges(g: nx.DiGraph, node: str, rel: str) -> list[tuple[str, dict[str, Any]]]:
-    return [(v, d) for _, v, d in g.out_edges(node, data=True) if d.get("rel") == rel]
-
-
-def in_edges(g: nx.DiGraph, node: str, rel: str) -> list[tuple[str, dict[str, Any]]]:
-    return [(u, d) for u, _, d in g.in_edges(node, data=True) if d.get("rel") == rel]
 
 
 def graph_counts(g: nx.DiGraph) -> dict[str, int]:

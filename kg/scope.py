@@ -22,7 +22,8 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kg.digraph import DiGraph
-from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
+from kg.graph import SCHEMES, _add_class, _match_name, dept_id, graph_for_documents, parent_code, project_id
+from kg.graph_edges import scalars as _scalars
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import DEPARTMENT_N, Store
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import NotFoundError
-from kg.graph import out_edges
+from kg.graph_edges import out_edges
 from kg.lookup import Resolution, not_found, pick, resolve
 from kg.trace import project_trace
 

@@ -45,7 +45,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import NotFoundError
-from kg.graph import class_path, in_edges, out_edges
+from kg.graph import class_path
+from kg.graph_edges import in_edges, out_edges
 from kg.lookup import Resolution, not_found, pick, resolve
 from kg.normalize import money_str
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.graph import in_edges, out_edges
+from kg.graph_edges import in_edges, out_edges
 from kg.lookup import Candidate
 
 if TYPE_CHECKING:

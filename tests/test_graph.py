@@ -8,15 +8,9 @@ import pytest
 
 from kg.errors import PerfkgError
 from kg.extract import extract_file
-from kg.graph import (
-    CROSS_DOC_FUZZY_MIN,
-    build_graph,
-    class_path,
-    graph_from_documents,
-    in_edges,
-    nodes_of_kind,
-    out_edges,
-)
+from kg.graph import build_graph, class_path, graph_from_documents, nodes_of_kind
+from kg.graph_chain import CROSS_DOC_FUZZY_MIN
+from kg.graph_edges import in_edges, out_edges
 from kg.lookup import fuzzy_score
 from kg.store import Store
 from tests.conftest import SEEDS, load_gold, seed_path

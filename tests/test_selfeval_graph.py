@@ -13,7 +13,8 @@ from index import open_search_index
 from index import search as search_index
 from kg.export import export_all
 from kg.extract import extract_file
-from kg.graph import build_graph, out_edges
+from kg.graph import build_graph
+from kg.graph_edges import out_edges
 from kg.model import Document
 from kg.show import show_store
 from kg.store import Store

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import build_graph, in_edges, nodes_of_kind
+from kg.graph import build_graph, nodes_of_kind
+from kg.graph_edges import in_edges
 from kg.ingest import ingest_paths
 from kg.store import Store
 from kg.trace import trace, trace_node

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import QueryError
-from kg.graph import build_graph, graph_from_documents, in_edges, out_edges
+from kg.graph import build_graph, graph_from_documents
+from kg.graph_edges import in_edges, out_edges
 from kg.show import show, show_store
 from kg.store import Store
 from kg.trace import trace, trace_store
