@@ -17,6 +17,7 @@ differently-built index is rebuilt from scratch.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -301,12 +302,15 @@ class SearchIndex:
             self.docs.pop(doc_id, None)
             lexicon.pop(doc_id, None)
 
-        def entries() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        def entries() -> Iterator[tuple[str, list[dict[str, Any]], list[list[tuple[str, ...]]] | None]]:
             for doc_id, sha, doc in add:
-                es = document_entries(doc_id, doc)
+                if isinstance(doc, Prepared):  # made while ingesting (prepare_entries), with this analyzer
+                    es, terms = doc.entries, doc.terms
+                else:
+                    es, terms = document_entries(doc_id, doc), None
                 self.docs[doc_id] = sha
                 lexicon[doc_id] = lexicon_items(es)
-                yield doc_id, es
+                yield doc_id, es, terms
 
         try:
             n = self.sql.write(gone, entries())
@@ -402,9 +406,11 @@ def _engine_for(path: Path, engine: str | None) -> tuple[str, bool]:
     return (m.get("engine", "whoosh") if m else engine_choice()), False
 
 
-def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None = None) -> SyncReport:
+def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None = None,
+               prepared: PreparedEntries | None = None) -> SyncReport:
     """Bring ``<store.path>/index`` in step with the store (see the module doc); returns what changed.
-    ``engine``: see :func:`_engine_for`."""
+    ``engine``: see :func:`_engine_for`; ``prepared``: entries an ingest made (used by the sqlite engine
+    when made with its analyzer) instead of loading those documents from the store."""
     t0 = time.perf_counter()
     path = index_dir(store.path)
     analyzer = analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
@@ -425,7 +431,8 @@ def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None
     new, changed, removed = stale_docs(si.docs, store_docs)
     report.added, report.updated, report.removed = new, changed, removed
     if new or changed or removed:
-        todo = _load(store, new + changed, store_docs)
+        usable = prepared if si.sql is not None and prepared is not None and prepared.method == si.analyzer else None
+        todo = _load(store, new + changed, store_docs, usable)
         report.entries = si.update(todo, removed, expected=len(new) + len(changed))
     elif report.rebuilt:
         si.save_meta()
@@ -530,9 +537,74 @@ def build_index(docs: Iterable[tuple[str, Document]], analyzer: str = DEFAULT_AN
     return si
 
 
-def _load(store: StoreLike, ids: list[str], hashes: dict[str, str]) -> Iterator[tuple[str, str, Document]]:
+def _load(store: StoreLike, ids: list[str], hashes: dict[str, str],
+          prepared: PreparedEntries | None = None) -> Iterator[tuple[str, str, Any]]:
     for doc_id in ids:
-        yield doc_id, hashes[doc_id], store.load_document(doc_id)
+        ready = prepared.get(doc_id, hashes[doc_id]) if prepared is not None else None
+        yield doc_id, hashes[doc_id], ready if ready is not None else store.load_document(doc_id)
+
+
+# -- entries made while ingesting ----------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """A document's index entries and each entry's :func:`index.sqlite_engine.entry_terms`."""
+
+    entries: list[dict[str, Any]]
+    terms: list[list[tuple[str, ...]]]
+
+
+def prepare_entries(doc_id: str, sha: str, doc: Document, method: str) -> bytes:
+    """What the sqlite engine writes for ``doc`` (entries and their terms), made in an ingest worker:
+    marshal bytes of (method, sha, entries, terms)."""
+    from index.sqlite_engine import entry_terms
+
+    entries = document_entries(doc_id, doc)
+    return marshal.dumps((method, sha, entries, [entry_terms(e, method) for e in entries]))
+
+
+class PreparedEntries:
+    """The :func:`prepare_entries` of the documents an ingest stored, kept in a temporary file (memory stays
+    flat) until :func:`sync_index` writes them in its own order; a document missing here, or prepared with
+    another analyzer or content, is loaded from the store as usual."""
+
+    def __init__(self, method: str, folder: Path | None = None):
+        import tempfile
+
+        self.method = method
+        self._file = tempfile.TemporaryFile(dir=folder)
+        self._at: dict[str, tuple[int, int]] = {}
+
+    def add(self, doc_id: str, sha: str, blob: Any) -> None:
+        if not isinstance(blob, bytes):
+            return
+        self._file.seek(0, os.SEEK_END)
+        self._at[doc_id] = (self._file.tell(), len(blob))
+        self._file.write(blob)
+
+    def get(self, doc_id: str, sha: str) -> Prepared | None:
+        where = self._at.get(doc_id)
+        if where is None:
+            return None
+        self._file.seek(where[0])
+        method, was, entries, terms = marshal.loads(self._file.read(where[1]))
+        return Prepared(entries, terms) if method == self.method and was == sha else None
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def ingest_preparer(store_path: Path) -> tuple[Any, PreparedEntries] | None:
+    """(the ``prepare`` for :func:`kg.ingest.ingest_paths`, where its results go) when the index the next
+    :func:`sync_index` of ``store_path`` writes is a sqlite one; None for whoosh (it reads the documents)."""
+    from functools import partial
+
+    path = index_dir(store_path)
+    if _engine_for(path, None)[0] != "sqlite":
+        return None
+    method = os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
+    if method not in ANALYZERS:
+        return None
+    return partial(prepare_entries, method=method), PreparedEntries(method, store_path if store_path.is_dir() else None)
 
 
 def _read_json(p: Path) -> Any:

@@ -24,6 +24,7 @@ import sqlite3
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,17 @@ CREATE TABLE IF NOT EXISTS postings(field TEXT NOT NULL, term TEXT NOT NULL, bat
     df INTEGER NOT NULL, docs BLOB NOT NULL, PRIMARY KEY(field, term, batch)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deleted(docnum INTEGER PRIMARY KEY);
 """
+
+
+@lru_cache(maxsize=1 << 16)  # names, levels and units repeat within a document and across a batch
+def field_terms(text: str, method: str, unigrams: bool) -> tuple[str, ...]:
+    """A field value's distinct index terms (presence is all the ranking reads)."""
+    return tuple(set(index_terms(text, method, unigrams)))
+
+
+def entry_terms(entry: dict[str, Any], method: str) -> list[tuple[str, ...]]:
+    """Each of :data:`TEXT_FIELDS`'s distinct terms in ``entry`` (empty for a missing field), in field order."""
+    return [field_terms(v, method, uni) if (v := entry.get(f)) else () for f, uni in TEXT_FIELDS.items()]
 
 
 def _ids(blob: bytes) -> array:
@@ -89,10 +101,12 @@ class SqliteEngine:
         self.conn.close()
 
     # ---- writing ---------------------------------------------------------------------------------
-    def write(self, delete: Iterable[str], add: Iterable[tuple[str, list[dict[str, Any]]]]) -> int:
-        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, entries) — a doc id already in
-        the index is replaced — in one transaction, postings flushed every :data:`CHUNK_DOCS` documents so
-        memory stays flat however large the batch. Returns the number of entries added."""
+    def write(self, delete: Iterable[str],
+              add: Iterable[tuple[str, list[dict[str, Any]], list[list[tuple[str, ...]]] | None]]) -> int:
+        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, entries, their
+        :func:`entry_terms` or None to compute them) — a doc id already in the index is replaced — in one
+        transaction, postings flushed every :data:`CHUNK_DOCS` documents so memory stays flat however large
+        the batch. Returns the number of entries added."""
         c = self.conn
         n = 0
         with c:
@@ -105,9 +119,12 @@ class SqliteEngine:
             it = iter(add)
             while chunk := list(islice(it, CHUNK_DOCS)):
                 batch += 1
-                for doc_id, _ in chunk:
+                for doc_id, _, _ in chunk:
                     self._delete(doc_id)
-                nxt, added = self._add_chunk([e for _, entries in chunk for e in entries], nxt, batch)
+                nxt, added = self._add_chunk([e for _, entries, _ in chunk for e in entries], nxt, batch,
+                                             [t for _, entries, terms in chunk
+                                              for t in (terms if terms is not None else
+                                                        [entry_terms(e, self.method) for e in entries])])
                 n += added
             self._compact_if_needed()
         self._deleted = self._count = None
@@ -117,17 +134,15 @@ class SqliteEngine:
         self.conn.execute("INSERT OR IGNORE INTO deleted SELECT docnum FROM entries WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM entries WHERE doc_id = ?", (doc_id,))
 
-    def _add_chunk(self, entries: list[dict[str, Any]], nxt: int, batch: int) -> tuple[int, int]:
+    def _add_chunk(self, entries: list[dict[str, Any]], nxt: int, batch: int,
+                   terms: list[list[tuple[str, ...]]]) -> tuple[int, int]:
         by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
-        fields = [(f, uni, by_field[f]) for f, uni in TEXT_FIELDS.items()]
-        method = self.method
+        posts = list(by_field.values())
         rows = []
-        for e in entries:
-            for f, uni, post in fields:
-                v = e.get(f)
-                if v:
-                    for t in set(index_terms(v, method, uni)):
-                        post[t].append(nxt)
+        for e, ts in zip(entries, terms, strict=True):
+            for post, field_ts in zip(posts, ts, strict=True):
+                for t in field_ts:
+                    post[t].append(nxt)
             stored = {k: v for k, v in e.items() if k not in UNSTORED}
             rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS], marshal.dumps(stored)))
             nxt += 1

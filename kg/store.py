@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,9 @@ SCHEMA = SCHEMA.format(
     row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
 # Classification schemes: each record with codes has <scheme>_code (and funding lines <scheme>_name) columns.
 CLASS_SCHEMES = ("function", "econ_gov", "econ_dept")
+# Batches of at least this many documents written into a store no larger are loaded without LOOKUP_INDEXES,
+# which are built once at the end (Store.defer_lookup_indexes).
+BULK_MIN_DOCS = 200
 # Values bound in one SQL query at most (SQLite's limit is 32766 since 3.32, 999 before).
 SQL_VARS_PER_QUERY = 900
 # Record tables in export order; each has a doc_id column.
@@ -467,20 +471,24 @@ class Store:
         return [c[0] for c in cur.description], cur.fetchall()
 
     # -- writing -----------------------------------------------------------------------------------
-    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
-                     extractor: str | None = None) -> int:
+    # put_document accepts the rows of :func:`document_rows` made elsewhere (an ingest worker) instead of the Document
+    takes_rows = True
+
+    def put_document(self, doc_id: str, doc: Document | None, sha256: str | None = None,
+                     extractor: str | None = None, rows: dict[str, list[dict[str, Any]]] | None = None) -> int:
         """Replace the document's records in one transaction; returns the number of record rows written.
 
-        ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files."""
+        ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files. ``rows``:
+        the document's :func:`document_rows`, already made (then ``doc`` may be None)."""
         self._check_writable()
-        digest = sha256 or doc.sha256
+        digest = sha256 or (doc.sha256 if doc is not None else None)
         if not digest:
             raise StoreError("document has no sha256", doc_id)
         self._class_names = None
         try:
             with self._tx():
                 self._delete(doc_id)
-                return self._insert(doc_id, doc, digest, extractor)
+                return self._insert(doc_id, doc, digest, extractor, rows)
         except self.db_errors as e:
             if "readonly" in str(e) or "read-only" in str(e):
                 raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
@@ -497,15 +505,33 @@ class Store:
         for table in RECORD_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
-    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
-        rows = document_rows(doc_id, doc, digest)
+    def _insert(self, doc_id: str, doc: Document | None, digest: str, extractor: str | None,
+                rows: dict[str, list[dict[str, Any]]] | None = None) -> int:
+        if rows is None:
+            assert doc is not None
+            rows = document_rows(doc_id, doc, digest)
         rows["documents"][0]["extractor"] = extractor
         for table, table_rows in rows.items():
-            for row in table_rows:
-                cols = ", ".join(row)
-                marks = ", ".join("?" * len(row))
-                self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+            for cols, values in _grouped(table_rows):  # one executemany per table (rows of a table share columns)
+                self.conn.executemany(_insert_sql(table, cols), values)
         return sum(len(r) for r in rows.values())
+
+    def defer_lookup_indexes(self, incoming: int) -> bool:
+        """Before writing ``incoming`` documents: drop :data:`LOOKUP_INDEXES` when the batch is at least
+        :data:`BULK_MIN_DOCS` and as large as what is stored (building them once afterwards costs less than
+        keeping them up to date row by row); :meth:`restore_lookup_indexes` builds them again. A store left
+        without them (a killed ingest) answers the same, more slowly, and gains them when next opened for
+        writing. Returns whether they were dropped."""
+        self._check_writable()
+        if incoming < BULK_MIN_DOCS or incoming < self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
+            return False
+        for stmt in LOOKUP_INDEXES:
+            self.conn.execute(f"DROP INDEX IF EXISTS {_index_name(stmt)}")
+        return True
+
+    def restore_lookup_indexes(self) -> None:
+        for stmt in LOOKUP_INDEXES:
+            self.conn.execute(stmt)
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -519,6 +545,30 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _index_name(stmt: str) -> str:
+    return stmt.split(" IF NOT EXISTS ", 1)[1].split()[0]
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+def _grouped(rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+    """(columns, value tuples) of consecutive rows with the same columns, in order."""
+    cols: tuple[str, ...] | None = None
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        keys = tuple(row)
+        if keys != cols:
+            if values:
+                yield cols, values  # type: ignore[misc]
+            cols, values = keys, []
+        values.append(tuple(row.values()))
+    if values:
+        yield cols, values  # type: ignore[misc]
 
 
 class _Transaction:

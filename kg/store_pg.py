@@ -189,7 +189,8 @@ class PgStore(Store):
         super()._delete(doc_id)
         delete_entries(self.conn.raw, doc_id)
 
-    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
+    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None,  # type: ignore[override]
+                rows: Any = None) -> int:
         rows = document_rows(doc_id, doc, digest)
         rows["documents"][0]["extractor"] = extractor
         with self.conn.raw.cursor() as cur:
@@ -243,7 +244,9 @@ class PgStore(Store):
             "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND right(code, ?) = ?",
             (len(suffix), suffix))}
 
-    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
+    takes_rows = False  # its search rows are made from the Document
+
+    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,  # type: ignore[override]
                      extractor: str | None = None) -> int:
         if self.read_only:
             raise StoreError(READ_ONLY_MESSAGE, self.location)

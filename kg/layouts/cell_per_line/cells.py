@@ -45,10 +45,17 @@ class Row:
     line_start: int
     line_end: int
     free: bool = False  # a free-standing line (title, prose), not a table row
+    # texts() memo: (cell count, last cell's text object, the texts); rows only grow at their end while read
+    _memo: tuple[int, str | None, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def texts(self) -> list[str]:
-        return [c.clean for c in self.cells]
+        """The cells' clean texts (computed once per row; do not mutate the list)."""
+        cells, memo = self.cells, self._memo
+        last = cells[-1].text if cells else None
+        if memo is None or memo[0] != len(cells) or memo[1] is not last:
+            memo = self._memo = (len(cells), last, [c.clean for c in cells])
+        return memo[2]
 
     @property
     def is_empty(self) -> bool:
