@@ -47,6 +47,7 @@ class Row:
     free: bool = False  # a free-standing line (title, prose), not a table row
     # texts() memo: (cell count, last cell's text object, the texts); rows only grow at their end while read
     _memo: tuple[int, str | None, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _joined: tuple[list[str], str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def texts(self) -> list[str]:
@@ -56,6 +57,16 @@ class Row:
         if memo is None or memo[0] != len(cells) or memo[1] is not last:
             memo = self._memo = (len(cells), last, [c.clean for c in cells])
         return memo[2]
+
+    @property
+    def joined(self) -> str:
+        """The clean texts joined by NUL: ``label in row.joined`` iff some cell contains ``label`` (labels hold no
+        NUL)."""
+        texts = self.texts
+        memo = self._joined
+        if memo is None or memo[0] is not texts:
+            memo = self._joined = (texts, "\0".join(texts))
+        return memo[1]
 
     @property
     def is_empty(self) -> bool:
@@ -149,8 +160,8 @@ def rows_to_tables(rows: list[Row]) -> list[Table]:
 def find_header(rows: list[Row], required: tuple[str, ...], start: int = 0) -> int | None:
     """Index of the first row (from ``start``) holding every required label (substring match on cells)."""
     for i in range(start, len(rows)):
-        texts = rows[i].texts
-        if all(any(r in t for t in texts) for r in required):
+        joined = rows[i].joined
+        if all(r in joined for r in required):
             return i
     return None
 

@@ -256,7 +256,7 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
     out: list[Classification] = []
     n_head = len(header_rows(table))
     for row in table.rows[n_head:]:
-        prov = Provenance(file, table.key, row.line, row.line)
+        prov = None
         for i, c in enumerate(row.cells):
             label = labels[i] if i < len(labels) else ""
             code, name = split_code_name(c)
@@ -266,6 +266,7 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
                 continue
             scheme = scheme_for(label) or scheme_by_shape(code)
             if scheme and code.isdigit():
+                prov = prov or Provenance(file, table.key, row.line, row.line)  # one per row, shared by its cells
                 out.append(Classification(scheme, code, name, prov))
     return out
 
