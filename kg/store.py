@@ -23,7 +23,7 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
-from kg.model import DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
+from kg.model import TOTAL_KEYS, DepartmentIndicator, Document, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable, resolve_store_dir, store_url
 from kg.store_readonly import STORE_ENV as STORE_ENV  # re-exported
@@ -608,12 +608,11 @@ def _row_eval(x: Indicator | DepartmentIndicator) -> dict[str, Any]:
 
 def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
     """The normalized rows of one document, table → rows (column → value)."""
-    gold = doc.to_gold_dict()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
     rows["documents"].append({
         "doc_id": doc_id, "sha256": digest, "source": doc.source, "layout": doc.layout, "encoding": doc.encoding,
         "department": doc.department, "department_code": doc.department_code, "year": doc.year,
-        "doc_kind": doc.doc_kind, **gold["totals"],
+        "doc_kind": doc.doc_kind, **{k: money_str(doc.total(k)) for k in TOTAL_KEYS},  # to_gold_dict's totals
         "json": json.dumps(doc.to_dict(), ensure_ascii=False, default=str)})
     for pn, p in enumerate(doc.projects):
         rows["projects"].append({
