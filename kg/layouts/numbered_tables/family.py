@@ -190,15 +190,15 @@ def _funding_line(p: Project, cr: ClassRow, method: str, confidence: float, src_
 
 def mark_seen_in(projects: list[Project], tables: list[Table], forms_t: Table | None, src_name: str) -> None:
     """Other tables whose cells name a project (政府购买服务表, 政府采购表 …)."""
+    # each row's clean cells joined by NUL once: a (clean, NUL-free) name is in some cell iff it is in the join
+    rows = [(t, r, "\0".join(clean_text(c) or "" for c in r.cells)) for t in tables if t is not forms_t
+            for r in t.rows]
     for p in projects:
         if len(p.name) < MIN_SEEN_NAME_CHARS:
             continue
-        for t in tables:
-            if t is forms_t:
-                continue
-            for r in t.rows:
-                if any(p.name in (clean_text(c) or "") for c in r.cells):
-                    p.seen_in.append(Provenance(src_name, t.label, r.line, r.last_line))
+        for t, r, joined in rows:
+            if p.name in joined if "\0" not in p.name else any(p.name in (clean_text(c) or "") for c in r.cells):
+                p.seen_in.append(Provenance(src_name, t.label, r.line, r.last_line))
 
 
 def check_project_sum(doc: Document) -> None:
