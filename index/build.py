@@ -302,15 +302,16 @@ class SearchIndex:
             self.docs.pop(doc_id, None)
             lexicon.pop(doc_id, None)
 
-        def entries() -> Iterator[tuple[str, list[dict[str, Any]], list[list[tuple[str, ...]]] | None]]:
+        def entries() -> Iterator[tuple[str, Any]]:
             for doc_id, sha, doc in add:
-                if isinstance(doc, Prepared):  # made while ingesting (prepare_entries), with this analyzer
-                    es, terms = doc.entries, doc.terms
-                else:
-                    es, terms = document_entries(doc_id, doc), None
                 self.docs[doc_id] = sha
-                lexicon[doc_id] = lexicon_items(es)
-                yield doc_id, es, terms
+                if isinstance(doc, Prepared):  # made while ingesting (prepare_entries), with this analyzer
+                    lexicon[doc_id] = doc.lexicon
+                    yield doc_id, doc.rows
+                else:
+                    es = document_entries(doc_id, doc)
+                    lexicon[doc_id] = lexicon_items(es)
+                    yield doc_id, es
 
         try:
             n = self.sql.write(gone, entries())
@@ -547,19 +548,19 @@ def _load(store: StoreLike, ids: list[str], hashes: dict[str, str],
 # -- entries made while ingesting ----------------------------------------------------------------------
 @dataclass
 class Prepared:
-    """A document's index entries and each entry's :func:`index.sqlite_engine.entry_terms`."""
+    """What the sqlite engine writes for a document (:data:`index.sqlite_engine.DocRows`) and its lexicon items."""
 
-    entries: list[dict[str, Any]]
-    terms: list[list[tuple[str, ...]]]
+    rows: Any
+    lexicon: list[list[str]]
 
 
 def prepare_entries(doc_id: str, sha: str, doc: Document, method: str) -> bytes:
-    """What the sqlite engine writes for ``doc`` (entries and their terms), made in an ingest worker:
-    marshal bytes of (method, sha, entries, terms)."""
-    from index.sqlite_engine import entry_terms
+    """What the sqlite engine writes for ``doc``, made in an ingest worker: marshal bytes of (method, sha,
+    :func:`index.sqlite_engine.document_rows`, lexicon items)."""
+    from index.sqlite_engine import document_rows
 
     entries = document_entries(doc_id, doc)
-    return marshal.dumps((method, sha, entries, [entry_terms(e, method) for e in entries]))
+    return marshal.dumps((method, sha, document_rows(entries), lexicon_items(entries)))
 
 
 class PreparedEntries:
@@ -586,8 +587,8 @@ class PreparedEntries:
         if where is None:
             return None
         self._file.seek(where[0])
-        method, was, entries, terms = marshal.loads(self._file.read(where[1]))
-        return Prepared(entries, terms) if method == self.method and was == sha else None
+        method, was, rows, lexicon = marshal.loads(self._file.read(where[1]))
+        return Prepared(rows, lexicon) if method == self.method and was == sha else None
 
     def close(self) -> None:
         self._file.close()

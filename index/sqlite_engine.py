@@ -56,9 +56,17 @@ def field_terms(text: str, method: str, unigrams: bool) -> tuple[str, ...]:
     return tuple(set(index_terms(text, method, unigrams)))
 
 
-def entry_terms(entry: dict[str, Any], method: str) -> list[tuple[str, ...]]:
-    """Each of :data:`TEXT_FIELDS`'s distinct terms in ``entry`` (empty for a missing field), in field order."""
-    return [field_terms(v, method, uni) if (v := entry.get(f)) else () for f, uni in TEXT_FIELDS.items()]
+# One document as the engine writes it: its entries' rows without the entry number (eid, doc_id, the
+# FILTER_COLUMNS, marshal of the stored fields) and each entry's TEXT_FIELDS values (None where empty), tokenized
+# when written (field_terms caches the values that repeat). Made by :func:`document_rows`, also in ingest workers.
+DocRows = tuple[list[tuple[Any, ...]], list[tuple[str | None, ...]]]
+
+
+def document_rows(entries: list[dict[str, Any]]) -> DocRows:
+    """:data:`DocRows` of one document's entries."""
+    rows = [(e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS],
+             marshal.dumps({k: v for k, v in e.items() if k not in UNSTORED})) for e in entries]
+    return rows, [tuple(e.get(f) or None for f in TEXT_FIELDS) for e in entries]
 
 
 def _ids(blob: bytes) -> array:
@@ -101,12 +109,11 @@ class SqliteEngine:
         self.conn.close()
 
     # ---- writing ---------------------------------------------------------------------------------
-    def write(self, delete: Iterable[str],
-              add: Iterable[tuple[str, list[dict[str, Any]], list[list[tuple[str, ...]]] | None]]) -> int:
-        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, entries, their
-        :func:`entry_terms` or None to compute them) — a doc id already in the index is replaced — in one
-        transaction, postings flushed every :data:`CHUNK_DOCS` documents so memory stays flat however large
-        the batch. Returns the number of entries added."""
+    def write(self, delete: Iterable[str], add: Iterable[tuple[str, list[dict[str, Any]] | DocRows]]) -> int:
+        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, its entries or their
+        :func:`document_rows`) — a doc id already in the index is replaced — in one transaction, postings
+        flushed every :data:`CHUNK_DOCS` documents so memory stays flat however large the batch. Returns the
+        number of entries added."""
         c = self.conn
         n = 0
         with c:
@@ -119,12 +126,10 @@ class SqliteEngine:
             it = iter(add)
             while chunk := list(islice(it, CHUNK_DOCS)):
                 batch += 1
-                for doc_id, _, _ in chunk:
+                for doc_id, _ in chunk:
                     self._delete(doc_id)
-                nxt, added = self._add_chunk([e for _, entries, _ in chunk for e in entries], nxt, batch,
-                                             [t for _, entries, terms in chunk
-                                              for t in (terms if terms is not None else
-                                                        [entry_terms(e, self.method) for e in entries])])
+                nxt, added = self._add_chunk([x if isinstance(x, tuple) else document_rows(x) for _, x in chunk],
+                                             nxt, batch)
                 n += added
             self._compact_if_needed()
         self._deleted = self._count = None
@@ -134,18 +139,20 @@ class SqliteEngine:
         self.conn.execute("INSERT OR IGNORE INTO deleted SELECT docnum FROM entries WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM entries WHERE doc_id = ?", (doc_id,))
 
-    def _add_chunk(self, entries: list[dict[str, Any]], nxt: int, batch: int,
-                   terms: list[list[tuple[str, ...]]]) -> tuple[int, int]:
+    def _add_chunk(self, docs: list[DocRows], nxt: int, batch: int) -> tuple[int, int]:
         by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
         posts = list(by_field.values())
         rows = []
-        for e, ts in zip(entries, terms, strict=True):
-            for post, field_ts in zip(posts, ts, strict=True):
-                for t in field_ts:
-                    post[t].append(nxt)
-            stored = {k: v for k, v in e.items() if k not in UNSTORED}
-            rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS], marshal.dumps(stored)))
-            nxt += 1
+        fields = [(uni, post) for uni, post in zip(TEXT_FIELDS.values(), posts, strict=True)]
+        method = self.method
+        for doc_rows, texts in docs:
+            for r, values in zip(doc_rows, texts, strict=True):
+                for (uni, post), v in zip(fields, values, strict=True):
+                    if v:
+                        for t in field_terms(v, method, uni):
+                            post[t].append(nxt)
+                rows.append((nxt, *r))
+                nxt += 1
         c = self.conn
         c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
                       "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
