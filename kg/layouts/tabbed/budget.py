@@ -278,7 +278,7 @@ def project_codes(tables: list[Table]) -> dict[str, tuple[str, list[Provenance]]
     for t in tables:
         for row in t.rows:
             for c in row.cells:
-                m = PROJECT_CODE_RE.match(clean_text(c) or "")
+                m = PROJECT_CODE_RE.match(clean_text(c) or "") if "-" in c else None  # the pattern needs its -
                 if m:
                     code, provs = out.setdefault(clean_text(m.group(2)) or "", (m.group(1), []))
                     provs.append(Provenance("", t.key, row.line, row.line))
@@ -290,7 +290,7 @@ def self_unit(tables: list[Table]) -> tuple[str, str, int] | None:
     for t in tables:
         for row in t.rows:
             for c in row.cells:
-                m = SELF_UNIT_RE.match(clean_text(c) or "")
+                m = SELF_UNIT_RE.match(clean_text(c) or "") if "本级" in c else None  # the pattern needs 本级
                 if m:
                     return m.group(1), m.group(2), row.line
     return None
