@@ -122,17 +122,17 @@ def lines_to_rows(lines: list[str]) -> list[Row]:
     after_blank = True
     for no, raw in enumerate(lines, start=1):
         line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
-        blank_before, after_blank = after_blank, not line.strip()
-        if line.startswith("\t"):
+        blank = not line.strip()
+        blank_before, after_blank = after_blank, blank
+        if line[:1] == "\t":
             if current is None:
                 current = Row([], no, no)
                 rows.append(current)
-            for part in line[1:].split("\t"):
-                cell = Cell(part, no, no)
-                current.cells.append(cell)
+            cells = [Cell(part, no, no) for part in line[1:].split("\t")]
+            current.cells.extend(cells)
             current.line_end = no
-            last = (current, current.cells[-1])
-        elif not line.strip():
+            last = (current, cells[-1])
+        elif blank:
             current = None
         elif last is None or is_free_line(line, blank_before):
             rows.append(Row([Cell(line, no, no)], no, no, free=True))

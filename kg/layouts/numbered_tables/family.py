@@ -38,11 +38,20 @@ DETECT_MIN_TAB_SHARE = 0.3
 # Shortest project name looked up in other tables for Project.seen_in.
 MIN_SEEN_NAME_CHARS = 4
 _TITLE_LINE = re.compile(TITLE_RE.pattern, re.M)
+# The head of a _TITLE_LINE match, led by its literal (a search skips ahead instead of trying every line start).
+_TITLE_HEAD = re.compile(r"(?:预算|决算)\s*(\d{1,2})\s*表")
+
+
+def title_numbers(text: str) -> set[str]:
+    """The table numbers of ``_TITLE_LINE.finditer(text)``: a head counts when only whitespace stands between it
+    and the start of its line."""
+    return {m.group(1) for m in _TITLE_HEAD.finditer(text)
+            if not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()}
 
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: numbered 预算NN表 titles on their own lines and tab-separated rows."""
-    numbers = {m.group(2) for m in _TITLE_LINE.finditer(src.text)}
+    numbers = title_numbers(src.text)
     if len(numbers) < DETECT_MIN_TITLES:
         return 0.0
     lines = [ln for ln in src.lines if ln.strip()]
