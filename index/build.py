@@ -554,13 +554,17 @@ class Prepared:
     lexicon: list[list[str]]
 
 
-def prepare_entries(doc_id: str, sha: str, doc: Document, method: str) -> bytes:
+def prepare_entries(doc_id: str, sha: str, doc: Document, method: str) -> tuple[bytes, list[tuple[str, bool]]]:
     """What the sqlite engine writes for ``doc``, made in an ingest worker: marshal bytes of (method, sha,
-    :func:`index.sqlite_engine.document_rows`, lexicon items)."""
-    from index.sqlite_engine import document_rows
+    :func:`index.sqlite_engine.document_rows`, lexicon items), and the distinct (field value, unigrams) pairs the
+    writer will tokenize (:meth:`PreparedEntries.add` tokenizes them as the documents come, while the workers parse,
+    instead of all at the end)."""
+    from index.sqlite_engine import TEXT_FIELDS, document_rows
 
     entries = document_entries(doc_id, doc)
-    return marshal.dumps((method, sha, document_rows(entries), lexicon_items(entries)))
+    rows = document_rows(entries)
+    texts = {(v, uni) for values in rows[1] for v, uni in zip(values, TEXT_FIELDS.values(), strict=True) if v}
+    return marshal.dumps((method, sha, rows, lexicon_items(entries))), sorted(texts)
 
 
 class PreparedEntries:
@@ -575,9 +579,14 @@ class PreparedEntries:
         self._file = tempfile.TemporaryFile(dir=folder)
         self._at: dict[str, tuple[int, int]] = {}
 
-    def add(self, doc_id: str, sha: str, blob: Any) -> None:
-        if not isinstance(blob, bytes):
+    def add(self, doc_id: str, sha: str, prepared: Any) -> None:
+        if not isinstance(prepared, tuple):
             return
+        from index.sqlite_engine import field_terms
+
+        blob, texts = prepared
+        for text, unigrams in texts:  # into the term cache now: the writer finds them there at the end
+            field_terms(text, self.method, unigrams)
         self._file.seek(0, os.SEEK_END)
         self._at[doc_id] = (self._file.tell(), len(blob))
         self._file.write(blob)
