@@ -411,7 +411,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
                 res = _write(store, ex, fingerprint, report.seconds)
                 if res.status == "ok":
                     current.add(ex.doc_id)
-                    store.add_location(ex.doc_id, ex.path)
+                    if ex.rows is None:  # else recorded with the document (one transaction)
+                        store.add_location(ex.doc_id, ex.path)
                     if on_stored is not None:
                         on_stored(ex.doc_id, ex.sha256, ex.payload)
                 done(res)
@@ -430,7 +431,7 @@ def _write(store: Store, ex: _Extracted, fingerprint: str | None, seconds: dict[
     t0 = time.process_time()
     try:
         if ex.rows is not None:
-            n = store.put_document(ex.doc_id, None, ex.sha256, fingerprint, rows=ex.rows)
+            n = store.put_document(ex.doc_id, None, ex.sha256, fingerprint, rows=ex.rows, location=ex.path)
         else:
             n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
     except PerfkgError as e:

@@ -276,20 +276,25 @@ class Store:
         """Record that ``path`` holds ``doc_id``'s bytes; forget this document's locations that no longer exist
         and drop documents no path holds any more (a path's old content). Returns the doc_ids dropped."""
         self._check_writable()
-        dropped = []
         with self._tx():
-            row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (path,)).fetchone()
-            self.conn.execute("INSERT OR REPLACE INTO locations VALUES (?, ?, ?)", (path, doc_id, Path(path).name))
-            for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? AND path != ?",
-                                          (doc_id, path)).fetchall():
-                if not Path(p).exists():
-                    self.conn.execute("DELETE FROM locations WHERE path=?", (p,))
-            if row and row[0] != doc_id and not self.conn.execute(
-                    "SELECT 1 FROM locations WHERE doc_id=?", (row[0],)).fetchone():
-                self._delete(row[0])
-                dropped.append(row[0])
+            dropped = self._locate(doc_id, path)
         if dropped:
             self._class_names = None
+        return dropped
+
+    def _locate(self, doc_id: str, path: str) -> list[str]:
+        """:meth:`add_location` inside the caller's transaction."""
+        dropped = []
+        row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (path,)).fetchone()
+        self.conn.execute("INSERT OR REPLACE INTO locations VALUES (?, ?, ?)", (path, doc_id, Path(path).name))
+        for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? AND path != ?",
+                                      (doc_id, path)).fetchall():
+            if not Path(p).exists():
+                self.conn.execute("DELETE FROM locations WHERE path=?", (p,))
+        if row and row[0] != doc_id and not self.conn.execute(
+                "SELECT 1 FROM locations WHERE doc_id=?", (row[0],)).fetchone():
+            self._delete(row[0])
+            dropped.append(row[0])
         return dropped
 
     def load_document(self, doc_id: str) -> Document:
@@ -475,11 +480,13 @@ class Store:
     takes_rows = True
 
     def put_document(self, doc_id: str, doc: Document | None, sha256: str | None = None,
-                     extractor: str | None = None, rows: dict[str, list[dict[str, Any]]] | None = None) -> int:
+                     extractor: str | None = None, rows: dict[str, list[dict[str, Any]]] | None = None,
+                     location: str | None = None) -> int:
         """Replace the document's records in one transaction; returns the number of record rows written.
 
         ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files. ``rows``:
-        the document's :func:`document_rows`, already made (then ``doc`` may be None)."""
+        the document's :func:`document_rows`, already made (then ``doc`` may be None). ``location``: a path
+        holding its bytes, recorded in the same transaction (:meth:`add_location`)."""
         self._check_writable()
         digest = sha256 or (doc.sha256 if doc is not None else None)
         if not digest:
@@ -488,7 +495,10 @@ class Store:
         try:
             with self._tx():
                 self._delete(doc_id)
-                return self._insert(doc_id, doc, digest, extractor, rows)
+                n = self._insert(doc_id, doc, digest, extractor, rows)
+                if location is not None:
+                    self._locate(doc_id, location)
+                return n
         except self.db_errors as e:
             if "readonly" in str(e) or "read-only" in str(e):
                 raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
