@@ -143,16 +143,23 @@ class SqliteEngine:
         by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
         posts = list(by_field.values())
         rows = []
-        fields = [(uni, post) for uni, post in zip(TEXT_FIELDS.values(), posts, strict=True)]
-        method = self.method
+        # per field, each value → the entries holding it (values repeat: a project's name on each of its
+        # indicators, the same 一级/二级 levels everywhere); then each value's terms get those entries at once
+        holders: list[dict[str, list[int]]] = [{} for _ in TEXT_FIELDS]
         for doc_rows, texts in docs:
             for r, values in zip(doc_rows, texts, strict=True):
-                for (uni, post), v in zip(fields, values, strict=True):
+                for held, v in zip(holders, values, strict=True):
                     if v:
-                        for t in field_terms(v, method, uni):
-                            post[t].append(nxt)
+                        held.setdefault(v, []).append(nxt)
                 rows.append((nxt, *r))
                 nxt += 1
+        method = self.method
+        for uni, post, held in zip(TEXT_FIELDS.values(), posts, holders, strict=True):
+            for v, nums in held.items():
+                for t in field_terms(v, method, uni):
+                    post[t].extend(nums)
+            for ids in post.values():
+                ids.sort()  # a term of several values got their entries value by value
         c = self.conn
         c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
                       "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
