@@ -35,7 +35,7 @@ from kg.extract import extract_file, extract_source
 from kg.identity import content_id
 from kg.model import Document
 from kg.reading import sha256_bytes, source_from_bytes
-from kg.store import Store, document_rows
+from kg.store import PreparedRows, Store, prepare_rows
 
 # Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
 EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts", "native", "cells", "forms")
@@ -240,7 +240,7 @@ class _Extracted:
     seconds: float = 0.0
     unchanged: bool = False
     path: str = ""
-    rows: dict[str, list[dict[str, Any]]] | None = None  # the store rows, made in the worker (then doc is None)
+    rows: PreparedRows | None = None  # the store rows, made in the worker (then doc is None)
     payload: Any = None  # what the job's ``prepare`` made of the document (the search index's entries)
 
     @property
@@ -253,7 +253,8 @@ class _Job:
     path: Path
     known_sha: str | None  # skip the file when its hash equals this (None: always extract)
     extractor: Extractor | None  # None: the built-in extractor, fed the bytes already read
-    rows: bool = False  # make the store rows (kg.store.document_rows) in the worker instead of sending the Document
+    rows: bool = False  # make the store rows (kg.store.prepare_rows) in the worker instead of sending the Document
+    fingerprint: str | None = None  # the extractor fingerprint those rows carry
     prepare: Prepare | None = None  # also make this of (doc_id, sha256, Document) in the worker
 
 
@@ -295,7 +296,7 @@ def _run_job(job: _Job) -> _Extracted:
             doc = job.extractor(job.path)
         payload = job.prepare(doc_id, sha, doc) if job.prepare is not None else None
         if job.rows:
-            rows = document_rows(doc_id, doc, sha)
+            rows = prepare_rows(doc_id, doc, sha, job.fingerprint)
             return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, path=path, rows=rows,
                               payload=payload)
         return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0, path=path, payload=payload)
@@ -386,7 +387,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
     rows = executor is None and getattr(store, "takes_rows", False)
-    todo = [_Job(f, known.get(doc_id_of(f)), custom, rows, prepare) for f in found.files]
+    todo = [_Job(f, known.get(doc_id_of(f)), custom, rows, fingerprint, prepare) for f in found.files]
     n_jobs = executor.workers if executor is not None else jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -480,12 +481,14 @@ class Store:
     takes_rows = True
 
     def put_document(self, doc_id: str, doc: Document | None, sha256: str | None = None,
-                     extractor: str | None = None, rows: dict[str, list[dict[str, Any]]] | None = None,
+                     extractor: str | None = None,
+                     rows: dict[str, list[dict[str, Any]]] | PreparedRows | None = None,
                      location: str | None = None) -> int:
         """Replace the document's records in one transaction; returns the number of record rows written.
 
         ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files. ``rows``:
-        the document's :func:`document_rows`, already made (then ``doc`` may be None). ``location``: a path
+        the document's :func:`document_rows` or :func:`prepare_rows`, already made (then ``doc`` may be None;
+        prepared rows carry their extractor). ``location``: a path
         holding its bytes, recorded in the same transaction (:meth:`add_location`)."""
         self._check_writable()
         digest = sha256 or (doc.sha256 if doc is not None else None)
@@ -516,7 +519,11 @@ class Store:
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
     def _insert(self, doc_id: str, doc: Document | None, digest: str, extractor: str | None,
-                rows: dict[str, list[dict[str, Any]]] | None = None) -> int:
+                rows: dict[str, list[dict[str, Any]]] | PreparedRows | None = None) -> int:
+        if isinstance(rows, PreparedRows):  # grouped in the worker, the extractor already in its documents row
+            for table, cols, values in rows.groups:
+                self.conn.executemany(_insert_sql(table, cols), values)
+            return rows.count
         if rows is None:
             assert doc is not None
             rows = document_rows(doc_id, doc, digest)
@@ -579,6 +586,22 @@ def _grouped(rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, ...], list
         values.append(tuple(row.values()))
     if values:
         yield cols, values  # type: ignore[misc]
+
+
+@dataclass
+class PreparedRows:
+    """A document's :func:`document_rows` grouped for ``executemany`` (made in an ingest worker: tuples pickle
+    smaller than dicts): (table, columns, value tuples) in table order, and how many rows in all."""
+
+    groups: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
+    count: int
+
+
+def prepare_rows(doc_id: str, doc: Document, digest: str, extractor: str | None) -> PreparedRows:
+    rows = document_rows(doc_id, doc, digest)
+    rows["documents"][0]["extractor"] = extractor
+    return PreparedRows([(t, cols, values) for t, table_rows in rows.items() for cols, values in _grouped(table_rows)],
+                        sum(len(r) for r in rows.values()))
 
 
 class _Transaction:
