@@ -7,7 +7,10 @@ folder) is parsed but not stored twice: the path is added to its locations (stat
 one-line reason (and, for ``--debug``, its traceback) and leaves the store untouched; the batch goes on.
 Each file is read once, in the worker that parses it. Extraction runs in ``jobs`` worker processes (by
 default every core once the batch is big enough to pay for the pool); all writes happen in the calling
-process, one transaction per document, in doc_id order — the same store whatever ``jobs`` is.
+process, one transaction per document, in doc_id order — the same store whatever ``jobs`` is. The workers
+also turn each Document into the store's rows (and, given ``prepare``, the search index's entries), so the
+writer only executes them (issue 16); a batch at least as large as the store is loaded without the store's
+lookup indexes, which are built once at the end.
 
 Statuses of a :class:`FileResult`: ``ok`` (stored), ``unchanged`` (already stored, not parsed), ``failed``
 (bad input or parser error; nothing written for it) and ``skipped`` (found in a folder but not a document
