@@ -37,9 +37,11 @@ def prose_total(lines: list[str], first_table_line: int) -> Decimal | None:
 
 def is_sum_row(row: Row) -> bool:
     """A 合计 / 总计 row (收入总计, 本年支出合计, 合 计 …)."""
-    # a clean cell ends in a label only if the raw cell holds the label's last character (cleaning only removes)
-    return any(any(ch in c for ch in _TOTAL_LAST) and (clean_text(c) or "").endswith(TOTAL_ROW_LABELS)
-               for c in row.cells)
+    # a clean cell ends in a label only if the raw row holds the label's last character (cleaning only removes)
+    raw = row.raw
+    if not any(ch in raw for ch in _TOTAL_LAST):
+        return False
+    return any((clean_text(c) or "").endswith(TOTAL_ROW_LABELS) for c in row.cells)
 
 
 def total_row_numbers(table: Table) -> list[Decimal]:
