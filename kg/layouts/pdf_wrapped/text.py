@@ -118,7 +118,7 @@ def section_of(label_line: Line, body: list[Line]) -> Section:
     unit = None
     rest: list[Line] = []
     for idx, ln in enumerate(body):
-        m = UNIT_LINE.match(despace(ln.text))
+        m = UNIT_LINE.match(despace(ln.text)) if idx < TITLE_LOOKAHEAD else None  # only read that far
         if idx < TITLE_LOOKAHEAD and m and unit is None:
             unit = m.group(1)
         elif idx < 2 and not title_parts:
