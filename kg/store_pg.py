@@ -246,6 +246,12 @@ class PgStore(Store):
 
     takes_rows = False  # its search rows are made from the Document
 
+    def defer_lookup_indexes(self, incoming: int) -> bool:
+        return False  # kg.store's LOOKUP_INDEXES are SQLite's; this schema leaves them out (see above)
+
+    def restore_lookup_indexes(self) -> None:
+        pass
+
     def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,  # type: ignore[override]
                      extractor: str | None = None) -> int:
         if self.read_only:
