@@ -79,11 +79,11 @@ def ingest(
 
 def _index_feed(st: Store) -> Any:
     """(prepare, PreparedEntries): the search index's entries made by the parsing workers (see
-    :func:`index.build.ingest_preparer`), or None (no index package, a PostgreSQL store, a whoosh index)."""
+    :func:`index.feed.ingest_preparer`), or None (no index package, a PostgreSQL store, a whoosh index)."""
     if hasattr(st, "search"):
         return None
     try:
-        from index.build import ingest_preparer
+        from index.feed import ingest_preparer
     except ImportError:
         return None
     return ingest_preparer(st.path)
