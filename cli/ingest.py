@@ -50,15 +50,18 @@ def ingest(
     targets = list(paths) if paths else [bundled_data_dir()]
     st: Store = run(lambda: open_store(store, create=True))
     executor = None
+    feed = None if dask else _index_feed(st)
     try:
         if dask:
             from kg.ingest_dask import DaskExecutor
 
             executor = run(lambda: DaskExecutor(dask))
         report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty(),
-                                     executor=executor))
-        synced = run(lambda: _sync_index(st, report.seconds))
+                                     executor=executor, feed=feed))
+        synced = run(lambda: _sync_index(st, report.seconds, feed[1] if feed else None))
     finally:
+        if feed is not None:
+            feed[1].close()
         st.close()
         if executor is not None:
             executor.close()
@@ -74,7 +77,19 @@ def ingest(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _sync_index(st: Store, seconds: dict[str, float]) -> bool:
+def _index_feed(st: Store) -> Any:
+    """(prepare, PreparedEntries): the search index's entries made by the parsing workers (see
+    :func:`index.feed.ingest_preparer`), or None (no index package, a PostgreSQL store, a whoosh index)."""
+    if hasattr(st, "search"):
+        return None
+    try:
+        from index.feed import ingest_preparer
+    except ImportError:
+        return None
+    return ingest_preparer(st.path)
+
+
+def _sync_index(st: Store, seconds: dict[str, float], prepared: Any = None) -> bool:
     seconds["index_cpu"] = 0.0
     if hasattr(st, "search"):  # a PostgreSQL store: its search tables are written with each document
         return True
@@ -83,7 +98,7 @@ def _sync_index(st: Store, seconds: dict[str, float]) -> bool:
     except ImportError:  # the search index is optional
         return False
     t0, c0 = time.perf_counter(), time.process_time()
-    sync_index(st)
+    sync_index(st, prepared=prepared)
     seconds["index_cpu"] = time.process_time() - c0
     seconds["wall"] += time.perf_counter() - t0
     return True
@@ -98,11 +113,12 @@ def _print_problems(report: IngestReport) -> None:
 
 
 def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_bar: bool,
-            executor: Any = None) -> IngestReport:
+            executor: Any = None, feed: Any = None) -> IngestReport:
     from kg.ingest import FileResult, count_files, ingest_paths
 
+    hooks = {"prepare": feed[0], "on_stored": feed[1].add} if feed else {}
     if not show_bar:
-        return ingest_paths(st, targets, jobs=jobs, force=force, executor=executor)
+        return ingest_paths(st, targets, jobs=jobs, force=force, executor=executor, **hooks)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -114,7 +130,7 @@ def _ingest(st: Store, targets: list[Path], jobs: int | None, force: bool, show_
         def step(res: FileResult) -> None:
             bar.update(task, advance=1, description=Path(res.where).name)
 
-        return ingest_paths(st, targets, jobs=jobs, force=force, progress=step, executor=executor)
+        return ingest_paths(st, targets, jobs=jobs, force=force, progress=step, executor=executor, **hooks)
 
 
 def _render(report: IngestReport, synced: bool) -> None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # whoosh loads only for a whoosh index
     from whoosh.searching import Searcher
     from whoosh.writing import SegmentWriter
 
+    from index.feed import PreparedEntries
     from index.readers import Reader
     from kg.model import Document
 
@@ -301,12 +302,16 @@ class SearchIndex:
             self.docs.pop(doc_id, None)
             lexicon.pop(doc_id, None)
 
-        def entries() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        def entries() -> Iterator[tuple[str, Any]]:
             for doc_id, sha, doc in add:
-                es = document_entries(doc_id, doc)
                 self.docs[doc_id] = sha
-                lexicon[doc_id] = lexicon_items(es)
-                yield doc_id, es
+                if isinstance(doc, Prepared):  # made while ingesting (prepare_entries), with this analyzer
+                    lexicon[doc_id] = doc.lexicon
+                    yield doc_id, doc.rows
+                else:
+                    es = document_entries(doc_id, doc)
+                    lexicon[doc_id] = lexicon_items(es)
+                    yield doc_id, es
 
         try:
             n = self.sql.write(gone, entries())
@@ -402,9 +407,11 @@ def _engine_for(path: Path, engine: str | None) -> tuple[str, bool]:
     return (m.get("engine", "whoosh") if m else engine_choice()), False
 
 
-def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None = None) -> SyncReport:
+def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None = None,
+               prepared: PreparedEntries | None = None) -> SyncReport:
     """Bring ``<store.path>/index`` in step with the store (see the module doc); returns what changed.
-    ``engine``: see :func:`_engine_for`."""
+    ``engine``: see :func:`_engine_for`; ``prepared``: entries an ingest made (used by the sqlite engine
+    when made with its analyzer) instead of loading those documents from the store."""
     t0 = time.perf_counter()
     path = index_dir(store.path)
     analyzer = analyzer or os.environ.get("PERFKG_ANALYZER") or DEFAULT_ANALYZER
@@ -425,7 +432,8 @@ def sync_index(store: StoreLike, analyzer: str | None = None, engine: str | None
     new, changed, removed = stale_docs(si.docs, store_docs)
     report.added, report.updated, report.removed = new, changed, removed
     if new or changed or removed:
-        todo = _load(store, new + changed, store_docs)
+        usable = prepared if si.sql is not None and prepared is not None and prepared.method == si.analyzer else None
+        todo = _load(store, new + changed, store_docs, usable)
         report.entries = si.update(todo, removed, expected=len(new) + len(changed))
     elif report.rebuilt:
         si.save_meta()
@@ -530,9 +538,20 @@ def build_index(docs: Iterable[tuple[str, Document]], analyzer: str = DEFAULT_AN
     return si
 
 
-def _load(store: StoreLike, ids: list[str], hashes: dict[str, str]) -> Iterator[tuple[str, str, Document]]:
+def _load(store: StoreLike, ids: list[str], hashes: dict[str, str],
+          prepared: PreparedEntries | None = None) -> Iterator[tuple[str, str, Any]]:
     for doc_id in ids:
-        yield doc_id, hashes[doc_id], store.load_document(doc_id)
+        ready = prepared.get(doc_id, hashes[doc_id]) if prepared is not None else None
+        yield doc_id, hashes[doc_id], ready if ready is not None else store.load_document(doc_id)
+
+
+# -- entries made while ingesting (index.feed) ---------------------------------------------------------
+@dataclass
+class Prepared:
+    """What the sqlite engine writes for a document (:data:`index.sqlite_engine.DocRows`) and its lexicon items."""
+
+    rows: Any
+    lexicon: list[list[str]]
 
 
 def _read_json(p: Path) -> Any:

@@ -24,6 +24,7 @@ import sqlite3
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,25 @@ CREATE TABLE IF NOT EXISTS postings(field TEXT NOT NULL, term TEXT NOT NULL, bat
     df INTEGER NOT NULL, docs BLOB NOT NULL, PRIMARY KEY(field, term, batch)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deleted(docnum INTEGER PRIMARY KEY);
 """
+
+
+@lru_cache(maxsize=1 << 16)  # names, levels and units repeat within a document and across a batch
+def field_terms(text: str, method: str, unigrams: bool) -> tuple[str, ...]:
+    """A field value's distinct index terms (presence is all the ranking reads)."""
+    return tuple(set(index_terms(text, method, unigrams)))
+
+
+# One document as the engine writes it: its entries' rows without the entry number (eid, doc_id, the
+# FILTER_COLUMNS, marshal of the stored fields) and each entry's TEXT_FIELDS values (None where empty), tokenized
+# when written (field_terms caches the values that repeat). Made by :func:`document_rows`, also in ingest workers.
+DocRows = tuple[list[tuple[Any, ...]], list[tuple[str | None, ...]]]
+
+
+def document_rows(entries: list[dict[str, Any]]) -> DocRows:
+    """:data:`DocRows` of one document's entries."""
+    rows = [(e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS],
+             marshal.dumps({k: v for k, v in e.items() if k not in UNSTORED})) for e in entries]
+    return rows, [tuple(e.get(f) or None for f in TEXT_FIELDS) for e in entries]
 
 
 def _ids(blob: bytes) -> array:
@@ -89,10 +109,11 @@ class SqliteEngine:
         self.conn.close()
 
     # ---- writing ---------------------------------------------------------------------------------
-    def write(self, delete: Iterable[str], add: Iterable[tuple[str, list[dict[str, Any]]]]) -> int:
-        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, entries) — a doc id already in
-        the index is replaced — in one transaction, postings flushed every :data:`CHUNK_DOCS` documents so
-        memory stays flat however large the batch. Returns the number of entries added."""
+    def write(self, delete: Iterable[str], add: Iterable[tuple[str, list[dict[str, Any]] | DocRows]]) -> int:
+        """Delete the entries of the ``delete`` doc ids, then add each (doc_id, its entries or their
+        :func:`document_rows`) — a doc id already in the index is replaced — in one transaction, postings
+        flushed every :data:`CHUNK_DOCS` documents so memory stays flat however large the batch. Returns the
+        number of entries added."""
         c = self.conn
         n = 0
         with c:
@@ -107,7 +128,8 @@ class SqliteEngine:
                 batch += 1
                 for doc_id, _ in chunk:
                     self._delete(doc_id)
-                nxt, added = self._add_chunk([e for _, entries in chunk for e in entries], nxt, batch)
+                nxt, added = self._add_chunk([x if isinstance(x, tuple) else document_rows(x) for _, x in chunk],
+                                             nxt, batch)
                 n += added
             self._compact_if_needed()
         self._deleted = self._count = None
@@ -117,20 +139,27 @@ class SqliteEngine:
         self.conn.execute("INSERT OR IGNORE INTO deleted SELECT docnum FROM entries WHERE doc_id = ?", (doc_id,))
         self.conn.execute("DELETE FROM entries WHERE doc_id = ?", (doc_id,))
 
-    def _add_chunk(self, entries: list[dict[str, Any]], nxt: int, batch: int) -> tuple[int, int]:
+    def _add_chunk(self, docs: list[DocRows], nxt: int, batch: int) -> tuple[int, int]:
         by_field: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in TEXT_FIELDS}
-        fields = [(f, uni, by_field[f]) for f, uni in TEXT_FIELDS.items()]
-        method = self.method
+        posts = list(by_field.values())
         rows = []
-        for e in entries:
-            for f, uni, post in fields:
-                v = e.get(f)
-                if v:
-                    for t in set(index_terms(v, method, uni)):
-                        post[t].append(nxt)
-            stored = {k: v for k, v in e.items() if k not in UNSTORED}
-            rows.append((nxt, e["eid"], e["doc_id"], *[e.get(k) for k in FILTER_COLUMNS], marshal.dumps(stored)))
-            nxt += 1
+        # per field, each value → the entries holding it (values repeat: a project's name on each of its
+        # indicators, the same 一级/二级 levels everywhere); then each value's terms get those entries at once
+        holders: list[dict[str, list[int]]] = [{} for _ in TEXT_FIELDS]
+        for doc_rows, texts in docs:
+            for r, values in zip(doc_rows, texts, strict=True):
+                for held, v in zip(holders, values, strict=True):
+                    if v:
+                        held.setdefault(v, []).append(nxt)
+                rows.append((nxt, *r))
+                nxt += 1
+        method = self.method
+        for uni, post, held in zip(TEXT_FIELDS.values(), posts, holders, strict=True):
+            for v, nums in held.items():
+                for t in field_terms(v, method, uni):
+                    post[t].extend(nums)
+            for ids in post.values():
+                ids.sort()  # a term of several values got their entries value by value
         c = self.conn
         c.executemany("INSERT INTO entries(docnum, eid, doc_id, kind, department, year, op, unit, met, amount, "
                       "stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

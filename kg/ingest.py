@@ -7,7 +7,10 @@ folder) is parsed but not stored twice: the path is added to its locations (stat
 one-line reason (and, for ``--debug``, its traceback) and leaves the store untouched; the batch goes on.
 Each file is read once, in the worker that parses it. Extraction runs in ``jobs`` worker processes (by
 default every core once the batch is big enough to pay for the pool); all writes happen in the calling
-process, one transaction per document, in doc_id order — the same store whatever ``jobs`` is.
+process, one transaction per document, in doc_id order — the same store whatever ``jobs`` is. The workers
+also turn each Document into the store's rows (and, given ``prepare``, the search index's entries), so the
+writer only executes them (issue 16); a batch at least as large as the store is loaded without the store's
+lookup indexes, which are built once at the end.
 
 Statuses of a :class:`FileResult`: ``ok`` (stored), ``unchanged`` (already stored, not parsed), ``failed``
 (bad input or parser error; nothing written for it) and ``skipped`` (found in a folder but not a document
@@ -35,7 +38,7 @@ from kg.extract import extract_file, extract_source
 from kg.identity import content_id
 from kg.model import Document
 from kg.reading import sha256_bytes, source_from_bytes
-from kg.store import Store
+from kg.store import PreparedRows, Store, prepare_rows
 
 # Source files whose content decides what extraction produces (fingerprinted, see extractor_fingerprint).
 EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts", "native", "cells", "forms")
@@ -60,6 +63,7 @@ ENCODING_HINT = " (read as {}; a file in another encoding, e.g. Big5 or Latin-1,
 UTF8_NAMES = ("", "utf-8", "utf-8-sig")
 
 Extractor = Callable[[Path], Document]
+Prepare = Callable[[str, str, Document], Any]
 Progress = Callable[["FileResult"], None]
 STATUSES = ("ok", "unchanged", "failed", "skipped")
 
@@ -239,6 +243,12 @@ class _Extracted:
     seconds: float = 0.0
     unchanged: bool = False
     path: str = ""
+    rows: PreparedRows | None = None  # the store rows, made in the worker (then doc is None)
+    payload: Any = None  # what the job's ``prepare`` made of the document (the search index's entries)
+
+    @property
+    def ok(self) -> bool:
+        return self.sha256 is not None and (self.doc is not None or self.rows is not None)
 
 
 @dataclass(frozen=True)
@@ -246,6 +256,9 @@ class _Job:
     path: Path
     known_sha: str | None  # skip the file when its hash equals this (None: always extract)
     extractor: Extractor | None  # None: the built-in extractor, fed the bytes already read
+    rows: bool = False  # make the store rows (kg.store.prepare_rows) in the worker instead of sending the Document
+    fingerprint: str | None = None  # the extractor fingerprint those rows carry
+    prepare: Prepare | None = None  # also make this of (doc_id, sha256, Document) in the worker
 
 
 def read_bytes(path: Path) -> bytes:
@@ -284,7 +297,12 @@ def _run_job(job: _Job) -> _Extracted:
             doc = extract_source(src)
         else:
             doc = job.extractor(job.path)
-        return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0, path=path)
+        payload = job.prepare(doc_id, sha, doc) if job.prepare is not None else None
+        if job.rows:
+            rows = prepare_rows(doc_id, doc, sha, job.fingerprint)
+            return _Extracted(doc_id, sha, None, None, seconds=time.process_time() - t0, path=path, rows=rows,
+                              payload=payload)
+        return _Extracted(doc_id, sha, doc, None, seconds=time.process_time() - t0, path=path, payload=payload)
     except UnknownLayoutError as e:
         reason = e.one_line() + (ENCODING_HINT.format(encoding) if encoding not in UTF8_NAMES else "")
         detail = traceback.format_exc()
@@ -349,8 +367,14 @@ def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
 # -- the batch (one writer) --------------------------------------------------------------------------
 def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None,
                  extractor: Extractor = extract_file, progress: Progress | None = None,
-                 force: bool = False, executor: Any = None) -> IngestReport:
+                 force: bool = False, executor: Any = None, prepare: Prepare | None = None,
+                 on_stored: Callable[[str, str, Any], None] | None = None) -> IngestReport:
     """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised.
+
+    ``prepare`` (picklable) runs in the worker on each extracted (doc_id, sha256, Document); ``on_stored`` gets
+    (doc_id, sha256, what ``prepare`` made) in this process once the document is stored (the search index is
+    fed this way without loading the documents back). The store rows are made in the workers too when the store
+    takes them (:attr:`kg.store.Store.takes_rows`), so the Document itself never travels back.
 
     ``executor`` (e.g. :class:`kg.ingest_dask.DaskExecutor`) parses elsewhere: its ``run(jobs)`` yields the
     results in completion order and ``workers`` is reported as ``jobs``; None parses in the local pool.
@@ -365,7 +389,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     known = {} if force else {p: sha for p, (sha, ex) in store.known_paths().items() if ex == fingerprint}
     current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
-    todo = [_Job(f, known.get(doc_id_of(f)), custom) for f in found.files]
+    rows = executor is None and getattr(store, "takes_rows", False)
+    todo = [_Job(f, known.get(doc_id_of(f)), custom, rows, fingerprint, prepare) for f in found.files]
     n_jobs = executor.workers if executor is not None else jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 
@@ -376,29 +401,43 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
 
     for problem in found.problems:
         done(problem)
-    for ex in executor.run(todo) if executor is not None else _extracted(todo, n_jobs):
-        report.seconds["read_parse_cpu"] += ex.seconds
-        if ex.doc is None and not ex.unchanged or ex.sha256 is None:
-            done(FileResult(ex.doc_id, "failed", reason=ex.reason, detail=ex.detail))
-        elif ex.unchanged or ex.doc_id in current:  # the same content seen before (here or at another path)
-            store.add_location(ex.doc_id, ex.path)
-            done(FileResult(ex.doc_id, "unchanged", path=ex.path))
-        else:
-            res = _write(store, ex, fingerprint, report.seconds)
-            if res.status == "ok":
-                current.add(ex.doc_id)
+    defer = getattr(store, "defer_lookup_indexes", None)
+    deferred = defer is not None and defer(sum(1 for j in todo if j.known_sha is None))
+    try:
+        for ex in executor.run(todo) if executor is not None else _extracted(todo, n_jobs):
+            report.seconds["read_parse_cpu"] += ex.seconds
+            if not ex.unchanged and not ex.ok or ex.sha256 is None:
+                done(FileResult(ex.doc_id, "failed", reason=ex.reason, detail=ex.detail))
+            elif ex.unchanged or ex.doc_id in current:  # the same content seen before (here or at another path)
                 store.add_location(ex.doc_id, ex.path)
-            done(res)
+                done(FileResult(ex.doc_id, "unchanged", path=ex.path))
+            else:
+                res = _write(store, ex, fingerprint, report.seconds)
+                if res.status == "ok":
+                    current.add(ex.doc_id)
+                    if ex.rows is None:  # else recorded with the document (one transaction)
+                        store.add_location(ex.doc_id, ex.path)
+                    if on_stored is not None:
+                        on_stored(ex.doc_id, ex.sha256, ex.payload)
+                done(res)
+    finally:
+        if deferred:
+            t0 = time.process_time()
+            store.restore_lookup_indexes()
+            report.seconds["store_cpu"] += time.process_time() - t0
     report.files.sort(key=lambda r: r.where)
     report.seconds["wall"] = time.perf_counter() - t_start
     return report
 
 
 def _write(store: Store, ex: _Extracted, fingerprint: str | None, seconds: dict[str, float]) -> FileResult:
-    assert ex.doc is not None and ex.sha256 is not None
+    assert ex.ok and ex.sha256 is not None
     t0 = time.process_time()
     try:
-        n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
+        if ex.rows is not None:
+            n = store.put_document(ex.doc_id, None, ex.sha256, fingerprint, rows=ex.rows, location=ex.path)
+        else:
+            n = store.put_document(ex.doc_id, ex.doc, ex.sha256, fingerprint)
     except PerfkgError as e:
         return FileResult(ex.path, "failed", reason=f"{ex.path}: {e.message}", detail=traceback.format_exc())
     finally:

@@ -48,6 +48,7 @@ def goal_prefix(goal: str | None) -> str | None:
     return g[:GOAL_PREFIX_CHARS] or None
 
 
+@lru_cache(maxsize=65536)  # amounts and codes repeat; a Decimal is immutable, so one value can be shared
 def parse_decimal(text: str | None) -> Decimal | None:
     """A number printed with stray spaces and thousands separators: ``1, 431. 217495`` → 1431.217495.
 

@@ -17,12 +17,14 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
 from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
-from kg.model import DepartmentIndicator, Document, FundingLine, Funds, Indicator, Project, Provenance
+from kg.model import TOTAL_KEYS, DepartmentIndicator, Document, FundingLine, Funds, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable, resolve_store_dir, store_url
 from kg.store_readonly import STORE_ENV as STORE_ENV  # re-exported
@@ -104,6 +106,9 @@ SCHEMA = SCHEMA.format(
     row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
 # Classification schemes: each record with codes has <scheme>_code (and funding lines <scheme>_name) columns.
 CLASS_SCHEMES = ("function", "econ_gov", "econ_dept")
+# Batches of at least this many documents written into a store no larger are loaded without LOOKUP_INDEXES,
+# which are built once at the end (Store.defer_lookup_indexes).
+BULK_MIN_DOCS = 200
 # Values bound in one SQL query at most (SQLite's limit is 32766 since 3.32, 999 before).
 SQL_VARS_PER_QUERY = 900
 # Record tables in export order; each has a doc_id column.
@@ -302,20 +307,25 @@ class Store:
         """Record that ``path`` holds ``doc_id``'s bytes; forget this document's locations that no longer exist
         and drop documents no path holds any more (a path's old content). Returns the doc_ids dropped."""
         self._check_writable()
-        dropped = []
         with self._tx():
-            row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (path,)).fetchone()
-            self.conn.execute("INSERT OR REPLACE INTO locations VALUES (?, ?, ?)", (path, doc_id, Path(path).name))
-            for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? AND path != ?",
-                                          (doc_id, path)).fetchall():
-                if not Path(p).exists():
-                    self.conn.execute("DELETE FROM locations WHERE path=?", (p,))
-            if row and row[0] != doc_id and not self.conn.execute(
-                    "SELECT 1 FROM locations WHERE doc_id=?", (row[0],)).fetchone():
-                self._delete(row[0])
-                dropped.append(row[0])
+            dropped = self._locate(doc_id, path)
         if dropped:
             self._class_names = None
+        return dropped
+
+    def _locate(self, doc_id: str, path: str) -> list[str]:
+        """:meth:`add_location` inside the caller's transaction."""
+        dropped = []
+        row = self.conn.execute("SELECT doc_id FROM locations WHERE path=?", (path,)).fetchone()
+        self.conn.execute("INSERT OR REPLACE INTO locations VALUES (?, ?, ?)", (path, doc_id, Path(path).name))
+        for (p,) in self.conn.execute("SELECT path FROM locations WHERE doc_id=? AND path != ?",
+                                      (doc_id, path)).fetchall():
+            if not Path(p).exists():
+                self.conn.execute("DELETE FROM locations WHERE path=?", (p,))
+        if row and row[0] != doc_id and not self.conn.execute(
+                "SELECT 1 FROM locations WHERE doc_id=?", (row[0],)).fetchone():
+            self._delete(row[0])
+            dropped.append(row[0])
         return dropped
 
     def load_document(self, doc_id: str) -> Document:
@@ -497,20 +507,31 @@ class Store:
         return [c[0] for c in cur.description], cur.fetchall()
 
     # -- writing -----------------------------------------------------------------------------------
-    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
-                     extractor: str | None = None) -> int:
+    # put_document accepts the rows of :func:`document_rows` made elsewhere (an ingest worker) instead of the Document
+    takes_rows = True
+
+    def put_document(self, doc_id: str, doc: Document | None, sha256: str | None = None,
+                     extractor: str | None = None,
+                     rows: dict[str, list[dict[str, Any]]] | PreparedRows | None = None,
+                     location: str | None = None) -> int:
         """Replace the document's records in one transaction; returns the number of record rows written.
 
-        ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files."""
+        ``extractor`` fingerprints the parser code, so a newer parser re-extracts unchanged files. ``rows``:
+        the document's :func:`document_rows` or :func:`prepare_rows`, already made (then ``doc`` may be None;
+        prepared rows carry their extractor). ``location``: a path
+        holding its bytes, recorded in the same transaction (:meth:`add_location`)."""
         self._check_writable()
-        digest = sha256 or doc.sha256
+        digest = sha256 or (doc.sha256 if doc is not None else None)
         if not digest:
             raise StoreError("document has no sha256", doc_id)
         self._class_names = None
         try:
             with self._tx():
                 self._delete(doc_id)
-                return self._insert(doc_id, doc, digest, extractor)
+                n = self._insert(doc_id, doc, digest, extractor, rows)
+                if location is not None:
+                    self._locate(doc_id, location)
+                return n
         except self.db_errors as e:
             if "readonly" in str(e) or "read-only" in str(e):
                 raise StoreError(READ_ONLY_MESSAGE, str(self.path)) from None
@@ -527,15 +548,37 @@ class Store:
         for table in RECORD_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
-    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
-        rows = document_rows(doc_id, doc, digest)
+    def _insert(self, doc_id: str, doc: Document | None, digest: str, extractor: str | None,
+                rows: dict[str, list[dict[str, Any]]] | PreparedRows | None = None) -> int:
+        if isinstance(rows, PreparedRows):  # grouped in the worker, the extractor already in its documents row
+            for table, cols, values in rows.groups:
+                self.conn.executemany(_insert_sql(table, cols), values)
+            return rows.count
+        if rows is None:
+            assert doc is not None
+            rows = document_rows(doc_id, doc, digest)
         rows["documents"][0]["extractor"] = extractor
         for table, table_rows in rows.items():
-            for row in table_rows:
-                cols = ", ".join(row)
-                marks = ", ".join("?" * len(row))
-                self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+            for cols, values in _grouped(table_rows):  # one executemany per table (rows of a table share columns)
+                self.conn.executemany(_insert_sql(table, cols), values)
         return sum(len(r) for r in rows.values())
+
+    def defer_lookup_indexes(self, incoming: int) -> bool:
+        """Before writing ``incoming`` documents: drop :data:`LOOKUP_INDEXES` when the batch is at least
+        :data:`BULK_MIN_DOCS` and as large as what is stored (building them once afterwards costs less than
+        keeping them up to date row by row); :meth:`restore_lookup_indexes` builds them again. A store left
+        without them (a killed ingest) answers the same, more slowly, and gains them when next opened for
+        writing. Returns whether they were dropped."""
+        self._check_writable()
+        if incoming < BULK_MIN_DOCS or incoming < self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
+            return False
+        for stmt in LOOKUP_INDEXES:
+            self.conn.execute(f"DROP INDEX IF EXISTS {_index_name(stmt)}")
+        return True
+
+    def restore_lookup_indexes(self) -> None:
+        for stmt in LOOKUP_INDEXES:
+            self.conn.execute(stmt)
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -549,6 +592,46 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _index_name(stmt: str) -> str:
+    return stmt.split(" IF NOT EXISTS ", 1)[1].split()[0]
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+def _grouped(rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+    """(columns, value tuples) of consecutive rows with the same columns, in order."""
+    cols: tuple[str, ...] | None = None
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        keys = tuple(row)
+        if keys != cols:
+            if values:
+                yield cols, values  # type: ignore[misc]
+            cols, values = keys, []
+        values.append(tuple(row.values()))
+    if values:
+        yield cols, values  # type: ignore[misc]
+
+
+@dataclass
+class PreparedRows:
+    """A document's :func:`document_rows` grouped for ``executemany`` (made in an ingest worker: tuples pickle
+    smaller than dicts): (table, columns, value tuples) in table order, and how many rows in all."""
+
+    groups: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
+    count: int
+
+
+def prepare_rows(doc_id: str, doc: Document, digest: str, extractor: str | None) -> PreparedRows:
+    rows = document_rows(doc_id, doc, digest)
+    rows["documents"][0]["extractor"] = extractor
+    return PreparedRows([(t, cols, values) for t, table_rows in rows.items() for cols, values in _grouped(table_rows)],
+                        sum(len(r) for r in rows.values()))
 
 
 class _Transaction:
@@ -597,12 +680,11 @@ def _funding_rows(doc_id: str, pn: int, lines: list[FundingLine]) -> list[dict[s
 
 def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
     """The normalized rows of one document, table → rows (column → value)."""
-    gold = doc.to_gold_dict()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
     rows["documents"].append({
         "doc_id": doc_id, "sha256": digest, "source": doc.source, "layout": doc.layout, "encoding": doc.encoding,
         "department": doc.department, "department_code": doc.department_code, "year": doc.year,
-        "doc_kind": doc.doc_kind, **gold["totals"],
+        "doc_kind": doc.doc_kind, **{k: money_str(doc.total(k)) for k in TOTAL_KEYS},  # to_gold_dict's totals
         "json": json.dumps(doc.to_dict(), ensure_ascii=False, default=str)})
     for pn, p in enumerate(doc.projects):
         rows["projects"].append({

@@ -199,7 +199,8 @@ class PgStore(Store):
         super()._delete(doc_id)
         delete_entries(self.conn.raw, doc_id)
 
-    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None) -> int:
+    def _insert(self, doc_id: str, doc: Document, digest: str, extractor: str | None,  # type: ignore[override]
+                rows: Any = None) -> int:
         rows = document_rows(doc_id, doc, digest)
         rows["documents"][0]["extractor"] = extractor
         with self.conn.raw.cursor() as cur:
@@ -253,7 +254,15 @@ class PgStore(Store):
             "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND right(code, ?) = ?",
             (len(suffix), suffix))}
 
-    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,
+    takes_rows = False  # its search rows are made from the Document
+
+    def defer_lookup_indexes(self, incoming: int) -> bool:
+        return False  # kg.store's LOOKUP_INDEXES are SQLite's; this schema leaves them out (see above)
+
+    def restore_lookup_indexes(self) -> None:
+        pass
+
+    def put_document(self, doc_id: str, doc: Document, sha256: str | None = None,  # type: ignore[override]
                      extractor: str | None = None) -> int:
         if self.read_only:
             raise StoreError(READ_ONLY_MESSAGE, self.location)

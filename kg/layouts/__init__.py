@@ -16,6 +16,9 @@ from kg.reading import SourceText
 
 # Lowest detection score that counts as a claim on the text.
 DETECT_MIN = 0.5
+# Highest score a family's ``detect`` returns: a family reaching it wins (a later one could only tie, and a tie
+# goes to the family registered first), so the others are not scored.
+DETECT_MAX = 1.0
 
 LAYOUTS: dict[str, ModuleType] = {
     m.NAME: m for m in (tabbed, numbered_tables, cell_per_line, prose_final, pdf_wrapped)
@@ -31,7 +34,11 @@ def detection_scores(src: SourceText) -> dict[str, float]:
 
 
 def detect_layout(src: SourceText) -> ModuleType:
-    scores = detection_scores(src)
+    scores: dict[str, float] = {}
+    for name, mod in LAYOUTS.items():  # detection_scores, stopping at a full claim
+        scores[name] = float(mod.detect(src))
+        if scores[name] >= DETECT_MAX:
+            return mod
     name, best = max(scores.items(), key=lambda kv: kv[1])
     if best >= DETECT_MIN:
         return LAYOUTS[name]

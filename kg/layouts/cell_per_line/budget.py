@@ -175,10 +175,14 @@ def document_totals(tables: list[Table]) -> Totals | None:
 def classifications(table: Table, file: str) -> list[Classification]:
     """Every code + name pair printed in the table's code/name columns."""
     out: list[Classification] = []
+    everything = "\0".join(r.joined for r in table.rows)  # a label in no cell of the table: no row to look for
+
+    def header_row(label: str) -> int | None:
+        return find_header(table.rows, (label,)) if label in everything else None
+
     for scheme, code_labels, name_labels in CLASSIFICATION_COLUMNS:
-        hi = find_header(table.rows, (code_labels[0],))
-        hi = hi if hi is not None else next((i for lab in code_labels[1:]
-                                             if (i := find_header(table.rows, (lab,))) is not None), None)
+        hi = header_row(code_labels[0])
+        hi = hi if hi is not None else next((i for lab in code_labels[1:] if (i := header_row(lab)) is not None), None)
         if hi is None:
             continue
         header = table.rows[hi]

@@ -45,10 +45,28 @@ class Row:
     line_start: int
     line_end: int
     free: bool = False  # a free-standing line (title, prose), not a table row
+    # texts() memo: (cell count, last cell's text object, the texts); rows only grow at their end while read
+    _memo: tuple[int, str | None, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _joined: tuple[list[str], str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def texts(self) -> list[str]:
-        return [c.clean for c in self.cells]
+        """The cells' clean texts (computed once per row; do not mutate the list)."""
+        cells, memo = self.cells, self._memo
+        last = cells[-1].text if cells else None
+        if memo is None or memo[0] != len(cells) or memo[1] is not last:
+            memo = self._memo = (len(cells), last, [c.clean for c in cells])
+        return memo[2]
+
+    @property
+    def joined(self) -> str:
+        """The clean texts joined by NUL: ``label in row.joined`` iff some cell contains ``label`` (labels hold no
+        NUL)."""
+        texts = self.texts
+        memo = self._joined
+        if memo is None or memo[0] is not texts:
+            memo = self._joined = (texts, "\0".join(texts))
+        return memo[1]
 
     @property
     def is_empty(self) -> bool:
@@ -104,17 +122,17 @@ def lines_to_rows(lines: list[str]) -> list[Row]:
     after_blank = True
     for no, raw in enumerate(lines, start=1):
         line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
-        blank_before, after_blank = after_blank, not line.strip()
-        if line.startswith("\t"):
+        blank = not line.strip()
+        blank_before, after_blank = after_blank, blank
+        if line[:1] == "\t":
             if current is None:
                 current = Row([], no, no)
                 rows.append(current)
-            for part in line[1:].split("\t"):
-                cell = Cell(part, no, no)
-                current.cells.append(cell)
+            cells = [Cell(part, no, no) for part in line[1:].split("\t")]
+            current.cells.extend(cells)
             current.line_end = no
-            last = (current, current.cells[-1])
-        elif not line.strip():
+            last = (current, cells[-1])
+        elif blank:
             current = None
         elif last is None or is_free_line(line, blank_before):
             rows.append(Row([Cell(line, no, no)], no, no, free=True))
@@ -142,8 +160,8 @@ def rows_to_tables(rows: list[Row]) -> list[Table]:
 def find_header(rows: list[Row], required: tuple[str, ...], start: int = 0) -> int | None:
     """Index of the first row (from ``start``) holding every required label (substring match on cells)."""
     for i in range(start, len(rows)):
-        texts = rows[i].texts
-        if all(any(r in t for t in texts) for r in required):
+        joined = rows[i].joined
+        if all(r in joined for r in required):
             return i
     return None
 

@@ -60,12 +60,20 @@ GOAL_LABELS = ("项目绩效目标", "年度绩效目标", "绩效目标")
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: one-cell lines dominate, numbered table labels, free-text indicator forms."""
     text = src.text
-    nonempty = [ln for ln in text.split("\n") if ln.strip()]
+    nonempty = one = labels = 0
+    for ln in text.split("\n"):  # one pass over the non-blank lines
+        if not ln.strip():
+            continue
+        nonempty += 1
+        if ln[:1] == "\t" and ln.find("\t", 1) < 0:
+            one += 1
+        if "表" in ln and TABLE_LABEL.match(ln):
+            labels += 1
     if not nonempty:
         return 0.0
-    one_cell = sum(1 for ln in nonempty if ln.startswith("\t") and "\t" not in ln[1:]) / len(nonempty)
+    one_cell = one / nonempty
     score = 0.6 * min(1.0, one_cell / ONE_CELL_SHARE_FULL)
-    if sum(1 for ln in nonempty if TABLE_LABEL.match(ln)) >= MIN_TABLE_LABELS:
+    if labels >= MIN_TABLE_LABELS:
         score += 0.2
     if "具体指标" in text or "绩效目标申报表" in text:
         score += 0.2

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 WEIGHTS = {
     "dept_table_project": 3.0,
@@ -160,6 +161,7 @@ def _layout(items: Sequence[Item], projects: Sequence[Candidate]) -> tuple[list[
     return gaps, fixed
 
 
+@lru_cache(maxsize=65536)  # the same indicator names are compared for every candidate owner
 def similarity(a: str | None, b: str | None) -> float:
     """Indicator-name similarity in [0, 1]: equal, one containing the other, else bigram Dice."""
     x, y = _PUNCT.sub("", a or ""), _PUNCT.sub("", b or "")

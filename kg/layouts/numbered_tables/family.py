@@ -38,11 +38,20 @@ DETECT_MIN_TAB_SHARE = 0.3
 # Shortest project name looked up in other tables for Project.seen_in.
 MIN_SEEN_NAME_CHARS = 4
 _TITLE_LINE = re.compile(TITLE_RE.pattern, re.M)
+# The head of a _TITLE_LINE match, led by its literal (a search skips ahead instead of trying every line start).
+_TITLE_HEAD = re.compile(r"(?:预算|决算)\s*(\d{1,2})\s*表")
+
+
+def title_numbers(text: str) -> set[str]:
+    """The table numbers of ``_TITLE_LINE.finditer(text)``: a head counts when only whitespace stands between it
+    and the start of its line."""
+    return {m.group(1) for m in _TITLE_HEAD.finditer(text)
+            if not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()}
 
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: numbered 预算NN表 titles on their own lines and tab-separated rows."""
-    numbers = {m.group(2) for m in _TITLE_LINE.finditer(src.text)}
+    numbers = title_numbers(src.text)
     if len(numbers) < DETECT_MIN_TITLES:
         return 0.0
     lines = [ln for ln in src.lines if ln.strip()]
@@ -190,15 +199,15 @@ def _funding_line(p: Project, cr: ClassRow, method: str, confidence: float, src_
 
 def mark_seen_in(projects: list[Project], tables: list[Table], forms_t: Table | None, src_name: str) -> None:
     """Other tables whose cells name a project (政府购买服务表, 政府采购表 …)."""
+    # each row's clean cells joined by NUL once: a (clean, NUL-free) name is in some cell iff it is in the join
+    rows = [(t, r, "\0".join(clean_text(c) or "" for c in r.cells)) for t in tables if t is not forms_t
+            for r in t.rows]
     for p in projects:
         if len(p.name) < MIN_SEEN_NAME_CHARS:
             continue
-        for t in tables:
-            if t is forms_t:
-                continue
-            for r in t.rows:
-                if any(p.name in (clean_text(c) or "") for c in r.cells):
-                    p.seen_in.append(Provenance(src_name, t.label, r.line, r.last_line))
+        for t, r, joined in rows:
+            if p.name in joined if "\0" not in p.name else any(p.name in (clean_text(c) or "") for c in r.cells):
+                p.seen_in.append(Provenance(src_name, t.label, r.line, r.last_line))
 
 
 def check_project_sum(doc: Document) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.normalize import clean_text, parse_decimal
 
@@ -141,6 +142,7 @@ def header_index(row: Row, *words: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def split_code_name(text: str | None) -> tuple[str | None, str | None]:
     """``11010222T00000041 4812-12345市民热线 西城…`` → (11010222T000000414812, 12345市民热线西城…).
 

@@ -35,7 +35,9 @@ NAME = "pdf_wrapped"
 DETECT_TABLES_FULL = 8
 DETECT_BLANK_SHARE = 0.3
 DETECT_MIN_PAGE_STARTS = 3
-SPACED_CJK = re.compile(r"(?:[\u4e00-\u9fff] ){3,}[\u4e00-\u9fff]")
+# Justified CJK (``部 门 预 算``): four Han characters spaced out. Led by the space, with the first character in a
+# lookbehind, so a search skips ahead by a literal (found in the same texts as ``(?:[Han] ){3,}[Han]``, ~100× faster).
+SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) [\u4e00-\u9fff] [\u4e00-\u9fff] [\u4e00-\u9fff]")
 # Lines read from the text's start when detecting.
 DETECT_MAX_LINES = 4000
 
@@ -60,10 +62,18 @@ def detect(src: SourceText) -> float:
     lines = src.lines[:DETECT_MAX_LINES]
     if not lines:
         return 0.0
-    labels = sum(1 for ln in lines if TABLE_LABEL.match(ln.strip()))
-    blank_share = sum(1 for ln in lines if not ln.strip()) / len(lines)
-    page_starts = sum(1 for ln in lines if ln.startswith(" ") and ln[1:2].strip())
-    tabs = sum(1 for ln in lines if "\t" in ln)
+    labels = blanks = page_starts = tabs = 0
+    for ln in lines:  # one pass: labels (表 N alone on a line), blank lines, page-start spaces, tab lines
+        s = ln.strip()
+        if not s:
+            blanks += 1
+        elif s[0] == "表" and TABLE_LABEL.match(s):
+            labels += 1
+        if ln[:1] == " " and ln[1:2].strip():
+            page_starts += 1
+        if "\t" in ln:
+            tabs += 1
+    blank_share = blanks / len(lines)
     score = 0.55 * min(1.0, labels / DETECT_TABLES_FULL)
     score += 0.15 if blank_share >= DETECT_BLANK_SHARE else 0.0
     score += 0.15 if page_starts >= DETECT_MIN_PAGE_STARTS else 0.0

@@ -87,11 +87,20 @@ def money_row(lines: list[Line]) -> MoneyRow:
     return MoneyRow(parts[0].strip(), codes, amounts, lines)
 
 
+def last_number(text: str) -> re.Match[str] | None:
+    """``LAST_NUMBER.search(text)``, started where the run of digits, ``,.+-`` and spaces ending the text starts
+    (a match lies in that run; the lookbehind still sees the character before it)."""
+    i = len(text)
+    while i > 0 and (text[i - 1].isdecimal() or text[i - 1] in ",.+-" or text[i - 1].isspace()):
+        i -= 1
+    return LAST_NUMBER.search(text, i)
+
+
 def numeric_tail_start(text: str) -> str:
     """The text before the row's closing run of amount cells (the last may be glued to a name: 支出13.81)."""
     head = text.rstrip()
     while True:
-        m = LAST_NUMBER.search(head)
+        m = last_number(head)
         if not m:
             return head
         head = head[: m.start()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from kg.normalize import clean_text, parse_decimal, split_value_unit
 from kg.reading import SourceText
@@ -43,6 +44,9 @@ DIRECTIONS = ("正向指标", "反向指标", "中性指标", "正向", "反向"
 # Qualitative value scales a 定性 value cell may wrap over lines (优良中低 / 差).
 VALUE_SCALES = frozenset({"高中低", "优良中低差", "优良中差", "优良差", "好坏", "好中差", "是否", "有无", "高低",
                           "优秀良好合格不合格", "达标不达标", "完成未完成", "显著一般", "强中弱"})
+
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,21 @@ class Section:
         return any(n in t for n in needles)
 
 
+def _frozen(cls: type[_T], fields: dict[str, object]) -> _T:
+    """``cls(**fields)`` for a frozen dataclass of plain fields, without its ``__init__``'s ``object.__setattr__``
+    per field (three times the cost; a document makes a Line per line and a Frag per cell)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
 def source_lines(src: SourceText) -> list[Line]:
     """Non-blank lines of the source with their numbers and page-start marks."""
     out: list[Line] = []
     for no, raw in enumerate(src.lines, 1):
         text = raw.strip()
         if text:
-            out.append(Line(no, text, raw.startswith(PAGE_START_CHARS)))
+            out.append(_frozen(Line, {"no": no, "text": text, "page_start": raw.startswith(PAGE_START_CHARS)}))
     return out
 
 
@@ -118,7 +130,7 @@ def section_of(label_line: Line, body: list[Line]) -> Section:
     unit = None
     rest: list[Line] = []
     for idx, ln in enumerate(body):
-        m = UNIT_LINE.match(despace(ln.text))
+        m = UNIT_LINE.match(despace(ln.text)) if idx < TITLE_LOOKAHEAD else None  # only read that far
         if idx < TITLE_LOOKAHEAD and m and unit is None:
             unit = m.group(1)
         elif idx < 2 and not title_parts:
@@ -139,7 +151,7 @@ def frags_of(lines: list[Line]) -> list[Frag]:
             m = GLUED_OPERATOR.match(t)
             toks.extend([m.group(1), m.group(2)] if m else [t])
         for j, t in enumerate(toks):
-            out.append(Frag(t, ln, j == 0, len(toks) == 1))
+            out.append(_frozen(Frag, {"text": t, "line": ln, "first": j == 0, "alone": len(toks) == 1}))
     return out
 
 

@@ -68,8 +68,10 @@ def detect(src: SourceText) -> float:
     if not lines:
         return 0.0
     head = "".join(line.strip() for line in lines[:TITLE_LINES])
+    if "决算" not in head:  # before the table share: most texts stop here
+        return 0.0
     table_share = sum(bool(_TABLE_ROW.search(line)) for line in lines) / len(lines)
-    if "决算" not in head or table_share > MAX_TABLE_LINE_SHARE:
+    if table_share > MAX_TABLE_LINE_SHARE:
         return 0.0
     text = src.text
     marker_share = sum(m in text for m in DETECT_MARKERS) / len(DETECT_MARKERS)

@@ -139,9 +139,23 @@ def execution_figures(prose: Prose) -> Iterator[tuple[int, int, list[Figure]]]:
             yield m.start(), m.end(), figs
 
 
+# No SHARE_ITEM match holds one of these, so its matches are those of the stretches between them that hold 占.
+_SHARE_STOPS = re.compile("[。；;]")
+
+
+def _share_items(text: str) -> Iterator[re.Match[str]]:
+    """``SHARE_ITEM.finditer(text)``, scanning only the sentences that hold 占 (the pattern is slow to try at every
+    position: it has no literal until 占)."""
+    start = 0
+    for stop in [*(m.start() for m in _SHARE_STOPS.finditer(text)), len(text)]:
+        if text.find("占", start, stop) >= 0:
+            yield from SHARE_ITEM.finditer(text, start, stop)
+        start = stop + 1
+
+
 def share_figures(prose: Prose) -> Iterator[tuple[int, int, list[Figure]]]:
     """``X A万元，占…B%`` list items → actual figures; note keeps the share."""
-    for m in SHARE_ITEM.finditer(prose.text):
+    for m in _share_items(prose.text):
         note = f"占{m.group('of')}{m.group('pct')}%"
         prov = prose.provenance(m.start(), m.end())
         subject = _clean_subject(m.group("subj"))

@@ -256,7 +256,7 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
     out: list[Classification] = []
     n_head = len(header_rows(table))
     for row in table.rows[n_head:]:
-        prov = Provenance(file, table.key, row.line, row.line)
+        prov = None
         for i, c in enumerate(row.cells):
             label = labels[i] if i < len(labels) else ""
             code, name = split_code_name(c)
@@ -266,6 +266,7 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
                 continue
             scheme = scheme_for(label) or scheme_by_shape(code)
             if scheme and code.isdigit():
+                prov = prov or Provenance(file, table.key, row.line, row.line)  # one per row, shared by its cells
                 out.append(Classification(scheme, code, name, prov))
     return out
 
@@ -277,7 +278,7 @@ def project_codes(tables: list[Table]) -> dict[str, tuple[str, list[Provenance]]
     for t in tables:
         for row in t.rows:
             for c in row.cells:
-                m = PROJECT_CODE_RE.match(clean_text(c) or "")
+                m = PROJECT_CODE_RE.match(clean_text(c) or "") if "-" in c else None  # the pattern needs its -
                 if m:
                     code, provs = out.setdefault(clean_text(m.group(2)) or "", (m.group(1), []))
                     provs.append(Provenance("", t.key, row.line, row.line))
@@ -289,7 +290,7 @@ def self_unit(tables: list[Table]) -> tuple[str, str, int] | None:
     for t in tables:
         for row in t.rows:
             for c in row.cells:
-                m = SELF_UNIT_RE.match(clean_text(c) or "")
+                m = SELF_UNIT_RE.match(clean_text(c) or "") if "本级" in c else None  # the pattern needs 本级
                 if m:
                     return m.group(1), m.group(2), row.line
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.normalize import clean_text
 
@@ -106,6 +107,7 @@ def _feed_line(table: Table, idx: int, line: str, pending_break: bool) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def split_code_name(cell: str | None) -> tuple[str | None, str | None]:
     """``2010399-其他…支出`` → (2010399, 其他…支出); a cell without a code → (None, text)."""
     t = clean_text(cell)

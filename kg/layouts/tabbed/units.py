@@ -16,6 +16,8 @@ from kg.layouts.tabbed.tables import Row, Table
 from kg.model import ParseWarning
 from kg.normalize import clean_text, parse_decimal, to_yuan
 
+_TOTAL_LAST = frozenset(label[-1] for label in TOTAL_ROW_LABELS)
+
 PROSE_TOTAL_RE = re.compile(r"支出(?:预算|总计|合计)\s*(?:为|是)?\s*([\d][\d,，.\s]*?)\s*(万元|元)")
 UNITS = ("万元", "元")
 # Yuan are printed with at most this many decimals.
@@ -35,6 +37,10 @@ def prose_total(lines: list[str], first_table_line: int) -> Decimal | None:
 
 def is_sum_row(row: Row) -> bool:
     """A 合计 / 总计 row (收入总计, 本年支出合计, 合 计 …)."""
+    # a clean cell ends in a label only if the raw row holds the label's last character (cleaning only removes)
+    raw = row.raw
+    if not any(ch in raw for ch in _TOTAL_LAST):
+        return False
     return any((clean_text(c) or "").endswith(TOTAL_ROW_LABELS) for c in row.cells)
 
 
