@@ -66,6 +66,9 @@ KINDS: dict[str, str] = {
     "explanation.zero_base": "a change or rate that cannot be: 0 万元 … 增加 Y 万元, a rate of a zero base",
     "explanation.change": "the change on last year the 说明 states (增加/减少/持平 C) differs from the table's two years",
     "explanation.parts": "a total the 说明 splits (政府采购 = 货物 + 工程 + 服务) differs from the sum of its parts",
+    "explanation.rate": "a change rate the 说明 states (增长 r%) differs from the one its printed amounts give",
+    "explanation.share": "a share the 说明 states (占 s%) differs from its amount over the total it is a share of",
+    "explanation.completion": "a completion rate the 说明 states (完成预算的 r%) differs from 决算 / 预算",
     "explanation.placeholder": "a placeholder left in the text (XX, ××, 待填写)",
     "explanation.year": "a title or statement of the document's own figures names another year",
 }
