@@ -96,7 +96,7 @@ def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
         return
     name = f"{fiscal.name} ↔ the 支出表 by 类"
     if any(s.side == "income" and V.CARRIED_OVER.search(s.raw) and s.amount and s.amount.value for s in fiscal.sides):
-        skipped(ad).append(f"{name} (money carried over from earlier years)")
+        yield from _general_column_by_class(ad, fiscal, lines, name)
         return
     kinds = ["general"] + [k for k, word in (("fund", "政府性基金"), ("soe", "国有资本")) if any(
         s.side == "income" and word in s.raw and s.amount and s.amount.value for s in fiscal.sides)]
@@ -122,3 +122,35 @@ def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
                          f"{fiscal.name}: {s.raw} {s.amount.text} ≠ 类 {code} in "  # type: ignore[union-attr]
                          + " + ".join(t.name for t in tables if t) + f": {value}", where,
                          table=str(s.amount.value), other=str(value))  # type: ignore[union-attr]
+
+
+def _general_column_by_class(ad: AuditDoc, fiscal: StdTable, lines: list, name: str) -> Iterator[Finding]:  # type: ignore[type-arg]
+    """Money carried over: the 一般公共预算 column of each 类 line against the 一般公共预算支出表's 类, run only when
+    the column's 本年支出合计 equals that table's 合计 (both then cover the same spending)."""
+    gen = next((t for t in doc_tables(ad) if t.kind == "general" and not t.layout and _functional(t)), None)
+    totals = _class_totals(gen) if gen else None
+    year = fiscal.side_line("expense", V.EXPENSE_YEAR_TOTAL)
+    gt = gen.total_row() if gen else None
+    if gen is None or totals is None or gt is None or year is None or "general" not in year.funds \
+            or "total" not in gt.amounts or differs(year.funds["general"], fiscal.unit, gt.amounts["total"], gen.unit) \
+            is not False:
+        skipped(ad).append(f"{name} (money carried over from earlier years, and no 一般公共预算 column that matches "
+                           "the 一般公共预算支出表's 合计)")
+        return
+    for s in lines:
+        code = _class_of(s.raw)
+        mine = s.funds.get("general")
+        if not s.funds and s.amount and s.amount.value:
+            skipped(ad).append(f"{name}: {s.raw} (one amount, in a column not known)")
+            continue
+        if mine is None and code not in totals:
+            continue
+        value, parts = totals.get(code, (Decimal(0), []))  # type: ignore[arg-type]
+        checked(ad).append("tables.cross")
+        if mine is not None and abs(value - mine.value) <= tol(mine, *parts):
+            continue
+        shown = mine.text if mine else "(empty)"
+        yield ad.finding("tables.cross", "error", None,
+                         f"{fiscal.name}: {s.raw} 一般公共预算 {shown} ≠ 类 {code} in {gen.name}: {value}",
+                         [ev(ad, fiscal, (mine or s.amount).line), *([ev(ad, gen, parts[0].line)] if parts else [])],
+                         table=str(mine.value if mine else 0), other=str(value))

@@ -54,6 +54,7 @@ KINDS: dict[str, str] = {
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
     "tables.balance": "收支总表 / 财政拨款收支总表: 收入总计 ≠ 支出总计",
     "tables.side_sum": "a side of a 收支 table: its lines 一、二、… do not add up to its 合计 / 总计",
+    "tables.sub_sum": "a 收支 line 一、… ≠ the sum of the lines under it (1、2、… / （一）（二）…)",
     "tables.row_sum": "a row of an expense table: 合计 ≠ 基本支出 + 项目支出, or 基本支出 ≠ 人员经费 + 公用经费",
     "tables.column_sum": "an expense table's 合计 row ≠ the sum of its top-level rows",
     "tables.hierarchy": "a 类 ≠ the sum of its 款, or a 款 ≠ the sum of its 项",

@@ -96,6 +96,9 @@ EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
 # A top-level line of a 收支总表 side: 一、…, 二、…
 TOP_NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、")
 CN_DIGITS = "一二三四五六七八九"
+# A line under a 一、 line: 1、 / 1. / （一）
+SUB_NUMBERED = re.compile(r"^(?:(\d+)[、.．]|[（(]([一二三四五六七八九十]+)[)）])")
+DEEPER_NUMBERED = re.compile(r"^(?:[（(]\d+[)）]|其中)")  # (1) / 其中: a part of a part
 # 三公 items as rows.
 SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_car_purchase", re.compile(r"^(其中)?公务用车购置费?$")),
