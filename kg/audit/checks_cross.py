@@ -129,7 +129,7 @@ def _general_column_by_class(ad: AuditDoc, fiscal: StdTable, lines: list, name: 
     the column's 本年支出合计 equals that table's 合计 (both then cover the same spending)."""
     gen = next((t for t in doc_tables(ad) if t.kind == "general" and not t.layout and _functional(t)), None)
     totals = _class_totals(gen) if gen else None
-    year = fiscal.side_line("expense", V.EXPENSE_YEAR_TOTAL)
+    year = fiscal.side_line("expense", V.EXPENSE_YEAR_TOTAL) or fiscal.side_line("expense", V.EXPENSE_YEAR_LINE)
     gt = gen.total_row() if gen else None
     if gen is None or totals is None or gt is None or year is None or "general" not in year.funds \
             or "total" not in gt.amounts or differs(year.funds["general"], fiscal.unit, gt.amounts["total"], gen.unit) \

@@ -195,7 +195,7 @@ def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
             continue
         groups = _income_groups(t) if t.positional else None
         if groups is None:
-            skipped(ad).append(f"{t.name}: 合计 = the sum of its sources (a column not understood)")
+            skipped(ad).append(f"{t.name}: 合计 = the sum of its sources ({_income_why(t)})")
             continue
         for r in t.rows:
             by_col = {int(k.split("#")[1]) if "#" in k else t.columns.index(k): a for k, a in r.amounts.items()}
@@ -206,6 +206,16 @@ def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
                              f"{t.headers[whole]} = the sum of its {len(cols)} columns on the row {r.label or r.code}")
                 if f:
                     yield f
+
+
+def _income_why(t: StdTable) -> str:
+    """Why a 收入总表's columns were not understood: a header misaligned (合计 printed in the name or code column,
+    as seed 001's 合计科目名称), or a column whose header names nothing known."""
+    odd = next((h for h, c in zip(t.headers, t.columns, strict=False) if "合计" in h and c in ("name", "code")), None)
+    if odd and "total" not in t.columns:
+        return (f"its header is misaligned: 合计 is printed in the column of another header word ({odd}), so which "
+                "column holds 合计 and which the sources is not known")
+    return "a column not understood"
 
 
 GROUP_END = ("total", "amount", "ignore")
