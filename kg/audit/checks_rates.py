@@ -39,7 +39,8 @@ COMPLETION = re.compile(rf"完成(?:了)?(?:年初|全年|调整后?)?预算(?:�
 SENTENCE_END = re.compile(r"[。；;]")
 LAST_YEAR = re.compile(r"(?:19|20)\d\d|上年|上一年|去年")
 # A share naming the document's income or expense total: the tables' 收入 / 支出 totals are candidates.
-NAMED_TOTAL = {"expense": re.compile(r"支出"), "income": re.compile(r"收入")}
+NAMED_TOTAL = {k: re.compile(rf"^(?:本?部门|单位)?(?:总|本年|当年|全年)?{w}(?:预算|决算)?数?(?:总额|合计|总计|总数)?"
+                             rf"(?:预算|决算)?$") for k, w in (("expense", "支出"), ("income", "收入"))}
 SG_ITEMS = [("sg_abroad", re.compile(r"因公出国")), ("sg_reception", re.compile(r"公务接待")),
             ("sg_car_purchase", re.compile(r"公务用车购置费")), ("sg_car_run", re.compile(r"公务用车运行")),
             ("sg_car", re.compile(r"公务用车购置及运行")), ("sg_total", re.compile(r"三公经费"))]
@@ -75,8 +76,10 @@ def _fits(p_text: str, rng: tuple[Decimal, Decimal] | None) -> bool:
     return rng is not None and rng[0] - hp <= p <= rng[1] + hp
 
 
-def _op(m: re.Match[str]) -> tuple[Decimal, Decimal]:
-    return dec(m.group("a")), half(m.group("a"))
+def _op(m: re.Match[str], unit: str | None = None) -> tuple[Decimal, Decimal]:
+    """A printed amount and half its last digit, in yuan (its own unit, else ``unit``, else as printed)."""
+    u = UNIT_YUAN.get(m.groupdict().get("u") or unit or "元", Decimal(1))
+    return dec(m.group("a")) * u, half(m.group("a")) * u
 
 
 def _rate_finding(ad: AuditDoc, kind: str, text: str, m: re.Match[str], what: str,
@@ -103,26 +106,29 @@ def _change_rate(ad: AuditDoc, text: str, m: re.Match[str]) -> Finding | None:
     tail = seg[cpos:]
     d = DIRECTION.search(tail)
     dpos = d.start() if d else len(tail)
-    b = [x for x in BARE_AMOUNT.finditer(tail, 0, dpos) if x.group("u") or d]
+    b = [x for x in BARE_AMOUNT.finditer(tail, 0, dpos) if x.group("u") or (d and "." in x.group("a"))]
     b_m = b[-1] if b and not re.match(r"(?:19|20)\d\d$", b[-1].group("a")) else None
     c_m = AMOUNT.match(tail, d.end()) if d else None
+    if (c_m and tail[c_m.end():] not in ("", "，", ",")) or (not c_m and re.search(r"[，,]", tail)):
+        return None  # the rate does not follow its comparison: another clause's rate
     before = [x for x in _amounts(text, start, start + cpos)  # a change amount (减少 C 万元) is no figure of its own
               if not DIRECTION.search(text[max(start, x.start() - 2): x.start()])]
     a_ms = before[-1:] + [x for x in before[:-1] if "其中" in text[x.end(): start + cpos]][:1]
     decrease = bool(re.search(r"减少|下降|降低", (d.group(0) if d else "") + m.group("w")))
     if not b_m and not c_m and len(before) == 2 and LAST_YEAR.search(text[start: before[0].start()]):
         b_m, a_ms = before[0], before[1:]  # "上年执行数为 B，今年安排 A，比上年增加 r%"
-    if b_m and c_m and b_m.group("u") is None:
-        b_m = b_m if "." in b_m.group("a") else None
+    unit = next((x.group("u") for x in (*a_ms, c_m) if x is not None), None)
+    if unit is None:
+        return None
     main: list[tuple[Decimal, Decimal] | None] = []
     alt: list[tuple[Decimal, Decimal] | None] = []
     for a_m in a_ms or [None]:
         if b_m is not None:
             if c_m is not None:
-                main.append(_range(lambda c, b: _ratio(c, b), _op(c_m), _op(b_m)))
+                main.append(_range(lambda c, b: _ratio(c, b), _op(c_m), _op(b_m, unit)))
             if a_m is not None:
-                main.append(_range(lambda a, b: _ratio(abs(a - b), b), _op(a_m), _op(b_m)))
-                alt.append(_range(lambda a, b: _ratio(abs(a - b), a), _op(a_m), _op(b_m)))
+                main.append(_range(lambda a, b: _ratio(abs(a - b), b), _op(a_m), _op(b_m, unit)))
+                alt.append(_range(lambda a, b: _ratio(abs(a - b), a), _op(a_m), _op(b_m, unit)))
         elif c_m is not None and a_m is not None:
             sign = -1 if decrease else 1
             main.append(_range(lambda a, c, s=sign: _ratio(c, a - s * c), _op(a_m), _op(c_m)))
@@ -170,9 +176,8 @@ def _share_range(m: re.Match[str]) -> tuple[Decimal, Decimal]:
     """The totals (yuan) the item's amount and printed share allow."""
     a, ha = _op(m)
     p, hp = dec(m.group("p")), half(m.group("p")) + RATE_EXTRA_POINTS
-    unit = UNIT_YUAN[m.group("u")]
-    lo = (a - ha) * unit * HUNDRED / (p + hp)
-    hi = (a + ha) * unit * HUNDRED / (p - hp) if p - hp > 0 else Decimal("Infinity")
+    lo = (a - ha) * HUNDRED / (p + hp)
+    hi = (a + ha) * HUNDRED / (p - hp) if p - hp > 0 else Decimal("Infinity")
     return lo, hi
 
 

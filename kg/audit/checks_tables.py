@@ -94,13 +94,14 @@ def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
                 for i, parent in enumerate(lines):
                     if not V.TOP_NUMBERED.match(parent.raw) or parent.amount is None:
                         continue
-                    subs = []
+                    subs, closed = [], False  # closed: the run ends at the next 一、 line (not at a total)
                     for s in lines[i + 1:]:
                         if V.TOP_NUMBERED.match(s.raw) or V.TOTAL_LABEL.match(s.label) or "合计" in s.label \
                                 or "总计" in s.label:
+                            closed = bool(V.TOP_NUMBERED.match(s.raw))
                             break
                         subs.append(s)
-                    picked = _sub_run(subs)
+                    picked = _sub_run(subs, closed)
                     if picked is None:
                         continue
                     f = mismatch(ad, "tables.sub_sum", t, parent.amount, [s.amount for s in picked if s.amount],
@@ -109,13 +110,14 @@ def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
                         yield f
 
 
-def _sub_run(subs: list) -> list | None:  # type: ignore[type-arg]
-    """The lines under a 一、 line that are its parts: all of them when none is numbered (a 其中 line, a part of a
-    part, stops that), else those numbered like the first (1、2、… or （一）（二）…, once from 1), the others being
-    deeper ((1) …) or 其中 lines; two or more with at least one printed amount, else None."""
+def _sub_run(subs: list, closed: bool) -> list | None:  # type: ignore[type-arg]
+    """The lines under a 一、 line that are its parts: all of them when none is numbered and the next 一、 line ends
+    them (under the last 一、 line unnumbered lines may be others: 用事业基金弥补收支差额 …; a 其中 line, a part of a
+    part, stops that too), else those numbered like the first (1、2、… or （一）（二）…, once from 1), the others
+    being deeper ((1) …) or 其中 lines; two or more with at least one printed amount, else None."""
     marks = [V.SUB_NUMBERED.match(s.raw) for s in subs]
     if not any(marks):
-        picked = [] if any(s.raw.startswith("其中") for s in subs) else subs
+        picked = [] if any(s.raw.startswith("其中") for s in subs) or not closed else subs
     elif marks[0] is None:
         return None
     else:
