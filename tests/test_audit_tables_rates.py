@@ -173,3 +173,15 @@ def test_sanggong_columns_told_apart_by_year() -> None:
     found = _audit(_seed_lines("001"), 2019)
     assert not [f for f in found if f.kind == "explanation.amount" and f.severity == "error"]
     assert labels == [] or any("2019" in x for x in labels)
+
+
+@pytest.mark.parametrize("text", [
+    "2026年收入预算100.00万元，比上年增加10.00万元，增长11.11%，主要是人员增加，人数增长5%。",  # another clause's rate
+    "2026年基本支出80.00万元，其中人员经费60.00万元，占基本支出的80.00%。",  # a share of a total not printed
+    "2026年一般公共服务支出60.00万元，占30.00%；教育支出40.00万元，占20.00%。",  # a total not printed, both agree
+    "2026年部门收入100.00万元，其中财政拨款90.00万元，比上年增加10.00万元，增长12.50%。",  # the rate of the 其中 part
+    "2025年执行数为0万元，2026年预算安排60.13万元，比2025年执行数增加100.00%。",  # a zero base: not a rate
+    "2026年委托业务费预算1,391.68万元，比上年预算增加3,338,300元，增长31.56%。",  # 万元 and 元 in one sentence
+])
+def test_rates_not_raised_where_nothing_is_wrong(text: str) -> None:
+    assert not _kinds(_audit(["2026年部门预算", "", text], 2026)) & NEW_KINDS
