@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
 from kg.audit.tables_base import checked, column_values, differs, doc_tables, ev, first, skipped, tol
 from kg.tables import vocab as V
-from kg.tables.model import Amount, StdTable
+from kg.tables.model import Amount, SideLine, StdTable
 
 
 def check_cross(ad: AuditDoc) -> Iterator[Finding]:
@@ -125,24 +126,34 @@ def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
 
 
 def _general_column_by_class(ad: AuditDoc, fiscal: StdTable, lines: list, name: str) -> Iterator[Finding]:  # type: ignore[type-arg]
-    """Money carried over: the 一般公共预算 column of each 类 line against the 一般公共预算支出表's 类, run only when
-    the column's 本年支出合计 equals that table's 合计 (both then cover the same spending)."""
+    """Money carried over: the 一般公共预算 part of each 类 line (its 一般公共预算 column; its one amount when the income
+    side shows no 政府性基金 / 国有资本经营 money) against the 一般公共预算支出表's 类, run only when a printed expense
+    total of the table (本年支出合计, 一、本年支出, 支出总计) has the 一般公共预算支出表's 合计 as that part: both then
+    cover the same spending."""
     gen = next((t for t in doc_tables(ad) if t.kind == "general" and not t.layout and _functional(t)), None)
     totals = _class_totals(gen) if gen else None
-    year = fiscal.side_line("expense", V.EXPENSE_YEAR_TOTAL) or fiscal.side_line("expense", V.EXPENSE_YEAR_LINE)
     gt = gen.total_row() if gen else None
-    if gen is None or totals is None or gt is None or year is None or "general" not in year.funds \
-            or "total" not in gt.amounts or differs(year.funds["general"], fiscal.unit, gt.amounts["total"], gen.unit) \
-            is not False:
-        skipped(ad).append(f"{name} (money carried over from earlier years, and no 一般公共预算 column that matches "
+    by_fund = any(s.funds for s in fiscal.sides)
+    general_only = not any(s.side == "income" and re.search("政府性基金|国有资本", s.raw) and s.amount and s.amount.value
+                           for s in fiscal.sides)
+
+    def part(s: SideLine | None) -> Amount | None:
+        if s is None:
+            return None
+        return s.funds.get("general") if by_fund else (s.amount if general_only else None)
+
+    ends = [part(fiscal.side_line("expense", p)) for p in (V.EXPENSE_YEAR_TOTAL, V.EXPENSE_YEAR_LINE, V.EXPENSE_TOTAL)]
+    if gen is None or totals is None or gt is None or "total" not in gt.amounts or not any(
+            e is not None and differs(e, fiscal.unit, gt.amounts["total"], gen.unit) is False for e in ends):
+        skipped(ad).append(f"{name} (money carried over from earlier years, and no 一般公共预算 total of it that matches "
                            "the 一般公共预算支出表's 合计)")
         return
     for s in lines:
         code = _class_of(s.raw)
-        mine = s.funds.get("general")
-        if not s.funds and s.amount and s.amount.value:
+        if by_fund and not s.funds and s.amount and s.amount.value:
             skipped(ad).append(f"{name}: {s.raw} (one amount, in a column not known)")
             continue
+        mine = part(s)
         if mine is None and code not in totals:
             continue
         value, parts = totals.get(code, (Decimal(0), []))  # type: ignore[arg-type]
