@@ -35,7 +35,7 @@ PCT = r"(?P<p>\d+(?:\.\d+)?)[%％]"
 RATE = re.compile(rf"(?P<w>增长|下降|增加|减少|降低|提高|上升|增幅|减幅|降幅)(?:了|为)?{PCT}")
 DIRECTION = re.compile(r"增加|减少|增长|下降|降低|上升|提高")
 SHARE = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)[，,]?占(?:比)?(?P<of>[^，。；;%％\d]{{0,20}}?)的?{PCT}")
-COMPLETION = re.compile(rf"完成(?:了)?(?:年初|全年|调整后?)?预算(?:数)?的?{PCT}")
+COMPLETION = re.compile(rf"完成(?:了)?(?P<w>年初|全年|调整后?)?预算(?:数)?的?{PCT}")
 SENTENCE_END = re.compile(r"[。；;]")
 LAST_YEAR = re.compile(r"(?:19|20)\d\d|上年|上一年|去年")
 # A share naming the document's income or expense total: the tables' 收入 / 支出 totals are candidates.
@@ -239,8 +239,13 @@ def check_completion(ad: AuditDoc) -> Iterator[Finding]:
                 continue
             a_m = before[-1]
             ya, ha = dec(a_m.group("a")) * UNIT_YUAN[a_m.group("u")], half(a_m.group("a")) * UNIT_YUAN[a_m.group("u")]
+            word = (m.group("w") or "")[:2]
             bases = [(dec(b.group("a")) * UNIT_YUAN[b.group("u")], half(b.group("a")) * UNIT_YUAN[b.group("u")])
-                     for b in before[:-1] if "预算" in text[start: b.start()][-12:]]
+                     for b in before[:-1] if "预算" in (pre := text[start: b.start()][-12:])
+                     and (word in ("", "年初") or word in pre)]  # 完成调整预算的: only a budget called 调整
+            if word in ("全年", "调整") and not bases:
+                skipped(ad).append("a 说明 completion rate of a budget (全年 / 调整) not printed beside it")
+                continue
             if not bases:
                 clause_start = max(text.rfind(c, start, a_m.start()) for c in "，,：:")
                 bases = _sg_budget(ad, text[max(clause_start, start): a_m.start()])
