@@ -217,6 +217,7 @@ def test_sanggong_columns_told_apart_by_year() -> None:
     "2025年执行数为0万元，2026年预算安排60.13万元，比2025年执行数增加100.00%。",  # a zero base: not a rate
     "2026年委托业务费预算1,391.68万元，比上年预算增加3,338,300元，增长31.56%。",  # 万元 and 元 in one sentence
     "年初预算为100.00万元，支出决算为90.00万元，完成调整预算的95.00%。",  # the adjusted budget is not printed
+    "2026年收入预算100.00万元，项目经费为50.00为万元，比上年增加10.00万元，增长25.00%。",  # the figure misprinted
 ])
 def test_rates_not_raised_where_nothing_is_wrong(text: str) -> None:
     assert not _kinds(_audit(["2026年部门预算", "", text], 2026)) & NEW_KINDS

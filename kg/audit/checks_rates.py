@@ -97,6 +97,15 @@ def _rate_finding(ad: AuditDoc, kind: str, text: str, m: re.Match[str], what: st
                       stated=m.group("p"), computed=computed)
 
 
+OTHER_NUMBER = re.compile(rf"(?<![\d.,，])(?<!增加|减少|增长|下降|降低|上升|提高|减幅|增幅|降幅)(?P<a>{NUM})(?![\d.,，]*(?:年|[%％]))")
+
+
+def _other_number(between: str) -> bool:
+    """A number between a figure and its 比 that is not a year, a rate or a change: the figure may not be the one
+    compared ("3,623.98为万元" printed after it)."""
+    return bool(OTHER_NUMBER.search(between))
+
+
 def _change_rate(ad: AuditDoc, text: str, m: re.Match[str]) -> Finding | None:
     start = _sentence_start(text, m.start())
     seg = text[start: m.start()]
@@ -113,7 +122,8 @@ def _change_rate(ad: AuditDoc, text: str, m: re.Match[str]) -> Finding | None:
         return None  # the rate does not follow its comparison: another clause's rate
     before = [x for x in _amounts(text, start, start + cpos)  # a change amount (减少 C 万元) is no figure of its own
               if not DIRECTION.search(text[max(start, x.start() - 2): x.start()])]
-    a_ms = before[-1:] + [x for x in before[:-1] if "其中" in text[x.end(): start + cpos]][:1]
+    near = [x for x in before[-1:] if not _other_number(text[x.end(): start + cpos])]
+    a_ms = near + [x for x in before[:-1] if "其中" in text[x.end(): start + cpos]][:1]  # figure, or 其中's head
     decrease = bool(re.search(r"减少|下降|降低", (d.group(0) if d else "") + m.group("w")))
     if not b_m and not c_m and len(before) == 2 and LAST_YEAR.search(text[start: before[0].start()]):
         b_m, a_ms = before[0], before[1:]  # "上年执行数为 B，今年安排 A，比上年增加 r%"
