@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
 from kg.audit.tables_base import checked, column_values, differs, doc_tables, ev, first, skipped, tol
 from kg.tables import vocab as V
-from kg.tables.model import Amount, StdTable
+from kg.tables.model import Amount, SideLine, StdTable
 
 
 def check_cross(ad: AuditDoc) -> Iterator[Finding]:
@@ -96,7 +97,7 @@ def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
         return
     name = f"{fiscal.name} ↔ the 支出表 by 类"
     if any(s.side == "income" and V.CARRIED_OVER.search(s.raw) and s.amount and s.amount.value for s in fiscal.sides):
-        skipped(ad).append(f"{name} (money carried over from earlier years)")
+        yield from _general_column_by_class(ad, fiscal, lines, name)
         return
     kinds = ["general"] + [k for k, word in (("fund", "政府性基金"), ("soe", "国有资本")) if any(
         s.side == "income" and word in s.raw and s.amount and s.amount.value for s in fiscal.sides)]
@@ -122,3 +123,45 @@ def check_fiscal_by_class(ad: AuditDoc) -> Iterator[Finding]:
                          f"{fiscal.name}: {s.raw} {s.amount.text} ≠ 类 {code} in "  # type: ignore[union-attr]
                          + " + ".join(t.name for t in tables if t) + f": {value}", where,
                          table=str(s.amount.value), other=str(value))  # type: ignore[union-attr]
+
+
+def _general_column_by_class(ad: AuditDoc, fiscal: StdTable, lines: list, name: str) -> Iterator[Finding]:  # type: ignore[type-arg]
+    """Money carried over: the 一般公共预算 part of each 类 line (its 一般公共预算 column; its one amount when the income
+    side shows no 政府性基金 / 国有资本经营 money) against the 一般公共预算支出表's 类, run only when a printed expense
+    total of the table (本年支出合计, 一、本年支出, 支出总计) has the 一般公共预算支出表's 合计 as that part: both then
+    cover the same spending."""
+    gen = next((t for t in doc_tables(ad) if t.kind == "general" and not t.layout and _functional(t)), None)
+    totals = _class_totals(gen) if gen else None
+    gt = gen.total_row() if gen else None
+    by_fund = any(s.funds for s in fiscal.sides)
+    general_only = not any(s.side == "income" and re.search("政府性基金|国有资本", s.raw) and s.amount and s.amount.value
+                           for s in fiscal.sides)
+
+    def part(s: SideLine | None) -> Amount | None:
+        if s is None:
+            return None
+        return s.funds.get("general") if by_fund else (s.amount if general_only else None)
+
+    ends = [part(fiscal.side_line("expense", p)) for p in (V.EXPENSE_YEAR_TOTAL, V.EXPENSE_YEAR_LINE, V.EXPENSE_TOTAL)]
+    if gen is None or totals is None or gt is None or "total" not in gt.amounts or not any(
+            e is not None and differs(e, fiscal.unit, gt.amounts["total"], gen.unit) is False for e in ends):
+        skipped(ad).append(f"{name} (money carried over from earlier years, and no 一般公共预算 total of it that matches "
+                           "the 一般公共预算支出表's 合计)")
+        return
+    for s in lines:
+        code = _class_of(s.raw)
+        if by_fund and not s.funds and s.amount and s.amount.value:
+            skipped(ad).append(f"{name}: {s.raw} (one amount, in a column not known)")
+            continue
+        mine = part(s)
+        if mine is None and code not in totals:
+            continue
+        value, parts = totals.get(code, (Decimal(0), []))  # type: ignore[arg-type]
+        checked(ad).append("tables.cross")
+        if mine is not None and abs(value - mine.value) <= tol(mine, *parts):
+            continue
+        shown = mine.text if mine else "(empty)"
+        yield ad.finding("tables.cross", "error", None,
+                         f"{fiscal.name}: {s.raw} 一般公共预算 {shown} ≠ 类 {code} in {gen.name}: {value}",
+                         [ev(ad, fiscal, (mine or s.amount).line), *([ev(ad, gen, parts[0].line)] if parts else [])],
+                         table=str(mine.value if mine else 0), other=str(value))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.audit.checks_rates import CHECKS as RATE_CHECKS
 from kg.audit.checks_statements import check_parts, check_statements
 from kg.audit.context import AuditDoc
 from kg.audit.findings import Finding
@@ -108,5 +109,5 @@ def check_not_checked(ad: AuditDoc) -> Iterator[Finding]:
                      checked=str(len(done)), not_checked="; ".join(notes))
 
 
-CHECKS = [check_changes, check_placeholders, check_years, check_statements, check_parts]
+CHECKS = [check_changes, check_placeholders, check_years, check_statements, check_parts, *RATE_CHECKS]
 LAST = [check_not_checked]

@@ -73,15 +73,25 @@ def sanggong_groups(t: StdTable) -> list[SgGroup]:
                 continue
             cols = [k for k in (t.columns if t.positional else (t.meanings or [])) if k in ("amount", "total")]
             for key in list(r.amounts) or cols:
-                out.setdefault(key, SgGroup(key)).items[item] = r.amounts.get(key, Amount(Decimal(0), "", r.line))
+                out.setdefault(key, SgGroup(_column_label(t, key))).items[item] = r.amounts.get(
+                    key, Amount(Decimal(0), "", r.line))
             for c in cols:
-                out.setdefault(c, SgGroup(c)).items.setdefault(item, Amount(Decimal(0), "", r.line))
+                out.setdefault(c, SgGroup(_column_label(t, c))).items.setdefault(item, Amount(Decimal(0), "", r.line))
         elif col_groups and any(k.startswith("sg_") for k in r.amounts):  # items as columns
             by_col = {j: a for j, a in _amounts_by_column(t, r).items()}
             for n, (head, cols) in enumerate(col_groups):
                 items = {k: by_col.get(j, Amount(Decimal(0), "", r.line)) for k, j in cols.items()}
                 out[f"row {r.line} group {n + 1}"] = SgGroup(head or f"row {r.line}", items)
     return list(out.values())
+
+
+def _column_label(t: StdTable, key: str) -> str:
+    """Items as rows: a group is one amount column, labelled by its header words (2018年预算数 | 2019年预算数 tell
+    the years apart) when the table keeps its columns, else by its meaning."""
+    if not t.positional:
+        return key
+    j = int(key.split("#", 1)[1]) if "#" in key else (t.columns.index(key) if key in t.columns else -1)
+    return t.headers[j] if 0 <= j < len(t.headers) and t.headers[j] else key
 
 
 def _amounts_by_column(t: StdTable, r) -> dict[int, Amount]:  # type: ignore[no-untyped-def]

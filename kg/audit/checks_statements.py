@@ -116,7 +116,7 @@ def _change(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], key
             line: str, year: str) -> Finding | None:
     """"A 万元，比上年减少 C 万元" after a figure that agrees with its table: the table's last-year figure L must give
     the word (A − L < 0 for 减少, > 0 for 增加, 0 for 持平) and the amount (|A − L| = C)."""
-    c = CHANGE_AFTER.match(line, m.end())
+    c = CHANGE_AFTER.match(line, m.end()) or _change_later(line, m.end(), year)
     last = figures.get(f"last:{key}", [])
     if c is None or len(last) != 1 or (c.group("y") and year and int(c.group("y")) != int(year) - 1) \
             or (c.group("c") is not None) != (c.group("u") is not None):
@@ -141,6 +141,23 @@ def _change(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], key
                       f"{t.name} prints {amt.text or '0'} {t.unit} for last year (change {diff / UNIT_YUAN[unit]} {unit})",
                       [ad.ev_line(at(ad, line, m.start("a")), "说明"), ad.ev_line(amt.line, t.name)],
                       stated=d + (c.group("c") or ""), table=str(amt.value))
+
+
+# The change stated later in the sentence, after last year's figure: "…6,008.16元，2018年…30,508.16元，2019年比2018年减少24,500.00元"
+CHANGE_LATER = re.compile(r"[，,](?:(?P<y0>(?:19|20)\d\d)年度?)?" + CHANGE_AFTER.pattern[len("[，,]?"):])
+
+
+def _change_later(line: str, start: int, year: str) -> re.Match[str] | None:
+    """A change clause later in the same sentence, when every figure between is in a clause naming last year."""
+    end = line.find("。", start)
+    c = CHANGE_LATER.search(line, start, end if end >= 0 else len(line))
+    if c is None or not year or (c.group("y0") and c.group("y0") != year):
+        return None
+    for a in NAMED_PART.finditer(line, start, c.start()):
+        clause = re.split(r"[，,；;]", line[start: a.start()])[-1]
+        if str(int(year) - 1) not in clause and "上年" not in clause:
+            return None
+    return c
 
 
 def _named_parts(after: str) -> list[str]:
@@ -231,6 +248,8 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                     continue  # a sentence (or the heading above it) on 财政拨款, one fund or one 类/款/项
                 clause = re.split(r"[，。；,;]", line[: m.start()])[-1]
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))
+                if not years:  # "2018年公务用车数量为1辆，…，其中…运行维护费24,500元": the sentence's last year
+                    years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", re.split(r"[。；;]", line[: m.start()])[-1]))[-1:]
                 if "比" in clause or "上年" in clause or any(y != year for y in years) or "较" in clause:
                     continue
                 done.add(m.start("a"))

@@ -80,6 +80,58 @@ def _side_sum(ad: AuditDoc, t: StdTable, side: str, year_pat, grand_pat,  # type
                      f"the {label} lines vs {lines[idx].label}", [s.line for s in top if s.amount][:3])
 
 
+def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
+    """A 收支 line 一、… = the sum of the lines under it (1、2、… / （一）（二）… / unnumbered, down to the next 一、 line
+    or a total), where at least two are printed and they are numbered once from 1 (or not at all)."""
+    for t in doc_tables(ad):
+        if t.kind not in ("income_expense", "fiscal_total") or t.layout:
+            continue
+        for side in ("income", "expense"):
+            if not t.sides_sure[side]:
+                continue
+            for g in dict.fromkeys(s.group for s in t.sides if s.side == side):
+                lines = [s for s in t.sides if s.side == side and s.group == g]
+                for i, parent in enumerate(lines):
+                    if not V.TOP_NUMBERED.match(parent.raw) or parent.amount is None:
+                        continue
+                    subs, closed = [], False  # closed: the run ends at the next 一、 line (not at a total)
+                    for s in lines[i + 1:]:
+                        if V.TOP_NUMBERED.match(s.raw) or V.TOTAL_LABEL.match(s.label) or "合计" in s.label \
+                                or "总计" in s.label:
+                            closed = bool(V.TOP_NUMBERED.match(s.raw))
+                            break
+                        subs.append(s)
+                    picked = _sub_run(subs, closed)
+                    if picked is None:
+                        continue
+                    f = mismatch(ad, "tables.sub_sum", t, parent.amount, [s.amount for s in picked if s.amount],
+                                 f"{parent.raw} vs the {len(picked)} lines under it", [s.line for s in picked][:3])
+                    if f:
+                        yield f
+
+
+def _sub_run(subs: list, closed: bool) -> list | None:  # type: ignore[type-arg]
+    """The lines under a 一、 line that are its parts: all of them when none is numbered and the next 一、 line ends
+    them (under the last 一、 line unnumbered lines may be others: 用事业基金弥补收支差额 …; a 其中 line, a part of a
+    part, stops that too), else those numbered like the first (1、2、… or （一）（二）…, once from 1), the others
+    being deeper ((1) …) or 其中 lines; two or more with at least one printed amount, else None."""
+    marks = [V.SUB_NUMBERED.match(s.raw) for s in subs]
+    if not any(marks):
+        picked = [] if any(s.raw.startswith("其中") for s in subs) or not closed else subs
+    elif marks[0] is None:
+        return None
+    else:
+        digit = marks[0].group(1) is not None
+        picked = [s for s, m in zip(subs, marks, strict=True) if m and (m.group(1) is not None) == digit]
+        if any(not (m and (m.group(1) is not None) == digit) and not V.DEEPER_NUMBERED.match(s.raw)
+               for s, m in zip(subs, marks, strict=True)):
+            return None
+        nums = [V.SUB_NUMBERED.match(s.raw).group(1 if digit else 2) for s in picked]  # type: ignore[union-attr]
+        if nums != [str(i + 1) if digit else _cn(i + 1) for i in range(len(picked))]:
+            return None
+    return picked if len(picked) >= 2 and any(s.amount for s in picked) else None
+
+
 def _cn(n: int) -> str:
     if n <= 9:
         return V.CN_DIGITS[n - 1]
@@ -145,7 +197,7 @@ def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
             continue
         groups = _income_groups(t) if t.positional else None
         if groups is None:
-            skipped(ad).append(f"{t.name}: 合计 = the sum of its sources (a column not understood)")
+            skipped(ad).append(f"{t.name}: 合计 = the sum of its sources ({_income_why(t)})")
             continue
         for r in t.rows:
             by_col = {int(k.split("#")[1]) if "#" in k else t.columns.index(k): a for k, a in r.amounts.items()}
@@ -156,6 +208,16 @@ def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
                              f"{t.headers[whole]} = the sum of its {len(cols)} columns on the row {r.label or r.code}")
                 if f:
                     yield f
+
+
+def _income_why(t: StdTable) -> str:
+    """Why a 收入总表's columns were not understood: a header misaligned (合计 printed in the name or code column,
+    as seed 001's 合计科目名称), or a column whose header names nothing known."""
+    odd = next((h for h, c in zip(t.headers, t.columns, strict=False) if "合计" in h and c in ("name", "code")), None)
+    if odd and "total" not in t.columns:
+        return (f"its header is misaligned: 合计 is printed in the column of another header word ({odd}), so which "
+                "column holds 合计 and which the sources is not known")
+    return "a column not understood"
 
 
 GROUP_END = ("total", "amount", "ignore")
@@ -219,4 +281,4 @@ def _hierarchy(ad: AuditDoc, t: StdTable, coded: list[TRow]) -> Iterator[Finding
 
 
 
-CHECKS = [check_balance, check_row_sums, check_income_rows, check_column_sums, check_sanggong, check_cross, check_fiscal_by_class]
+CHECKS = [check_balance, check_sub_lines, check_row_sums, check_income_rows, check_column_sums, check_sanggong, check_cross, check_fiscal_by_class]

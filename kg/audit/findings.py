@@ -54,6 +54,7 @@ KINDS: dict[str, str] = {
     "final_variance_arithmetic": "in a final account, actual − budget ≠ the stated variance",
     "tables.balance": "收支总表 / 财政拨款收支总表: 收入总计 ≠ 支出总计",
     "tables.side_sum": "a side of a 收支 table: its lines 一、二、… do not add up to its 合计 / 总计",
+    "tables.sub_sum": "a 收支 line 一、… ≠ the sum of the lines under it (1、2、… / （一）（二）…)",
     "tables.row_sum": "a row of an expense table: 合计 ≠ 基本支出 + 项目支出, or 基本支出 ≠ 人员经费 + 公用经费",
     "tables.column_sum": "an expense table's 合计 row ≠ the sum of its top-level rows",
     "tables.hierarchy": "a 类 ≠ the sum of its 款, or a 款 ≠ the sum of its 项",
@@ -66,6 +67,9 @@ KINDS: dict[str, str] = {
     "explanation.zero_base": "a change or rate that cannot be: 0 万元 … 增加 Y 万元, a rate of a zero base",
     "explanation.change": "the change on last year the 说明 states (增加/减少/持平 C) differs from the table's two years",
     "explanation.parts": "a total the 说明 splits (政府采购 = 货物 + 工程 + 服务) differs from the sum of its parts",
+    "explanation.rate": "a change rate the 说明 states (增长 r%) differs from the one its printed amounts give",
+    "explanation.share": "a share the 说明 states (占 s%) differs from its amount over the total it is a share of",
+    "explanation.completion": "a completion rate the 说明 states (完成预算的 r%) differs from 决算 / 预算",
     "explanation.placeholder": "a placeholder left in the text (XX, ××, 待填写)",
     "explanation.year": "a title or statement of the document's own figures names another year",
 }

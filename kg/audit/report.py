@@ -327,7 +327,7 @@ def render_text(findings: list[Finding], n_docs: int, con: Console | None = None
                 f = items[0]
                 text = f"{(f.project + ': ') if f.project else ''}{f.message}"
             else:
-                names = [x.project or "" for x in items]
+                names = [x.project or (f"line {x.evidence[0].line}" if x.evidence else "") for x in items]
                 text = ", ".join(names[:INFO_NAMES_SHOWN])
                 text += f" (+{len(names) - INFO_NAMES_SHOWN} more)" if len(names) > INFO_NAMES_SHOWN else ""
             con.print(f"  [dim]info    {kind} ×{len(items)}: {escape(text)}[/dim]")

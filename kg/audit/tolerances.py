@@ -94,3 +94,6 @@ TABLE_SUM_ROUNDING = Decimal(1)
 # A figure the 说明 splits into parts (政府采购 = 货物 + 工程 + 服务) printed with fewer decimals than this is taken
 # as having this many: the 说明 drops trailing zeros (812.5 for 812.50, 0 for 0.00), it does not round to 万元.
 STATED_MIN_DECIMALS = 2
+# A percentage the 说明 prints (增长 4.95%, 占 77.61%, 完成预算的 15.63%) may differ from the one recomputed from its
+# printed amounts by half its own last digit and this many percentage points more (a rate truncated, not rounded).
+RATE_EXTRA_POINTS = Decimal("0.01")

@@ -59,6 +59,7 @@ class SideLine:
     line: int
     raw: str = ""  # the label as printed (numbering 一、 kept)
     group: int = 0  # which column group of its side (the expense by function / by economic class side by side)
+    funds: dict[str, Amount] = field(default_factory=dict)  # 财政拨款收支总表: the line by fund (total, general, …)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from kg.cells.model import Row
 from kg.cells.text import text_to_rows
 from kg.normalize import parse_decimal
 from kg.tables import vocab as V
+from kg.tables.header import spread_merged_label
 from kg.tables.model import Amount, StdTable, TRow
 from kg.tables.vocab import squeeze
 
@@ -200,7 +201,8 @@ def _column_meanings(head: list[Row]) -> tuple[list[str | None], list[str]]:
     """Each column's meaning and its header words (squeezed, top to bottom)."""
     head = _header_rows(head)
     width = max((len(r.cells) for r in head), default=0)
-    grid = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in head]
+    grid = spread_merged_label([[c.text for c in r.cells] for r in head])
+    grid = [r + [""] * (width - len(r)) for r in grid]
     for i in range(len(grid) - 1):  # a merged group label covers the columns its lower rows fill
         for j in range(1, width):
             if not grid[i][j] and grid[i][j - 1] and any(grid[k][j] for k in range(i + 1, len(grid))):

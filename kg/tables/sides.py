@@ -30,10 +30,12 @@ def _spaced(label: str) -> bool:
 def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
     numbering = {c.col for r in head for c in r.cells if squeeze(c.text) == V.ROW_NUMBER_HEADER}
     split = _expense_column(head) if t.positional else None
+    funds = _fund_columns(head) if t.positional else {}
     for r in data:
         pairs: list[tuple[str, list[str]]] = []
         cols: list[int] = []  # the column of each pair's label
         where: dict[int, int] = {}  # id of a pair's amount list → the line of its first amount (its cell's)
+        cells_of: dict[int, list] = {}  # id of a pair's amount list → its amount cells
         if t.positional:
             cells = [c.text.strip() if c.col not in numbering else "" for c in r.cells]
             for c, cell in zip(cells, r.cells, strict=True):
@@ -47,6 +49,8 @@ def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
                     cols.append(cell.col)
                 if c and _is_amount(c) and len(pairs[-1][1]) == 1:
                     where[id(pairs[-1][1])] = cell.line
+                if c and _is_amount(c):
+                    cells_of.setdefault(id(pairs[-1][1]), []).append(cell)
             # an empty left label with cells: the right side
             left_empty = not (cells and cells[0]) and not (len(cells) > 1 and cells[1])
         else:
@@ -66,7 +70,7 @@ def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
         for n, (label, nums) in enumerate(pairs):
             lab = squeeze(label)
             group = 0
-            if t.positional and split is not None and len(pairs) > 2:
+            if t.positional and split is not None:
                 side, group = ("income" if cols[n] < split else "expense"), cols[n]  # 支出 by 功能 / 经济 side by side
             elif len(pairs) == 2:
                 side = "income" if n == 0 else "expense"
@@ -74,13 +78,21 @@ def read_sides(t: StdTable, head: list[Row], data: list[Row]) -> None:
                 side = "expense" if left_empty else "income"
             else:
                 side = _side_of(lab)
-            if len(nums) > 1 or side is None or (not t.positional and len(pairs) > 2):
+            by_fund = _by_fund(cells_of.get(id(nums), []), funds) if len(nums) > 1 and side == "expense" else None
+            if (len(nums) > 1 and by_fund is None) or side is None or (not t.positional and len(pairs) > 2):
                 for s in ("income", "expense"):
                     if nums:
                         t.sides_sure[s] = False
                 continue
-            amt = Amount(parse_decimal(nums[0]) or Decimal(0), nums[0], where.get(id(nums), r.line)) if nums else None
-            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label), group))
+            if by_fund is not None:
+                amt = by_fund.get("total")
+            else:
+                amt = Amount(parse_decimal(nums[0]) or Decimal(0), nums[0], where.get(id(nums), r.line)) if nums else None
+            t.sides.append(SideLine(side, lab, amt, r.line, re.sub(r"\s+", "", label), group, by_fund or {}))
+    groups = {s.group for s in t.sides if s.side == "expense" and s.label}
+    if len(groups) == 1:  # one expense column: one group
+        for s in t.sides:
+            s.group = 0
 
 
 def _expense_column(head: list[Row]) -> int | None:
@@ -91,3 +103,32 @@ def _expense_column(head: list[Row]) -> int | None:
         if len(words) >= 2 and words[0][1] == "收入" and words[1][1] == "支出":
             return words[1][0]
     return None
+
+
+FUND_COLUMNS = [("total", re.compile(r"^(?:合计|总计|小计)$")), ("general", re.compile(r"^一般公共预算")),
+                ("fund", re.compile(r"^政府性基金")), ("soe", re.compile(r"^国有资本经营"))]
+
+
+def _fund_columns(head: list[Row]) -> dict[int, str]:
+    """A 财政拨款收支总表's expense columns by fund (合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算), from the
+    header row naming them (a later row wins)."""
+    out: dict[int, str] = {}
+    for r in head:
+        for c in r.cells:
+            word = squeeze(c.text)
+            meaning = next((m for m, p in FUND_COLUMNS if p.match(word)), None)
+            if meaning and not word.endswith("收入"):
+                out[c.col] = meaning
+    return out if "total" in out.values() and len(out) >= 2 else {}
+
+
+def _by_fund(cells: list, funds: dict[int, str]) -> dict[str, Amount] | None:  # type: ignore[type-arg]
+    """An expense line's amounts by fund column; None unless every amount sits in a known fund column, the 合计
+    among them, each fund once."""
+    out: dict[str, Amount] = {}
+    for c in cells:
+        m = funds.get(c.col)
+        if m is None or m in out:
+            return None
+        out[m] = Amount(parse_decimal(c.text) or Decimal(0), c.text.strip(), c.line)
+    return out if "total" in out else None

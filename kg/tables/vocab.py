@@ -93,9 +93,13 @@ EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$|^总计$")
 ROW_NUMBER_HEADER = "行次"  # a column numbering the lines (决算 总表), never an amount
 INCOME_YEAR_TOTAL = re.compile(r"^本年收入合计[:：]?$")
 EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
+EXPENSE_YEAR_LINE = re.compile(r"^一本年支出$")  # 一、本年支出 over 1、2、… (a 财政拨款收支总表 of 长沙)
 # A top-level line of a 收支总表 side: 一、…, 二、…
 TOP_NUMBERED = re.compile(r"^([一二三四五六七八九十]+)、")
 CN_DIGITS = "一二三四五六七八九"
+# A line under a 一、 line: 1、 / 1. / （一）
+SUB_NUMBERED = re.compile(r"^(?:(\d+)[、.．]|[（(]([一二三四五六七八九十]+)[)）])")
+DEEPER_NUMBERED = re.compile(r"^(?:[（(]\d+[)）]|其中)")  # (1) / 其中: a part of a part
 # 三公 items as rows.
 SANGGONG_ROWS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_car_purchase", re.compile(r"^(其中)?公务用车购置费?$")),
