@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from cli.common import EXIT_FINDINGS, print_json, run
 from cli.output import Col, console, print_rows
 
@@ -62,7 +60,7 @@ def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]
         for item in result[items_key]:
             render(con, item)
     if result["status"] not in ("ok", "several"):
-        raise typer.Exit(EXIT_FINDINGS)
+        raise SystemExit(EXIT_FINDINGS)
 
 
 def escape(text: str) -> str:
