@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from cli.common import EXIT_FINDINGS, print_json, run
 from cli.output import Col, console, print_rows
+from cli.plain import escape
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.tree import Tree
+
+    from cli.plain import Tree
 
 FACT_COLS = (Col("answer", True), Col("step", True), Col("text"), Col("amount (元)", True), Col("code", True),
              Col("department", drop=2), Col("year", True), Col("method", True, drop=3),
@@ -63,12 +65,6 @@ def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]
         raise SystemExit(EXIT_FINDINGS)
 
 
-def escape(text: str) -> str:
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
-
-
 def money(amount: Any) -> str:
     """An amount in text output: exact yuan as stored (``2413800.00``), ``?`` when unknown; always with 元."""
     return f"{amount} 元" if amount not in (None, "") else "? 元"
@@ -96,7 +92,7 @@ def target_text(x: dict[str, Any]) -> str:
 
 def project_tree(t: dict[str, Any]) -> Tree:
     """A project trace as a tree: (start →) project → funding → department / document, indicators, other years."""
-    from rich.tree import Tree
+    from cli.plain import Tree
 
     start = t.get("start")
     p = t.get("project")

@@ -10,7 +10,6 @@ a pipe goes away.
 from __future__ import annotations
 
 import errno
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ def dispatch(argv: Sequence[str]) -> bool:
         args.pop(0)
     if not args or args[0] not in COMMANDS:
         return False
-    module = importlib.import_module(COMMANDS[args[0]])
+    module = __import__(COMMANDS[args[0]], fromlist=["_"])  # not importlib: -X importtime sees this one
     values = parse(module.PARAMS, args[1:])
     if values is None:
         return False

@@ -151,7 +151,7 @@ PLAIN_COLS = (Col("#"), Col("kind"), Col("match"), Col("project"), Col("departme
 
 
 def render(result: SearchResult) -> None:
-    from rich.markup import escape
+    from cli.plain import escape
 
     con = console()
     if not result.hits:

@@ -109,7 +109,8 @@ def graph_for_documents(store: Store, doc_ids: Iterable[str],
 
     docs = list(store.load_documents(doc_ids))
     dept_codes = store.department_codes() if dept_codes is None else dept_codes
-    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)), store.locations())
+    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)),
+                           store.locations([doc_id for doc_id, _ in docs]))
     return apply_link_decisions(graph_from_documents(docs, context, DiGraph), store.path)
 
 

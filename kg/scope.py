@@ -122,8 +122,7 @@ class StoreScope:
         if len(texts) != 1:
             return self.alias_lists
         needle = json.dumps(next(iter(texts)), ensure_ascii=False)[1:-1]  # as the stored JSON spells it
-        return {raw: _split_aliases(raw) for raw in self.store.distinct_values_containing("projects", "aliases",
-                                                                                          needle)}
+        return {raw: _split_aliases(raw) for raw in self.store.aliases_containing(needle)}
 
     def _texts(self, kind: str) -> list[str]:
         if kind == "Project":
@@ -196,9 +195,18 @@ class StoreScope:
         order of the full graph; nodes of other kinds cannot be candidates and are left out."""
         g, st, ids, hit = self.graph, self.store, sorted(doc_ids), self.hit_kinds
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
-        projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
-        inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
-                                  ids if "Indicator" in hit else []), 2)
+        pcols, icols = ("doc_id", "n", "name", "aliases", "code", *cls), ("doc_id", "project_n", "n", "l3", "text",
+                                                                          "value")
+        if self.exact_text is not None and hit <= {"Project", "Indicator", "Department"}:
+            # only nodes carrying the text are added, and no row names a node of another (no department-wide
+            # rows to tie to a project, no classifications): read those rows alone
+            prows, irows = st.rows_with_text(self.exact_text, pcols, icols, "Project" in hit, "Indicator" in hit)
+            keep = set(ids)
+            projects = _by_doc([r for r in prows if r[0] in keep])
+            inds = _by_doc([r for r in irows if r[0] in keep], 2)
+        else:
+            projects = _by_doc(st.rows_of("projects", pcols, ids))
+            inds = _by_doc(st.rows_of("indicators", icols, ids if "Indicator" in hit else []), 2)
         funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
                                      ids if "Classification" in hit else []), 2)
         names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \

@@ -78,6 +78,7 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                               ("met", "INTEGER")),
 }
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
+ALIASES_GIVEN = "aliases != '[]'"  # a project with aliases (the column holds a JSON list)
 # What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
 # store made before them gains them when it is next opened for writing; until then the lookups scan.
 LOOKUP_INDEXES = (
@@ -91,6 +92,11 @@ LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
     "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
     "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
+    # the few projects with aliases (an exact alias is found by a scan of these alone), and the classification
+    # names funding lines state (is a query a classification's name?)
+    f"CREATE INDEX IF NOT EXISTS projects_aliases ON projects (aliases) WHERE {ALIASES_GIVEN}",
+    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_name ON funding_lines ({s}_name)" for s in
+      ("function", "econ_gov", "econ_dept")),
 )
 SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
 SCHEMA = SCHEMA.format(
@@ -245,10 +251,15 @@ class Store:
         return dict(self.conn.execute("SELECT doc_id, extractor FROM documents"))
 
     # -- locations: where each document's bytes were seen (kg.identity) ------------------------------
-    def locations(self) -> dict[str, list[str]]:
-        """doc_id → the paths its content was ingested from, sorted."""
+    def locations(self, doc_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """doc_id → the paths its content was ingested from, sorted (of ``doc_ids`` only, when given)."""
         out: dict[str, list[str]] = {}
-        for path, doc_id in self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path"):
+        if doc_ids is None:
+            rows: Iterable[tuple[str, str]] = self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path")
+        else:
+            rows = sorted(r for chunk in _chunks(sorted(set(doc_ids))) for r in self.conn.execute(
+                f"SELECT path, doc_id FROM locations WHERE doc_id IN ({_marks(chunk)})", chunk))
+        for path, doc_id in rows:
             out.setdefault(doc_id, []).append(path)
         return out
 
@@ -437,6 +448,42 @@ class Store:
         return [v for (v,) in self.conn.execute(
             f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE ? ESCAPE '\\'", (pattern,))
             if needle in v]
+
+    def aliases_containing(self, needle: str) -> list[str]:
+        """:meth:`distinct_values_containing` of ``projects.aliases``, read from the projects with aliases."""
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [v for (v,) in self.conn.execute(
+            f"SELECT DISTINCT aliases FROM projects WHERE {ALIASES_GIVEN} AND aliases LIKE ? ESCAPE '\\'",
+            (pattern,)) if needle in v]
+
+    def rows_with_text(self, text: str, project_columns: tuple[str, ...], indicator_columns: tuple[str, ...],
+                       projects: bool, indicators: bool) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The rows a lookup of the exact ``text`` reads (trace / show), in primary-key order: (projects, indicators).
+        Indicators whose ``l3`` or ``text`` is ``text`` (when ``indicators``); projects named ``text`` or with an
+        alias list holding it (when ``projects``) and the projects of those indicators. Columns start with the
+        primary key (projects ``doc_id, n``; indicators ``doc_id, project_n, n``)."""
+        for table, columns in (("projects", project_columns), ("indicators", indicator_columns)):
+            for c in columns:
+                self._check_column(table, c)
+        pcols, icols = ", ".join(project_columns), ", ".join(indicator_columns)
+        prows: set[tuple[Any, ...]] = set()
+        irows: list[tuple[Any, ...]] = []
+        if projects:
+            prows.update(self.conn.execute(f"SELECT {pcols} FROM projects WHERE name = ?", (text,)))
+            raws = self.aliases_containing(json.dumps(text, ensure_ascii=False)[1:-1])
+            for chunk in _chunks(raws):
+                prows.update(self.conn.execute(f"SELECT {pcols} FROM projects WHERE {ALIASES_GIVEN} AND aliases IN "
+                                               f"({_marks(chunk)})", chunk))
+        if indicators:
+            irows = sorted(set(self.conn.execute(
+                f"SELECT {icols} FROM indicators WHERE l3 = ? UNION SELECT {icols} FROM indicators WHERE text = ?",
+                (text, text))), key=lambda r: r[:3])
+            owned = ", ".join(f"p.{c}" for c in project_columns)
+            prows.update(self.conn.execute(
+                f"SELECT {owned} FROM projects p JOIN (SELECT doc_id, project_n FROM indicators WHERE l3 = ? UNION "
+                "SELECT doc_id, project_n FROM indicators WHERE text = ?) i ON p.doc_id = i.doc_id AND "
+                "p.n = i.project_n", (text, text)))
+        return sorted(prows, key=lambda r: r[:2]), irows
 
     def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
         """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""
