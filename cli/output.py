@@ -9,7 +9,6 @@ terminal (a pipe, a file), rows are plain aligned lines without box characters o
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 from collections.abc import Sequence
@@ -86,6 +85,8 @@ def cell(value: Any) -> str:
 def write_delimited(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
     """A header and the rows as CSV (RFC 4180 quoting) or TSV (tabs and line breaks inside a value become spaces)."""
     if fmt == "csv":
+        import csv
+
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(cols)
         w.writerows([cell(v) for v in row] for row in rows)

@@ -17,10 +17,8 @@ graph is built from a store, so trace, show and export use them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +54,8 @@ class LinkDecision:
 
 
 def link_id(rel: str, u: str, v: str) -> str:
+    import hashlib  # not on the answer path of trace / show (issue 16)
+
     return hashlib.sha1(json.dumps([rel, u, v], ensure_ascii=False).encode()).hexdigest()[:ID_CHARS]
 
 
@@ -135,11 +135,17 @@ def decide_link(store_dir: Path, g: nx.DiGraph, lid: str, status: str, owner: st
     if owner is not None and owner not in g:
         raise QueryError(f"--owner {owner!r}: no such node (ids: perfkg trace … --json)")
     d = LinkDecision(x["id"], status, owner, x["rel"], x["source"]["id"], x["target"]["id"],
-                     datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), (reason or "").strip() or None)
+                     _now(), (reason or "").strip() or None)
     decisions = load_link_decisions(store_dir)
     decisions[d.id] = d
     _save(store_dir, decisions)
     return d
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def apply_link_decisions(g: nx.DiGraph, store_dir: Path) -> nx.DiGraph:

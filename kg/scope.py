@@ -21,8 +21,9 @@ import json
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kg.departments import Departments
 from kg.digraph import DiGraph
-from kg.graph import SCHEMES, _add_class, _match_name, _scalars, dept_id, graph_for_documents, parent_code, project_id
+from kg.graph import SCHEMES, _add_class, _match_name, _scalars, graph_for_documents, parent_code, project_id
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
 from kg.store import Store
 
@@ -56,10 +57,12 @@ def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> DiGraph:
         if a["kind"] == "Classification":
             docs |= sc.under([(a["scheme"], a["code"])])
         elif a["kind"] == "Department":
-            docs |= set(sc.depts[node][2])
+            docs |= set(sc.depts.members(node)[2])
         else:
             docs.add(a["doc_id"])
-    return graph_for_documents(sc.store, sc.departments_of(docs), sc.dept_codes)
+    whole = sc.departments_of(docs)
+    sc.depts.load(whole)
+    return graph_for_documents(sc.store, whole, sc.depts.codes(sc.depts.heads[d][1] for d in whole))
 
 
 class StoreScope:
@@ -67,15 +70,7 @@ class StoreScope:
 
     def __init__(self, store: Store, kinds: tuple[str, ...]):
         self.store, self.kinds = store, kinds
-        self.heads = {h[0]: h for h in store.document_heads()}
-        self.dept_codes = {h[1]: h[2] for h in self.heads.values() if h[1] and h[2]}
-        self.dept_of: dict[str, str] = {}
-        self.depts: dict[str, tuple[str | None, str | None, list[str]]] = {}  # id -> (name, code, doc_ids)
-        for doc_id, dep, code, *_ in self.heads.values():
-            c = code or self.dept_codes.get(dep)
-            did = dept_id(dep, c)
-            self.depts.setdefault(did, (dep, c, []))[2].append(doc_id)
-            self.dept_of[doc_id] = did
+        self.depts = Departments(store.conn)  # documents' heads and departments, read as a step needs them
         self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
         # the query, when an exact text decided: then only nodes carrying that text can be candidates (no node
@@ -84,7 +79,11 @@ class StoreScope:
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
         """Every document of the departments of ``doc_ids``."""
-        return {d for doc in doc_ids for d in self.depts[self.dept_of[doc]][2]}
+        return {d for did in set(self.depts.ids_of(doc_ids).values()) for d in self.depts.members(did)[2]}
+
+    def _dept_docs(self, dids: set[str], code_fits: Any) -> set[str]:
+        """The documents of the departments ``dids`` whose code ``code_fits``."""
+        return {d for did in dids if code_fits((m := self.depts.members(did))[1]) for d in m[2]}
 
     # -- step 1: the documents holding what the query names -------------------------------------
     def matching_documents(self, query: str) -> set[str]:
@@ -135,7 +134,7 @@ class StoreScope:
             names = self.store.class_names()
             return [names[n] for n in self.class_nodes if n in names]
         if kind == "Department":
-            return [name for name, _, _ in self.depts.values() if name]
+            return [name for name, _, _ in self.depts.table.values() if name]
         return []
 
     def _docs_with_texts(self, kind: str, texts: set[str]) -> set[str]:
@@ -151,7 +150,7 @@ class StoreScope:
             names = self.store.class_names_of(named)
             return self.under([n for n in sorted(named) if names.get(n) in texts])
         if kind == "Department":
-            return {d for name, _, docs in self.depts.values() if name in texts for d in docs}
+            return {d for did in self.depts.named(texts) for d in self.depts.members(did)[2]}
         return set()
 
     # Each step: kind -> the documents holding a node of that kind the step matches.
@@ -165,7 +164,8 @@ class StoreScope:
         if "Project" in self.kinds:
             out["Project"] = self.store.docs_where_in("projects", "code", [q])
         if "Department" in self.kinds:
-            out["Department"] = {d for _, code, ds in self.depts.values() if code == q for d in ds}
+            out["Department"] = self._dept_docs(self.depts.with_codes("department_code = ?", (q,)),
+                                                lambda code: code == q)
         return out
 
     def _by_code_suffix(self, q: str) -> dict[str, set[str]]:
@@ -175,7 +175,8 @@ class StoreScope:
         if "Project" in self.kinds:
             out["Project"] = self.store.docs_with_code_suffix(q)
         if "Department" in self.kinds:
-            out["Department"] = {d for _, code, ds in self.depts.values() if (code or "").endswith(q) for d in ds}
+            out["Department"] = self._dept_docs(self.depts.with_codes("department_code LIKE ?", ("%" + q,)),
+                                                lambda code: (code or "").endswith(q))
         return out
 
     def _by_exact(self, q: str) -> dict[str, set[str]]:
@@ -213,11 +214,13 @@ class StoreScope:
             if "Classification" in hit else {}
         dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
                                    ids if "DepartmentIndicator" in hit else []))
+        self.depts.load(ids)
+        dept_of = self.depts.ids_of(ids) if "Department" in hit else {}
         for doc_id in ids:
-            _, dep_name, _, year, _, source = self.heads[doc_id]
-            dep = self.dept_of[doc_id]
-            if "Department" in hit and dep not in g:
-                name, code, _ = self.depts[dep]
+            _, dep_name, _, year, _, source = self.depts.heads[doc_id]
+            dep = dept_of.get(doc_id)
+            if dep is not None and dep not in g:
+                name, code, _ = self.depts.members(dep)
                 g.add_node(dep, **_scalars(kind="Department", name=name, code=code, label=name or dep))
             g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year,
                                                    department=dep_name))
@@ -227,7 +230,7 @@ class StoreScope:
                 alias_list = _split_aliases(aliases)
                 if "Project" in hit and self._carries("Project", name, "; ".join(alias_list)):
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
-                                               aliases=alias_list, code=code, year=year, department=dep))
+                                               aliases=alias_list, code=code, year=year))
                 by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
                 self._classes(codes, names)
                 for _, _, i, l3, text, value in inds.get((doc_id, n), []):
