@@ -46,8 +46,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz, process
-
 from kg.model import DepartmentIndicator, Document, Indicator, Project, Provenance
 from kg.normalize import money_str
 from kg.selfeval import match_project, match_target, met
@@ -258,6 +256,8 @@ def _match_name(name: str | None, by_name: dict[str, str]) -> tuple[str, str, fl
         return None
     if name in by_name:
         return by_name[name], "exact", 1.0
+    from rapidfuzz import fuzz  # (loaded only when a fuzzy match is needed: issue 16)
+
     best = max(((fuzz.ratio(name, k), v) for k, v in by_name.items()), default=None)
     if best and best[0] >= DIND_FUZZY_MIN:
         return best[1], "fuzzy_name", round(best[0] / 100, 3)
@@ -383,6 +383,8 @@ def _names(a: dict[str, Any]) -> list[str]:
 
 def _nearest_by_name(a: dict[str, Any], earlier: list[list[tuple[str, dict[str, Any]]]]) -> tuple[str, float] | None:
     """The best name match for project ``a`` in the nearest of the ``earlier`` documents that has one."""
+    if earlier:
+        from rapidfuzz import fuzz, process  # (loaded only when there is something to compare: issue 16)
     for other in earlier:
         # two different project codes are two different projects, whatever the names
         choices = [(q, name) for q, b in other for name in _names(b)

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-
 from kg.decision_files import load_records, save_records
 from kg.errors import QueryError
 
@@ -81,6 +79,8 @@ def features(g: nx.DiGraph, u: str, v: str) -> dict[str, float | None]:
     na, nb = _name(a), _name(b)
     both_projects = a.get("kind") == b.get("kind") == "Project"
     named = {a.get("kind"), b.get("kind")} <= NAMED_KINDS
+    from rapidfuzz import fuzz  # (an audit of links only: issue 16)
+
     return {"name": round(fuzz.ratio(na, nb) / 100, 3) if na and nb and named else None,
             "code": _same(a.get("code"), b.get("code")) if both_projects else None,
             "amount": _amount(a.get("amount"), b.get("amount")) if both_projects else None,

@@ -208,12 +208,11 @@ class StoreScope:
         else:
             projects = _by_doc(st.rows_of("projects", pcols, ids))
             inds = _by_doc(st.rows_of("indicators", icols, ids if "Indicator" in hit else []), 2)
-        funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
-                                     ids if "Classification" in hit else []), 2)
-        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \
-            if "Classification" in hit else {}
-        dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
-                                   ids if "DepartmentIndicator" in hit else []))
+        classes, tied = "Classification" in hit, "DepartmentIndicator" in hit
+        funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls), ids), 2) if classes else {}
+        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) if classes else {}
+        dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"), ids)) \
+            if tied else {}
         self.depts.load(ids)
         dept_of = self.depts.ids_of(ids) if "Department" in hit else {}
         for doc_id in ids:
@@ -231,8 +230,10 @@ class StoreScope:
                 if "Project" in hit and self._carries("Project", name, "; ".join(alias_list)):
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
                                                aliases=alias_list, code=code, year=year))
-                by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
-                self._classes(codes, names)
+                if tied:
+                    by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
+                if classes:
+                    self._classes(codes, names)
                 for _, _, i, l3, text, value in inds.get((doc_id, n), []):
                     if "Indicator" in hit and self._carries("Indicator", l3, text):
                         iid = f"indicator:{doc_id}#{n}.{i}"
@@ -240,7 +241,7 @@ class StoreScope:
                                                    label=l3 or value or iid, project_name=name))
                 for _, _, *fcodes in funding.get((doc_id, n), []):
                     self._classes(fcodes, names)
-            for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
+            for _, i, l3, text, project in dinds.get(doc_id, []):
                 xid = f"dind:{doc_id}#{i}"
                 if not self._carries("DepartmentIndicator", l3, text):
                     continue

@@ -92,11 +92,14 @@ LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
     "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
     "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
-    # the few projects with aliases (an exact alias is found by a scan of these alone), and the classification
-    # names funding lines state (is a query a classification's name?)
+    # the few projects with aliases (an exact alias is found by a scan of these alone); the classification names
+    # funding lines state, by name (is a query a classification's name?) and by code (the first name of a code
+    # no classification table names: class_names_of)
     f"CREATE INDEX IF NOT EXISTS projects_aliases ON projects (aliases) WHERE {ALIASES_GIVEN}",
-    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_name ON funding_lines ({s}_name)" for s in
+    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_name ON funding_lines ({s}_name, {s}_code)" for s in
       ("function", "econ_gov", "econ_dept")),
+    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_code ON funding_lines ({s}_code, doc_id, project_n, n, {s}_name) "
+      f"WHERE {s}_name IS NOT NULL AND {s}_name != ''" for s in ("function", "econ_gov", "econ_dept")),
 )
 SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
 SCHEMA = SCHEMA.format(
@@ -143,6 +146,7 @@ class Store:
         self.db_path = self.path / DB_NAME
         self.read_only = not create
         self._class_names: dict[tuple[str, str], str] | None = None
+        self._column_cache: dict[str, set[str]] = {}
         if self.path.exists() and not self.path.is_dir():
             raise StoreError("store path is not a directory", str(self.path))
         if not create and not self.db_path.is_file():
@@ -227,7 +231,12 @@ class Store:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
 
     def _columns(self, table: str) -> set[str]:
-        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        if self.read_only and table in self._column_cache:  # a read-only store's tables do not change
+            return self._column_cache[table]
+        cols = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        if self.read_only:
+            self._column_cache[table] = cols
+        return cols
 
     @property
     def location(self) -> str:
