@@ -73,9 +73,12 @@ class StoreScope:
         self.depts = Departments(store.conn)  # documents' heads and departments, read as a step needs them
         self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
-        # the query, when an exact text decided: then only nodes carrying that text can be candidates (no node
-        # in the store has it as a code, else an earlier step had decided), and the lookup graph holds only them
-        self.exact_text: str | None = None
+        # the texts that decided, when an exact text (the query) or the fuzzy band (every text scoring within
+        # the margin of the best) decided: only nodes carrying one can be candidates (no node in the store has
+        # the query as a code, else an earlier step had decided; a node scoring below the band is cut by
+        # kg.lookup's margin), and the lookup graph holds only them
+        self.carry: set[str] | None = None
+        self._band: set[str] = set()
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
         """Every document of the departments of ``doc_ids``."""
@@ -94,7 +97,7 @@ class StoreScope:
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
-                self.exact_text = q if step == self._by_exact else None
+                self.carry = {q} if step == self._by_exact else self._band if step == self._by_fuzzy else None
                 return {d for docs in by_kind.values() for d in docs}
         return set()
 
@@ -186,6 +189,7 @@ class StoreScope:
         scored = {kind: {t: fuzzy_score(q, t) for t in set(self._texts(kind))} for kind in self.kinds}
         best = max((v for s in scored.values() for v in s.values()), default=0.0)
         floor = max(FUZZY_MIN, best - AMBIGUITY_MARGIN)
+        self._band = {t for s in scored.values() for t, v in s.items() if v >= floor}
         return {kind: self._docs_with_texts(kind, {t for t, v in s.items() if v >= floor})
                 for kind, s in scored.items()}
 
@@ -198,10 +202,12 @@ class StoreScope:
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
         pcols, icols = ("doc_id", "n", "name", "aliases", "code", *cls), ("doc_id", "project_n", "n", "l3", "text",
                                                                           "value")
-        if self.exact_text is not None and hit <= {"Project", "Indicator", "Department"}:
-            # only nodes carrying the text are added, and no row names a node of another (no department-wide
-            # rows to tie to a project, no classifications): read those rows alone
-            prows, irows = st.rows_with_text(self.exact_text, pcols, icols, "Project" in hit, "Indicator" in hit)
+        if self.carry is not None and hit <= {"Project", "Indicator", "Department"}:
+            # only nodes carrying a deciding text are added, and no row names a node of another (no
+            # department-wide rows to tie to a project, no classifications): read those rows alone
+            raws = [raw for raw, ts in self._alias_lists_for(self.carry).items() if self.carry.intersection(ts)] \
+                if "Project" in hit else []
+            prows, irows = st.rows_with_texts(self.carry, raws, pcols, icols, "Project" in hit, "Indicator" in hit)
             keep = set(ids)
             projects = _by_doc([r for r in prows if r[0] in keep])
             inds = _by_doc([r for r in irows if r[0] in keep], 2)
@@ -253,14 +259,15 @@ class StoreScope:
         return g
 
     def _carries(self, kind: str, first: str | None, second: str | None) -> bool:
-        """Whether a node can be a candidate: always, unless an exact text decided and the node lacks it — read
-        as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3, text)."""
-        q = self.exact_text
-        if q is None:
+        """Whether a node can be a candidate: always, unless deciding texts are known and the node carries none
+        — read as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3,
+        text)."""
+        carry = self.carry
+        if carry is None:
             return True
         if kind == "Project":
-            return q == first or q in [x for x in str(second or "").split("; ") if x]
-        return q in (first, second)
+            return first in carry or any(x in carry for x in str(second or "").split("; ") if x)
+        return first in carry or second in carry
 
     def _classes(self, codes: list[Any], names: dict[tuple[str, str], str]) -> None:
         if "Classification" not in self.hit_kinds:
