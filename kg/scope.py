@@ -25,6 +25,7 @@ from kg.departments import Departments
 from kg.digraph import DiGraph
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, graph_for_documents, parent_code, project_id
 from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.lookup_rows import aliases_containing, rows_with_texts
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class StoreScope:
         if len(texts) != 1:
             return self.alias_lists
         needle = json.dumps(next(iter(texts)), ensure_ascii=False)[1:-1]  # as the stored JSON spells it
-        return {raw: _split_aliases(raw) for raw in self.store.aliases_containing(needle)}
+        return {raw: _split_aliases(raw) for raw in aliases_containing(self.store, needle)}
 
     def _texts(self, kind: str) -> list[str]:
         if kind == "Project":
@@ -207,7 +208,8 @@ class StoreScope:
             # department-wide rows to tie to a project, no classifications): read those rows alone
             raws = [raw for raw, ts in self._alias_lists_for(self.carry).items() if self.carry.intersection(ts)] \
                 if "Project" in hit else []
-            prows, irows = st.rows_with_texts(self.carry, raws, pcols, icols, "Project" in hit, "Indicator" in hit)
+            prows, irows = rows_with_texts(st, self.carry, raws, pcols, icols, "Project" in hit,
+                                           "Indicator" in hit)
             keep = set(ids)
             projects = _by_doc([r for r in prows if r[0] in keep])
             inds = _by_doc([r for r in irows if r[0] in keep], 2)

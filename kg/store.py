@@ -458,45 +458,6 @@ class Store:
             f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE ? ESCAPE '\\'", (pattern,))
             if needle in v]
 
-    def aliases_containing(self, needle: str) -> list[str]:
-        """:meth:`distinct_values_containing` of ``projects.aliases``, read from the projects with aliases."""
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return [v for (v,) in self.conn.execute(
-            f"SELECT DISTINCT aliases FROM projects WHERE {ALIASES_GIVEN} AND aliases LIKE ? ESCAPE '\\'",
-            (pattern,)) if needle in v]
-
-    def rows_with_texts(self, texts: set[str], alias_raws: list[str], project_columns: tuple[str, ...],
-                        indicator_columns: tuple[str, ...], projects: bool,
-                        indicators: bool) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """The rows a lookup of ``texts`` reads (trace / show), in primary-key order: (projects, indicators).
-        Indicators whose ``l3`` or ``text`` is one of ``texts`` (when ``indicators``); projects named one of them
-        or whose stored aliases are one of ``alias_raws`` (when ``projects``), and the projects of those
-        indicators. Columns start with the primary key (projects ``doc_id, n``; indicators ``doc_id, project_n,
-        n``)."""
-        for table, columns in (("projects", project_columns), ("indicators", indicator_columns)):
-            for c in columns:
-                self._check_column(table, c)
-        pcols, icols = ", ".join(project_columns), ", ".join(indicator_columns)
-        owned = ", ".join(f"p.{c}" for c in project_columns)
-        prows: set[tuple[Any, ...]] = set()
-        irows: set[tuple[Any, ...]] = set()
-        values = sorted(texts)
-        for chunk in _chunks(values):
-            m = _marks(chunk)
-            if projects:
-                prows.update(self.conn.execute(f"SELECT {pcols} FROM projects WHERE name IN ({m})", chunk))
-            if indicators:
-                irows.update(self.conn.execute(f"SELECT {icols} FROM indicators WHERE l3 IN ({m}) UNION SELECT {icols} "
-                                               f"FROM indicators WHERE text IN ({m})", chunk + chunk))
-                prows.update(self.conn.execute(
-                    f"SELECT {owned} FROM projects p JOIN (SELECT doc_id, project_n FROM indicators WHERE l3 IN ({m}) "
-                    f"UNION SELECT doc_id, project_n FROM indicators WHERE text IN ({m})) i ON p.doc_id = i.doc_id "
-                    "AND p.n = i.project_n", chunk + chunk))
-        for chunk in _chunks(alias_raws if projects else []):
-            prows.update(self.conn.execute(f"SELECT {pcols} FROM projects WHERE {ALIASES_GIVEN} AND aliases IN "
-                                           f"({_marks(chunk)})", chunk))
-        return sorted(prows, key=lambda r: r[:2]), sorted(irows, key=lambda r: r[:3])
-
     def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
         """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""
         self._check_column(table, column)
