@@ -18,13 +18,24 @@ department is built.
 from __future__ import annotations
 
 import json
+import math
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kg.departments import Departments
 from kg.digraph import DiGraph
 from kg.graph import SCHEMES, _add_class, _match_name, _scalars, graph_for_documents, parent_code, project_id
-from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.lookup import (
+    AMBIGUITY_MARGIN,
+    CLASS_CODE,
+    CODE_SUFFIX,
+    COVERAGE_WEIGHT,
+    FUZZY_MIN,
+    SEARCHABLE,
+    Resolution,
+    fuzzy_score,
+    resolve,
+)
 from kg.lookup_rows import aliases_containing, rows_with_texts
 from kg.store import Store
 
@@ -135,7 +146,7 @@ class StoreScope:
             table = _INDICATOR_TABLES[kind]
             return [*self.store.distinct_values(table, "l3"), *self.store.distinct_values(table, "text")]
         if kind == "Classification":
-            names = self.store.class_names()
+            names = self.store.class_names_of(self.class_nodes)  # those codes' names only (an index seek each)
             return [names[n] for n in self.class_nodes if n in names]
         if kind == "Department":
             return [name for name, _, _ in self.depts.table.values() if name]
@@ -187,7 +198,7 @@ class StoreScope:
         return {kind: self._docs_with_texts(kind, {q}) for kind in self.kinds}
 
     def _by_fuzzy(self, q: str) -> dict[str, set[str]]:
-        scored = {kind: {t: fuzzy_score(q, t) for t in set(self._texts(kind))} for kind in self.kinds}
+        scored = {kind: {t: fuzzy_score(q, t) for t in _may_reach(q, set(self._texts(kind)))} for kind in self.kinds}
         best = max((v for s in scored.values() for v in s.values()), default=0.0)
         floor = max(FUZZY_MIN, best - AMBIGUITY_MARGIN)
         self._band = {t for s in scored.values() for t, v in s.items() if v >= floor}
@@ -277,6 +288,21 @@ class StoreScope:
         for scheme, code in zip(SCHEMES, codes, strict=True):
             if code:
                 _add_class(self.graph, scheme, code, names)
+
+
+def _may_reach(q: str, texts: set[str]) -> list[str]:
+    """The ``texts`` whose :func:`kg.lookup.fuzzy_score` can reach FUZZY_MIN, found by rapidfuzz in one C loop: a
+    score is at most 100·w·LCS/len(q) + 100·(1 − w) (w = COVERAGE_WEIGHT), so a text needs an LCS of at least
+    len(q)·(FUZZY_MIN − 100·(1 − w))/(100·w); one less is asked for, against rounding. A text left out scores
+    under FUZZY_MIN, below any band (issue 16: a fuzzy trace at N=5,000 scored ~10⁵ texts in Python)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import LCSseq
+
+    need = len(q) * (FUZZY_MIN - 100 * (1 - COVERAGE_WEIGHT)) / (100 * COVERAGE_WEIGHT)
+    cutoff = max(0, math.ceil(need) - 1)
+    choices = sorted(texts)
+    return [choices[k] for _, _, k in process.extract_iter(q, choices, scorer=LCSseq.similarity, processor=None,
+                                                          score_cutoff=cutoff)]
 
 
 def _class_nodes_of(row_lists: list[list[tuple[Any, ...]]]) -> set[tuple[str, str]]:
