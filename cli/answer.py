@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from cli.common import EXIT_FINDINGS, print_json, run
 from cli.output import Col, console, print_rows
+from cli.plain import escape
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.tree import Tree
+
+    from cli.plain import Tree
 
 FACT_COLS = (Col("answer", True), Col("step", True), Col("text"), Col("amount (元)", True), Col("code", True),
              Col("department", drop=2), Col("year", True), Col("method", True, drop=3),
@@ -62,13 +62,7 @@ def answer_from_store(store: Path | None, answer: Callable[[Any], dict[str, Any]
         for item in result[items_key]:
             render(con, item)
     if result["status"] not in ("ok", "several"):
-        raise typer.Exit(EXIT_FINDINGS)
-
-
-def escape(text: str) -> str:
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
+        raise SystemExit(EXIT_FINDINGS)
 
 
 def money(amount: Any) -> str:
@@ -98,7 +92,7 @@ def target_text(x: dict[str, Any]) -> str:
 
 def project_tree(t: dict[str, Any]) -> Tree:
     """A project trace as a tree: (start →) project → funding → department / document, indicators, other years."""
-    from rich.tree import Tree
+    from cli.plain import Tree
 
     start = t.get("start")
     p = t.get("project")

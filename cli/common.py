@@ -12,8 +12,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import typer
-
 from kg.errors import PerfkgError
 
 STORE_HELP = "Store folder. Default: $PERFKG_STORE, else $XDG_DATA_HOME/perfkg (~/.local/share/perfkg)."
@@ -34,14 +32,20 @@ def debug_enabled() -> bool:
 
 
 def run(fn: Callable[[], T]) -> T:
-    """Call into the library; a :class:`PerfkgError` becomes one line on stderr and exit code 2."""
+    """Call into the library; a :class:`PerfkgError` becomes one line on stderr and its exit code (2)."""
     try:
         return fn()
     except PerfkgError as e:
         if debug_enabled():
             raise
-        typer.echo(f"perfkg: error: {e.one_line()}", err=True)
-        raise typer.Exit(e.exit_code) from None
+        echo_err(f"perfkg: error: {e.one_line()}")
+        raise SystemExit(e.exit_code) from None
+
+
+def echo_err(line: str) -> None:
+    """One line on stderr, as ``typer.echo(line, err=True)`` writes it (without importing typer)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def print_json(data: Any) -> None:
@@ -104,6 +108,8 @@ def print_version(value: bool) -> None:
     if not value:
         return
     from importlib.metadata import PackageNotFoundError, version
+
+    import typer
 
     try:
         v = version("perfkg")

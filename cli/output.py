@@ -9,7 +9,7 @@ terminal (a pipe, a file), rows are plain aligned lines without box characters o
 
 from __future__ import annotations
 
-import csv
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,12 +47,23 @@ def is_terminal() -> bool:
 
 
 def console() -> Console:
-    """A rich console for stdout: the terminal's own, else one that never wraps, crops or colours."""
+    """A rich console for stdout: the terminal's own, else one that never wraps, crops or colours — printed
+    without importing rich where that gives the same text (:class:`cli.plain.PlainConsole`)."""
+    if not is_terminal() and _plain_pipe():
+        from cli.plain import PlainConsole
+
+        return PlainConsole(PIPE_WIDTH)  # type: ignore[return-value]
     from rich.console import Console
 
     if is_terminal():
         return Console()
     return Console(width=PIPE_WIDTH, no_color=True, highlight=False)
+
+
+def _plain_pipe() -> bool:
+    """rich's pipe console prints plain UTF-8 text: no variable that makes rich colour a pipe, a UTF encoding."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
+    return encoding.startswith("utf") and not {"FORCE_COLOR", "TTY_COMPATIBLE"} & set(os.environ)
 
 
 def table_format(as_csv: bool, as_tsv: bool, as_json: bool = False) -> str:
@@ -74,6 +85,8 @@ def cell(value: Any) -> str:
 def write_delimited(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
     """A header and the rows as CSV (RFC 4180 quoting) or TSV (tabs and line breaks inside a value become spaces)."""
     if fmt == "csv":
+        import csv
+
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(cols)
         w.writerows([cell(v) for v in row] for row in rows)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
-from cli.common import EXIT_FINDINGS, STORE_HELP, print_json, run
+from cli.common import EXIT_FINDINGS, STORE_HELP, echo_err, print_json, run
 from cli.output import CSV_HELP, TSV_HELP, Col, console, is_terminal, print_rows, table_format
+from cli.spec import Param, typer_command
 
-if TYPE_CHECKING:  # the index (whoosh, rapidfuzz) and rich load only when a search runs
+if TYPE_CHECKING:  # the index (rapidfuzz) and rich (on a terminal) load only when a search runs
+    import typer
     from rich.console import Console
 
     from index import Hit, SearchResult
@@ -43,30 +43,35 @@ def _pg_url(store: Path | None) -> str | None:
     return store_url(store)
 
 
-def search(
-    query: str = typer.Argument("", help="Words of a project or indicator name, a code, or an alias; typos are fine."),
-    dept: str = typer.Option(None, "--dept", help="Only this department (any part of its name)."),
-    year: int = typer.Option(None, "--year", help="Only documents of this fiscal year."),
-    kind: str = typer.Option(None, "--kind", help="project | indicator (incl. department-wide) | "
-                             "department_indicator | department."),
-    level: str = typer.Option(None, "--level", help="Only indicators under this 一级/二级 指标 (e.g. 产出指标, 满意度)."),
-    op: str = typer.Option(None, "--op", help="Only indicators with this operator: ≥ ≤ = > < 定性 (>= and <= work)."),
-    unit: str = typer.Option(None, "--unit", help="Only indicators with this unit (%, 元, 次 …; 百分比 means %)."),
-    min_amount: float = typer.Option(None, "--min-amount", help="Amount (元) at least: the project's budget, "
-                                     "or for a department its total."),
-    max_amount: float = typer.Option(None, "--max-amount", help="Amount (元) at most."),
-    met: bool = typer.Option(None, "--met/--unmet", help="Only self-evaluated targets (绩效自评表) that met / did "
-                             "not meet their target (achieved value and target numbers in one unit). With it "
-                             "the query may be left out: every such target."),
-    limit: int = typer.Option(10, "--limit", "-n", help="Show at most N hits."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
-    as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " Columns: the keys of a JSON hit."),
-    as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
-    batch: Path = typer.Option(None, "--batch", help="Search every query of FILE (one a line), with the same "
-                               "filters: one CSV row (JSON Lines with --json) per (query, hit) — query, status, "
-                               "kind, project, code, amount, department, year, file, line, match, score."),
-) -> None:
+PARAMS = (
+    Param("query", str, "", "Words of a project or indicator name, a code, or an alias; typos are fine."),
+    Param("dept", str, None, "Only this department (any part of its name).", ("--dept",)),
+    Param("year", int, None, "Only documents of this fiscal year.", ("--year",)),
+    Param("kind", str, None, "project | indicator (incl. department-wide) | department_indicator | department.",
+          ("--kind",)),
+    Param("level", str, None, "Only indicators under this 一级/二级 指标 (e.g. 产出指标, 满意度).", ("--level",)),
+    Param("op", str, None, "Only indicators with this operator: ≥ ≤ = > < 定性 (>= and <= work).", ("--op",)),
+    Param("unit", str, None, "Only indicators with this unit (%, 元, 次 …; 百分比 means %).", ("--unit",)),
+    Param("min_amount", float, None, "Amount (元) at least: the project's budget, or for a department its total.",
+          ("--min-amount",)),
+    Param("max_amount", float, None, "Amount (元) at most.", ("--max-amount",)),
+    Param("met", bool, None, "Only self-evaluated targets (绩效自评表) that met / did not meet their target (achieved "
+          "value and target numbers in one unit). With it the query may be left out: every such target.",
+          ("--met/--unmet",)),
+    Param("limit", int, 10, "Show at most N hits.", ("--limit", "-n")),
+    Param("store", Path, None, STORE_HELP, ("--store",)),
+    Param("as_json", bool, False, JSON_HELP, ("--json",)),
+    Param("as_csv", bool, False, CSV_HELP + " Columns: the keys of a JSON hit.", ("--csv",)),
+    Param("as_tsv", bool, False, TSV_HELP, ("--tsv",)),
+    Param("batch", Path, None, "Search every query of FILE (one a line), with the same filters: one CSV row (JSON "
+          "Lines with --json) per (query, hit) — query, status, kind, project, code, amount, department, year, "
+          "file, line, match, score.", ("--batch",)),
+)
+
+
+def search(query: str, dept: str | None, year: int | None, kind: str | None, level: str | None, op: str | None,
+           unit: str | None, min_amount: float | None, max_amount: float | None, met: bool | None, limit: int,
+           store: Path | None, as_json: bool, as_csv: bool, as_tsv: bool, batch: Path | None) -> None:
     """Find projects, indicators and departments by name fragment, indicator word, code or alias.
 
     Chinese text is matched by character pairs and fuzzily, so fragments (会议室设备保障), abbreviations
@@ -93,7 +98,7 @@ def search(
                 return st.search(query, **opts)
         si, report = open_search_index(_store_dir(store))
         if report is not None and report.changed:
-            typer.echo(f"perfkg: {report.message()}", err=True)
+            echo_err(f"perfkg: {report.message()}")
         return search_index(si, query, dept=dept, year=year, kind=kind, level=level, op=op, unit=unit,
                             min_amount=min_amount, max_amount=max_amount, limit=limit, met=met)
 
@@ -126,7 +131,7 @@ def search(
     else:
         render(result)
     if not result.hits:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise SystemExit(EXIT_FINDINGS)
 
 
 def _marked(snippet: str) -> str:
@@ -146,7 +151,7 @@ PLAIN_COLS = (Col("#"), Col("kind"), Col("match"), Col("project"), Col("departme
 
 
 def render(result: SearchResult) -> None:
-    from rich.markup import escape
+    from cli.plain import escape
 
     con = console()
     if not result.hits:
@@ -200,4 +205,4 @@ def render_list(con: Console, result: SearchResult) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("search")(search)
+    app.command("search")(typer_command(search, PARAMS))

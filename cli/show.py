@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from cli.answer import answer_from_store, escape, money, project_tree
 from cli.common import STORE_HELP, run
 from cli.output import CSV_HELP, TSV_HELP, Col, print_rows, table_format
+from cli.spec import Param, typer_command
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
 PROJECT_COLS = (Col("project"), Col("code", True), Col("amount (元)", True), Col("targets", True, drop=1),
@@ -20,16 +20,19 @@ FUNDING_COLS = (Col("recipient"), Col("purpose", drop=2), Col("amount (元)", Tr
                 Col("econ code", True, drop=1), Col("cite", True))
 
 
-def show(
-    name: str = typer.Argument(..., help="A project name, alias or code, or a department name or code."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    choice: int = typer.Option(None, "--pick", min=1, help="Show candidate N of an ambiguous name."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|ambiguous|not_found), "
-                                 "candidates, results (see kg/show.py for every key)."),
-    as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " One row per fact (per project of a "
-                                "department), or per candidate when ambiguous."),
-    as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
-) -> None:
+PARAMS = (
+    Param("name", str, ..., "A project name, alias or code, or a department name or code."),
+    Param("store", Path, None, STORE_HELP, ("--store",)),
+    Param("choice", int, None, "Show candidate N of an ambiguous name.", ("--pick",), min=1),
+    Param("as_json", bool, False, "Print JSON: query, status (ok|ambiguous|not_found), candidates, results (see "
+          "kg/show.py for every key).", ("--json",)),
+    Param("as_csv", bool, False, CSV_HELP + " One row per fact (per project of a department), or per candidate "
+          "when ambiguous.", ("--csv",)),
+    Param("as_tsv", bool, False, TSV_HELP, ("--tsv",)),
+)
+
+
+def show(name: str, store: Path | None, choice: int | None, as_json: bool, as_csv: bool, as_tsv: bool) -> None:
     """A project (amounts, funding lines, classification paths, targets, aliases, other years) or a
     department (its documents, totals and projects), each fact with its file:line.
 
@@ -67,4 +70,4 @@ def render_department(con: Console, r: dict[str, Any]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show)
+    app.command("show")(typer_command(show, PARAMS))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from cli.answer import answer_from_store, class_path_text, escape, money, project_tree, render_candidates
 from cli.common import STORE_HELP, run
 from cli.output import CSV_HELP, TSV_HELP, Col, print_rows, table_format
+from cli.spec import Param, typer_command
 
 if TYPE_CHECKING:
+    import typer
     from rich.console import Console
 
 __all__ = ["STORE_HELP", "answer_from_store", "project_tree", "render_candidates", "trace"]
@@ -21,21 +21,24 @@ CLASS_COLS = (Col("project"), Col("code", True, drop=2), Col("department", drop=
               Col("targets", True, drop=2), Col("cite", True))
 
 
-def trace(
-    query: str = typer.Argument("", help="An indicator's words, a project name or code, or a classification code."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    choice: int = typer.Option(None, "--pick", min=1, help="Trace candidate N only."),
-    limit: int = typer.Option(None, "--limit", min=1, help="Keep the N best traces of a query several projects "
-                              "carry."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON: query, status (ok|several|not_found), "
-                                 "resolution, candidates, traces (see kg/trace.py for every key)."),
-    as_csv: bool = typer.Option(False, "--csv", help=CSV_HELP + " One row per fact of each trace (or per "
-                                "candidate when ambiguous)."),
-    as_tsv: bool = typer.Option(False, "--tsv", help=TSV_HELP),
-    batch: Path = typer.Option(None, "--batch", help="Trace every query of FILE (one a line): one CSV row (JSON "
-                               "Lines with --json) per (query, project) — query, status, project, code, amount, "
-                               "department, year, file, line, match, score."),
-) -> None:
+PARAMS = (
+    Param("query", str, "", "An indicator's words, a project name or code, or a classification code."),
+    Param("store", Path, None, STORE_HELP, ("--store",)),
+    Param("choice", int, None, "Trace candidate N only.", ("--pick",), min=1),
+    Param("limit", int, None, "Keep the N best traces of a query several projects carry.", ("--limit",), min=1),
+    Param("as_json", bool, False, "Print JSON: query, status (ok|several|not_found), resolution, candidates, traces "
+          "(see kg/trace.py for every key).", ("--json",)),
+    Param("as_csv", bool, False, CSV_HELP + " One row per fact of each trace (or per candidate when ambiguous).",
+          ("--csv",)),
+    Param("as_tsv", bool, False, TSV_HELP, ("--tsv",)),
+    Param("batch", Path, None, "Trace every query of FILE (one a line): one CSV row (JSON Lines with --json) per "
+          "(query, project) — query, status, project, code, amount, department, year, file, line, match, score.",
+          ("--batch",)),
+)
+
+
+def trace(query: str, store: Path | None, choice: int | None, limit: int | None, as_json: bool, as_csv: bool,
+          as_tsv: bool, batch: Path | None) -> None:
     """From a target to its project, money, classification, department and document — or from a
     classification code to every project funded under it (children included). Each step is cited
     (file:line); inferred links show their method and confidence. Fuzzy input works; a query that
@@ -95,4 +98,4 @@ def _dec(x: Any) -> Any:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("trace")(trace)
+    app.command("trace")(typer_command(trace, PARAMS))

@@ -19,7 +19,6 @@ imported and its dictionary loaded only the first time a jieba analyzer actually
 
 from __future__ import annotations
 
-import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -101,6 +100,8 @@ def load_jieba() -> Any:
 
                 raise StoreError("the jieba analyzer needs jieba: pip install 'perfkg[jieba]' (or use the default "
                                  "analyzer: unset PERFKG_ANALYZER)") from None
+        import logging
+
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         _jieba = jieba

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import uuid
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,6 +178,8 @@ class _Column(Sequence[Any]):
 
 def write_lexicon(folder: Path, lex: Lexicon) -> None:
     """Write ``lex`` as the three files (see above)."""
+    import uuid  # a lexicon is written at ingest only
+
     token = uuid.uuid4().hex.encode("ascii")
     lines = [json.dumps([d, e], ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
              for d, e in zip(lex.display, lex.eids, strict=True)]

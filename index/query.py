@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ TEXT_CANDIDATES = 100
 MAX_SCAN_POSTINGS = 5_000
 FUZZY_CANDIDATES = 60  # best lexicon names considered
 FUZZY_ENTRIES = 150  # at most this many index entries added through them (a common name has thousands)
+FUZZY_LOOKUP_BATCH = 200  # their entry numbers are looked up this many at a time
 # the whole fuzzy lexicon is scanned only when no full-text candidate's own name holds this much of the
 # query (a typo, an alias, an abbreviation); otherwise fuzzy only re-scores the full-text candidates
 FUZZY_SCAN_BELOW = 0.9
@@ -292,8 +294,8 @@ def _text_candidates(s: Reader, weights: dict[str, float], allowed: set[int] | N
     top = heapq.nlargest(TEXT_CANDIDATES, acc.items(), key=itemgetter(1))
     best = top[0][1] if top else 1.0
     out: dict[str, _Cand] = {}
-    for d, sc in top:
-        c = _Cand(dict(s.stored_fields(d)))
+    for (_d, sc), fields in zip(top, s.stored_many([d for d, _ in top]), strict=True):
+        c = _Cand(dict(fields))
         c.bm25 = sc / best
         out[c.fields["eid"]] = c
     return out
@@ -338,18 +340,20 @@ def _fuzzy_candidates(si: SearchIndex, s: Reader, query: str, allowed: set[int] 
                       have: dict[str, _Cand]) -> list[tuple[float, str]]:
     lex = _lexicon(si)
     matches = lex.match(query, limit=FUZZY_CANDIDATES)
-    added = 0
-    for _sc, i in matches:
-        for eid in lex.eids[i]:
-            if added >= FUZZY_ENTRIES:
+    new: dict[str, int] = {}  # eid → doc number of the entries added, in order
+    pending = (eid for _sc, i in matches for eid in lex.eids[i])
+    while len(new) < FUZZY_ENTRIES:  # entry numbers looked up a batch at a time, entries taken in order
+        batch = list(islice(pending, FUZZY_LOOKUP_BATCH))
+        if not batch:
+            break
+        for eid, docnum in zip(batch, s.document_numbers(batch), strict=True):
+            if len(new) >= FUZZY_ENTRIES:
                 break
-            if eid in have:
+            if eid in have or eid in new or docnum is None or (allowed is not None and docnum not in allowed):
                 continue
-            docnum = s.document_number(eid)
-            if docnum is None or (allowed is not None and docnum not in allowed):
-                continue
-            have[eid] = _Cand(dict(s.stored_fields(docnum)))
-            added += 1
+            new[eid] = docnum
+    for eid, fields in zip(new, s.stored_many(list(new.values())), strict=True):
+        have[eid] = _Cand(dict(fields))
     return [(sc, lex.display[i]) for sc, i in matches]
 
 

@@ -42,6 +42,10 @@ class Reader(Protocol):
 
     def document_number(self, eid: str) -> int | None: ...
 
+    def stored_many(self, docnums: Sequence[int]) -> list[dict[str, Any]]: ...
+
+    def document_numbers(self, eids: Sequence[str]) -> list[int | None]: ...
+
     def allowed(self, f: Filters) -> set[int] | None: ...
 
     def no_year_of_department(self, f: Filters) -> None: ...
@@ -69,6 +73,12 @@ class WhooshReader:
 
     def document_number(self, eid: str) -> int | None:
         return document_number(self.r, eid)
+
+    def stored_many(self, docnums: Sequence[int]) -> list[dict[str, Any]]:
+        return [self.stored_fields(d) for d in docnums]
+
+    def document_numbers(self, eids: Sequence[str]) -> list[int | None]:
+        return [self.document_number(e) for e in eids]
 
     def _query(self, f: Filters) -> Any:
         return filter_query(f, self.method, department_names(self.s) if f.dept else None,
@@ -105,6 +115,12 @@ class SqliteReader:
 
     def document_number(self, eid: str) -> int | None:
         return self.e.document_number(eid)
+
+    def stored_many(self, docnums: Sequence[int]) -> list[dict[str, Any]]:
+        return self.e.stored_many(docnums)
+
+    def document_numbers(self, eids: Sequence[str]) -> list[int | None]:
+        return self.e.document_numbers(eids)
 
     def _where(self, f: Filters) -> tuple[list[str], list[Any], set[int] | None]:
         where: list[str] = []

@@ -220,6 +220,27 @@ class SqliteEngine:
         row = self.conn.execute("SELECT docnum FROM entries WHERE eid = ?", (eid,)).fetchone()
         return row[0] if row else None
 
+    def stored_many(self, docnums: Sequence[int]) -> list[dict[str, Any]]:
+        """:meth:`stored_fields` of each of ``docnums`` (in their order), read in a few queries."""
+        got: dict[int, bytes] = {}
+        ids = list(dict.fromkeys(docnums))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            got.update(self.conn.execute(f"SELECT docnum, stored FROM entries WHERE docnum IN "
+                                         f"({','.join('?' * len(chunk))})", chunk))
+        return [marshal.loads(got[d]) if d in got else {} for d in docnums]
+
+    def document_numbers(self, eids: Sequence[str]) -> list[int | None]:
+        """:meth:`document_number` of each of ``eids`` (the first entry of an eid, as there), in a few queries."""
+        got: dict[str, int] = {}
+        ids = list(dict.fromkeys(eids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for eid, docnum in self.conn.execute(f"SELECT eid, min(docnum) FROM entries WHERE eid IN "
+                                                 f"({','.join('?' * len(chunk))}) GROUP BY eid", chunk):
+                got[eid] = docnum
+        return [got.get(e) for e in eids]
+
     def department_names(self) -> list[str]:
         return [n for (n,) in self.conn.execute(
             "SELECT DISTINCT department FROM entries WHERE department IS NOT NULL ORDER BY department")]

@@ -25,8 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rapidfuzz import fuzz
-
 from kg.model import Document, Figure, Indicator, Project, Provenance
 from kg.normalize import clean_text
 
@@ -87,6 +85,8 @@ def features(name: str, amounts: Sequence[Decimal], cost_sum: Decimal | None, co
              c: Candidate) -> dict[str, float | None]:
     amount = amount_score(amounts, c.amount)
     cost = amount_score([cost_sum], c.amount) if cost_sum is not None else None
+    from rapidfuzz import fuzz  # (a parse-time link only, not on the answer path: issue 16)
+
     return {"name": round(fuzz.ratio(clean_text(name) or "", clean_text(c.name) or "") / 100, 4),
             "words": round(fuzz.ratio(_core(name), _core(c.name)) / 100, 4),
             "amount": max((s for s in (amount, cost) if s is not None), default=None),

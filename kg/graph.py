@@ -49,8 +49,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-
 from kg.evidence_link import EVIDENCE_METHOD, FORM_AMOUNT_KEY
 from kg.graph_chain import link_across_documents
 from kg.graph_edges import add_edge as _edge
@@ -114,7 +112,8 @@ def graph_for_documents(store: Store, doc_ids: Iterable[str],
 
     docs = list(store.load_documents(doc_ids))
     dept_codes = store.department_codes() if dept_codes is None else dept_codes
-    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)), store.locations())
+    context = GraphContext(dept_codes, store.class_names_of(_class_nodes(docs)),
+                           store.locations([doc_id for doc_id, _ in docs]))
     return apply_link_decisions(graph_from_documents(docs, context, DiGraph), store.path)
 
 
@@ -266,6 +265,8 @@ def _match_name(name: str | None, by_name: dict[str, str]) -> tuple[str, str, fl
         return None
     if name in by_name:
         return by_name[name], "exact", 1.0
+    from rapidfuzz import fuzz  # (loaded only when a fuzzy match is needed: issue 16)
+
     best = max(((fuzz.ratio(name, k), v) for k, v in by_name.items()), default=None)
     if best and best[0] >= DIND_FUZZY_MIN:
         return best[1], "fuzzy_name", round(best[0] / 100, 3)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz, process
-
 from kg.graph_edges import add_edge as _edge
 from kg.graph_edges import out_edges
 from kg.model import Project
@@ -88,6 +86,8 @@ def _names(a: dict[str, Any]) -> list[str]:
 
 def _nearest_by_name(a: dict[str, Any], earlier: list[list[tuple[str, dict[str, Any]]]]) -> tuple[str, float] | None:
     """The best name match for project ``a`` in the nearest of the ``earlier`` documents that has one."""
+    if earlier:
+        from rapidfuzz import fuzz, process  # (loaded only when there is something to compare: issue 16)
     for other in earlier:
         # two different project codes are two different projects, whatever the names
         choices = [(q, name) for q, b in other for name in _names(b)

@@ -23,14 +23,10 @@ as ``form_link_rejected``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from rapidfuzz import fuzz
 
 from kg.decision_files import load_records, save_records
 from kg.errors import QueryError
@@ -65,6 +61,8 @@ class LinkDecision:
 
 
 def link_id(rel: str, u: str, v: str) -> str:
+    import hashlib  # not on the answer path of trace / show (issue 16)
+
     return hashlib.sha1(json.dumps([rel, u, v], ensure_ascii=False).encode()).hexdigest()[:ID_CHARS]
 
 
@@ -91,6 +89,8 @@ def features(g: nx.DiGraph, u: str, v: str) -> dict[str, float | None]:
     both_projects = a.get("kind") == b.get("kind") == "Project"
     named = {a.get("kind"), b.get("kind")} <= NAMED_KINDS
     money = {a.get("kind"), b.get("kind")} <= MONEY_KINDS
+    from rapidfuzz import fuzz  # (an audit of links only: issue 16)
+
     return {"name": round(fuzz.ratio(na, nb) / 100, 3) if na and nb and named else None,
             "code": _same(a.get("code"), b.get("code")) if both_projects else None,
             "amount": _amount(a.get("amount"), b.get("amount")) if money else None,
@@ -145,11 +145,17 @@ def decide_link(store_dir: Path, g: nx.DiGraph, lid: str, status: str, owner: st
     if owner is not None and owner not in g:
         raise QueryError(f"--owner {owner!r}: no such node (ids: perfkg trace … --json)")
     d = LinkDecision(x["id"], status, owner, x["rel"], x["source"]["id"], x["target"]["id"],
-                     datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), (reason or "").strip() or None)
+                     _now(), (reason or "").strip() or None)
     decisions = load_link_decisions(store_dir)
     decisions[d.id] = d
     _save(store_dir, decisions)
     return d
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def apply_link_decisions(g: nx.DiGraph, store_dir: Path) -> nx.DiGraph:

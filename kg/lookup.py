@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
-
 from kg.errors import NotFoundError, QueryError
 
 if TYPE_CHECKING:
@@ -83,8 +80,20 @@ def fuzzy_score(query: str, text: str) -> float:
     """0-100: share of the query's characters found in order in ``text``, blended with plain similarity."""
     if not query or not text:
         return 0.0
-    coverage = LCSseq.similarity(query, text) / len(query)
+    fuzz, lcs = _RAPIDFUZZ or _rapidfuzz()
+    coverage = lcs.similarity(query, text) / len(query)
     return 100 * COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * fuzz.ratio(query, text)
+
+
+_RAPIDFUZZ: list[Any] = []  # rapidfuzz's fuzz and LCSseq, loaded by the first fuzzy score (an exact lookup needs none)
+
+
+def _rapidfuzz() -> list[Any]:
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
+    _RAPIDFUZZ[:] = [fuzz, LCSseq]
+    return _RAPIDFUZZ
 
 
 def _candidate(g: nx.DiGraph, node: str, score: float, how: str) -> Candidate:

@@ -18,13 +18,26 @@ department is built.
 from __future__ import annotations
 
 import json
+import math
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kg.departments import Departments
 from kg.digraph import DiGraph
-from kg.graph import SCHEMES, _add_class, _match_name, dept_id, graph_for_documents, parent_code, project_id
+from kg.graph import SCHEMES, _add_class, _match_name, graph_for_documents, parent_code, project_id
 from kg.graph_edges import scalars as _scalars
-from kg.lookup import AMBIGUITY_MARGIN, CLASS_CODE, CODE_SUFFIX, FUZZY_MIN, SEARCHABLE, Resolution, fuzzy_score, resolve
+from kg.lookup import (
+    AMBIGUITY_MARGIN,
+    CLASS_CODE,
+    CODE_SUFFIX,
+    COVERAGE_WEIGHT,
+    FUZZY_MIN,
+    SEARCHABLE,
+    Resolution,
+    fuzzy_score,
+    resolve,
+)
+from kg.lookup_rows import aliases_containing, rows_with_texts
 from kg.store import DEPARTMENT_N, Store
 
 if TYPE_CHECKING:
@@ -57,10 +70,12 @@ def graph_for_nodes(sc: StoreScope, nodes: list[str]) -> DiGraph:
         if a["kind"] == "Classification":
             docs |= sc.under([(a["scheme"], a["code"])])
         elif a["kind"] == "Department":
-            docs |= set(sc.depts[node][2])
+            docs |= set(sc.depts.members(node)[2])
         else:
             docs.add(a["doc_id"])
-    return graph_for_documents(sc.store, sc.departments_of(docs), sc.dept_codes)
+    whole = sc.departments_of(docs)
+    sc.depts.load(whole)
+    return graph_for_documents(sc.store, whole, sc.depts.codes(sc.depts.heads[d][1] for d in whole))
 
 
 class StoreScope:
@@ -68,24 +83,23 @@ class StoreScope:
 
     def __init__(self, store: Store, kinds: tuple[str, ...]):
         self.store, self.kinds = store, kinds
-        self.heads = {h[0]: h for h in store.document_heads()}
-        self.dept_codes = {h[1]: h[2] for h in self.heads.values() if h[1] and h[2]}
-        self.dept_of: dict[str, str] = {}
-        self.depts: dict[str, tuple[str | None, str | None, list[str]]] = {}  # id -> (name, code, doc_ids)
-        for doc_id, dep, code, *_ in self.heads.values():
-            c = code or self.dept_codes.get(dep)
-            did = dept_id(dep, c)
-            self.depts.setdefault(did, (dep, c, []))[2].append(doc_id)
-            self.dept_of[doc_id] = did
+        self.depts = Departments(store.conn)  # documents' heads and departments, read as a step needs them
         self.graph = DiGraph()
         self.hit_kinds: set[str] = set()  # the kinds the deciding step found (only they can be candidates)
-        # the query, when an exact text decided: then only nodes carrying that text can be candidates (no node
-        # in the store has it as a code, else an earlier step had decided), and the lookup graph holds only them
-        self.exact_text: str | None = None
+        # the texts that decided, when an exact text (the query) or the fuzzy band (every text scoring within
+        # the margin of the best) decided: only nodes carrying one can be candidates (no node in the store has
+        # the query as a code, else an earlier step had decided; a node scoring below the band is cut by
+        # kg.lookup's margin), and the lookup graph holds only them
+        self.carry: set[str] | None = None
+        self._band: set[str] = set()
 
     def departments_of(self, doc_ids: set[str]) -> set[str]:
         """Every document of the departments of ``doc_ids``."""
-        return {d for doc in doc_ids for d in self.depts[self.dept_of[doc]][2]}
+        return {d for did in set(self.depts.ids_of(doc_ids).values()) for d in self.depts.members(did)[2]}
+
+    def _dept_docs(self, dids: set[str], code_fits: Any) -> set[str]:
+        """The documents of the departments ``dids`` whose code ``code_fits``."""
+        return {d for did in dids if code_fits((m := self.depts.members(did))[1]) for d in m[2]}
 
     # -- step 1: the documents holding what the query names -------------------------------------
     def matching_documents(self, query: str) -> set[str]:
@@ -96,7 +110,7 @@ class StoreScope:
             by_kind = step(q)
             if any(by_kind.values()):
                 self.hit_kinds = {k for k, docs in by_kind.items() if docs}
-                self.exact_text = q if step == self._by_exact else None
+                self.carry = {q} if step == self._by_exact else self._band if step == self._by_fuzzy else None
                 return {d for docs in by_kind.values() for d in docs}
         return set()
 
@@ -123,8 +137,7 @@ class StoreScope:
         if len(texts) != 1:
             return self.alias_lists
         needle = json.dumps(next(iter(texts)), ensure_ascii=False)[1:-1]  # as the stored JSON spells it
-        return {raw: _split_aliases(raw) for raw in self.store.distinct_values_containing("projects", "aliases",
-                                                                                          needle)}
+        return {raw: _split_aliases(raw) for raw in aliases_containing(self.store, needle)}
 
     def _texts(self, kind: str) -> list[str]:
         if kind == "Project":
@@ -134,10 +147,10 @@ class StoreScope:
             table = _INDICATOR_TABLES[kind]
             return [*self.store.distinct_values(table, "l3"), *self.store.distinct_values(table, "text")]
         if kind == "Classification":
-            names = self.store.class_names()
+            names = self.store.class_names_of(self.class_nodes)  # those codes' names only (an index seek each)
             return [names[n] for n in self.class_nodes if n in names]
         if kind == "Department":
-            return [name for name, _, _ in self.depts.values() if name]
+            return [name for name, _, _ in self.depts.table.values() if name]
         return []
 
     def _docs_with_texts(self, kind: str, texts: set[str]) -> set[str]:
@@ -153,7 +166,7 @@ class StoreScope:
             names = self.store.class_names_of(named)
             return self.under([n for n in sorted(named) if names.get(n) in texts])
         if kind == "Department":
-            return {d for name, _, docs in self.depts.values() if name in texts for d in docs}
+            return {d for did in self.depts.named(texts) for d in self.depts.members(did)[2]}
         return set()
 
     # Each step: kind -> the documents holding a node of that kind the step matches.
@@ -167,7 +180,8 @@ class StoreScope:
         if "Project" in self.kinds:
             out["Project"] = self.store.docs_where_in("projects", "code", [q])
         if "Department" in self.kinds:
-            out["Department"] = {d for _, code, ds in self.depts.values() if code == q for d in ds}
+            out["Department"] = self._dept_docs(self.depts.with_codes("department_code = ?", (q,)),
+                                                lambda code: code == q)
         return out
 
     def _by_code_suffix(self, q: str) -> dict[str, set[str]]:
@@ -177,16 +191,18 @@ class StoreScope:
         if "Project" in self.kinds:
             out["Project"] = self.store.docs_with_code_suffix(q)
         if "Department" in self.kinds:
-            out["Department"] = {d for _, code, ds in self.depts.values() if (code or "").endswith(q) for d in ds}
+            out["Department"] = self._dept_docs(self.depts.with_codes("department_code LIKE ?", ("%" + q,)),
+                                                lambda code: (code or "").endswith(q))
         return out
 
     def _by_exact(self, q: str) -> dict[str, set[str]]:
         return {kind: self._docs_with_texts(kind, {q}) for kind in self.kinds}
 
     def _by_fuzzy(self, q: str) -> dict[str, set[str]]:
-        scored = {kind: {t: fuzzy_score(q, t) for t in set(self._texts(kind))} for kind in self.kinds}
+        scored = {kind: {t: fuzzy_score(q, t) for t in _may_reach(q, set(self._texts(kind)))} for kind in self.kinds}
         best = max((v for s in scored.values() for v in s.values()), default=0.0)
         floor = max(FUZZY_MIN, best - AMBIGUITY_MARGIN)
+        self._band = {t for s in scored.values() for t, v in s.items() if v >= floor}
         return {kind: self._docs_with_texts(kind, {t for t, v in s.items() if v >= floor})
                 for kind, s in scored.items()}
 
@@ -197,20 +213,33 @@ class StoreScope:
         order of the full graph; nodes of other kinds cannot be candidates and are left out."""
         g, st, ids, hit = self.graph, self.store, sorted(doc_ids), self.hit_kinds
         cls = ("function_code", "econ_gov_code", "econ_dept_code")
-        projects = _by_doc(st.rows_of("projects", ("doc_id", "n", "name", "aliases", "code", *cls), ids))
-        inds = _by_doc(st.rows_of("indicators", ("doc_id", "project_n", "n", "l3", "text", "value"),
-                                  ids if "Indicator" in hit else []), 2)
-        funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls),
-                                     ids if "Classification" in hit else []), 2)
-        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) \
-            if "Classification" in hit else {}
-        dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"),
-                                   ids if "DepartmentIndicator" in hit else []))
+        pcols, icols = ("doc_id", "n", "name", "aliases", "code", *cls), ("doc_id", "project_n", "n", "l3", "text",
+                                                                          "value")
+        if self.carry is not None and hit <= {"Project", "Indicator", "Department"}:
+            # only nodes carrying a deciding text are added, and no row names a node of another (no
+            # department-wide rows to tie to a project, no classifications): read those rows alone
+            raws = [raw for raw, ts in self._alias_lists_for(self.carry).items() if self.carry.intersection(ts)] \
+                if "Project" in hit else []
+            prows, irows = rows_with_texts(st, self.carry, raws, pcols, icols, "Project" in hit,
+                                           "Indicator" in hit)
+            keep = set(ids)
+            projects = _by_doc([r for r in prows if r[0] in keep])
+            inds = _by_doc([r for r in irows if r[0] in keep], 2)
+        else:
+            projects = _by_doc(st.rows_of("projects", pcols, ids))
+            inds = _by_doc(st.rows_of("indicators", icols, ids if "Indicator" in hit else []), 2)
+        classes, tied = "Classification" in hit, "DepartmentIndicator" in hit
+        funding = _by_doc(st.rows_of("funding_lines", ("doc_id", "project_n", *cls), ids), 2) if classes else {}
+        names = st.class_names_of(_class_nodes_of([*projects.values(), *funding.values()])) if classes else {}
+        dinds = _by_doc(st.rows_of("department_indicators", ("doc_id", "n", "l3", "text", "project"), ids)) \
+            if tied else {}
+        self.depts.load(ids)
+        dept_of = self.depts.ids_of(ids) if "Department" in hit else {}
         for doc_id in ids:
-            _, dep_name, _, year, _, source = self.heads[doc_id]
-            dep = self.dept_of[doc_id]
-            if "Department" in hit and dep not in g:
-                name, code, _ = self.depts[dep]
+            _, dep_name, _, year, _, source = self.depts.heads[doc_id]
+            dep = dept_of.get(doc_id)
+            if dep is not None and dep not in g:
+                name, code, _ = self.depts.members(dep)
                 g.add_node(dep, **_scalars(kind="Department", name=name, code=code, label=name or dep))
             g.add_node(f"doc:{doc_id}", **_scalars(kind="Document", doc_id=doc_id, source=source, year=year,
                                                    department=dep_name))
@@ -220,9 +249,11 @@ class StoreScope:
                 alias_list = _split_aliases(aliases)
                 if "Project" in hit and self._carries("Project", name, "; ".join(alias_list)):
                     g.add_node(pid, **_scalars(kind="Project", doc_id=doc_id, n=n, name=name, label=name,
-                                               aliases=alias_list, code=code, year=year, department=dep))
-                by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
-                self._classes(codes, names)
+                                               aliases=alias_list, code=code, year=year))
+                if tied:
+                    by_name.update((x, pid) for x in [name, *_alias_json(aliases)])
+                if classes:
+                    self._classes(codes, names)
                 for _, _, i, l3, text, value in inds.get((doc_id, n), []):
                     if "Indicator" in hit and self._carries("Indicator", l3, text):
                         iid = f"indicator:{doc_id}#{n}.{i}"
@@ -232,7 +263,7 @@ class StoreScope:
                     self._classes(fcodes, names)
             for _, _, *fcodes in funding.get((doc_id, DEPARTMENT_N), []):  # the department's own funding lines
                 self._classes(fcodes, names)
-            for _, i, l3, text, project in dinds.get(doc_id, []) if "DepartmentIndicator" in hit else []:
+            for _, i, l3, text, project in dinds.get(doc_id, []):
                 xid = f"dind:{doc_id}#{i}"
                 if not self._carries("DepartmentIndicator", l3, text):
                     continue
@@ -244,14 +275,15 @@ class StoreScope:
         return g
 
     def _carries(self, kind: str, first: str | None, second: str | None) -> bool:
-        """Whether a node can be a candidate: always, unless an exact text decided and the node lacks it — read
-        as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3, text)."""
-        q = self.exact_text
-        if q is None:
+        """Whether a node can be a candidate: always, unless deciding texts are known and the node carries none
+        — read as :func:`kg.lookup._texts` reads it (a project: its name and '; '-joined aliases; a target: l3,
+        text)."""
+        carry = self.carry
+        if carry is None:
             return True
         if kind == "Project":
-            return q == first or q in [x for x in str(second or "").split("; ") if x]
-        return q in (first, second)
+            return first in carry or any(x in carry for x in str(second or "").split("; ") if x)
+        return first in carry or second in carry
 
     def _classes(self, codes: list[Any], names: dict[tuple[str, str], str]) -> None:
         if "Classification" not in self.hit_kinds:
@@ -259,6 +291,21 @@ class StoreScope:
         for scheme, code in zip(SCHEMES, codes, strict=True):
             if code:
                 _add_class(self.graph, scheme, code, names)
+
+
+def _may_reach(q: str, texts: set[str]) -> list[str]:
+    """The ``texts`` whose :func:`kg.lookup.fuzzy_score` can reach FUZZY_MIN, found by rapidfuzz in one C loop: a
+    score is at most 100·w·LCS/len(q) + 100·(1 − w) (w = COVERAGE_WEIGHT), so a text needs an LCS of at least
+    len(q)·(FUZZY_MIN − 100·(1 − w))/(100·w); one less is asked for, against rounding. A text left out scores
+    under FUZZY_MIN, below any band (issue 16: a fuzzy trace at N=5,000 scored ~10⁵ texts in Python)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import LCSseq
+
+    need = len(q) * (FUZZY_MIN - 100 * (1 - COVERAGE_WEIGHT)) / (100 * COVERAGE_WEIGHT)
+    cutoff = max(0, math.ceil(need) - 1)
+    choices = sorted(texts)
+    return [choices[k] for _, _, k in process.extract_iter(q, choices, scorer=LCSseq.similarity, processor=None,
+                                                          score_cutoff=cutoff)]
 
 
 def _class_nodes_of(row_lists: list[list[tuple[Any, ...]]]) -> set[tuple[str, str]]:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz
-
 from kg.model import DepartmentIndicator, Document, Indicator, Project
 from kg.normalize import clean_text, number_and_unit, target_met
 
@@ -74,6 +72,8 @@ def match_target(name: str | None, candidates: Sequence[T], names_of=lambda x: [
 
 
 def _best(keys: set[str], pool: Iterable[tuple[T, list[str | None]]], minimum: float) -> tuple[T, float] | None:
+    from rapidfuzz import fuzz  # (loaded only when a name is compared: issue 16)
+
     best: tuple[T, float] | None = None
     for item, names in pool:
         for n in names:

@@ -86,6 +86,7 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "funding_lines": (("recipient", "TEXT"), ("doc_no", "TEXT"), ("purpose", "TEXT")),  # schema 3
 }
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
+ALIASES_GIVEN = "aliases != '[]'"  # a project with aliases (the column holds a JSON list)
 # What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
 # store made before them gains them when it is next opened for writing; until then the lookups scan.
 LOOKUP_INDEXES = (
@@ -99,6 +100,14 @@ LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
     "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
     "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
+    # the few projects with aliases (an exact alias is found by a scan of these alone); the classification names
+    # funding lines state, by name (is a query a classification's name?) and by code (the first name of a code
+    # no classification table names: class_names_of)
+    f"CREATE INDEX IF NOT EXISTS projects_aliases ON projects (aliases) WHERE {ALIASES_GIVEN}",
+    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_name ON funding_lines ({s}_name, {s}_code)" for s in
+      ("function", "econ_gov", "econ_dept")),
+    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_code ON funding_lines ({s}_code, doc_id, project_n, n, {s}_name) "
+      f"WHERE {s}_name IS NOT NULL AND {s}_name != ''" for s in ("function", "econ_gov", "econ_dept")),
 )
 SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
 SCHEMA = SCHEMA.format(
@@ -148,6 +157,7 @@ class Store:
         self.db_path = self.path / DB_NAME
         self.read_only = not create
         self._class_names: dict[tuple[str, str], str] | None = None
+        self._column_cache: dict[str, set[str]] = {}
         if self.path.exists() and not self.path.is_dir():
             raise StoreError("store path is not a directory", str(self.path))
         if not create and not self.db_path.is_file():
@@ -256,7 +266,12 @@ class Store:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {typ}")
 
     def _columns(self, table: str) -> set[str]:
-        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        if self.read_only and table in self._column_cache:  # a read-only store's tables do not change
+            return self._column_cache[table]
+        cols = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        if self.read_only:
+            self._column_cache[table] = cols
+        return cols
 
     @property
     def location(self) -> str:
@@ -280,10 +295,15 @@ class Store:
         return dict(self.conn.execute("SELECT doc_id, extractor FROM documents"))
 
     # -- locations: where each document's bytes were seen (kg.identity) ------------------------------
-    def locations(self) -> dict[str, list[str]]:
-        """doc_id → the paths its content was ingested from, sorted."""
+    def locations(self, doc_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """doc_id → the paths its content was ingested from, sorted (of ``doc_ids`` only, when given)."""
         out: dict[str, list[str]] = {}
-        for path, doc_id in self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path"):
+        if doc_ids is None:
+            rows: Iterable[tuple[str, str]] = self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path")
+        else:
+            rows = sorted(r for chunk in _chunks(sorted(set(doc_ids))) for r in self.conn.execute(
+                f"SELECT path, doc_id FROM locations WHERE doc_id IN ({_marks(chunk)})", chunk))
+        for path, doc_id in rows:
             out.setdefault(doc_id, []).append(path)
         return out
 

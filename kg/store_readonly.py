@@ -7,12 +7,10 @@ alone. :func:`connect_read_only` chooses between them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 DB_NAME = "perfkg.sqlite"  # the database of a store folder (kg.store re-exports it)
 STORE_ENV = "PERFKG_STORE"
@@ -68,6 +66,8 @@ def store_url(store: Path | str | None) -> str | None:
 
 def public_url(url: str) -> str:
     """The URL without its password (for reports, messages and file names)."""
+    from urllib.parse import urlsplit, urlunsplit  # a PostgreSQL store only (a folder store never loads it)
+
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -77,6 +77,8 @@ def public_url(url: str) -> str:
 
 def side_dir(url: str) -> Path:
     """The local folder kept for a PostgreSQL store: ``$XDG_CACHE_HOME/perfkg/pg-<hash of the URL>``."""
+    import hashlib
+
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "perfkg" / f"pg-{hashlib.sha256(public_url(url).encode()).hexdigest()[:16]}"
