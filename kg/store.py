@@ -17,123 +17,55 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
-from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL, migrate_v1
-from kg.model import TOTAL_KEYS, DepartmentIndicator, Document, FundingLine, Funds, Indicator, Project, Provenance
-from kg.normalize import money_str
+from kg.identity import migrate_v1
+from kg.model import Document
+from kg.store_queries import SQL_VARS_PER_QUERY as SQL_VARS_PER_QUERY
+from kg.store_queries import RowQueries, chunks, marks
 from kg.store_readonly import DB_NAME, connect_read_only, is_writable, resolve_store_dir, store_url
 from kg.store_readonly import STORE_ENV as STORE_ENV  # re-exported
+from kg.store_rows import PreparedRows as PreparedRows  # re-exported (kg.ingest)
+from kg.store_rows import document_rows as document_rows
+from kg.store_rows import grouped_rows
+from kg.store_rows import prepare_rows as prepare_rows
+from kg.store_schema import (
+    ALIASES_GIVEN as ALIASES_GIVEN,
+)
+from kg.store_schema import (
+    CLASS_SCHEMES as CLASS_SCHEMES,
+)
+from kg.store_schema import (
+    DEPARTMENT_N as DEPARTMENT_N,
+)
+from kg.store_schema import (
+    EVAL_COLUMNS as EVAL_COLUMNS,
+)
+from kg.store_schema import (
+    LOOKUP_INDEXES as LOOKUP_INDEXES,
+)
+from kg.store_schema import (
+    READABLE_VERSIONS as READABLE_VERSIONS,
+)
+from kg.store_schema import (
+    RECORD_TABLES as RECORD_TABLES,
+)
+from kg.store_schema import (
+    SCHEMA as SCHEMA,
+)
+from kg.store_schema import (
+    SCHEMA_VERSION as SCHEMA_VERSION,
+)
 
-# 2: documents keyed by content (kg.identity), with a locations table; 3: funding lines gain recipient, doc_no
-# (文号) and purpose, and a document's department-level funding lines (Document.funding) are rows with project_n -1
-SCHEMA_VERSION = 3
-# Versions opened as they are when the store cannot be migrated (a read-only folder): what they lack reads empty.
-READABLE_VERSIONS = (2, 3)
-DEPARTMENT_N = -1  # project_n of a department-level funding line
 # Seconds a writer waits for another writer's lock before giving up.
 BUSY_TIMEOUT_S = 30.0
 READ_ONLY_MESSAGE = "the store is read-only (no write permission on its folder or database): cannot write to it"
-
-_PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER"
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, extractor TEXT, source TEXT, layout TEXT, encoding TEXT,
-    department TEXT, department_code TEXT, year INTEGER, doc_kind TEXT,
-    total TEXT, basic TEXT, project TEXT, json TEXT NOT NULL);
--- doc_hashes() (every search's staleness check) reads this index, not the rows with their JSON
-CREATE INDEX IF NOT EXISTS documents_hash ON documents (doc_id, sha256);
-CREATE TABLE IF NOT EXISTS projects (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT NOT NULL, aliases TEXT, code TEXT, amount TEXT,
-    amount_text TEXT, function_code TEXT, econ_gov_code TEXT, econ_dept_code TEXT, category TEXT, owner TEXT,
-    goal TEXT, seen_in TEXT, {_PROV}, {{project_eval}}, PRIMARY KEY (doc_id, n));
-CREATE TABLE IF NOT EXISTS indicators (
-    doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, l1 TEXT, l2 TEXT, l3 TEXT, op TEXT,
-    value TEXT, unit TEXT, direction TEXT, text TEXT, link_method TEXT, confidence REAL, {_PROV},
-    {{row_eval}}, PRIMARY KEY (doc_id, project_n, n));
-CREATE TABLE IF NOT EXISTS funding_lines (
-    doc_id TEXT NOT NULL, project_n INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT, amount TEXT,
-    amount_text TEXT, function_code TEXT, function_name TEXT, econ_gov_code TEXT, econ_gov_name TEXT,
-    econ_dept_code TEXT, econ_dept_name TEXT, source TEXT, link_method TEXT, confidence REAL, {_PROV},
-    recipient TEXT, doc_no TEXT, purpose TEXT, PRIMARY KEY (doc_id, project_n, n));
-CREATE TABLE IF NOT EXISTS department_indicators (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, activity TEXT, project TEXT, l2 TEXT, l3 TEXT, op TEXT,
-    value TEXT, unit TEXT, text TEXT, {_PROV}, {{row_eval}}, PRIMARY KEY (doc_id, n));
-CREATE TABLE IF NOT EXISTS classifications (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, scheme TEXT NOT NULL, code TEXT NOT NULL, name TEXT, {_PROV},
-    PRIMARY KEY (doc_id, n));
-CREATE TABLE IF NOT EXISTS outcomes (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, key TEXT, amount TEXT, text TEXT, subject TEXT, note TEXT, {_PROV},
-    PRIMARY KEY (doc_id, n));
-CREATE TABLE IF NOT EXISTS warnings (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT, severity TEXT, message TEXT, line INTEGER,
-    PRIMARY KEY (doc_id, n));
-"""
-# Columns of a self-evaluation (绩效自评表), added to schema version 1 (a store made before them gains them when
-# it is next opened for writing): table → (column, SQL type).
-EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "projects": (("evaluated", "INTEGER"), ("total_score", "TEXT"), ("implementing_unit", "TEXT"),
-                 ("outcome", "TEXT"), ("funds_initial_budget", "TEXT"), ("funds_budget", "TEXT"),
-                 ("funds_spent", "TEXT"), ("funds_weight", "TEXT"), ("funds_rate", "TEXT"), ("funds_score", "TEXT")),
-    "indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"), ("met", "INTEGER")),
-    "department_indicators": (("actual", "TEXT"), ("weight", "TEXT"), ("score", "TEXT"), ("reason", "TEXT"),
-                              ("met", "INTEGER")),
-    "funding_lines": (("recipient", "TEXT"), ("doc_no", "TEXT"), ("purpose", "TEXT")),  # schema 3
-}
-SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
-ALIASES_GIVEN = "aliases != '[]'"  # a project with aliases (the column holds a JSON list)
-# What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A
-# store made before them gains them when it is next opened for writing; until then the lookups scan.
-LOOKUP_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS classifications_code ON classifications (scheme, code, doc_id, n)",
-    "CREATE INDEX IF NOT EXISTS documents_heads ON documents (doc_id, department, department_code, year, doc_kind, "
-    "source)",
-    "CREATE INDEX IF NOT EXISTS classifications_name ON classifications (name)",
-    "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)",
-    "CREATE INDEX IF NOT EXISTS projects_code ON projects (code)",
-    "CREATE INDEX IF NOT EXISTS indicators_l3 ON indicators (l3)",
-    "CREATE INDEX IF NOT EXISTS indicators_text ON indicators (text)",
-    "CREATE INDEX IF NOT EXISTS department_indicators_l3 ON department_indicators (l3)",
-    "CREATE INDEX IF NOT EXISTS department_indicators_text ON department_indicators (text)",
-    # the few projects with aliases (an exact alias is found by a scan of these alone); the classification names
-    # funding lines state, by name (is a query a classification's name?) and by code (the first name of a code
-    # no classification table names: class_names_of)
-    f"CREATE INDEX IF NOT EXISTS projects_aliases ON projects (aliases) WHERE {ALIASES_GIVEN}",
-    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_name ON funding_lines ({s}_name, {s}_code)" for s in
-      ("function", "econ_gov", "econ_dept")),
-    *(f"CREATE INDEX IF NOT EXISTS funding_lines_{s}_code ON funding_lines ({s}_code, doc_id, project_n, n, {s}_name) "
-      f"WHERE {s}_name IS NOT NULL AND {s}_name != ''" for s in ("function", "econ_gov", "econ_dept")),
-)
-SCHEMA += "".join(f"{x};\n" for x in LOOKUP_INDEXES)
-SCHEMA = SCHEMA.format(
-    project_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["projects"]),
-    row_eval=", ".join(f"{c} {t}" for c, t in EVAL_COLUMNS["indicators"]))
-# Classification schemes: each record with codes has <scheme>_code (and funding lines <scheme>_name) columns.
-CLASS_SCHEMES = ("function", "econ_gov", "econ_dept")
 # Batches of at least this many documents written into a store no larger are loaded without LOOKUP_INDEXES,
 # which are built once at the end (Store.defer_lookup_indexes).
 BULK_MIN_DOCS = 200
-# Values bound in one SQL query at most (SQLite's limit is 32766 since 3.32, 999 before).
-SQL_VARS_PER_QUERY = 900
-# Record tables in export order; each has a doc_id column.
-RECORD_TABLES = ("documents", "projects", "indicators", "funding_lines", "department_indicators",
-                 "classifications", "outcomes", "warnings")
-
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for k in range(0, len(values), SQL_VARS_PER_QUERY):
-        yield values[k:k + SQL_VARS_PER_QUERY]
-
-
-def _marks(chunk: list[Any]) -> str:
-    return ", ".join("?" * len(chunk))
-
-
 def open_store(store: Path | None, *, create: bool = False) -> Store:
     """The store that ``--store`` / ``$PERFKG_STORE`` / the default names; ``create=False`` for read-only commands
     (opened read-only: see :class:`Store`). A ``postgresql://`` URL opens :class:`kg.store_pg.PgStore`."""
@@ -145,7 +77,7 @@ def open_store(store: Path | None, *, create: bool = False) -> Store:
     return Store(resolve_store_dir(store), create=create)
 
 
-class Store:
+class Store(RowQueries):
     """A store directory holding ``perfkg.sqlite``. ``create=False`` refuses a directory without a database
     and opens it read-only (no file in the store folder is created or changed); ``create=True`` opens it for
     writing and says so in one line when the folder or the database is read-only."""
@@ -301,8 +233,8 @@ class Store:
         if doc_ids is None:
             rows: Iterable[tuple[str, str]] = self.conn.execute("SELECT path, doc_id FROM locations ORDER BY path")
         else:
-            rows = sorted(r for chunk in _chunks(sorted(set(doc_ids))) for r in self.conn.execute(
-                f"SELECT path, doc_id FROM locations WHERE doc_id IN ({_marks(chunk)})", chunk))
+            rows = sorted(r for chunk in chunks(sorted(set(doc_ids))) for r in self.conn.execute(
+                f"SELECT path, doc_id FROM locations WHERE doc_id IN ({marks(chunk)})", chunk))
         for path, doc_id in rows:
             out.setdefault(doc_id, []).append(path)
         return out
@@ -371,161 +303,6 @@ class Store:
         """(doc_id, Document) of the stored documents among ``doc_ids``, in doc_id order."""
         return self.iter_documents(list(doc_ids))
 
-    # -- queries over the normalized rows (what a lookup needs without loading documents) ---------
-    def document_heads(self) -> list[tuple[Any, ...]]:
-        """(doc_id, department, department_code, year, doc_kind, source) of every document, in doc_id order."""
-        return self.conn.execute("SELECT doc_id, department, department_code, year, doc_kind, source "
-                                 "FROM documents ORDER BY doc_id").fetchall()
-
-    def department_codes(self) -> dict[str | None, str | None]:
-        """Department name → its code, from the documents giving both (the last in doc_id order wins)."""
-        return {h[1]: h[2] for h in self.document_heads() if h[1] and h[2]}
-
-    def class_names(self) -> dict[tuple[str, str], str]:
-        """(scheme, code) → the first name any document states (classification tables in (doc_id, n) order,
-        then funding lines); read once per open store."""
-        if self._class_names is not None:
-            return self._class_names
-        names: dict[tuple[str, str], str] = {}
-        firsts = self.conn.execute(
-            "SELECT scheme, code, MIN(doc_id) FROM classifications WHERE name IS NOT NULL AND name != '' "
-            "GROUP BY scheme, code").fetchall()
-        for scheme, code, doc_id in firsts:
-            names[(scheme, code)] = self.conn.execute(
-                "SELECT name FROM classifications WHERE doc_id=? AND scheme=? AND code=? AND name IS NOT NULL "
-                "AND name != '' ORDER BY n LIMIT 1", (doc_id, scheme, code)).fetchone()[0]
-        cols = ", ".join(f"{s}_code, {s}_name" for s in CLASS_SCHEMES)
-        named = " OR ".join(f"({s}_name IS NOT NULL AND {s}_name != '')" for s in CLASS_SCHEMES)
-        for row in self.conn.execute(f"SELECT {cols} FROM funding_lines WHERE {named} "
-                                     "ORDER BY doc_id, project_n < 0, project_n, n"):
-            for k, scheme in enumerate(CLASS_SCHEMES):
-                code, name = row[2 * k], row[2 * k + 1]
-                if code and name:
-                    names.setdefault((scheme, code), name)
-        self._class_names = names
-        return names
-
-    def class_names_of(self, nodes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """:meth:`class_names` of ``nodes`` (scheme, code) only: the same names, reading only those codes' rows
-        (what trace / show need for the few documents they read)."""
-        want = set(nodes)
-        if self._class_names is not None or not self._has_index("classifications_code"):
-            every = self.class_names()
-            return {n: every[n] for n in want if n in every}
-        names: dict[tuple[str, str], str] = {}
-        for scheme, code in sorted(want):  # one index seek each
-            row = self.conn.execute("SELECT name FROM classifications WHERE scheme=? AND code=? AND name IS NOT NULL "
-                                    "AND name != '' ORDER BY doc_id, n LIMIT 1", (scheme, code)).fetchone()
-            if row:
-                names[(scheme, code)] = row[0]
-        for scheme in CLASS_SCHEMES:  # then funding lines, as class_names reads them
-            for chunk in _chunks(sorted(c for s, c in want if s == scheme and (s, c) not in names)):
-                for code, name in self.conn.execute(
-                        f"SELECT {scheme}_code, {scheme}_name FROM funding_lines WHERE {scheme}_code IN "
-                        f"({_marks(chunk)}) AND {scheme}_name IS NOT NULL AND {scheme}_name != '' "
-                        "ORDER BY doc_id, project_n < 0, project_n, n", chunk):
-                    names.setdefault((scheme, code), name)
-        return names
-
-    def _has_index(self, name: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND name=?", (name,)).fetchone() \
-            is not None
-
-    def class_codes_named(self, texts: Iterable[str]) -> set[tuple[str, str]]:
-        """(scheme, code) of the classification codes some row (classification table or funding line) names
-        with one of ``texts`` — the codes whose :meth:`class_names` name can be one of them."""
-        out: set[tuple[str, str]] = set()
-        for chunk in _chunks(sorted(set(texts))):
-            out.update(self.conn.execute(f"SELECT DISTINCT scheme, code FROM classifications WHERE name IN "
-                                         f"({_marks(chunk)})", chunk))
-            for scheme in CLASS_SCHEMES:
-                out.update((scheme, c) for (c,) in self.conn.execute(
-                    f"SELECT DISTINCT {scheme}_code FROM funding_lines WHERE {scheme}_name IN ({_marks(chunk)}) "
-                    f"AND {scheme}_code IS NOT NULL AND {scheme}_code != ''", chunk))
-        return out
-
-    def rows_of(self, table: str, columns: tuple[str, ...], doc_ids: Iterable[str]) -> list[tuple[Any, ...]]:
-        """``columns`` of the rows of ``table`` belonging to ``doc_ids``, in primary-key order."""
-        for c in columns:
-            self._check_column(table, c)
-        order = {"projects": "doc_id, n", "indicators": "doc_id, project_n, n",
-                 "funding_lines": "doc_id, project_n, n"}.get(table, "doc_id, n")
-        ids = sorted(set(doc_ids))
-        out: list[tuple[Any, ...]] = []
-        for k in range(0, len(ids), SQL_VARS_PER_QUERY):
-            chunk = ids[k:k + SQL_VARS_PER_QUERY]
-            out += self.conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE doc_id IN "
-                                     f"({', '.join('?' * len(chunk))}) ORDER BY {order}", chunk).fetchall()
-        return sorted(out, key=lambda r: r[0]) if len(ids) > SQL_VARS_PER_QUERY else out
-
-    def used_class_codes(self) -> set[tuple[str, str]]:
-        """(scheme, code) of every classification code a project or funding line names."""
-        out: set[tuple[str, str]] = set()
-        for table in ("projects", "funding_lines"):
-            for scheme in CLASS_SCHEMES:
-                for (code,) in self.conn.execute(f"SELECT DISTINCT {scheme}_code FROM {table} "
-                                                 f"WHERE {scheme}_code IS NOT NULL AND {scheme}_code != ''"):
-                    out.add((scheme, code))
-        return out
-
-    def docs_with_class_prefix(self, scheme: str, prefix: str) -> list[tuple[str, str]]:
-        """(doc_id, code) of projects and funding lines whose ``scheme`` code starts with ``prefix``."""
-        if scheme not in CLASS_SCHEMES:
-            raise StoreError(f"unknown classification scheme {scheme!r}", str(self.path))
-        out: list[tuple[str, str]] = []
-        for table in ("projects", "funding_lines"):
-            out += self.conn.execute(f"SELECT DISTINCT doc_id, {scheme}_code FROM {table} "
-                                     f"WHERE substr({scheme}_code, 1, ?) = ?", (len(prefix), prefix)).fetchall()
-        return out
-
-    def docs_with_code_suffix(self, suffix: str) -> set[str]:
-        """doc_ids of the documents with a project whose code ends with ``suffix``."""
-        return {d for (d,) in self.conn.execute(
-            "SELECT DISTINCT doc_id FROM projects WHERE code IS NOT NULL AND substr(code, -?) = ?",
-            (len(suffix), suffix))}
-
-    def distinct_values(self, table: str, column: str) -> list[str]:
-        """The distinct non-empty values of one text column of a record table."""
-        self._check_column(table, column)
-        return [v for (v,) in self.conn.execute(
-            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} != ''")]
-
-    def distinct_values_containing(self, table: str, column: str, needle: str) -> list[str]:
-        """The distinct values of one text column of a record table that contain ``needle``."""
-        self._check_column(table, column)
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return [v for (v,) in self.conn.execute(
-            f"SELECT DISTINCT {column} FROM {table} WHERE {column} LIKE ? ESCAPE '\\'", (pattern,))
-            if needle in v]
-
-    def docs_where_in(self, table: str, column: str, values: Iterable[Any]) -> set[str]:
-        """doc_ids of the rows of ``table`` whose ``column`` is one of ``values``."""
-        self._check_column(table, column)
-        values = list(dict.fromkeys(values))
-        out: set[str] = set()
-        for k in range(0, len(values), SQL_VARS_PER_QUERY):
-            chunk = values[k:k + SQL_VARS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            out.update(d for (d,) in self.conn.execute(
-                f"SELECT DISTINCT doc_id FROM {table} WHERE {column} IN ({marks})", chunk))
-        return out
-
-    def _check_column(self, table: str, column: str) -> None:
-        cols = self._columns(table) if table in RECORD_TABLES else set()
-        if column not in cols:
-            raise StoreError(f"no column {table}.{column}", str(self.path))
-
-    def counts(self) -> dict[str, int]:
-        """Rows per record table."""
-        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
-
-    def table_rows(self, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Column names and rows of one record table (for CSV / JSON Lines export)."""
-        if table not in RECORD_TABLES:
-            raise StoreError(f"unknown record table {table!r}", str(self.path))
-        cur = self.conn.execute(f"SELECT * FROM {table} ORDER BY doc_id")
-        return [c[0] for c in cur.description], cur.fetchall()
-
     # -- writing -----------------------------------------------------------------------------------
     # put_document accepts the rows of :func:`document_rows` made elsewhere (an ingest worker) instead of the Document
     takes_rows = True
@@ -579,7 +356,7 @@ class Store:
             rows = document_rows(doc_id, doc, digest)
         rows["documents"][0]["extractor"] = extractor
         for table, table_rows in rows.items():
-            for cols, values in _grouped(table_rows):  # one executemany per table (rows of a table share columns)
+            for cols, values in grouped_rows(table_rows):  # one executemany per table (rows of a table share columns)
                 self.conn.executemany(_insert_sql(table, cols), values)
         return sum(len(r) for r in rows.values())
 
@@ -623,37 +400,6 @@ def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-def _grouped(rows: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
-    """(columns, value tuples) of consecutive rows with the same columns, in order."""
-    cols: tuple[str, ...] | None = None
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        keys = tuple(row)
-        if keys != cols:
-            if values:
-                yield cols, values  # type: ignore[misc]
-            cols, values = keys, []
-        values.append(tuple(row.values()))
-    if values:
-        yield cols, values  # type: ignore[misc]
-
-
-@dataclass
-class PreparedRows:
-    """A document's :func:`document_rows` grouped for ``executemany`` (made in an ingest worker: tuples pickle
-    smaller than dicts): (table, columns, value tuples) in table order, and how many rows in all."""
-
-    groups: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
-    count: int
-
-
-def prepare_rows(doc_id: str, doc: Document, digest: str, extractor: str | None) -> PreparedRows:
-    rows = document_rows(doc_id, doc, digest)
-    rows["documents"][0]["extractor"] = extractor
-    return PreparedRows([(t, cols, values) for t, table_rows in rows.items() for cols, values in _grouped(table_rows)],
-                        sum(len(r) for r in rows.values()))
-
-
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (autocommit connection)."""
 
@@ -667,70 +413,3 @@ class _Transaction:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def _prov(p: Provenance | None) -> dict[str, Any]:
-    if p is None:
-        return {"table_name": None, "line_start": None, "line_end": None}
-    return {"table_name": p.table, "line_start": p.line_start, "line_end": p.line_end}
-
-
-def _project_eval(p: Project) -> dict[str, Any]:
-    f = p.funds
-    return {"evaluated": int(p.evaluated), "total_score": p.total_score, "implementing_unit": p.implementing_unit,
-            "outcome": p.outcome,
-            **{f"funds_{k}": money_str(getattr(f, k)) if f else None for k in Funds.MONEY},
-            **{f"funds_{k}": getattr(f, k) if f else None for k in Funds.PRINTED}}
-
-
-def _row_eval(x: Indicator | DepartmentIndicator) -> dict[str, Any]:
-    from kg.selfeval import met
-
-    m = met(x)
-    return {k: getattr(x, k) for k in ("actual", "weight", "score", "reason")} | {
-        "met": None if m is None else int(m)}
-
-
-def _funding_rows(doc_id: str, pn: int, lines: list[FundingLine]) -> list[dict[str, Any]]:
-    out = []
-    for i, f in enumerate(lines):
-        d = f.to_dict()
-        d.pop("provenance")
-        out.append({"doc_id": doc_id, "project_n": pn, "n": i, **d, **_prov(f.provenance)})
-    return out
-
-
-def document_rows(doc_id: str, doc: Document, digest: str) -> dict[str, list[dict[str, Any]]]:
-    """The normalized rows of one document, table → rows (column → value)."""
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
-    rows["documents"].append({
-        "doc_id": doc_id, "sha256": digest, "source": doc.source, "layout": doc.layout, "encoding": doc.encoding,
-        "department": doc.department, "department_code": doc.department_code, "year": doc.year,
-        "doc_kind": doc.doc_kind, **{k: money_str(doc.total(k)) for k in TOTAL_KEYS},  # to_gold_dict's totals
-        "json": json.dumps(doc.to_dict(), ensure_ascii=False, default=str)})
-    for pn, p in enumerate(doc.projects):
-        rows["projects"].append({
-            "doc_id": doc_id, "n": pn, "name": p.name, "aliases": json.dumps(p.aliases, ensure_ascii=False),
-            "code": p.code, "amount": money_str(p.amount), "amount_text": p.amount_text,
-            "function_code": p.function_code, "econ_gov_code": p.econ_gov_code, "econ_dept_code": p.econ_dept_code,
-            "category": p.category, "owner": p.owner, "goal": p.goal,
-            "seen_in": json.dumps([s.to_dict() for s in p.seen_in], ensure_ascii=False), **_prov(p.provenance),
-            **_project_eval(p)})
-        for i, ind in enumerate(p.indicators):
-            rows["indicators"].append({
-                "doc_id": doc_id, "project_n": pn, "n": i, **ind.to_gold_dict(), "text": ind.text,
-                "link_method": ind.link_method, "confidence": ind.confidence, **_prov(ind.provenance),
-                **_row_eval(ind)})
-        rows["funding_lines"] += _funding_rows(doc_id, pn, p.funding_lines)
-    rows["funding_lines"] += _funding_rows(doc_id, DEPARTMENT_N, doc.funding)
-    for i, x in enumerate(doc.department_indicators):
-        rows["department_indicators"].append({"doc_id": doc_id, "n": i, **x.to_gold_dict(), "text": x.text,
-                                              **_prov(x.provenance), **_row_eval(x)})
-    for i, c in enumerate(doc.classifications):
-        rows["classifications"].append({"doc_id": doc_id, "n": i, "scheme": c.scheme, "code": c.code,
-                                        "name": c.name, **_prov(c.provenance)})
-    for i, o in enumerate(doc.outcomes):
-        rows["outcomes"].append({"doc_id": doc_id, "n": i, "key": o.key, "amount": money_str(o.amount),
-                                 "text": o.text, "subject": o.subject, "note": o.note, **_prov(o.provenance)})
-    for i, w in enumerate(doc.warnings):
-        rows["warnings"].append({"doc_id": doc_id, "n": i, "kind": w.kind, "severity": w.severity,
-                                 "message": w.message, "line": w.line})
-    return rows
