@@ -170,3 +170,10 @@ def __getattr__(name: str) -> object:
         return ChineseAnalyzer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+def query_weights(text: str, method: str) -> dict[str, float]:
+    """Query tokens and their weights (bigrams and words 1.0, stand-by unigrams less)."""
+    out: dict[str, float] = {}
+    for p in pieces(text, method, query=True):
+        out[p.text] = max(out.get(p.text, 0.0), p.boost)
+    return out

@@ -26,25 +26,21 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from index.analysis import DEFAULT_ANALYZER, index_terms
+from index.analysis import DEFAULT_ANALYZER, index_terms, query_weights
+from index.filters import KIND_FAMILIES, SUGGESTIONS, Filters, match_departments
 from index.fuzzy import MIN_QUERY_COVER, RESCORE, _combine, compactness, normalize
 from index.query import (
     FUZZY_CANDIDATES,
     FUZZY_ENTRIES,
     FUZZY_SCAN_BELOW,
     GOOD_SCORE,
-    KIND_FAMILIES,
     MAX_QUERY_CHARS,
     MAX_SCAN_POSTINGS,
-    SUGGESTIONS,
     TEXT_CANDIDATES,
-    Filters,
     SearchResult,
     _Cand,
     _coverage,
     _hit,
-    match_departments,
-    query_weights,
     rank_candidates,
     strong_terms,
     suggestions,

@@ -6,23 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.query import (
+from index.filters import (
     KIND_FAMILIES,
     OP_ALIASES,
     UNIT_ALIASES,
     Filters,
-    _no_year_of_department,
     check_kind,
     check_year,
     department_names,
-    document_number,
     filter_query,
     index_years,
     match_departments,
     no_year_message,
-    posting_blocks,
-    strong_query_terms,
+    no_year_of_department,
 )
+from index.query import document_number, posting_blocks, strong_query_terms
 from kg.errors import QueryError
 
 if TYPE_CHECKING:
@@ -89,7 +87,7 @@ class WhooshReader:
         return set(self.s.docs_for_query(fq)) if fq is not None else None
 
     def no_year_of_department(self, f: Filters) -> None:
-        _no_year_of_department(self.s, f, self.method)
+        no_year_of_department(self.s, f, self.method)
 
     def listing(self, f: Filters) -> list[dict[str, Any]]:
         return [dict(self.s.stored_fields(n)) for n in self.s.docs_for_query(self._query(f))]
