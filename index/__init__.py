@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index.build import SearchIndex, SyncReport, build_index, is_stale, open_search_index, sync_index
+    from index.build import SearchIndex, SyncReport
     from index.query import Hit, SearchResult, search
+    from index.sync import build_index, is_stale, open_search_index, sync_index
 
 _HOME = {"Hit": "index.query", "SearchResult": "index.query", "search": "index.query",
-         **dict.fromkeys(("SearchIndex", "SyncReport", "build_index", "is_stale", "open_search_index", "sync_index"),
-                         "index.build")}
+         **dict.fromkeys(("SearchIndex", "SyncReport"), "index.build"),
+         **dict.fromkeys(("build_index", "is_stale", "open_search_index", "sync_index"), "index.sync")}
 
 __all__ = ["Hit", "SearchIndex", "SearchResult", "SyncReport", "build_index", "is_stale", "open_search_index", "search",
            "sync_index"]

@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.gen_corpus import generate_mixed
-from index.build import index_dir, sync_index
+from index.build import index_dir
 from index.feed import ingest_preparer
 from index.sqlite_engine import ENGINE_FILE
+from index.sync import sync_index
 from kg.ingest import ingest_paths
 from kg.layouts.numbered_tables.family import _TITLE_LINE, title_numbers
 from kg.layouts.pdf_wrapped.family import SPACED_CJK
