@@ -33,6 +33,9 @@ from kg.store_rows import document_rows as document_rows
 from kg.store_rows import grouped_rows
 from kg.store_rows import prepare_rows as prepare_rows
 from kg.store_schema import (
+    ADDED_COLUMNS as ADDED_COLUMNS,
+)
+from kg.store_schema import (
     ALIASES_GIVEN as ALIASES_GIVEN,
 )
 from kg.store_schema import (
@@ -150,7 +153,7 @@ class Store(RowQueries):
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for table, cols in EVAL_COLUMNS.items():
+                for table, cols in ADDED_COLUMNS.items():
                     have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
                     for col, typ in cols:
                         if col not in have:
@@ -168,15 +171,16 @@ class Store(RowQueries):
                 self.conn = connect_read_only(self.db_path, BUSY_TIMEOUT_S)
 
     def _migrate_columns(self, version: int) -> int:
-        """Schema 2 → 3: the columns it lacks added and the version raised, by a read-only command too when the
-        database is writable; on a read-only folder the store is read as it is (the new columns read empty)."""
+        """An older schema (2, 3) → this one: the columns it lacks (ADDED_COLUMNS) added and the version raised,
+        by a read-only command too when the database is writable; on a read-only folder the store is read as it
+        is (the new columns read empty)."""
         if self.read_only and not (os.access(self.db_path, os.W_OK) and is_writable(self.path)):
             return version
         conn = self.conn if not self.read_only else sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
                                                                     isolation_level=None)
         try:
             with _Transaction(conn):
-                for table, cols in EVAL_COLUMNS.items():
+                for table, cols in ADDED_COLUMNS.items():
                     have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
                     for col, typ in cols:
                         if col not in have:
@@ -191,7 +195,7 @@ class Store(RowQueries):
 
     def _add_eval_columns(self) -> None:
         """Give a store made before the self-evaluation columns those columns (empty for its documents)."""
-        for table, cols in EVAL_COLUMNS.items():
+        for table, cols in ADDED_COLUMNS.items():
             have = self._columns(table)
             for col, typ in cols:
                 if col not in have:

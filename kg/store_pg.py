@@ -23,7 +23,7 @@ from index.analysis import DEFAULT_ANALYZER
 from kg.errors import StoreError
 from kg.model import Document
 from kg.store import (
-    EVAL_COLUMNS,
+    ADDED_COLUMNS,
     LOOKUP_INDEXES,
     READ_ONLY_MESSAGE,
     READABLE_VERSIONS,
@@ -155,7 +155,7 @@ class PgStore(Store):
             raise StoreError(f"store has schema version {version}, this perfkg reads {SCHEMA_VERSION}; "
                              "ingest into a new database", self.location)
         self._init_search()
-        if not self.read_only and any(c not in self._columns(t) for t, cs in EVAL_COLUMNS.items() for c, _ in cs):
+        if not self.read_only and any(c not in self._columns(t) for t, cs in ADDED_COLUMNS.items() for c, _ in cs):
             with self._tx():
                 self.conn.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
                 self._add_eval_columns()
@@ -229,7 +229,7 @@ class PgStore(Store):
             "AND table_name = ?", (table,))}
 
     def _add_eval_columns(self) -> None:
-        for table, cols in EVAL_COLUMNS.items():
+        for table, cols in ADDED_COLUMNS.items():
             for col, typ in cols:
                 self.conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {col} {typ}")
 

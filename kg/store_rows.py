@@ -45,8 +45,8 @@ def prepare_rows(doc_id: str, doc: Document, digest: str, extractor: str | None)
 
 def _prov(p: Provenance | None) -> dict[str, Any]:
     if p is None:
-        return {"table_name": None, "line_start": None, "line_end": None}
-    return {"table_name": p.table, "line_start": p.line_start, "line_end": p.line_end}
+        return {"table_name": None, "line_start": None, "line_end": None, "loc": None}
+    return {"table_name": p.table, "line_start": p.line_start, "line_end": p.line_end, "loc": p.loc}
 
 
 def _project_eval(p: Project) -> dict[str, Any]:

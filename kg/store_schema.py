@@ -6,13 +6,14 @@ from __future__ import annotations
 from kg.identity import LOCATIONS_INDEX, LOCATIONS_SQL
 
 # 2: documents keyed by content (kg.identity), with a locations table; 3: funding lines gain recipient, doc_no
-# (文号) and purpose, and a document's department-level funding lines (Document.funding) are rows with project_n -1
-SCHEMA_VERSION = 3
+# (文号) and purpose, and a document's department-level funding lines (Document.funding) are rows with project_n -1;
+# 4: every record row's location in its file's own terms (``loc``: page, sheet!cell …) beside its lines
+SCHEMA_VERSION = 4
 # Versions opened as they are when the store cannot be migrated (a read-only folder): what they lack reads empty.
-READABLE_VERSIONS = (2, 3)
+READABLE_VERSIONS = (2, 3, 4)
 DEPARTMENT_N = -1  # project_n of a department-level funding line
 
-_PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER"
+_PROV = "table_name TEXT, line_start INTEGER, line_end INTEGER, loc TEXT"
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -58,6 +59,11 @@ EVAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                               ("met", "INTEGER")),
     "funding_lines": (("recipient", "TEXT"), ("doc_no", "TEXT"), ("purpose", "TEXT")),  # schema 3
 }
+# Columns later versions added, table → (column, SQL type): a store made before them gains them when it is next
+# opened for writing (the self-evaluation columns; schema 3's funding columns; schema 4's ``loc``).
+PROVENANCE_TABLES = ("projects", "indicators", "funding_lines", "department_indicators", "classifications", "outcomes")
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    t: EVAL_COLUMNS.get(t, ()) + (("loc", "TEXT"),) for t in PROVENANCE_TABLES}
 SCHEMA += f"{LOCATIONS_SQL};\n{LOCATIONS_INDEX};\n"
 ALIASES_GIVEN = "aliases != '[]'"  # a project with aliases (the column holds a JSON list)
 # What trace / show look up by value (issue 16): the first name of a classification code, and exact texts. A

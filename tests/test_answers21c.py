@@ -19,6 +19,7 @@ from kg.extract import extract_file
 from kg.graph import graph_from_documents
 from kg.model import Document, Figure, FundingLine, Project, Provenance
 from kg.store import SCHEMA_VERSION, Store
+from kg.store_schema import PROVENANCE_TABLES
 from tests.conftest import assert_projects_equal, seed_by_prefix, seed_path
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "funding"
@@ -119,11 +120,14 @@ def test_schema_2_store_migrates_and_a_read_only_one_still_opens(tmp_path: Path,
         conn = sqlite3.connect(tmp_path / name / "perfkg.sqlite")  # what schema 2 had
         for col in ("recipient", "doc_no", "purpose"):
             conn.execute(f"ALTER TABLE funding_lines DROP COLUMN {col}")
+        for table in PROVENANCE_TABLES:  # schema 4's loc
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN loc")
         conn.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
         conn.commit()
         conn.close()
     with Store(tmp_path / "rw", create=False) as st:  # a read-only command migrates a writable store
-        assert st.schema_version == SCHEMA_VERSION == 3 and "purpose" in st._columns("funding_lines")
+        assert st.schema_version == SCHEMA_VERSION == 4 and "purpose" in st._columns("funding_lines")
+        assert all("loc" in st._columns(t) for t in PROVENANCE_TABLES)
         assert st.counts()["funding_lines"] == n
     monkeypatch.setattr("kg.store.is_writable", lambda _p: False)  # a read-only folder (even for root)
     with Store(tmp_path / "ro", create=False) as st:  # read as it is

@@ -3,6 +3,7 @@ files and skips what it cannot read with its one-line reason."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -57,3 +58,16 @@ def test_ingest_folder_reads_native_files_and_skips_others(tmp_path: Path) -> No
                                  ".docx (e.g. libreoffice --headless --convert-to docx)")
     assert status["broken.pdf"][0] == "failed" and "corrupt or truncated PDF" in status["broken.pdf"][1]
     assert "Traceback" not in res.stderr and res.exit_code == 1
+
+
+def test_export_records_carry_the_cell_location_of_native_files(tmp_path: Path) -> None:
+    """Regression: SQL / CSV record rows had lines but not the sheet!cell (schema 4 adds ``loc``)."""
+    book = write_xlsx(text_rows(SEED.read_text(encoding="utf-8")), tmp_path / "seed.xlsx")
+    st = tmp_path / "st"
+    assert CliRunner().invoke(app, ["ingest", str(book), "--store", str(st)]).exit_code == 0
+    res = CliRunner().invoke(app, ["export", "--store", str(st), "-o", str(tmp_path / "out"), "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    for table in ("projects", "indicators"):
+        with (tmp_path / "out" / "records" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and all(r["loc"] == f"Sheet1!A{r['line_start']}" for r in rows), table
