@@ -23,6 +23,10 @@ def extract_source(src: SourceText) -> Document:
         doc.warn("family_fallback", f"not read as a known family ({e.message}); read by the forms' labels", e.line,
                  "info")
     doc.source = src.name
+    if not getattr(layout, "READS_TRANSFER_TABLES", False):
+        from kg.forms.money_tables import add_transfer_tables
+
+        add_transfer_tables(doc, list(src.rows) if src.rows is not None else None, src.text)
     doc.layout = layout.NAME
     doc.sha256 = src.sha256
     doc.encoding = src.encoding

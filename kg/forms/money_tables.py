@@ -94,7 +94,7 @@ def money_tables(rows: list[Row]) -> list[MoneyTable]:
         while j < len(rows) and len(rows[j].filled) >= 2:
             cells = [c.text.strip() for c in rows[j].cells]
             got = {k: cells[c] for k, c in cols.items() if c < len(cells) and cells[c]}
-            if not TOTAL_ROW.match("".join(cells[0].split()) if cells else "") and "amount" in got:
+            if not any(TOTAL_ROW.match("".join(c.text.split())) for c in rows[j].filled[:2]) and "amount" in got:
                 t.rows.append((rows[j], got))
             j += 1
         out.append(t)
@@ -167,3 +167,40 @@ def _link_forms(doc: Document, table: list[Project], forms: list[Project], rows:
         if owner is not None:
             mark_evidence(p.indicators, owner)
     return table + unlinked
+
+
+# A transfer table's title line ("表十二：专项转移支付预算表", "2024年对下转移支付预算表"): where a family that
+# does not read such tables itself is given them (:func:`add_transfer_tables`).
+TRANSFER_TITLE_LINE = re.compile(r"^[^\n]{0,30}转移支付[^\n]{0,20}表\s*$", re.M)
+# Lines after a transfer table's title read for its header and rows; its header within this many printed lines.
+TRANSFER_WINDOW = 200
+TRANSFER_HEADER_WITHIN = 8
+
+
+def add_transfer_tables(doc: Document, rows: list[Row] | None, text: str) -> None:
+    """Route the rows of the transfer tables printed in ``text`` (or native ``rows``) by the rule of
+    :mod:`kg.funding` — for a family that reads none itself. Cheap when the text prints no such title, or no
+    header (a name and an amount label on one line) right below it."""
+    if "转移支付" not in text:
+        return
+    lines = text.split("\n")
+    starts = [t for m in TRANSFER_TITLE_LINE.finditer(text) if _header_below(lines, t := text.count("\n", 0, m.start()))]
+    if not starts:
+        return
+    if rows is None:
+        from kg.cells.text import text_to_rows
+
+        keep = {i for t in starts for i in range(t, min(len(lines), t + TRANSFER_WINDOW))}
+        rows = text_to_rows("\n".join(ln if i in keep else "" for i, ln in enumerate(lines)))
+    tables = [t for t in money_tables(rows) if t.kind != "project"]
+    if tables:
+        attach_money_tables(doc, tables, rows)
+
+
+def _header_below(lines: list[str], title: int) -> bool:
+    below = [ln for ln in lines[title + 1:title + 1 + 3 * TRANSFER_HEADER_WITHIN] if ln.strip()]
+    for ln in below[:TRANSFER_HEADER_WITHIN]:
+        flat = "".join(ln.split())
+        if any(n in flat for n in (*NAME_COLUMNS, *RECIPIENT_COLUMNS)) and any(a in flat for a in AMOUNT_COLUMNS):
+            return True
+    return False

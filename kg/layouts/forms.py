@@ -17,6 +17,8 @@ from kg.model import Document
 from kg.reading import SourceText
 
 NAME = "forms"
+# Its transfer tables are read beside the forms (kg.forms.money_tables), not again by kg.extract.
+READS_TRANSFER_TABLES = True
 
 
 def rows_of(src: SourceText, doc: Document | None = None):

@@ -4,6 +4,6 @@ The family's reader is :mod:`.family` (``NAME``, ``detect``, ``parse``); its oth
 that reader chains.
 """
 
-from kg.layouts.cell_per_line.family import NAME, detect, parse
+from kg.layouts.cell_per_line.family import NAME, READS_TRANSFER_TABLES, detect, parse
 
-__all__ = ["NAME", "detect", "parse"]
+__all__ = ["NAME", "READS_TRANSFER_TABLES", "detect", "parse"]

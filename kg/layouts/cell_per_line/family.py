@@ -43,6 +43,8 @@ from kg.normalize import WAN, YUAN_QUANTUM, clean_text, parse_decimal, split_val
 from kg.reading import SourceText
 
 NAME = "cell_per_line"
+# Its transfer tables are read by the family itself (budget.add_transfer_lines), not by kg.extract.
+READS_TRANSFER_TABLES = True
 
 # Detection: share of non-empty lines that are one tab-prefixed cell, at which the structural signal is full.
 ONE_CELL_SHARE_FULL = 0.6
