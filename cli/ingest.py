@@ -56,9 +56,12 @@ def ingest(
             from kg.ingest_dask import DaskExecutor
 
             executor = run(lambda: DaskExecutor(dask))
-        report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty(),
-                                     executor=executor, feed=feed))
-        synced = run(lambda: _sync_index(st, report.seconds, feed[1] if feed else None))
+        from kg.ingest import relaxed_gc
+
+        with relaxed_gc():
+            report = run(lambda: _ingest(st, targets, jobs, force, show_bar=not as_json and sys.stderr.isatty(),
+                                         executor=executor, feed=feed))
+            synced = run(lambda: _sync_index(st, report.seconds, feed[1] if feed else None))
     finally:
         if feed is not None:
             feed[1].close()
