@@ -346,7 +346,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
     rows = executor is None and getattr(store, "takes_rows", False)
-    todo = [_Job(f, known.get(doc_id_of(f)), custom, rows, fingerprint, prepare) for f in found.files]
+    todo = [_Job(f, known.get(doc_id_of(f)) if known else None, custom, rows, fingerprint, prepare)
+            for f in found.files]  # a fresh store knows no path: no second resolve of each file
     n_jobs = executor.workers if executor is not None else jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 
