@@ -60,3 +60,51 @@ def test_fuzzy_candidates_match_near_misses_of_real_labels() -> None:
             for c in {v[1:], v[:-1], v[:1] + "x" + v[2:], v + "的"}:
                 if c:
                     assert _fuzzy_now(c, kind) == _fuzzy_before(c, kind), (kind, c)
+
+
+def _lines_to_rows_before(lines: list[str]) -> list:
+    """:func:`kg.layouts.cell_per_line.cells.lines_to_rows` before the fourth pass."""
+    from kg.layouts.cell_per_line.cells import PAGE_BREAK_CHARS, Cell, Row, is_free_line
+
+    rows: list = []
+    current = None
+    last = None
+    after_blank = True
+    for no, raw in enumerate(lines, start=1):
+        line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
+        blank = not line.strip()
+        blank_before, after_blank = after_blank, blank
+        if line[:1] == "\t":
+            if current is None:
+                current = Row([], no, no)
+                rows.append(current)
+            cells = [Cell(part, no, no) for part in line[1:].split("\t")]
+            current.cells.extend(cells)
+            current.line_end = no
+            last = (current, cells[-1])
+        elif blank:
+            current = None
+        elif last is None or is_free_line(line, blank_before):
+            rows.append(Row([Cell(line, no, no)], no, no, free=True))
+            current, last = None, None
+        else:
+            row, cell = last
+            cell.text += "\n" + line
+            cell.line_end = row.line_end = no
+    return rows
+
+
+def _shape(rows: list) -> list:
+    return [(r.line_start, r.line_end, r.free, [(c.text, c.line_start, c.line_end) for c in r.cells]) for r in rows]
+
+
+LINE_PARTS = st.sampled_from(["\t", "\f", "\r", " ", "", "表一：", "（2019年度）", "项目名称", "1.", "申报表", "明细表",
+                              "金额", "x" * 45])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(LINE_PARTS, max_size=5).map("".join), max_size=25))
+def test_lines_to_rows_equals_the_previous_version(lines: list[str]) -> None:
+    from kg.layouts.cell_per_line.cells import lines_to_rows
+
+    assert _shape(lines_to_rows(lines)) == _shape(_lines_to_rows_before(lines))
