@@ -5,14 +5,17 @@ with ``time.process_time`` (CPU time: other processes on a shared machine do not
 first parse of each document in one process, as an ingest sees it (per-process caches warmed only by the
 documents before it); ``warm`` the best of ``--repeat`` further parses. Families are the layout that read the
 document; the bundled documents, each family's fixtures, the generic ``forms`` fixtures and the self-evaluation
-fixtures are measured. Documents that no layout reads (negative fixtures) are counted, not timed.
+fixtures are measured. Documents that no layout reads (negative fixtures) are counted, not timed. The parses run
+with the garbage collector as an ingest's workers run it (:func:`kg.ingest_pool.relaxed_gc`); ``--default-gc``
+keeps Python's defaults.
 
-Usage: ``python -m bench.bench_parse [--repeat 3] [--json]``
+Usage: ``python -m bench.bench_parse [--repeat 3] [--default-gc] [--json]``
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -22,6 +25,7 @@ from typing import Any
 
 from kg.errors import PerfkgError
 from kg.extract import extract_source
+from kg.ingest_pool import relaxed_gc
 from kg.paths import bundled_data_dir
 from kg.reading import read_source
 
@@ -68,15 +72,22 @@ def measure(repeat: int) -> dict[str, Any]:
                     "first_max_ms": round(max(v["first"]), 2)} for k, v in sorted(table.items())}
 
     return {"families": summary(per_family), "sets": summary(per_set), "unread_documents": unread,
+            "gc_threshold": list(gc.get_threshold()),
             "load_avg": round(os.getloadavg()[0], 2)}
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="Warm parses per document (the best is kept).")
+    ap.add_argument("--default-gc", action="store_true", help="Parse with Python's default garbage-collector "
+                    "settings instead of the ingest workers' (kg.ingest_pool.relaxed_gc).")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    res = measure(args.repeat)
+    if args.default_gc:
+        res = measure(args.repeat)
+    else:
+        with relaxed_gc():
+            res = measure(args.repeat)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=2))
         return

@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import stat
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +32,9 @@ from typing import Any
 from kg.errors import InputError, PerfkgError, UnknownLayoutError
 from kg.extract import extract_file, extract_source
 from kg.identity import content_id
+from kg.ingest_pool import MIN_FILES_PER_WORKER as MIN_FILES_PER_WORKER  # re-exported (tests, callers)
+from kg.ingest_pool import default_jobs, pooled, restore_beside
+from kg.ingest_pool import relaxed_gc as relaxed_gc
 from kg.model import Document
 from kg.reading import sha256_bytes, source_from_bytes
 from kg.store import PreparedRows, Store, prepare_rows
@@ -48,13 +47,6 @@ EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "la
 FOLDER_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".csv")
 # Bytes read to tell a file's format by content (OLE2 stream names sit in the first sectors).
 SNIFF_BYTES = 1 << 20
-# Files a worker takes per round trip: enough to amortize pickling, small enough to balance the cores.
-MAX_CHUNK = 16
-# The default (``jobs=None``) uses every core only when each worker gets at least this many files.
-MIN_FILES_PER_WORKER = 4
-# Linux prctl option: the signal a worker gets when its parent dies; elsewhere workers poll the parent.
-PR_SET_PDEATHSIG = 1
-PARENT_POLL_S = 0.5
 # A disclosure as text is tens of kilobytes; anything above this is not one (and would eat memory).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -318,57 +310,17 @@ def _run_chunk(jobs: list[_Job]) -> list[_Extracted]:
     return [_run_job(j) for j in jobs]
 
 
-def _worker_init(parent: int) -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle (no traceback per worker), and the worker exits
-    when the ingesting process dies (kill -9 would otherwise orphan it, blocked for ever on the result pipe)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() == parent:
-            return
-    except (OSError, AttributeError):
-        pass  # not Linux: watch the parent instead
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def default_jobs(n_files: int) -> int:
-    """Every core when each gets at least :data:`MIN_FILES_PER_WORKER` files, else fewer (1: no pool)."""
-    return max(1, min(os.cpu_count() or 1, n_files // MIN_FILES_PER_WORKER))
-
-
 def _extracted(todo: list[_Job], jobs: int) -> Iterator[_Extracted]:
     """Results in the order of ``todo`` (so writes are deterministic), from ``jobs`` worker processes."""
-    if jobs <= 1 or len(todo) <= 1:
-        yield from map(_run_job, todo)
-        return
-    size = max(1, min(MAX_CHUNK, len(todo) // (jobs * 4)))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
-    try:
-        for results in pool.map(_run_chunk, chunks):
-            done += 1
-            yield from results
-    except BrokenProcessPool:  # a worker died (killed, out of memory): finish the rest in this process
-        for chunk in chunks[done:]:
-            yield from map(_run_job, chunk)
-    finally:  # on Ctrl-C or an error in the writer: drop the queued chunks instead of parsing them all
-        pool.shutdown(wait=True, cancel_futures=True)
+    return pooled(todo, jobs, _run_chunk, _run_job)
 
 
 # -- the batch (one writer) --------------------------------------------------------------------------
 def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None,
                  extractor: Extractor = extract_file, progress: Progress | None = None,
                  force: bool = False, executor: Any = None, prepare: Prepare | None = None,
-                 on_stored: Callable[[str, str, Any], None] | None = None) -> IngestReport:
+                 on_stored: Callable[[str, str, Any], None] | None = None,
+                 beside: Callable[[IngestReport], Any] | None = None) -> IngestReport:
     """Ingest files and folders into ``store``; one transaction per document, failures reported, never raised.
 
     ``prepare`` (picklable) runs in the worker on each extracted (doc_id, sha256, Document); ``on_stored`` gets
@@ -382,6 +334,10 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     A file is unchanged (skipped) when its sha256 and the parser fingerprint both equal the stored ones
     (the fingerprint only for the default extractor); ``force`` re-extracts every file. ``jobs=None``
     picks :func:`default_jobs`. Raises only :class:`InputError` for a named path that does not exist.
+
+    ``beside`` runs once every document is written (the CLI syncs the search index there), while the store's
+    lookup indexes, when the batch deferred them, are built in a thread (:func:`kg.ingest_pool.restore_beside`);
+    the report's ``wall`` includes it.
     """
     t_start = time.perf_counter()
     found = scan(paths, exclude=[store.path])
@@ -390,7 +346,8 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
     current = set() if force else {d for d, ex in store.doc_extractors().items() if ex == fingerprint}
     custom = None if extractor is extract_file else extractor
     rows = executor is None and getattr(store, "takes_rows", False)
-    todo = [_Job(f, known.get(doc_id_of(f)), custom, rows, fingerprint, prepare) for f in found.files]
+    todo = [_Job(f, known.get(doc_id_of(f)) if known else None, custom, rows, fingerprint, prepare)
+            for f in found.files]  # a fresh store knows no path: no second resolve of each file
     n_jobs = executor.workers if executor is not None else jobs if jobs is not None else default_jobs(len(todo))
     report = IngestReport(store=getattr(store, "location", str(store.path)), jobs=n_jobs)
 
@@ -403,6 +360,7 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
         done(problem)
     defer = getattr(store, "defer_lookup_indexes", None)
     deferred = defer is not None and defer(sum(1 for j in todo if j.known_sha is None))
+    completed = False
     try:
         for ex in executor.run(todo) if executor is not None else _extracted(todo, n_jobs):
             report.seconds["read_parse_cpu"] += ex.seconds
@@ -420,13 +378,19 @@ def ingest_paths(store: Store, paths: Iterable[Path], *, jobs: int | None = None
                     if on_stored is not None:
                         on_stored(ex.doc_id, ex.sha256, ex.payload)
                 done(res)
+        completed = True
     finally:
-        if deferred:
-            t0 = time.process_time()
+        if deferred and not completed:  # an error or Ctrl-C: the indexes are back before it propagates
             store.restore_lookup_indexes()
-            report.seconds["store_cpu"] += time.process_time() - t0
     report.files.sort(key=lambda r: r.where)
-    report.seconds["wall"] = time.perf_counter() - t_start
+    wait = restore_beside(store) if deferred else None
+    try:
+        if beside is not None:
+            beside(report)
+    finally:
+        if wait is not None:
+            report.seconds["store_cpu"] += wait()
+        report.seconds["wall"] = time.perf_counter() - t_start
     return report
 
 

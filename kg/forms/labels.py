@@ -117,14 +117,8 @@ def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
         hit = match(fixed, kind, fuzzy=False)
         if hit is not None:
             return LabelMatch(hit.kind, hit.key, hit.label, hit.unit, hit.value, 1)
-    limit = _max_edits(len(c), kind)
-    if not limit:
-        return None
     best: tuple[int, str] | None = None
-    for variant, _k in table.items():
-        allowed = min(limit, _max_edits(len(variant), kind))
-        if allowed < 1 or abs(len(variant) - len(c)) > allowed:
-            continue
+    for variant, allowed in _candidates(kind, len(c)):
         d = Levenshtein.distance(c, variant, score_cutoff=allowed)
         if d <= allowed and (best is None or d < best[0]):
             best = (d, variant)
@@ -132,6 +126,20 @@ def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
         return None
     key = table[best[1]]
     return LabelMatch(kind, key if kind in ("field", "column") else key, best[1], unit, None, best[0])
+
+
+@cache
+def _candidates(kind: str, n: int) -> tuple[tuple[str, int], ...]:
+    """The variants of ``kind`` a text of ``n`` characters can be a fuzzy match of, in table order (ties go to
+    the first), each with the edits allowed: both lengths' :func:`_max_edits` allow one, and the lengths differ
+    by no more than that (computed once per length instead of per variant and text)."""
+    limit = _max_edits(n, kind)
+    out = []
+    for variant in _lookup(kind) if limit else ():
+        allowed = min(limit, _max_edits(len(variant), kind))
+        if allowed >= 1 and abs(len(variant) - n) <= allowed:
+            out.append((variant, allowed))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)

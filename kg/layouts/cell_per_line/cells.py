@@ -118,29 +118,35 @@ def lines_to_rows(lines: list[str]) -> list[Row]:
     """Group the document's lines into rows of cells (see module doc)."""
     rows: list[Row] = []
     current: Row | None = None
-    last: tuple[Row, Cell] | None = None
+    last_row: Row | None = None  # the row and cell a continuation line goes to
+    last_cell: Cell | None = None
     after_blank = True
     for no, raw in enumerate(lines, start=1):
-        line = raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
-        blank = not line.strip()
-        blank_before, after_blank = after_blank, blank
+        # most lines neither open with a page break nor end in one or in \r: taken as they are
+        line = raw if raw[-1:] not in PAGE_BREAK_CHARS + "\r" and raw[:1] not in PAGE_BREAK_CHARS \
+            else raw.strip(PAGE_BREAK_CHARS).rstrip("\r")
+        blank_before, after_blank = after_blank, not line.strip()
         if line[:1] == "\t":
             if current is None:
                 current = Row([], no, no)
                 rows.append(current)
-            cells = [Cell(part, no, no) for part in line[1:].split("\t")]
-            current.cells.extend(cells)
+            if line.find("\t", 1) < 0:  # one cell (the layout's usual line)
+                last_cell = Cell(line[1:], no, no)
+                current.cells.append(last_cell)
+            else:
+                cells = [Cell(part, no, no) for part in line[1:].split("\t")]
+                current.cells.extend(cells)
+                last_cell = cells[-1]
             current.line_end = no
-            last = (current, cells[-1])
-        elif blank:
+            last_row = current
+        elif after_blank:
             current = None
-        elif last is None or is_free_line(line, blank_before):
+        elif last_row is None or last_cell is None or is_free_line(line, blank_before):
             rows.append(Row([Cell(line, no, no)], no, no, free=True))
-            current, last = None, None
+            current = last_row = last_cell = None
         else:
-            row, cell = last
-            cell.text += "\n" + line
-            cell.line_end = row.line_end = no
+            last_cell.text += "\n" + line
+            last_cell.line_end = last_row.line_end = no
     return rows
 
 

@@ -405,7 +405,6 @@ def warn_slipped_separators(doc: Document, tables: list[Table]) -> None:
     """Numbers whose thousands separators are misplaced (498,64,180.90) are read without them; say so."""
     for t in tables:
         for r in t.rows:
-            for c in r.cells:
-                s = c.clean
-                if _SLIPPED_GROUPING.match(s) and not _GOOD_GROUPING.match(s):
+            for c, s in zip(r.cells, r.texts, strict=True):
+                if "," in s and _SLIPPED_GROUPING.match(s) and not _GOOD_GROUPING.match(s):
                     doc.warn("thousands_separator_slip", f"{t.label}: {s} read as {parse_decimal(s)}", c.line_start)

@@ -183,11 +183,11 @@ def classifications(section: Section, file: str) -> list[Classification]:
     out: list[Classification] = []
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
-        row = money_row(g)
-        prov = Provenance(file, section.label, g[0].no, g[-1].no)
-        out.extend(Classification(c.scheme, c.code, c.name, prov) for c in row.codes if c.name)
+        if any("-" in ln.text for ln in g):  # a coded name (CODE_DASH) needs its dash; most rows print none
+            prov = Provenance(file, section.label, g[0].no, g[-1].no)
+            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in money_row(g).codes if c.name)
         for ln in g:
-            m = CODE_SPACE_NAME.match(ln.text)
+            m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None  # the pattern opens with a digit
             if m:
                 out.append(Classification("function", m.group(1), m.group(2), Provenance(file, section.label,
                                                                                           ln.no, ln.no)))

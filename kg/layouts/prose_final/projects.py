@@ -41,6 +41,7 @@ _REPORT_HEADING = re.compile(
 _GENERIC_REPORT_NAME = re.compile(r"^(?:(?:部门|单位)?整体(?:支出)?|(?:重点|部门|专项|其他)?项目(?:支出)?)$")
 # Where a section uses the project's name as the subject of a sentence (…项目年度预算金额为, …综合评价：).
 _NAME_USE = r"(?:年度)?(?:预算|综合评价)"
+_NAME_USES = ("预算", "综合评价", "年度预算", "年度综合评价")  # every text _NAME_USE matches
 # A list item's number at the start of a goal paragraph; how far into the text it is looked for.
 _LIST_ITEM = re.compile(r"[（(]\d+[)）]|\d+[、.．]")
 LIST_MARKER_MAX = 6
@@ -124,10 +125,14 @@ def canonical_name(heading_name: str, mentions: list[str], body: str) -> str:
     if heading_name.endswith("项目") and heading_name[:-2] in mentions:
         return heading_name[:-2]
     with_suffix = heading_name + "项目"
-    if (re.search(re.escape(with_suffix) + _NAME_USE, body)
-            and not re.search(re.escape(heading_name) + _NAME_USE, body) and heading_name not in mentions):
+    if _used_as_subject(with_suffix, body) and not _used_as_subject(heading_name, body) and heading_name not in mentions:
         return with_suffix
     return heading_name
+
+
+def _used_as_subject(name: str, body: str) -> bool:
+    """``re.search(re.escape(name) + _NAME_USE, body)`` without compiling a pattern per project name."""
+    return any(name + use in body for use in _NAME_USES)
 
 
 def next_heading_at(prose: Prose, start: int, default: int) -> int:

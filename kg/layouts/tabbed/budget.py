@@ -255,9 +255,12 @@ def classifications_in(table: Table, file: str) -> list[Classification]:
     labels = column_labels(table)
     out: list[Classification] = []
     n_head = len(header_rows(table))
+    coded = ["编码" in label for label in labels]  # a code column: a bare number there is a code
     for row in table.rows[n_head:]:
         prov = None
         for i, c in enumerate(row.cells):
+            if "-" not in c and not (i < len(coded) and coded[i]):
+                continue  # neither a code-name cell (split_code_name needs its -) nor a code column's cell
             label = labels[i] if i < len(labels) else ""
             code, name = split_code_name(c)
             if code is None and "编码" in label and (clean_text(c) or "").isdigit():
