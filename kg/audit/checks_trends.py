@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from kg.audit.checks_money import is_cost_indicator
 from kg.audit.checks_quality import NUMERIC_OPS, show, target_key
@@ -48,7 +49,7 @@ class ProjectDigest:
     project_evidence: Evidence | None = None
     selected: bool = True  # findings about it are reported (its document is under audit)
 
-    @property
+    @cached_property
     def dept_key(self) -> str:
         return squeeze(self.department)
 
@@ -182,19 +183,23 @@ def check_copied_across(digests: list[ProjectDigest], cfg: RuleConfig) -> Iterat
     least, min_rows = cfg.param(rule, "share_min"), cfg.param(rule, "min_rows")
     items = sorted((d for d in digests if d.dept_key), key=lambda d: (d.dept_key, d.year or 0, d.file, d.name))
     keys = [{target_key(i) for i, _ in d.rows} for d in items]
+    depts = [d.dept_key for d in items]
     postings: dict[tuple, list[int]] = defaultdict(list)
     for n, ks in enumerate(keys):
         if len(ks) < min_rows:
+            continue
+        d = items[n]
+        if not d.selected:  # a comparison only (another department or year of a --dept / --year audit)
+            for k in ks:
+                postings[k].append(n)
             continue
         shared: dict[int, int] = defaultdict(int)
         for k in ks:
             for m in postings[k]:
                 shared[m] += 1
             postings[k].append(n)
-        d = items[n]
-        cands = [(c / min(len(ks), len(keys[m])), m) for m, c in shared.items()
-                 if items[m].dept_key != d.dept_key]
-        if not cands or not d.selected:
+        cands = [(c / min(len(ks), len(keys[m])), m) for m, c in shared.items() if depts[m] != depts[n]]
+        if not cands:
             continue
         share, m = max(cands)
         if share < least:
