@@ -208,3 +208,19 @@ def test_shared_code_and_parser_facts():
     ad.doc.warn("page_break_join", "cells joined", 4)  # how the parser repaired the layout: not a finding
     [f] = check_parser_facts(ad)
     assert (f.kind, f.severity, f.evidence[0].line) == ("table_unit_wrong", "warning", 3)
+
+
+def test_project_codes_of_other_provinces_are_not_malformed():
+    """Regression: 18-digit codes of other provinces (福建 350427230000000013, 浙江 33030424A000000016) were all
+    reported as breaking Beijing's 8 digits + T + 12 digits; only a code unlike the document's others is."""
+    fujian = doc(proj(code="350427230000000013"), proj("乙", code="350427230000000012"),
+                 proj("丙", code="350427230000000014"))
+    assert list(check_project_codes(fujian)) == []
+    zhejiang = doc(proj(code="33030424A000000016"), proj("乙", code="33030424A000000017"))
+    assert list(check_project_codes(zhejiang)) == []
+    slip = doc(proj(code="350427230000000013"), proj("乙", code="350427230000000012"),
+               proj("丙", code="35042723000000014"))
+    fs = list(check_project_codes(slip))
+    assert [(f.kind, f.severity, f.project) for f in fs] == [("project_code_malformed", "error", "丙")]
+    assert "17 characters" in fs[0].message and "18" in fs[0].message
+    assert [f.project for f in check_project_codes(doc(proj(code="待定")))] == ["项目甲"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from kg.audit.context import AuditDoc
@@ -13,6 +14,12 @@ from kg.normalize import parse_decimal
 
 # A Beijing project code: 8 digits (区划 + 年度), T, 12 digits — 11010222T000000417204.
 PROJECT_CODE = re.compile(r"^\d{8}T\d{12}$")
+# A code of that family whatever its lengths: digits, T, digits (11010224T0000002767691 is one, broken).
+BEIJING_FAMILY = re.compile(r"^(\d+)T(\d+)$")
+# Any code: digits and letters (and -), at least one digit.
+CODE_CHARS = re.compile(r"^(?=.*\d)[0-9A-Za-z-]+$")
+# A code of another convention is malformed only when this many of the document's codes share another shape.
+MIN_CODES_SHARING_SHAPE = 2
 # Digits 7-8 of the code are the year the project entered the project library (…22T → 2022).
 CODE_YEAR_SLICE = slice(6, 8)
 # A percentage target above this is impossible to reach.
@@ -24,24 +31,47 @@ MIN_GOAL_CHARS = 15
 
 
 def check_project_codes(ad: AuditDoc) -> Iterator[Finding]:
-    """Codes that break the pattern 8 digits + T + 12 digits, or whose year is after the document's."""
+    """Codes that break the pattern 8 digits + T + 12 digits (a code of that family: digits, T, digits), or
+    whose year is after the document's; a code of another convention (other provinces print 18 digits,
+    350427230000000013, or letters, 33030424A000000016) only when its shape differs from the shape the
+    document's other codes share (at least :data:`MIN_CODES_SHARING_SHAPE` of them)."""
+    shapes = Counter(code_shape(c) for p in ad.doc.projects if (c := (p.code or "").strip()))
     for p in ad.doc.projects:
         code = (p.code or "").strip()
         if not code:
             continue
         line = ad.locate([code], whole=True)  # the line printing this very code, else the project's own line
         ev = [ad.ev_line(line, "project code") if line else ad.ev_project(p)]
-        if not PROJECT_CODE.match(code):
-            m = re.match(r"^(\d*)T(\d*)$", code)
-            detail = (f"{len(m.group(1))} digits before T and {len(m.group(2))} after" if m
-                      else f"{len(code)} characters")
+        if PROJECT_CODE.match(code):
+            if ad.doc.year and 2000 + int(code[CODE_YEAR_SLICE]) > ad.doc.year:
+                yield ad.finding("project_code_year", "warning", p.name,
+                                 f"project code {code} is from {2000 + int(code[CODE_YEAR_SLICE])}, after the "
+                                 f"document's year {ad.doc.year}", ev, code=code)
+            continue
+        m = BEIJING_FAMILY.match(code)
+        if m:
             yield ad.finding("project_code_malformed", "error", p.name,
-                             f"project code {code} has {detail}; the pattern is 8 digits, T, 12 digits "
-                             f"(e.g. 11010222T000000417204)", ev, code=code)
-        elif ad.doc.year and 2000 + int(code[CODE_YEAR_SLICE]) > ad.doc.year:
-            yield ad.finding("project_code_year", "warning", p.name,
-                             f"project code {code} is from {2000 + int(code[CODE_YEAR_SLICE])}, after the "
-                             f"document's year {ad.doc.year}", ev, code=code)
+                             f"project code {code} has {len(m.group(1))} digits before T and {len(m.group(2))} "
+                             f"after; the pattern is 8 digits, T, 12 digits (e.g. 11010222T000000417204)", ev,
+                             code=code)
+            continue
+        if not CODE_CHARS.match(code):
+            yield ad.finding("project_code_malformed", "error", p.name,
+                             f"project code {code} is not a code (no digit, or characters other than digits, "
+                             f"letters and -)", ev, code=code)
+            continue
+        common, n = shapes.most_common(1)[0]
+        others = n if common != code_shape(code) else 0
+        if others >= MIN_CODES_SHARING_SHAPE:
+            example = next(c for q in ad.doc.projects if code_shape(c := (q.code or "").strip()) == common)
+            yield ad.finding("project_code_malformed", "error", p.name,
+                             f"project code {code} has {len(code)} characters; the document's other codes are "
+                             f"{len(common)} (e.g. {example})", ev, code=code)
+
+
+def code_shape(code: str) -> str:
+    """A code's shape: each digit 9, each letter A (350427230000000013 → 999999999999999999)."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", code))
 
 
 def check_shared_codes(ad: AuditDoc) -> Iterator[Finding]:

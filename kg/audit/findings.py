@@ -29,7 +29,7 @@ KINDS: dict[str, str] = {
     "target_missing_from_department_table": "form targets without a department-table row",
     "form_missing_from_department_table": "a project with a form has no rows in the department table",
     "department_table_unknown_project": "the department table names a project that has no form",
-    "project_code_malformed": "a project code breaks the pattern 8 digits, T, 12 digits",
+    "project_code_malformed": "a project code breaks the pattern 8 digits, T, 12 digits, or the shape its document's other codes share",
     "project_code_year": "a project code's year is after the document's",
     "project_code_shared": "one project code for several projects",
     "project_without_target_form": "a project without a target form",
