@@ -196,3 +196,20 @@ def test_explanation_sentences(text: str, kind: str | None) -> None:
 def test_cited_document_number_is_not_a_year() -> None:
     assert not _kinds(_audit(["根据〔2017〕89号 2024年部门预算", "西编发〔2017〕15号"], 2024))
     assert "explanation.year" in _kinds(_audit(["2017年部门预算"], 2024))
+
+
+WITHHELD_NOTE = "（注：根据国家保密法律法规和有关保密事项范围的规定，部分涉密事项在预算公开时予以剔除。）"
+
+
+def test_rows_short_of_the_total_are_info_when_the_document_says_it_withheld_some() -> None:
+    """Regression (real file 02, 烟台 退役军人事务局): 20 column / 类款项 sums reported as errors where the document
+    says it left secret items out — the missing rows it announces. Short of the total: info citing the note;
+    without the note, or with parts above the total, an error as before."""
+    short = _plant("000", 405, "6.638364\t\t6.638364", "6.628364\t\t6.628364")  # a row 0.01 lower
+    assert "tables.column_sum" in _kinds(_audit(short, 2024))
+    noted = [*short, WITHHELD_NOTE]
+    found = [f for f in _audit(noted, 2024) if f.kind == "tables.column_sum"]
+    assert found and {f.severity for f in found} == {"info"}
+    assert all(f"line {len(noted)}" in f.message and f.evidence[-1].line == len(noted) for f in found)
+    above = [*_plant("000", 405, "6.638364\t\t6.638364", "6.648364\t\t6.648364"), WITHHELD_NOTE]  # 0.01 higher
+    assert "tables.column_sum" in _kinds(_audit(above, 2024))

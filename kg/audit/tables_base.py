@@ -12,6 +12,7 @@ from kg.cells.text import text_to_rows
 from kg.tables.cell_lines import reread_cell_lines
 from kg.tables.model import Amount, StdTable, TRow
 from kg.tables.read import read_tables
+from kg.tables.vocab import WITHHELD
 
 UNIT_YUAN = {"万元": Decimal(10000), "元": Decimal(1)}
 
@@ -51,6 +52,10 @@ def _sum(xs: list[Amount]) -> Decimal:
     return sum((a.value for a in xs), Decimal(0))
 
 
+# Sums whose rows may fall short of the printed total because the document withheld some (WITHHELD).
+SHORT_BY_WITHHELD = ("tables.column_sum", "tables.hierarchy", "tables.side_sum", "tables.sub_sum")
+
+
 def mismatch(ad: AuditDoc, kind: str, t: StdTable, whole: Amount, parts: list[Amount], what: str,
               extra_lines: list[int] | None = None) -> Finding | None:
     total = _sum(parts)
@@ -60,8 +65,19 @@ def mismatch(ad: AuditDoc, kind: str, t: StdTable, whole: Amount, parts: list[Am
     lines = sorted({whole.line, *(p.line for p in parts[:4]), *(extra_lines or [])})
     msg = (f"{t.name}: {what}: the parts add up to {total} but {whole.text} is printed "
            f"(difference {total - whole.value} {t.unit or ''})").strip()
-    return ad.finding(kind, "error", None, msg, [ev(ad, t, n) for n in lines[:5]],
+    severity, withheld = "error", withheld_line(ad) if total < whole.value and kind in SHORT_BY_WITHHELD else None
+    if withheld is not None:  # the rows the document left out for secrecy are the missing parts it says it has
+        severity, msg = "info", f"{msg}; the document says items were withheld for secrecy (line {withheld})"
+        lines = sorted({*lines[:4], withheld})
+    return ad.finding(kind, severity, None, msg, [ev(ad, t, n) for n in lines[:5]],
                       stated=str(whole.value), computed=str(total), unit=t.unit)
+
+
+def withheld_line(ad: AuditDoc) -> int | None:
+    """The line where the document says it left items out for secrecy (部分涉密事项…予以剔除), if it does."""
+    if "_withheld" not in ad.__dict__:
+        ad.__dict__["_withheld"] = next((n for n, line in enumerate(ad.lines, 1) if WITHHELD.search(line)), None)
+    return ad.__dict__["_withheld"]
 
 
 

@@ -135,3 +135,6 @@ FUNCTION_CLASSES: dict[str, tuple[str, ...]] = {
 LINE_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?|\d+[、.．]?)")
 # An income line of money carried over from earlier years (上年结转, 年初结转和结余).
 CARRIED_OVER = re.compile(r"结转|结余")
+# The document says it left items out for secrecy ("部分涉密事项在预算公开时予以剔除", "涉密项目不予公开"): a table
+# whose rows fall short of its 合计 is then explained, not an error (kg.audit.tables_base.mismatch).
+WITHHELD = re.compile(r"予以剔除|涉密(?:事项|项目|信息|内容)|不予公开")
