@@ -183,7 +183,8 @@ def classifications(section: Section, file: str) -> list[Classification]:
     out: list[Classification] = []
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
-        if any("-" in ln.text for ln in g):  # a coded name (CODE_DASH) needs its dash; most rows print none
+        # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none
+        if any("-" in ln.text for ln in g) and CODE_DASH.search(join_wrapped([ln.text for ln in g])):
             prov = Provenance(file, section.label, g[0].no, g[-1].no)
             out.extend(Classification(c.scheme, c.code, c.name, prov) for c in money_row(g).codes if c.name)
         for ln in g:
