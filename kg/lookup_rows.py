@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.store import ALIASES_GIVEN, SQL_VARS_PER_QUERY
+from kg.store_queries import chunks
+from kg.store_schema import ALIASES_GIVEN
 
 if TYPE_CHECKING:
     from kg.store import Store
 
 Row = tuple[Any, ...]
-
-
-def _chunks(values: list[Any]) -> list[list[Any]]:
-    return [values[k:k + SQL_VARS_PER_QUERY] for k in range(0, len(values), SQL_VARS_PER_QUERY)]
 
 
 def _marks(chunk: list[Any]) -> str:
@@ -45,7 +42,7 @@ def rows_with_texts(store: Store, texts: set[str], alias_raws: list[str], projec
     prows: set[Row] = set()
     irows: set[Row] = set()
     conn = store.conn
-    for chunk in _chunks(sorted(texts)):
+    for chunk in chunks(sorted(texts)):
         m = _marks(chunk)
         if projects:
             prows.update(conn.execute(f"SELECT {pcols} FROM projects WHERE name IN ({m})", chunk))
@@ -56,7 +53,7 @@ def rows_with_texts(store: Store, texts: set[str], alias_raws: list[str], projec
                 f"SELECT {owned} FROM projects p JOIN (SELECT doc_id, project_n FROM indicators WHERE l3 IN ({m}) "
                 f"UNION SELECT doc_id, project_n FROM indicators WHERE text IN ({m})) i ON p.doc_id = i.doc_id AND "
                 "p.n = i.project_n", chunk + chunk))
-    for chunk in _chunks(alias_raws if projects else []):
+    for chunk in chunks(alias_raws if projects else []):
         prows.update(conn.execute(f"SELECT {pcols} FROM projects WHERE {ALIASES_GIVEN} AND aliases IN "
                                   f"({_marks(chunk)})", chunk))
     return sorted(prows, key=lambda r: r[:2]), sorted(irows, key=lambda r: r[:3])
