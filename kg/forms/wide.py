@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kg.cells.model import Row
 from kg.forms import labels
+from kg.forms.blocks import split_centred
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.packed import is_packed, unpack
 from kg.forms.table import (
@@ -115,4 +116,5 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
         if vals.get("l3") or vals.get("value"):
             full = {**{k: v for k, v in state.items() if v}, **vals}
             form.indicators.append(IndicatorRow(full, row.line, row.line_end or row.line, None, row.joined()))
+    forms = split_centred(forms)  # name cells centred on their blocks (merged cells)
     return [f for f in forms if f.indicators]  # a unit's own line (its code, name and total) is no form
