@@ -74,7 +74,7 @@ def split_centred(forms: list[Form]) -> list[Form]:
             nxt.indicators = tail + nxt.indicators
             nxt.line_start = min(nxt.line_start, tail[0].line)
         else:
-            out.insert(i + 1, Form(tail[0].line, tail[-1].line_end, money_unit=form.money_unit,
+            out.insert(i + 1, Form(tail[0].line, tail[-1].line_end, indicators=tail, money_unit=form.money_unit,
                                    columns=list(form.columns), title=form.title))
             i += 1
         i += 1
