@@ -48,3 +48,9 @@ def test_no_exact_sum_no_move() -> None:
     assert split_centred([a]) == [a] and len(a.indicators) == 3
     one = _form(1, "乙", "20", [_row(1, "成本", "20"), _row(2, "满意度", "90", "%", "满意度指标")])
     assert split_centred([one]) == [one] and len(one.indicators) == 2  # reached, nothing after: nothing moves
+
+
+def test_a_total_then_its_breakdown_stays() -> None:
+    rows = [_row(1, "总成本", "140"), _row(2, "甲", "58.5"), _row(3, "乙", "81.5")]
+    a = _form(1, "服务工作经费", "140", rows)
+    assert split_centred([a]) == [a] and len(a.indicators) == 3

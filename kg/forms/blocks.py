@@ -47,6 +47,8 @@ def _cut(form: Form, amount: Decimal) -> int | None:
             continue
         running += c
         if running == amount:  # the block ends before the next cost row (rows between stay: no evidence)
+            if _costs(form.indicators[i + 1:]) == amount:
+                return None  # a total cost row, then its breakdown (成本 ≤ 140万元, then items adding up to 140)
             return next((j for j in range(i + 1, len(form.indicators)) if _cost(form.indicators[j]) is not None),
                         None)
         if running > amount:
