@@ -54,3 +54,16 @@ def test_a_total_then_its_breakdown_stays() -> None:
     rows = [_row(1, "总成本", "140"), _row(2, "甲", "58.5"), _row(3, "乙", "81.5")]
     a = _form(1, "服务工作经费", "140", rows)
     assert split_centred([a]) == [a] and len(a.indicators) == 3
+
+
+def test_rows_no_project_owns_are_said_not_lost() -> None:
+    """Overflow rows that fit no next project are not credited to one — and a warning names them (no silent loss)."""
+    from kg.extract import extract_source
+    from kg.reading import source_from_bytes
+
+    path = Path(__file__).resolve().parent / "fixtures" / "forms" / "f28_tabs_centred_name_cells_2026.txt"
+    text = path.read_text(encoding="utf-8").replace("52.400000\t52.400000", "60.000000\t60.000000")
+    doc = extract_source(source_from_bytes(text.encode("utf-8"), "f28_variant.txt"))
+    (w,) = [w for w in doc.warnings if w.kind == "rows_without_project"]
+    assert w.line == 9 and w.message.startswith("2 indicator rows (lines 9–10)")
+    assert [len(p.indicators) for p in doc.projects][:2] == [4, 4]  # 泵站 keeps its own 4: 60 ≠ 18.6 + 33.8

@@ -31,6 +31,7 @@ class Reading:
     year: int | None = None
     rows: list[Row] = field(default_factory=list)
     tables: list | None = None  # the standard tables (kg.tables), read only for a text without forms
+    notes: list[tuple[str, str, int | None]] = field(default_factory=list)  # (kind, message, line) → warnings
 
 
 def _is_start(row: Row) -> FieldHit | None:
@@ -100,6 +101,11 @@ def read_forms(rows: list[Row]) -> Reading:
     wide = read_wide(rows, doc_unit)
     if wide:
         reading.forms.extend(f for f in wide if f.text("name"))
+        for f in wide:
+            if not f.text("name") and f.indicators:  # rows no named project owns (kg.forms.blocks): said, not lost
+                reading.notes.append(("rows_without_project", f"{len(f.indicators)} indicator rows (lines "
+                                      f"{f.line_start}–{f.line_end}) belong to no project of the table (a merged "
+                                      "name cell printed outside it?): not credited to any project", f.line_start))
         return reading
     starts = find_starts(rows)
     bounds = [s[0] for s in starts] + [len(rows)]

@@ -165,6 +165,8 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
             doc.department, doc.department_code = name, code
         for kind, message, line in form.notes:
             doc.warn(kind, message, line)
+    for kind, message, line in reading.notes:
+        doc.warn(kind, message, line)
     if doc.department is None:
         doc.department = _department_in_title(reading)
     doc.year = reading.year
