@@ -351,18 +351,28 @@ class _Solver:
             nv: dict[int, float] = {}
             bk: dict[int, int] = {}
             for s in opts[k]:
-                best_prev = max(opts[k - 1], key=lambda sp, s=s: (value[sp] + self.seg(k, sp, s)[0], sp))
-                nv[s] = value[best_prev] + self.seg(k, best_prev, s)[0]
-                bk[s] = best_prev
+                nv[s], bk[s] = self._best_prev(k, opts[k - 1], s, value)
             value = nv
             back.append(bk)
-        last = self.n - 1
-        s = max(opts[-1], key=lambda sp: (value[sp] + self.seg(last, sp, None)[0], sp))
+        s = self._best_prev(self.n - 1, opts[-1], None, value)[1]
         splits = [s]
         for bk in reversed(back):
             s = bk[s]
             splits.append(s)
         return list(reversed(splits))
+
+    def _best_prev(self, k: int, prev: range, s: int | None, value: dict[int, float]) -> tuple[float, int]:
+        """(score, split) of the split of gap k-1 that maximises value + segment k's score; ties: the larger split
+        (``max`` over (score, split), without a key function per candidate)."""
+        cache = self._seg
+        best: tuple[float, int] | None = None
+        for sp in prev:
+            hit = cache.get((k, sp, s))
+            cand = (value[sp] + (hit if hit is not None else self.seg(k, sp, s))[0], sp)
+            if best is None or cand > best:
+                best = cand
+        assert best is not None  # every split range holds at least one split
+        return best
 
     def owners(self, splits: list[int]) -> dict[int, int]:
         out: dict[int, int] = {}

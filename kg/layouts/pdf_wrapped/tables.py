@@ -70,8 +70,8 @@ def rows_by_numeric_tail(lines: list[Line]) -> tuple[list[list[Line]], list[Line
     cur: list[Line] = []
     for ln in lines:
         cur.append(ln)
-        toks = ln.tokens
-        if toks and is_number(toks[-1]):
+        last = ln.text.rsplit(None, 1)  # the last token, without splitting the whole line
+        if last and is_number(last[-1]):
             rows.append(cur)
             cur = []
     return rows, cur
@@ -83,8 +83,16 @@ def money_row(lines: list[Line]) -> MoneyRow:
     head = numeric_tail_start(joined)
     amounts = numbers_of(joined[len(head):])
     parts = CODE_DASH.split(head)
-    codes = [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
-    return MoneyRow(parts[0].strip(), codes, amounts, lines)
+    return MoneyRow(parts[0].strip(), _coded_names(parts), amounts, lines)
+
+
+def coded_names(joined: str) -> list[CodedName]:
+    """``money_row(lines).codes`` for the lines' joined text, without reading the amounts."""
+    return _coded_names(CODE_DASH.split(numeric_tail_start(joined)))
+
+
+def _coded_names(parts: list[str]) -> list[CodedName]:
+    return [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
 
 
 def last_number(text: str) -> re.Match[str] | None:
@@ -184,9 +192,10 @@ def classifications(section: Section, file: str) -> list[Classification]:
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
         # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none
-        if any("-" in ln.text for ln in g) and CODE_DASH.search(join_wrapped([ln.text for ln in g])):
+        joined = join_wrapped([ln.text for ln in g]) if any("-" in ln.text for ln in g) else ""
+        if joined and CODE_DASH.search(joined):
             prov = Provenance(file, section.label, g[0].no, g[-1].no)
-            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in money_row(g).codes if c.name)
+            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in coded_names(joined) if c.name)
         for ln in g:
             m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None  # the pattern opens with a digit
             if m:
