@@ -164,7 +164,7 @@ def _layout(items: Sequence[Item], projects: Sequence[Candidate]) -> tuple[list[
 @lru_cache(maxsize=65536)  # the same indicator names are compared for every candidate owner
 def similarity(a: str | None, b: str | None) -> float:
     """Indicator-name similarity in [0, 1]: equal, one containing the other, else bigram Dice."""
-    x, y = _PUNCT.sub("", a or ""), _PUNCT.sub("", b or "")
+    (x, bx), (y, by) = _name_key(a), _name_key(b)
     if not x or not y:
         return 0.0
     if x == y:
@@ -172,14 +172,20 @@ def similarity(a: str | None, b: str | None) -> float:
     short, long_ = sorted((x, y), key=len)
     if len(short) >= MIN_CONTAINED_CHARS and short in long_:
         return 0.9
-    bx, by = _bigrams(x), _bigrams(y)
     if not bx or not by:
         return 0.0
     return 2 * len(bx & by) / (len(bx) + len(by))
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+@lru_cache(maxsize=65536)  # a name is compared with every candidate's
+def _name_key(s: str | None) -> tuple[str, frozenset[str]]:
+    """(name without punctuation, its character bigrams)."""
+    x = _PUNCT.sub("", s or "")
+    return x, _bigrams(x)
+
+
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow], skip_ambiguous: bool = False) -> dict[int, int]:
@@ -270,7 +276,7 @@ class _Evidence:
     def _goal_text(self, i: int, k: int) -> float:
         """Share of the indicator's distinctive words (bigrams found in this or a neighbouring project's name and
         goal) found only in this project's; words found in no project's text say nothing either way."""
-        words = _bigrams(_PUNCT.sub("", self.items[i].l3 or ""))
+        words = _name_key(self.items[i].l3)[1]
         if not words:
             return 0.0
         mine = {w for w in words if w in self.projects[k].text}
@@ -322,6 +328,7 @@ class _Solver:
         self.gaps, self.ev, self.n = gaps, ev, n
         self.fixed_of: list[list[int]] = [[i for i, o in fixed.items() if o == k] for k in range(n)]
         self._seg: dict[tuple[int, int | None, int | None], tuple[float, dict[str, float]]] = {}
+        self._free: tuple[list[dict[int, float]], list[dict[int, int]]] | None = None  # the unconstrained run
 
     def members(self, k: int, s_prev: int | None, s_next: int | None) -> list[int]:
         m = list(self.fixed_of[k])
@@ -344,17 +351,23 @@ class _Solver:
             return []
         opts = [range(ranges.get(g, (0, len(gap)))[0], ranges.get(g, (0, len(gap)))[1] + 1)
                 for g, gap in enumerate(self.gaps)]
-        # value[s] = best score of projects 0..k given split s of gap k; back[k][s] = best split of gap k-1
-        value = {s: self.seg(0, None, s)[0] for s in opts[0]}
-        back: list[dict[int, int]] = []
-        for k in range(1, self.n - 1):
+        # values[k][s] = best score of projects 0..k given split s of gap k; back[k-1][s] = best split of gap k-1.
+        # Both depend only on the ranges of gaps 0..k: a run that constrains gap g reuses the free run's first g.
+        start = min(ranges, default=self.n - 1)
+        if self._free is not None and start > 0:
+            values, back = self._free[0][:start], self._free[1][:start - 1]
+        else:
+            values, back, start = [{s: self.seg(0, None, s)[0] for s in opts[0]}], [], 1
+        for k in range(start, self.n - 1):
             nv: dict[int, float] = {}
             bk: dict[int, int] = {}
             for s in opts[k]:
-                nv[s], bk[s] = self._best_prev(k, opts[k - 1], s, value)
-            value = nv
+                nv[s], bk[s] = self._best_prev(k, opts[k - 1], s, values[-1])
+            values.append(nv)
             back.append(bk)
-        s = self._best_prev(self.n - 1, opts[-1], None, value)[1]
+        if not ranges:
+            self._free = (values, back)
+        s = self._best_prev(self.n - 1, opts[-1], None, values[-1])[1]
         splits = [s]
         for bk in reversed(back):
             s = bk[s]
