@@ -19,6 +19,8 @@ CODE_DASH = re.compile(r"(?<![0-9A-Za-z])(\d{7}|[35]\d{4})-")
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
 # The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
 LAST_NUMBER = re.compile(r"(?<![\d,.])[+-]?\d[\d,]*(?:\.\d+)?\s*$")
+# The run of decimal digits, ``,.+-`` and whitespace ending a text (\d and \s as str.isdecimal and str.isspace).
+_TAIL_RUN = re.compile(r"[\d,.+\-\s]*\Z")
 # Row code of a purchased-service line: A0501, B1203.
 PURCHASE_CODE = re.compile(r"^[A-Z]\d{2,}$")
 # Column titles of a project table header, stripped off the first row (longest first).
@@ -98,10 +100,8 @@ def _coded_names(parts: list[str]) -> list[CodedName]:
 def last_number(text: str) -> re.Match[str] | None:
     """``LAST_NUMBER.search(text)``, started where the run of digits, ``,.+-`` and spaces ending the text starts
     (a match lies in that run; the lookbehind still sees the character before it)."""
-    i = len(text)
-    while i > 0 and (text[i - 1].isdecimal() or text[i - 1] in ",.+-" or text[i - 1].isspace()):
-        i -= 1
-    return LAST_NUMBER.search(text, i)
+    run = _TAIL_RUN.search(text)  # always matches, if only the empty run at the end
+    return LAST_NUMBER.search(text, run.start() if run else 0)
 
 
 def numeric_tail_start(text: str) -> str:
