@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from kg.extract import extract_source
 from kg.layouts.numbered_tables import assign
 from kg.layouts.numbered_tables.grid import Row, header_index
+from kg.layouts.pdf_wrapped import family as pw_family
 from kg.layouts.pdf_wrapped.tables import LAST_NUMBER, coded_names, last_number, money_row, rows_by_numeric_tail
-from kg.layouts.pdf_wrapped.text import Line, is_number, join_wrapped
+from kg.layouts.pdf_wrapped.text import Line, despace, is_number, join_wrapped
 from kg.normalize import clean_text
 from kg.paths import bundled_data_dir
 from kg.reading import read_source
@@ -132,3 +133,30 @@ def test_split_search_equals_the_keyed_max(rows: list[tuple], heads: list[int]) 
     for g, gap in enumerate(gaps):
         for rng in ((0, j) for j in range(len(gap) + 1)):
             assert solver.best({g: rng}) == _best_before(solver, {g: rng})
+
+
+def _department_code_before(lines: list[Line], department: str | None) -> str | None:
+    tokens = [t for ln in lines for t in ln.tokens]
+    names = [n for n in (department, pw_family._without_city(department)) if n]
+    by_name = None
+    for i, tok in enumerate(tokens):
+        m = pw_family.UNIT_CODE.match(tok)
+        if not m:
+            continue
+        after = despace((m.group(2) or "") + "".join(tokens[i + 1:i + 1 + pw_family.UNIT_NAME_TOKENS]))
+        if pw_family.OWN_UNIT_NAME.match(after):
+            return m.group(1)
+        if by_name is None and any(after.startswith(n) for n in names):
+            by_name = m.group(1)
+    return by_name
+
+
+UNIT_TEXT = st.lists(st.sampled_from(["202001", "2020011", "202002-", "北京市", "城管委", "（本级）", "x", "12"]),
+                     min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(UNIT_TEXT, min_size=1, max_size=6), st.sampled_from([None, "北京市城管委", "城管委"]))
+def test_department_code_equals_the_token_scan(texts: list[str], department: str | None) -> None:
+    lines = [Line(n, t) for n, t in enumerate(texts, 1)]
+    assert pw_family.department_code_of(lines, department) == _department_code_before(lines, department)

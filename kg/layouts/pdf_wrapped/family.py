@@ -51,6 +51,7 @@ DEPARTMENT_JOIN_LINES = 3
 WAN = "万元"
 # A unit-code cell: 202001 or 202001-<name>; the name after it marked as the unit's own (本级); a city prefix.
 UNIT_CODE = re.compile(r"^(\d{6})(?:[-－](.*))?$")
+SIX_DIGITS = re.compile(r"\d{6}")
 OWN_UNIT_NAME = re.compile(r"^[^\d\s，。；]{2,40}?[（(]本级[）)]")
 CITY_PREFIX = re.compile(r"^[^市]{2,3}市")
 # Cells read after a unit code for its (wrapped) name.
@@ -145,10 +146,17 @@ def department_of(prose: list[Line]) -> str | None:
 def department_code_of(lines: list[Line], department: str | None) -> str | None:
     """The unit's own code: a 6-digit cell followed (after an optional hyphen, maybe wrapped) by a name marked
     本级, else by the department's name with or without its city prefix."""
-    tokens = [t for ln in lines for t in ln.tokens]
+    tokens: list[str] = []
+    at: list[int] = []  # indices of the tokens of lines holding six digits in a row (a unit code needs them)
+    for ln in lines:
+        toks = ln.text.split()
+        if SIX_DIGITS.search(ln.text):
+            at.extend(range(len(tokens), len(tokens) + len(toks)))
+        tokens += toks
     names = [n for n in (department, _without_city(department)) if n]
     by_name = None
-    for i, tok in enumerate(tokens):
+    for i in at:
+        tok = tokens[i]
         m = UNIT_CODE.match(tok)
         if not m:
             continue

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.pdf_wrapped.text import Line, Section, despace, is_number, join_wrapped, numbers_of
+from kg.layouts.pdf_wrapped.text import NUMBER, Line, Section, despace, join_wrapped, numbers_of
 from kg.model import Classification, Provenance
 
 # A classification code followed by its name: 2010301-行政运行, 50299-其他商品和服务支出, 30299-….
@@ -70,10 +70,11 @@ def rows_by_numeric_tail(lines: list[Line]) -> tuple[list[list[Line]], list[Line
     """Group lines into rows, each closed by a line whose last cell is an amount; also the unclosed rest."""
     rows: list[list[Line]] = []
     cur: list[Line] = []
+    number = NUMBER.match  # is_number inlined
     for ln in lines:
         cur.append(ln)
         last = ln.text.rsplit(None, 1)  # the last token, without splitting the whole line
-        if last and is_number(last[-1]):
+        if last and number(last[-1]):
             rows.append(cur)
             cur = []
     return rows, cur

@@ -115,7 +115,7 @@ def despace(s: str) -> str:
 
 def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
     """Prose lines before the first table label, and the tables in order."""
-    starts = [i for i, ln in enumerate(lines) if TABLE_LABEL.match(ln.text)]
+    starts = [i for i, ln in enumerate(lines) if ln.text[:1] == "表" and TABLE_LABEL.match(ln.text)]
     if not starts:
         return lines, []
     sections = []
