@@ -19,8 +19,8 @@ CODE_DASH = re.compile(r"(?<![0-9A-Za-z])(\d{7}|[35]\d{4})-")
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
 # The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
 LAST_NUMBER = re.compile(r"(?<![\d,.])[+-]?\d[\d,]*(?:\.\d+)?\s*$")
-# The run of decimal digits, ``,.+-`` and whitespace ending a text (\d and \s as str.isdecimal and str.isspace).
-_TAIL_RUN = re.compile(r"[\d,.+\-\s]*\Z")
+# A run of decimal digits, ``,.+-`` and whitespace (\d and \s as str.isdecimal and str.isspace).
+_RUN = re.compile(r"[\d,.+\-\s]*")
 # Row code of a purchased-service line: A0501, B1203.
 PURCHASE_CODE = re.compile(r"^[A-Z]\d{2,}$")
 # Column titles of a project table header, stripped off the first row (longest first).
@@ -101,8 +101,8 @@ def _coded_names(parts: list[str]) -> list[CodedName]:
 def last_number(text: str) -> re.Match[str] | None:
     """``LAST_NUMBER.search(text)``, started where the run of digits, ``,.+-`` and spaces ending the text starts
     (a match lies in that run; the lookbehind still sees the character before it)."""
-    run = _TAIL_RUN.search(text)  # always matches, if only the empty run at the end
-    return LAST_NUMBER.search(text, run.start() if run else 0)
+    run = _RUN.match(text[::-1])  # the run read backwards from the end: one greedy match, always found
+    return LAST_NUMBER.search(text, len(text) - run.end() if run else 0)
 
 
 def numeric_tail_start(text: str) -> str:
@@ -193,8 +193,8 @@ def classifications(section: Section, file: str) -> list[Classification]:
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
         # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none
-        joined = join_wrapped([ln.text for ln in g]) if any("-" in ln.text for ln in g) else ""
-        if joined and CODE_DASH.search(joined):
+        joined = join_wrapped([ln.text for ln in g])  # holds a "-" exactly when one of the lines does
+        if "-" in joined and CODE_DASH.search(joined):
             prov = Provenance(file, section.label, g[0].no, g[-1].no)
             out.extend(Classification(c.scheme, c.code, c.name, prov) for c in coded_names(joined) if c.name)
         for ln in g:

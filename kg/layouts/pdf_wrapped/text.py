@@ -160,6 +160,8 @@ def frags_of(lines: list[Line]) -> list[Frag]:
 
 def join_wrapped(parts: list[str]) -> str:
     """Pieces of one wrapped cell or row, joined; a space is kept only between two ASCII alphanumerics."""
+    if len(parts) == 1:  # most rows fit on one line
+        return parts[0]
     out = ""
     for p in parts:
         if out and _ascii_alnum(out[-1]) and _ascii_alnum(p[:1]):
