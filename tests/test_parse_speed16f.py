@@ -160,3 +160,25 @@ UNIT_TEXT = st.lists(st.sampled_from(["202001", "2020011", "202002-", "北京市
 def test_department_code_equals_the_token_scan(texts: list[str], department: str | None) -> None:
     lines = [Line(n, t) for n, t in enumerate(texts, 1)]
     assert pw_family.department_code_of(lines, department) == _department_code_before(lines, department)
+
+
+def _department_before(prose: list[Line]) -> str | None:
+    votes: dict[str, int] = {}
+    for i in range(len(prose)):
+        text = despace("".join(ln.text for ln in prose[i:i + pw_family.DEPARTMENT_JOIN_LINES]))
+        for pat in pw_family.DEPARTMENT_PATTERNS:
+            m = pat.match(text)
+            if m and not pw_family.DEPARTMENT_BAD_CHARS.search(m.group(1)):
+                votes[m.group(1)] = votes.get(m.group(1), 0) + 1
+    return max(votes, key=lambda k: (votes[k], len(k))) if votes else None
+
+
+PROSE = st.lists(st.sampled_from(["北京市城市管理委员会", "（简称", "市城管委）", "行政 编制", "事业编制", "预算中", "，", "x"]),
+                 min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PROSE, min_size=1, max_size=6))
+def test_department_equals_the_pattern_scan(texts: list[str]) -> None:
+    prose = [Line(n, t) for n, t in enumerate(texts, 1)]
+    assert pw_family.department_of(prose) == _department_before(prose)

@@ -45,6 +45,7 @@ YEAR_KIND = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*部门\s*(预算|决算)"
 # Lines opening the department's name in the prose: X（简称 …, X行政编制 …, X预算中 …
 DEPARTMENT_PATTERNS = (re.compile(r"^(.{4,40}?)（简称"), re.compile(r"^(.{4,40}?)(?:行政编制|事业编制)"),
                        re.compile(r"^(.{4,40}?)预算中"))
+DEPARTMENT_WORDS = ("（简称", "行政编制", "事业编制", "预算中")  # the words that end DEPARTMENT_PATTERNS' names
 DEPARTMENT_BAD_CHARS = re.compile(r"[，。；：:、,（）()“”]|^\d|\d{4}")
 # Prose lines joined when matching a name that the prose wraps.
 DEPARTMENT_JOIN_LINES = 3
@@ -136,6 +137,8 @@ def department_of(prose: list[Line]) -> str | None:
     votes: dict[str, int] = {}
     for i in range(len(prose)):
         text = despace("".join(ln.text for ln in prose[i:i + DEPARTMENT_JOIN_LINES]))
+        if not any(w in text for w in DEPARTMENT_WORDS):  # every pattern needs one of them
+            continue
         for pat in DEPARTMENT_PATTERNS:
             m = pat.match(text)
             if m and not DEPARTMENT_BAD_CHARS.search(m.group(1)):
