@@ -149,26 +149,34 @@ def department_of(prose: list[Line]) -> str | None:
 def department_code_of(lines: list[Line], department: str | None) -> str | None:
     """The unit's own code: a 6-digit cell followed (after an optional hyphen, maybe wrapped) by a name marked
     本级, else by the department's name with or without its city prefix."""
-    tokens: list[str] = []
-    at: list[int] = []  # indices of the tokens of lines holding six digits in a row (a unit code needs them)
-    for ln in lines:
-        toks = ln.text.split()
-        if SIX_DIGITS.search(ln.text):
-            at.extend(range(len(tokens), len(tokens) + len(toks)))
-        tokens += toks
+    texts = [ln.text for ln in lines]
     names = [n for n in (department, _without_city(department)) if n]
     by_name = None
-    for i in at:
-        tok = tokens[i]
-        m = UNIT_CODE.match(tok)
-        if not m:
+    six = SIX_DIGITS.search
+    for li, text in enumerate(texts):
+        if not six(text):  # a unit code needs six digits in a row: only such lines are split into cells
             continue
-        after = despace((m.group(2) or "") + "".join(tokens[i + 1:i + 1 + UNIT_NAME_TOKENS]))
-        if OWN_UNIT_NAME.match(after):
-            return m.group(1)
-        if by_name is None and any(after.startswith(n) for n in names):
-            by_name = m.group(1)
+        toks = text.split()
+        for j, tok in enumerate(toks):
+            m = UNIT_CODE.match(tok)
+            if not m:
+                continue
+            after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, toks, j)))
+            if OWN_UNIT_NAME.match(after):
+                return m.group(1)
+            if by_name is None and any(after.startswith(n) for n in names):
+                by_name = m.group(1)
     return by_name
+
+
+def _cells_after(texts: list[str], li: int, toks: list[str], j: int) -> list[str]:
+    """The UNIT_NAME_TOKENS cells after cell j of line li (toks: its cells), read on into the next lines."""
+    out = toks[j + 1:]
+    k = li + 1
+    while len(out) < UNIT_NAME_TOKENS and k < len(texts):
+        out += texts[k].split()
+        k += 1
+    return out[:UNIT_NAME_TOKENS]
 
 
 def _without_city(name: str | None) -> str | None:
