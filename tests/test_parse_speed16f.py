@@ -16,8 +16,18 @@ from kg.extract import extract_source
 from kg.layouts.numbered_tables import assign
 from kg.layouts.numbered_tables.grid import Row, header_index
 from kg.layouts.pdf_wrapped import family as pw_family
-from kg.layouts.pdf_wrapped.tables import LAST_NUMBER, coded_names, last_number, money_row, rows_by_numeric_tail
-from kg.layouts.pdf_wrapped.text import Line, despace, is_number, join_wrapped
+from kg.layouts.pdf_wrapped.tables import (
+    CODE_DASH,
+    CODE_SPACE_NAME,
+    LAST_NUMBER,
+    classifications,
+    coded_names,
+    last_number,
+    money_row,
+    rows_by_numeric_tail,
+)
+from kg.layouts.pdf_wrapped.text import Line, Section, despace, is_number, join_wrapped
+from kg.model import Classification, Provenance
 from kg.normalize import clean_text
 from kg.paths import bundled_data_dir
 from kg.reading import read_source
@@ -182,3 +192,27 @@ PROSE = st.lists(st.sampled_from(["北京市城市管理委员会", "（简称",
 def test_department_equals_the_pattern_scan(texts: list[str]) -> None:
     prose = [Line(n, t) for n, t in enumerate(texts, 1)]
     assert pw_family.department_of(prose) == _department_before(prose)
+
+
+def _classifications_before(section: Section, file: str) -> list:  # type: ignore[type-arg]
+    out = []
+    groups, rest = rows_by_numeric_tail(section.lines)
+    for g in [*groups, rest] if rest else groups:
+        joined = join_wrapped([ln.text for ln in g])
+        if "-" in joined and CODE_DASH.search(joined):
+            prov = Provenance(file, section.label, g[0].no, g[-1].no)
+            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in money_row(g).codes if c.name)
+        for ln in g:
+            m = CODE_SPACE_NAME.match(ln.text)
+            if m:
+                out.append(Classification("function", m.group(1), m.group(2), Provenance(file, section.label,
+                                                                                          ln.no, ln.no)))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["2010301-行政运行", "2010301", "行政", "35.14", "1,2", "-", "30101-基本工资",
+                                          "ab", "50101-"]), min_size=1, max_size=4).map(" ".join), max_size=8))
+def test_classifications_equal_the_grouped_scan(texts: list[str]) -> None:
+    sec = Section("表3", "支出表", None, 1, [Line(n, t.strip()) for n, t in enumerate(texts, 2)])
+    assert classifications(sec, "f") == _classifications_before(sec, "f")
