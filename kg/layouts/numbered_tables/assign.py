@@ -329,6 +329,7 @@ class _Solver:
         self.fixed_of: list[list[int]] = [[i for i, o in fixed.items() if o == k] for k in range(n)]
         self._seg: dict[tuple[int, int | None, int | None], tuple[float, dict[str, float]]] = {}
         self._free: tuple[list[dict[int, float]], list[dict[int, int]]] | None = None  # the unconstrained run
+        self._breakdowns: dict[tuple[int, ...], dict[str, float]] = {}
 
     def members(self, k: int, s_prev: int | None, s_next: int | None) -> list[int]:
         m = list(self.fixed_of[k])
@@ -397,6 +398,13 @@ class _Solver:
         return out
 
     def breakdown(self, splits: list[int]) -> dict[str, float]:
+        """Summed evidence of a split (read-only: kept for the next row that asks about the same split)."""
+        key = tuple(splits)
+        if key not in self._breakdowns:
+            self._breakdowns[key] = self._breakdown(splits)
+        return self._breakdowns[key]
+
+    def _breakdown(self, splits: list[int]) -> dict[str, float]:
         out: dict[str, float] = {}
         for k in range(self.n):
             b = self.seg(k, splits[k - 1] if k > 0 else None, splits[k] if k < self.n - 1 else None)[1]
