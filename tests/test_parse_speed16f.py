@@ -161,7 +161,8 @@ def _department_code_before(lines: list[Line], department: str | None) -> str | 
     return by_name
 
 
-UNIT_TEXT = st.lists(st.sampled_from(["202001", "2020011", "202002-", "北京市", "城管委", "（本级）", "x", "12"]),
+UNIT_TEXT = st.lists(st.sampled_from(["202001", "2020011", "202002-", "北京市", "城管委", "（本级）", "x", "12",
+                                      "202003-城管委（本级）", "２０２００４", "a202005", "202006－市"]),
                      min_size=1, max_size=5).map(" ".join)
 
 

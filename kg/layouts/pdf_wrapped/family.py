@@ -52,7 +52,8 @@ DEPARTMENT_JOIN_LINES = 3
 WAN = "万元"
 # A unit-code cell: 202001 or 202001-<name>; the name after it marked as the unit's own (本级); a city prefix.
 UNIT_CODE = re.compile(r"^(\d{6})(?:[-－](.*))?$")
-SIX_DIGITS = re.compile(r"\d{6}")
+# UNIT_CODE as a whole space-separated cell inside a line (\s as str.split cuts).
+UNIT_CODE_CELL = re.compile(r"(?<!\S)(\d{6})(?:[-－](\S*))?(?!\S)")
 OWN_UNIT_NAME = re.compile(r"^[^\d\s，。；]{2,40}?[（(]本级[）)]")
 CITY_PREFIX = re.compile(r"^[^市]{2,3}市")
 # Cells read after a unit code for its (wrapped) name.
@@ -152,16 +153,9 @@ def department_code_of(lines: list[Line], department: str | None) -> str | None:
     texts = [ln.text for ln in lines]
     names = [n for n in (department, _without_city(department)) if n]
     by_name = None
-    six = SIX_DIGITS.search
     for li, text in enumerate(texts):
-        if not six(text):  # a unit code needs six digits in a row: only such lines are split into cells
-            continue
-        toks = text.split()
-        for j, tok in enumerate(toks):
-            m = UNIT_CODE.match(tok)
-            if not m:
-                continue
-            after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, toks, j)))
+        for m in UNIT_CODE_CELL.finditer(text):  # the cells UNIT_CODE matches, found without splitting the line
+            after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, text[m.end():].split())))
             if OWN_UNIT_NAME.match(after):
                 return m.group(1)
             if by_name is None and any(after.startswith(n) for n in names):
@@ -169,9 +163,10 @@ def department_code_of(lines: list[Line], department: str | None) -> str | None:
     return by_name
 
 
-def _cells_after(texts: list[str], li: int, toks: list[str], j: int) -> list[str]:
-    """The UNIT_NAME_TOKENS cells after cell j of line li (toks: its cells), read on into the next lines."""
-    out = toks[j + 1:]
+def _cells_after(texts: list[str], li: int, rest: list[str]) -> list[str]:
+    """The UNIT_NAME_TOKENS cells after a cell of line li (rest: the line's cells after it), read on into the next
+    lines."""
+    out = rest
     k = li + 1
     while len(out) < UNIT_NAME_TOKENS and k < len(texts):
         out += texts[k].split()
