@@ -16,6 +16,7 @@ from kg.extract import extract_source
 from kg.layouts.numbered_tables import assign
 from kg.layouts.numbered_tables.grid import Row, header_index
 from kg.layouts.pdf_wrapped import family as pw_family
+from kg.layouts.pdf_wrapped import text as text_mod
 from kg.layouts.pdf_wrapped.tables import (
     CODE_DASH,
     CODE_SPACE_NAME,
@@ -217,3 +218,12 @@ def _classifications_before(section: Section, file: str) -> list:  # type: ignor
 def test_classifications_equal_the_grouped_scan(texts: list[str]) -> None:
     sec = Section("表3", "支出表", None, 1, [Line(n, t.strip()) for n, t in enumerate(texts, 2)])
     assert classifications(sec, "f") == _classifications_before(sec, "f")
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "pdf_wrapped").glob("*.txt")), ids=lambda p: p.name)
+def test_source_lines_equal_constructed_lines(path: Path) -> None:
+    src = read_source(path)
+    want = [Line(no, raw.strip(), raw.startswith(text_mod.PAGE_START_CHARS))
+            for no, raw in enumerate(src.lines, 1) if raw.strip()]
+    got = text_mod.source_lines(src)
+    assert got == want and [hash(x) for x in got] == [hash(x) for x in want]

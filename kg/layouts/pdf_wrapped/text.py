@@ -98,13 +98,14 @@ def _frozen(cls: type[_T], fields: dict[str, object]) -> _T:
 def source_lines(src: SourceText) -> list[Line]:
     """Non-blank lines of the source with their numbers and page-start marks."""
     out: list[Line] = []
-    new = object.__new__  # _frozen inlined: a document makes a Line per line
+    new, page_start, add = object.__new__, PAGE_START_CHARS, out.append  # _frozen inlined: a Line per line
     for no, raw in enumerate(src.lines, 1):
         text = raw.strip()
         if text:
             ln = new(Line)
-            ln.__dict__.update(no=no, text=text, page_start=raw.startswith(PAGE_START_CHARS))
-            out.append(ln)
+            d = ln.__dict__
+            d["no"], d["text"], d["page_start"] = no, text, raw.startswith(page_start)
+            add(ln)
     return out
 
 
