@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kg.extract import extract_source
 from kg.layouts.numbered_tables import assign
 from kg.layouts.numbered_tables.grid import Row, header_index
+from kg.layouts.numbered_tables.solve import Solver
 from kg.layouts.pdf_wrapped import family as pw_family
 from kg.layouts.pdf_wrapped import text as text_mod
 from kg.layouts.pdf_wrapped.tables import (
@@ -103,8 +104,8 @@ def test_header_index_equals_the_cell_scan(cells: list[str], words: list[str]) -
     assert header_index(Row(1, cells), *words) == want
 
 
-def _best_before(solver: assign._Solver, ranges: dict[int, tuple[int, int]]) -> list[int]:
-    """:meth:`assign._Solver.best` before the fifth pass (``max`` with a key function, no reused prefix)."""
+def _best_before(solver: Solver, ranges: dict[int, tuple[int, int]]) -> list[int]:
+    """:meth:`Solver.best` before the fifth pass (``max`` with a key function, no reused prefix)."""
     if solver.n == 1:
         return []
     opts = [range(ranges.get(g, (0, len(gap)))[0], ranges.get(g, (0, len(gap)))[1] + 1)
@@ -139,7 +140,7 @@ def test_split_search_equals_the_keyed_max(rows: list[tuple], heads: list[int]) 
     projects = [assign.Candidate(f"项目{k}接诉", f"项目{k}接诉办理", Decimal(k), h) for k, h in enumerate(heads)]
     gaps, fixed = assign._layout(items, projects)
     ev = assign._Evidence(items, projects, [], {}, dict(fixed), True, dict(fixed))
-    solver = assign._Solver(gaps, fixed, ev, len(projects))
+    solver = Solver(gaps, fixed, ev, len(projects))
     assert solver.best() == _best_before(solver, {})
     for g, gap in enumerate(gaps):
         for rng in ((0, j) for j in range(len(gap) + 1)):
