@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from kg.layouts.numbered_tables.solve import Solver
+
 WEIGHTS = {
     "dept_table_project": 3.0,
     "dept_table_group": 3.0,
@@ -135,7 +137,7 @@ def assign_owners(items: Sequence[Item], projects: Sequence[Candidate], dept: Se
     splits: list[int] = []
     for _ in range(2):  # pass 1: evidence from fixed rows only; pass 2: from the pass-1 owners too
         ev = _Evidence(items, projects, dept, matches, owners, sat_active, anchors)
-        solver = _Solver(gaps, fixed, ev, len(projects))
+        solver = Solver(gaps, fixed, ev, len(projects))
         splits = solver.best()
         owners = solver.owners(splits)
     return [_explain(i, owners[i], fixed, gaps, solver, splits) for i in range(len(items))]
@@ -164,7 +166,7 @@ def _layout(items: Sequence[Item], projects: Sequence[Candidate]) -> tuple[list[
 @lru_cache(maxsize=65536)  # the same indicator names are compared for every candidate owner
 def similarity(a: str | None, b: str | None) -> float:
     """Indicator-name similarity in [0, 1]: equal, one containing the other, else bigram Dice."""
-    x, y = _PUNCT.sub("", a or ""), _PUNCT.sub("", b or "")
+    (x, bx), (y, by) = _name_key(a), _name_key(b)
     if not x or not y:
         return 0.0
     if x == y:
@@ -172,14 +174,20 @@ def similarity(a: str | None, b: str | None) -> float:
     short, long_ = sorted((x, y), key=len)
     if len(short) >= MIN_CONTAINED_CHARS and short in long_:
         return 0.9
-    bx, by = _bigrams(x), _bigrams(y)
     if not bx or not by:
         return 0.0
     return 2 * len(bx & by) / (len(bx) + len(by))
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+@lru_cache(maxsize=65536)  # a name is compared with every candidate's
+def _name_key(s: str | None) -> tuple[str, frozenset[str]]:
+    """(name without punctuation, its character bigrams)."""
+    x = _PUNCT.sub("", s or "")
+    return x, _bigrams(x)
+
+
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 def match_dept_rows(items: Sequence[Item], dept: Sequence[DeptRow], skip_ambiguous: bool = False) -> dict[int, int]:
@@ -270,7 +278,7 @@ class _Evidence:
     def _goal_text(self, i: int, k: int) -> float:
         """Share of the indicator's distinctive words (bigrams found in this or a neighbouring project's name and
         goal) found only in this project's; words found in no project's text say nothing either way."""
-        words = _bigrams(_PUNCT.sub("", self.items[i].l3 or ""))
+        words = _name_key(self.items[i].l3)[1]
         if not words:
             return 0.0
         mine = {w for w in words if w in self.projects[k].text}
@@ -315,74 +323,7 @@ def _cost_matches(it: Item, amount: Decimal | None) -> bool:
     return abs(v - amount) <= abs(amount) * COST_TOLERANCE
 
 
-class _Solver:
-    """Best gap splits by dynamic programming; split s of gap k gives its first s rows to project k."""
-
-    def __init__(self, gaps: list[list[int]], fixed: dict[int, int], ev: _Evidence, n: int):
-        self.gaps, self.ev, self.n = gaps, ev, n
-        self.fixed_of: list[list[int]] = [[i for i, o in fixed.items() if o == k] for k in range(n)]
-        self._seg: dict[tuple[int, int | None, int | None], tuple[float, dict[str, float]]] = {}
-
-    def members(self, k: int, s_prev: int | None, s_next: int | None) -> list[int]:
-        m = list(self.fixed_of[k])
-        if s_prev is not None:
-            m += self.gaps[k - 1][s_prev:]
-        if s_next is not None:
-            m += self.gaps[k][:s_next]
-        return m
-
-    def seg(self, k: int, s_prev: int | None, s_next: int | None) -> tuple[float, dict[str, float]]:
-        key = (k, s_prev, s_next)
-        if key not in self._seg:
-            b = self.ev.segment(k, self.members(k, s_prev, s_next))
-            self._seg[key] = (sum(b.values()), b)
-        return self._seg[key]
-
-    def best(self, ranges: dict[int, tuple[int, int]] | None = None) -> list[int]:
-        ranges = ranges or {}
-        if self.n == 1:
-            return []
-        opts = [range(ranges.get(g, (0, len(gap)))[0], ranges.get(g, (0, len(gap)))[1] + 1)
-                for g, gap in enumerate(self.gaps)]
-        # value[s] = best score of projects 0..k given split s of gap k; back[k][s] = best split of gap k-1
-        value = {s: self.seg(0, None, s)[0] for s in opts[0]}
-        back: list[dict[int, int]] = []
-        for k in range(1, self.n - 1):
-            nv: dict[int, float] = {}
-            bk: dict[int, int] = {}
-            for s in opts[k]:
-                best_prev = max(opts[k - 1], key=lambda sp, s=s: (value[sp] + self.seg(k, sp, s)[0], sp))
-                nv[s] = value[best_prev] + self.seg(k, best_prev, s)[0]
-                bk[s] = best_prev
-            value = nv
-            back.append(bk)
-        last = self.n - 1
-        s = max(opts[-1], key=lambda sp: (value[sp] + self.seg(last, sp, None)[0], sp))
-        splits = [s]
-        for bk in reversed(back):
-            s = bk[s]
-            splits.append(s)
-        return list(reversed(splits))
-
-    def owners(self, splits: list[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for k in range(self.n):
-            s_prev = splits[k - 1] if k > 0 else None
-            s_next = splits[k] if k < self.n - 1 else None
-            for i in self.members(k, s_prev, s_next):
-                out[i] = k
-        return out
-
-    def breakdown(self, splits: list[int]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for k in range(self.n):
-            b = self.seg(k, splits[k - 1] if k > 0 else None, splits[k] if k < self.n - 1 else None)[1]
-            for m, v in b.items():
-                out[m] = out.get(m, 0.0) + v
-        return out
-
-
-def _explain(i: int, owner: int, fixed: dict[int, int], gaps: list[list[int]], solver: _Solver,
+def _explain(i: int, owner: int, fixed: dict[int, int], gaps: list[list[int]], solver: Solver,
              splits: list[int]) -> Ownership:
     """How item i's owner was decided: its own row, the only candidate, or the evidence that beat the rival."""
     if i in fixed:

@@ -135,11 +135,20 @@ def find_table_by_title(tables: list[Table], *words: str) -> Table | None:
 
 def header_index(row: Row, *words: str) -> int | None:
     """Index of the first cell of a header row containing any of ``words`` (spaces ignored)."""
+    joined = _clean_joined(tuple(row.cells))
+    if not any(w in joined for w in words):  # a word no cleaned cell holds is not in their \0-joined text either
+        return None
     for i, c in enumerate(row.cells):
         t = clean_text(c) or ""
         if any(w in t for w in words):
             return i
     return None
+
+
+@lru_cache(maxsize=4096)  # header_index asks each row for several words
+def _clean_joined(cells: tuple[str, ...]) -> str:
+    """The row's cleaned cells joined by NUL: a word that is in no part of it is in no cleaned cell."""
+    return "\0".join(clean_text(c) or "" for c in cells)
 
 
 @lru_cache(maxsize=65536)

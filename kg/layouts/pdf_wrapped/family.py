@@ -45,12 +45,15 @@ YEAR_KIND = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*部门\s*(预算|决算)"
 # Lines opening the department's name in the prose: X（简称 …, X行政编制 …, X预算中 …
 DEPARTMENT_PATTERNS = (re.compile(r"^(.{4,40}?)（简称"), re.compile(r"^(.{4,40}?)(?:行政编制|事业编制)"),
                        re.compile(r"^(.{4,40}?)预算中"))
+DEPARTMENT_WORDS = ("（简称", "行政编制", "事业编制", "预算中")  # the words that end DEPARTMENT_PATTERNS' names
 DEPARTMENT_BAD_CHARS = re.compile(r"[，。；：:、,（）()“”]|^\d|\d{4}")
 # Prose lines joined when matching a name that the prose wraps.
 DEPARTMENT_JOIN_LINES = 3
 WAN = "万元"
 # A unit-code cell: 202001 or 202001-<name>; the name after it marked as the unit's own (本级); a city prefix.
 UNIT_CODE = re.compile(r"^(\d{6})(?:[-－](.*))?$")
+# UNIT_CODE as a whole space-separated cell inside a line (\s as str.split cuts).
+UNIT_CODE_CELL = re.compile(r"(?<!\S)(\d{6})(?:[-－](\S*))?(?!\S)")
 OWN_UNIT_NAME = re.compile(r"^[^\d\s，。；]{2,40}?[（(]本级[）)]")
 CITY_PREFIX = re.compile(r"^[^市]{2,3}市")
 # Cells read after a unit code for its (wrapped) name.
@@ -135,6 +138,8 @@ def department_of(prose: list[Line]) -> str | None:
     votes: dict[str, int] = {}
     for i in range(len(prose)):
         text = despace("".join(ln.text for ln in prose[i:i + DEPARTMENT_JOIN_LINES]))
+        if not any(w in text for w in DEPARTMENT_WORDS):  # every pattern needs one of them
+            continue
         for pat in DEPARTMENT_PATTERNS:
             m = pat.match(text)
             if m and not DEPARTMENT_BAD_CHARS.search(m.group(1)):
@@ -145,19 +150,28 @@ def department_of(prose: list[Line]) -> str | None:
 def department_code_of(lines: list[Line], department: str | None) -> str | None:
     """The unit's own code: a 6-digit cell followed (after an optional hyphen, maybe wrapped) by a name marked
     本级, else by the department's name with or without its city prefix."""
-    tokens = [t for ln in lines for t in ln.tokens]
+    texts = [ln.text for ln in lines]
     names = [n for n in (department, _without_city(department)) if n]
     by_name = None
-    for i, tok in enumerate(tokens):
-        m = UNIT_CODE.match(tok)
-        if not m:
-            continue
-        after = despace((m.group(2) or "") + "".join(tokens[i + 1:i + 1 + UNIT_NAME_TOKENS]))
-        if OWN_UNIT_NAME.match(after):
-            return m.group(1)
-        if by_name is None and any(after.startswith(n) for n in names):
-            by_name = m.group(1)
+    for li, text in enumerate(texts):
+        for m in UNIT_CODE_CELL.finditer(text):  # the cells UNIT_CODE matches, found without splitting the line
+            after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, text[m.end():].split())))
+            if OWN_UNIT_NAME.match(after):
+                return m.group(1)
+            if by_name is None and any(after.startswith(n) for n in names):
+                by_name = m.group(1)
     return by_name
+
+
+def _cells_after(texts: list[str], li: int, rest: list[str]) -> list[str]:
+    """The UNIT_NAME_TOKENS cells after a cell of line li (rest: the line's cells after it), read on into the next
+    lines."""
+    out = rest
+    k = li + 1
+    while len(out) < UNIT_NAME_TOKENS and k < len(texts):
+        out += texts[k].split()
+        k += 1
+    return out[:UNIT_NAME_TOKENS]
 
 
 def _without_city(name: str | None) -> str | None:

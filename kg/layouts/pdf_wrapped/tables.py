@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.layouts.pdf_wrapped.text import Line, Section, despace, is_number, join_wrapped, numbers_of
+from kg.layouts.pdf_wrapped.text import NUMBER, Line, Section, despace, join_wrapped, numbers_of
 from kg.model import Classification, Provenance
 
 # A classification code followed by its name: 2010301-行政运行, 50299-其他商品和服务支出, 30299-….
@@ -19,6 +19,8 @@ CODE_DASH = re.compile(r"(?<![0-9A-Za-z])(\d{7}|[35]\d{4})-")
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
 # The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
 LAST_NUMBER = re.compile(r"(?<![\d,.])[+-]?\d[\d,]*(?:\.\d+)?\s*$")
+# A run of decimal digits, ``,.+-`` and whitespace (\d and \s as str.isdecimal and str.isspace).
+_RUN = re.compile(r"[\d,.+\-\s]*")
 # Row code of a purchased-service line: A0501, B1203.
 PURCHASE_CODE = re.compile(r"^[A-Z]\d{2,}$")
 # Column titles of a project table header, stripped off the first row (longest first).
@@ -68,10 +70,11 @@ def rows_by_numeric_tail(lines: list[Line]) -> tuple[list[list[Line]], list[Line
     """Group lines into rows, each closed by a line whose last cell is an amount; also the unclosed rest."""
     rows: list[list[Line]] = []
     cur: list[Line] = []
+    number = NUMBER.match  # is_number inlined
     for ln in lines:
         cur.append(ln)
-        toks = ln.tokens
-        if toks and is_number(toks[-1]):
+        last = ln.text.rsplit(None, 1)  # the last token, without splitting the whole line
+        if last and number(last[-1]):
             rows.append(cur)
             cur = []
     return rows, cur
@@ -83,17 +86,23 @@ def money_row(lines: list[Line]) -> MoneyRow:
     head = numeric_tail_start(joined)
     amounts = numbers_of(joined[len(head):])
     parts = CODE_DASH.split(head)
-    codes = [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
-    return MoneyRow(parts[0].strip(), codes, amounts, lines)
+    return MoneyRow(parts[0].strip(), _coded_names(parts), amounts, lines)
+
+
+def coded_names(joined: str) -> list[CodedName]:
+    """``money_row(lines).codes`` for the lines' joined text, without reading the amounts."""
+    return _coded_names(CODE_DASH.split(numeric_tail_start(joined)))
+
+
+def _coded_names(parts: list[str]) -> list[CodedName]:
+    return [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
 
 
 def last_number(text: str) -> re.Match[str] | None:
     """``LAST_NUMBER.search(text)``, started where the run of digits, ``,.+-`` and spaces ending the text starts
     (a match lies in that run; the lookbehind still sees the character before it)."""
-    i = len(text)
-    while i > 0 and (text[i - 1].isdecimal() or text[i - 1] in ",.+-" or text[i - 1].isspace()):
-        i -= 1
-    return LAST_NUMBER.search(text, i)
+    run = _RUN.match(text[::-1])  # the run read backwards from the end: one greedy match, always found
+    return LAST_NUMBER.search(text, len(text) - run.end() if run else 0)
 
 
 def numeric_tail_start(text: str) -> str:
@@ -184,9 +193,10 @@ def classifications(section: Section, file: str) -> list[Classification]:
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
         # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none
-        if any("-" in ln.text for ln in g) and CODE_DASH.search(join_wrapped([ln.text for ln in g])):
+        joined = join_wrapped([ln.text for ln in g])  # holds a "-" exactly when one of the lines does
+        if "-" in joined and CODE_DASH.search(joined):
             prov = Provenance(file, section.label, g[0].no, g[-1].no)
-            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in money_row(g).codes if c.name)
+            out.extend(Classification(c.scheme, c.code, c.name, prov) for c in coded_names(joined) if c.name)
         for ln in g:
             m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None  # the pattern opens with a digit
             if m:

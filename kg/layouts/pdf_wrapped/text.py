@@ -98,10 +98,14 @@ def _frozen(cls: type[_T], fields: dict[str, object]) -> _T:
 def source_lines(src: SourceText) -> list[Line]:
     """Non-blank lines of the source with their numbers and page-start marks."""
     out: list[Line] = []
+    new, page_start, add = object.__new__, PAGE_START_CHARS, out.append  # _frozen inlined: a Line per line
     for no, raw in enumerate(src.lines, 1):
         text = raw.strip()
         if text:
-            out.append(_frozen(Line, {"no": no, "text": text, "page_start": raw.startswith(PAGE_START_CHARS)}))
+            ln = new(Line)
+            d = ln.__dict__
+            d["no"], d["text"], d["page_start"] = no, text, raw.startswith(page_start)
+            add(ln)
     return out
 
 
@@ -112,7 +116,7 @@ def despace(s: str) -> str:
 
 def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
     """Prose lines before the first table label, and the tables in order."""
-    starts = [i for i, ln in enumerate(lines) if TABLE_LABEL.match(ln.text)]
+    starts = [i for i, ln in enumerate(lines) if ln.text[:1] == "表" and TABLE_LABEL.match(ln.text)]
     if not starts:
         return lines, []
     sections = []
@@ -157,6 +161,8 @@ def frags_of(lines: list[Line]) -> list[Frag]:
 
 def join_wrapped(parts: list[str]) -> str:
     """Pieces of one wrapped cell or row, joined; a space is kept only between two ASCII alphanumerics."""
+    if len(parts) == 1:  # most rows fit on one line
+        return parts[0]
     out = ""
     for p in parts:
         if out and _ascii_alnum(out[-1]) and _ascii_alnum(p[:1]):
