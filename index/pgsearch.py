@@ -27,23 +27,19 @@ from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 from index.analysis import DEFAULT_ANALYZER, index_terms, query_weights
-from index.filters import KIND_FAMILIES, SUGGESTIONS, Filters, match_departments
+from index.filters import KIND_FAMILIES, Filters, match_departments, no_year_message
 from index.fuzzy import MIN_QUERY_COVER, RESCORE, _combine, compactness, normalize
 from index.query import (
     FUZZY_CANDIDATES,
     FUZZY_ENTRIES,
-    FUZZY_SCAN_BELOW,
-    GOOD_SCORE,
     MAX_QUERY_CHARS,
     MAX_SCAN_POSTINGS,
     TEXT_CANDIDATES,
     SearchResult,
     _Cand,
-    _coverage,
     _hit,
     rank_candidates,
     strong_terms,
-    suggestions,
 )
 from index.readers import value_filters
 from index.schema import FIELD_BOOSTS, KINDS, document_entries, lexicon_items
@@ -282,17 +278,9 @@ def search_pg(raw: Any, query: str, *, dept: str | None = None, year: int | None
         dw, dp = _filter_sql(raw, Filters(dept=dept), method)
         years = [y for (y,) in raw.execute(f"SELECT DISTINCT year FROM search_entries WHERE {dw} AND year IS NOT "
                                            "NULL ORDER BY 1", dp)]
-        raise QueryError(f"--dept {dept!r} has no document of --year {year}"
-                         + (f"; its years: {', '.join(map(str, years))}" if years else ""))
+        raise QueryError(no_year_message(Filters(dept=dept, year=year), years))
     cands = _text_candidates(raw, weights, where, wp)
-    for c in cands.values():
-        _coverage(c, weights)
-    scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
-    fuzzy_names = _fuzzy_candidates(raw, q, where, wp, cands) if scan else []
-    result, ranked = rank_candidates(cands, q, weights, fuzzy, limit)
-    if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
-        if not scan:
-            fuzzy_names = [(sc, d) for sc, d, _es in fuzzy_match(raw, q)]
-        result.did_you_mean = suggestions(q, fuzzy_names)[:SUGGESTIONS]
+    result = rank_candidates(cands, q, weights, fuzzy, limit, lambda: _fuzzy_candidates(raw, q, where, wp, cands),
+                             lambda: [(sc, d) for sc, d, _es in fuzzy_match(raw, q)])
     result.seconds = time.perf_counter() - t0
     return result

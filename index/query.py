@@ -20,7 +20,7 @@ import heapq
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
@@ -331,17 +331,27 @@ def _reason(c: _Cand) -> str:
     return f"fuzzy {c.fuzzy:.2f} ~ {c.fuzzy_name}"
 
 
-def rank_candidates(cands: dict, q: str, weights: dict[str, float], fuzzy: bool,
-                    limit: int) -> tuple[SearchResult, list]:
-    """Score every candidate (covering the fuzzy ones first) and rank them: the result's hits and the ranking;
-    shared by the embedded engines and PostgreSQL."""
+def rank_candidates(cands: dict, q: str, weights: dict[str, float], fuzzy: bool, limit: int,
+                    scan_names: Callable[[], list[tuple[float, str]]],
+                    all_names: Callable[[], list[tuple[float, str]]]) -> SearchResult:
+    """Cover and score every candidate, add the fuzzy ones when the text ones name the query poorly
+    (``scan_names``: the engine's lexicon scan, which adds them to ``cands`` and returns (score, name) pairs), and
+    rank them; a poor best hit gets "did you mean" names (``all_names`` when no scan ran). Shared by the embedded
+    engines and PostgreSQL."""
+    for c in cands.values():
+        _coverage(c, weights)
+    scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
+    fuzzy_names = scan_names() if scan else []
     for c in cands.values():
         if not c.covered:  # the fuzzy candidates
             _coverage(c, weights)
         _score(c, q, fuzzy)
     ranked = sorted((c for c in cands.values() if c.score >= MIN_SCORE),
                     key=lambda c: (-c.score, KINDS.index(c.fields.get("kind", "department")), c.fields["eid"]))
-    return SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked)), ranked
+    result = SearchResult(q, [_hit(c, q) for c in ranked[:limit]], candidates=len(ranked))
+    if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
+        result.did_you_mean = suggestions(q, fuzzy_names if scan else all_names())
+    return result
 
 
 def _hit(c: _Cand, query: str) -> Hit:
@@ -389,15 +399,9 @@ def search(target: SearchIndex | Path | str, query: str, *, dept: str | None = N
     if dept and year is not None and not allowed:
         s.no_year_of_department(filters)
     cands = _text_candidates(s, weights, allowed)
-    for c in cands.values():
-        _coverage(c, weights)
-    scan = fuzzy and max((c.primary for c in cands.values()), default=0.0) < FUZZY_SCAN_BELOW
-    fuzzy_names = _fuzzy_candidates(si, s, q, allowed, cands) if scan else []
-    result, ranked = rank_candidates(cands, q, weights, fuzzy, limit)
-    if fuzzy and (not ranked or ranked[0].score < GOOD_SCORE):
-        if not scan:
-            fuzzy_names = [(sc, _lexicon(si).display[i]) for sc, i in _lexicon(si).match(q, limit=FUZZY_CANDIDATES)]
-        result.did_you_mean = suggestions(q, fuzzy_names)
+    result = rank_candidates(
+        cands, q, weights, fuzzy, limit, lambda: _fuzzy_candidates(si, s, q, allowed, cands),
+        lambda: [(sc, _lexicon(si).display[i]) for sc, i in _lexicon(si).match(q, limit=FUZZY_CANDIDATES)])
     result.seconds = time.perf_counter() - t0
     return result
 
