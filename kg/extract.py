@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import ParseError
+from kg.funding import TRANSFER_WORD
 from kg.layouts import GENERIC, detect_layout
 from kg.model import Document, Provenance
 from kg.reading import SourceText, read_source
@@ -23,8 +24,8 @@ def extract_source(src: SourceText) -> Document:
         doc.warn("family_fallback", f"not read as a known family ({e.message}); read by the forms' labels", e.line,
                  "info")
     doc.source = src.name
-    if not getattr(layout, "READS_TRANSFER_TABLES", False):
-        from kg.forms.money_tables import add_transfer_tables
+    if TRANSFER_WORD in src.text and not getattr(layout, "READS_TRANSFER_TABLES", False):
+        from kg.forms.money_tables import add_transfer_tables  # (only for a text naming a transfer)
 
         add_transfer_tables(doc, list(src.rows) if src.rows is not None else None, src.text)
     doc.layout = layout.NAME

@@ -27,7 +27,9 @@ from kg.evidence_link import Candidate, choose_owner
 from kg.model import Document, FundingLine, Project
 from kg.normalize import clean_text
 
-TRANSFER_TITLE = re.compile(r"转移支付")
+# A transfer table's title holds this word (kg.extract searches a text for such tables only when it holds it).
+TRANSFER_WORD = "转移支付"
+TRANSFER_TITLE = re.compile(TRANSFER_WORD)
 # A table (title) paying money out, and the economic codes of money paid to other governments.
 OUTGOING_TITLE = re.compile(r"对下|下级|补助(?:区县|乡镇|街道)|转移性支出")
 OUTGOING_ECON = ("513",)

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from kg.cells.model import Row
 from kg.evidence_link import link_form_by_evidence, mark_evidence
-from kg.funding import DOC_NO_COLUMNS, RECIPIENT_COLUMNS, TransferRow, doc_no_in, route_transfers, source_of
+from kg.funding import (
+    DOC_NO_COLUMNS,
+    RECIPIENT_COLUMNS,
+    TRANSFER_WORD,
+    TransferRow,
+    doc_no_in,
+    route_transfers,
+    source_of,
+)
 from kg.funding import transfer_kind as _transfer_kind
 from kg.model import Document, FundingLine, Project, Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan
@@ -181,7 +189,7 @@ def add_transfer_tables(doc: Document, rows: list[Row] | None, text: str) -> Non
     """Route the rows of the transfer tables printed in ``text`` (or native ``rows``) by the rule of
     :mod:`kg.funding` — for a family that reads none itself. Cheap when the text prints no such title, or no
     header (a name and an amount label on one line) right below it."""
-    if "转移支付" not in text:
+    if TRANSFER_WORD not in text:
         return
     lines = text.split("\n")
     starts = [t for m in TRANSFER_TITLE_LINE.finditer(text) if _header_below(lines, t := text.count("\n", 0, m.start()))]
