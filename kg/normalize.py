@@ -34,6 +34,15 @@ def clean_text(s: str | None) -> str | None:
     return s or None
 
 
+# Punctuation, brackets and spaces a comparison of two texts ignores (squeeze).
+_PUNCT = re.compile(r"[，,。.；;：:、！!？?“”\"'‘’（）()【】\[\]《》<>\-—_/\\\s]")
+
+
+def squeeze(text: str | None) -> str:
+    """Text for comparison: whitespace, tags and punctuation removed, full-width folded (NFKC)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", clean_text(text) or ""))
+
+
 def squash_spaces(s: str) -> str:
     """Collapse runs of whitespace to one space and trim (for display text that keeps word gaps)."""
     return _WS.sub(" ", strip_tags(s)).strip()

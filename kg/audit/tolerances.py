@@ -5,10 +5,10 @@ Every comparison of money is done in yuan (元) quantized to 0.01, after convert
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from kg.normalize import WAN, YUAN_QUANTUM, clean_text, parse_decimal
+from kg.normalize import WAN, YUAN_QUANTUM, parse_decimal
+from kg.normalize import squeeze as squeeze  # re-exported: the audit's text comparison
 
 # Two amounts in yuan that differ by less than this are equal (both are quantized to 0.01 yuan).
 YUAN_EPSILON = Decimal("0.005")
@@ -29,16 +29,6 @@ CONTAINED_NAME_MIN_CHARS = 4
 PERCENT_TOLERANCE = Decimal("0.01")
 # A budget-vs-final variance by project at or above this share of the budget is reported as a warning.
 VARIANCE_WARN_SHARE = Decimal("0.10")
-
-_PUNCT = re.compile(r"[，,。.；;：:、！!？?“”\"'‘’（）()【】\[\]《》<>\-—_/\\\s]")
-
-
-def squeeze(text: str | None) -> str:
-    """Text for comparison: whitespace, tags and punctuation removed, full-width folded."""
-    import unicodedata
-
-    t = clean_text(text) or ""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", t))
 
 
 def money_to_yuan(value: str | Decimal | None, unit: str | None) -> Decimal | None:

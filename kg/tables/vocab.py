@@ -8,16 +8,8 @@ header words only; a column whose header names nothing below is never read as mo
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from kg.normalize import clean_text
-
-_PUNCT = re.compile(r"[，,。.；;：:、！!？?“”\"'‘’（）()【】\[\]《》<>\-—_/\\\s]")
-
-
-def squeeze(text: str | None) -> str:
-    """Text for comparison (as kg.audit.tolerances.squeeze): whitespace, tags and punctuation removed."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", clean_text(text) or ""))
+from kg.normalize import squeeze as squeeze  # re-exported: titles and labels compared squeezed
 
 # Kinds of standard table, each with the title pattern that names it (searched in the squeezed title, in this
 # order: the first match wins, so 财政拨款收支总表 is tried before 收支总表).
