@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
+from kg.store_queries import chunks, marks
+
 HEAD_COLUMNS = "doc_id, department, department_code, year, doc_kind, source"
 _CODED = "department_code IS NOT NULL AND department_code != ''"
 _UNCODED = "(department_code IS NULL OR department_code = '')"
-_CHUNK = 900  # values bound in one query
 
 
 def dept_key(name: str | None, code: str | None) -> str:
@@ -37,9 +38,8 @@ class Departments:
 
     def _rows(self, sql: str, values: list[Any], *args: Any) -> list[tuple[Any, ...]]:
         out: list[tuple[Any, ...]] = []
-        for k in range(0, len(values), _CHUNK):
-            chunk = values[k:k + _CHUNK]
-            out += self.conn.execute(sql.format(marks=", ".join("?" * len(chunk))), (*chunk, *args)).fetchall()
+        for chunk in chunks(values):
+            out += self.conn.execute(sql.format(marks=marks(chunk)), (*chunk, *args)).fetchall()
         return out
 
     def load(self, doc_ids: Iterable[str]) -> None:

@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kg.departments import dept_key
 from kg.evidence_link import EVIDENCE_METHOD, FORM_AMOUNT_KEY
 from kg.graph_chain import link_across_documents
 from kg.graph_edges import add_edge as _edge
@@ -139,7 +140,7 @@ def graph_from_documents(docs: Iterable[tuple[str, Document]], context: GraphCon
 
 # -- ids ---------------------------------------------------------------------------------------------
 def dept_id(name: str | None, code: str | None) -> str:
-    return f"dept:{code or name or '?'}"
+    return f"dept:{dept_key(name, code)}"
 
 
 def project_id(doc_id: str, n: int) -> str:
