@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,9 @@ class SourceText:
             return None
         return self.locations[line - 1]
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
+        """The text split at line breaks, once (every layout's detector reads them): callers do not change it."""
         return self.text.split("\n")
 
     def trusted_lines(self) -> tuple[list[str], str | None]:

@@ -153,13 +153,16 @@ def department_code_of(lines: list[Line], department: str | None) -> str | None:
     texts = [ln.text for ln in lines]
     names = [n for n in (department, _without_city(department)) if n]
     by_name = None
-    for li, text in enumerate(texts):
-        for m in UNIT_CODE_CELL.finditer(text):  # the cells UNIT_CODE matches, found without splitting the line
-            after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, text[m.end():].split())))
-            if OWN_UNIT_NAME.match(after):
-                return m.group(1)
-            if by_name is None and any(after.startswith(n) for n in names):
-                by_name = m.group(1)
+    blob = "\n".join(texts)  # one search of the whole text: a cell never spans the newline (\s for the lookarounds)
+    for m in UNIT_CODE_CELL.finditer(blob):  # the cells UNIT_CODE matches, found without splitting the lines
+        li = blob.count("\n", 0, m.start())  # the line it is on (a document prints few such cells)
+        end = blob.find("\n", m.end())
+        rest = blob[m.end():end if end >= 0 else None]
+        after = despace((m.group(2) or "") + "".join(_cells_after(texts, li, rest.split())))
+        if OWN_UNIT_NAME.match(after):
+            return m.group(1)
+        if by_name is None and any(after.startswith(n) for n in names):
+            by_name = m.group(1)
     return by_name
 
 

@@ -15,6 +15,8 @@ from kg.model import Classification, Provenance
 
 # A classification code followed by its name: 2010301-行政运行, 50299-其他商品和服务支出, 30299-….
 CODE_DASH = re.compile(r"(?<![0-9A-Za-z])(\d{7}|[35]\d{4})-")
+# What every CODE_DASH match ends with (a quick test that a text can hold none).
+FIVE_DIGITS_DASH = re.compile(r"\d{5}-")
 # A function code printed as code then name (一般公共预算支出表): "2010301 行政运行 351.74".
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
 # The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
@@ -91,7 +93,9 @@ def money_row(lines: list[Line]) -> MoneyRow:
 
 def coded_names(joined: str) -> list[CodedName]:
     """``money_row(lines).codes`` for the lines' joined text, without reading the amounts."""
-    return _coded_names(CODE_DASH.split(numeric_tail_start(joined)))
+    parts = CODE_DASH.split(joined)  # only the text after the last code can hold the amount cells
+    parts[-1] = numeric_tail_start(parts[-1])
+    return _coded_names(parts)
 
 
 def _coded_names(parts: list[str]) -> list[CodedName]:
@@ -106,15 +110,22 @@ def last_number(text: str) -> re.Match[str] | None:
 
 
 def numeric_tail_start(text: str) -> str:
-    """The text before the row's closing run of amount cells (the last may be glued to a name: 支出13.81)."""
+    """The text before the row's closing run of amount cells (the last may be glued to a name: 支出13.81).
+
+    Read a cell at a time from the end: a cell that is all amount is cut and the next one read; an amount glued to
+    the end of a cell is cut and reading stops (a number never spans a space)."""
     head = text.rstrip()
-    while True:
-        m = last_number(head)
+    while head:
+        body = head.rstrip()
+        cell = body.rsplit(None, 1)[-1] if body else ""
+        m = LAST_NUMBER.search(cell) if cell and (cell[-1].isdecimal() or cell[-1] == ",") else None
         if not m:
             return head
-        head = head[: m.start()]
-        if not head or not head[-1].isspace():
-            return head
+        start = len(body) - len(cell)
+        if m.start():
+            return head[: start + m.start()]
+        head = head[:start]
+    return head
 
 
 def strip_header_words(text: str, words: tuple[str, ...] = PROJECT_HEADER_WORDS) -> str:
@@ -187,9 +198,23 @@ def purchases(section: Section) -> list[Purchase]:
     return out
 
 
+def may_print_code_dash(lines: list[Line]) -> bool:
+    """Whether a joined row of these lines could hold a CODE_DASH match: a match has no space in it, so it lies in
+    the lines' text glued without separators, as five digits and a dash at least."""
+    glued = "".join([ln.text for ln in lines])
+    return "-" in glued and FIVE_DIGITS_DASH.search(glued) is not None
+
+
 def classifications(section: Section, file: str) -> list[Classification]:
     """Every code+name pair a table prints (2010301-行政运行; 2010301 行政运行)."""
     out: list[Classification] = []
+    if not may_print_code_dash(section.lines):  # then only the lines printing code and name can hold one
+        for ln in section.lines:
+            m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None
+            if m:
+                out.append(Classification("function", m.group(1), m.group(2), Provenance(file, section.label,
+                                                                                          ln.no, ln.no)))
+        return out
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
         # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 
 from kg.errors import ParseError
 from kg.layouts.prose_final.figures import read_figures
@@ -64,12 +65,10 @@ _PROJECT = re.compile(rf"项目支出(?:决算数?)?(?:为)?(?P<amount>{AMOUNT})
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: a 决算 title, the template's prose markers, and no tab tables."""
+    first = list(islice((s for s in (line.strip() for line in src.lines) if s), TITLE_LINES))
+    if "决算" not in "".join(first):  # before the non-blank lines and table share: most texts stop here
+        return 0.0
     lines = [line for line in src.lines if line.strip()]
-    if not lines:
-        return 0.0
-    head = "".join(line.strip() for line in lines[:TITLE_LINES])
-    if "决算" not in head:  # before the table share: most texts stop here
-        return 0.0
     table_share = sum(bool(_TABLE_ROW.search(line)) for line in lines) / len(lines)
     if table_share > MAX_TABLE_LINE_SHARE:
         return 0.0
