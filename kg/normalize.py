@@ -30,7 +30,12 @@ def clean_text(s: str | None) -> str | None:
     """A text field as the gold writes it: tags and all whitespace removed; ``None`` if empty."""
     if s is None:
         return None
-    s = _WS.sub("", strip_tags(s))
+    if "<" in s:  # a tag may hold spaces (<p >): tags first, then the spaces
+        s = _WS.sub("", strip_tags(s))
+    else:  # _WS.sub without the pattern: \s is what str.split cuts at, and U+FEFF (checked for every code point)
+        s = "".join(s.split())
+        if "\ufeff" in s:
+            s = s.replace("\ufeff", "")
     return s or None
 
 

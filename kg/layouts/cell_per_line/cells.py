@@ -26,7 +26,7 @@ UNIT_CELL = re.compile(r"单位\s*[：:]\s*(万元|元)")
 PLACEHOLDERS = frozenset({"", "…", "...", "……", "-", "—", "/"})
 
 
-@dataclass
+@dataclass(slots=True)  # a Cell per cell line: slots make them cheaper to make and read
 class Cell:
     """One cell: its raw text (paragraphs joined by newlines) and 1-based line span."""
 
@@ -39,7 +39,7 @@ class Cell:
         return clean_text(self.text) or ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     line_start: int

@@ -136,8 +136,12 @@ def find_section(sections: list[Section], *needles: str) -> Section | None:
 def department_of(prose: list[Line]) -> str | None:
     """The department's name: the most frequent of the prose's sentence openings that name it."""
     votes: dict[str, int] = {}
+    texts = [ln.text for ln in prose]
+    # despace of a join is the join of each line's despace when no tag (<p>) can span two lines
+    lines = [despace(t) for t in texts] if not any("<" in t for t in texts) else None
     for i in range(len(prose)):
-        text = despace("".join(ln.text for ln in prose[i:i + DEPARTMENT_JOIN_LINES]))
+        text = "".join(lines[i:i + DEPARTMENT_JOIN_LINES]) if lines is not None else \
+            despace("".join(texts[i:i + DEPARTMENT_JOIN_LINES]))
         if not any(w in text for w in DEPARTMENT_WORDS):  # every pattern needs one of them
             continue
         for pat in DEPARTMENT_PATTERNS:
