@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 from kg.model import Provenance
@@ -18,6 +19,7 @@ from kg.reading import SourceText
 
 # Full-width digits and decimal point some exports print inside numbers (the full-width comma stays text).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULLWIDTH_CHAR = re.compile("[０-９．]")
 # A number as printed after whitespace removal: 4019.40, 1,213.99, -2.5
 NUM = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
 # Money units a sentence may state, longest first.
@@ -55,9 +57,13 @@ class Prose:
         idx = bisect.bisect_right(self.starts, max(offset, 0)) - 1
         return max(idx, 0) + 1
 
+    @cached_property
+    def heading_offsets(self) -> list[int]:
+        """The headings' offsets, in order (the headings are complete once the prose is made)."""
+        return [h.offset for h in self.headings]
+
     def heading_before(self, offset: int) -> Heading | None:
-        keys = [h.offset for h in self.headings]
-        idx = bisect.bisect_right(keys, offset) - 1
+        idx = bisect.bisect_right(self.heading_offsets, offset) - 1
         return self.headings[idx] if idx >= 0 else None
 
     def heading_end_before(self, offset: int) -> int:
@@ -85,8 +91,9 @@ def lines_to_prose(src: SourceText) -> Prose:
     starts: list[int] = []
     headings: list[Heading] = []
     pos = 0
+    fold = _FULLWIDTH_CHAR.search(src.text) is not None  # most texts print no full-width digit: no translate
     for i, raw in enumerate(src.lines, start=1):
-        line = clean_line(raw)
+        line = clean_line(raw) if fold else (clean_text(raw) or "")
         starts.append(pos)
         if line and is_heading(line):
             headings.append(Heading(i, pos, line))
