@@ -30,6 +30,7 @@ from kg.layouts.cell_per_line.budget import (
 from kg.layouts.cell_per_line.cells import TABLE_LABEL, Table, lines_to_rows, rows_to_tables
 from kg.layouts.cell_per_line.forms import Form, checked_category, forms_of_table
 from kg.layouts.cell_per_line.link import Link, link_form, prose_alias_target, prose_mentions
+from kg.layouts.linescan import count_nonblank, lines_starting, lines_with
 from kg.model import (
     DepartmentIndicator,
     Document,
@@ -62,15 +63,9 @@ GOAL_LABELS = ("项目绩效目标", "年度绩效目标", "绩效目标")
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: one-cell lines dominate, numbered table labels, free-text indicator forms."""
     text = src.text
-    nonempty = one = labels = 0
-    for ln in text.split("\n"):  # one pass over the non-blank lines
-        if not ln.strip():
-            continue
-        nonempty += 1
-        if ln[:1] == "\t" and ln.find("\t", 1) < 0:
-            one += 1
-        if "表" in ln and TABLE_LABEL.match(ln):
-            labels += 1
+    nonempty = count_nonblank(src.lines)
+    one = sum(1 for ln in lines_starting(text, "\t") if ln.find("\t", 1) < 0 and ln.strip())  # one cell a line
+    labels = sum(1 for ln in lines_with(text, "表") if TABLE_LABEL.match(ln))
     if not nonempty:
         return 0.0
     one_cell = one / nonempty

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from kg.errors import ParseError
+from kg.layouts.linescan import count_nonblank, lines_starting, lines_with
 from kg.layouts.pdf_wrapped.dept import department_indicators
 from kg.layouts.pdf_wrapped.forms import forms_of
 from kg.layouts.pdf_wrapped.link import assemble_projects
@@ -65,17 +66,11 @@ def detect(src: SourceText) -> float:
     lines = src.lines[:DETECT_MAX_LINES]
     if not lines:
         return 0.0
-    labels = blanks = page_starts = tabs = 0
-    for ln in lines:  # one pass: labels (表 N alone on a line), blank lines, page-start spaces, tab lines
-        s = ln.strip()
-        if not s:
-            blanks += 1
-        elif s[0] == "表" and TABLE_LABEL.match(s):
-            labels += 1
-        if ln[:1] == " " and ln[1:2].strip():
-            page_starts += 1
-        if "\t" in ln:
-            tabs += 1
+    head = src.text if len(lines) == len(src.lines) else "\n".join(lines)
+    blanks = len(lines) - count_nonblank(lines)
+    labels = sum(1 for ln in lines_with(head, "表") if (s := ln.strip())[:1] == "表" and TABLE_LABEL.match(s))
+    page_starts = sum(1 for ln in lines_starting(head, " ") if ln[1:2].strip())  # a page-start space
+    tabs = len(lines_with(head, "\t"))
     blank_share = blanks / len(lines)
     score = 0.55 * min(1.0, labels / DETECT_TABLES_FULL)
     score += 0.15 if blank_share >= DETECT_BLANK_SHARE else 0.0

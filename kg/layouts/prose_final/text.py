@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from kg.model import Provenance
 from kg.normalize import clean_text, parse_decimal, to_yuan

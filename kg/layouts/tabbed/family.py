@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from kg.errors import ParseError
 from kg.evidence_link import OwnerLink, link_form_by_evidence, mark_evidence
+from kg.layouts.linescan import lines_starting
 from kg.layouts.tabbed import budget as budget
 from kg.layouts.tabbed.dept import parse_department
 from kg.layouts.tabbed.forms import Form, parse_forms
@@ -34,11 +35,10 @@ TOTAL_TOLERANCE = Decimal("1.00")
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: numbered ``表X：`` titles at column 0 *and* tab-separated multi-cell rows."""
-    lines = src.lines
-    titles = sum(1 for line in lines if line[:1] == "表" and TITLE_RE.match(line.rstrip()))  # titles open with 表
+    titles = sum(1 for line in lines_starting(src.text, "表") if TITLE_RE.match(line.rstrip()))  # titles open with 表
     if titles < DETECT_MIN_TITLES:
         return 0.1 * titles / DETECT_MIN_TITLES
-    rows = sum(1 for line in lines if "\t" in line and sum(1 for c in line.split("\t") if c.strip()) >= 3)
+    rows = sum(1 for line in src.lines if "\t" in line and sum(1 for c in line.split("\t") if c.strip()) >= 3)
     score = 0.3 * min(titles, 2 * DETECT_MIN_TITLES) / (2 * DETECT_MIN_TITLES)
     score += 0.5 * min(rows, DETECT_MIN_TABLE_ROWS) / DETECT_MIN_TABLE_ROWS
     if rows >= DETECT_MIN_TABLE_ROWS and ("绩效目标申报表" in src.text or "项目支出表" in src.text):
