@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.layouts import cell_per_line, pdf_wrapped, prose_final, tabbed
+from kg.layouts.cell_per_line import family as cpl_family
 from kg.layouts.cell_per_line.cells import TABLE_LABEL as CPL_LABEL
 from kg.layouts.linescan import count_nonblank, lines_starting, lines_with
 from kg.layouts.pdf_wrapped import family as pw_family
@@ -36,8 +37,9 @@ def _src(text: str) -> SourceText:
 @given(LINE_TEXT, st.sampled_from(["表", " ", "\t", "表一"]))
 def test_line_scans_equal_the_loops(text: str, needle: str) -> None:
     lines = text.split("\n")
-    assert lines_starting(text, needle) == [ln for ln in lines if ln.startswith(needle)]
-    assert lines_with(text, needle) == [ln for ln in lines if needle in ln]
+    for given_lines in (None, lines):  # found one by one, or by the loop when many lines hold the needle
+        assert lines_starting(text, needle, given_lines) == [ln for ln in lines if ln.startswith(needle)]
+        assert lines_with(text, needle, given_lines) == [ln for ln in lines if needle in ln]
     assert count_nonblank(lines) == sum(1 for ln in lines if ln.strip())
 
 
@@ -85,6 +87,14 @@ def _counts_now(src: SourceText) -> tuple:  # type: ignore[type-arg]
          len(head_lines) - count_nonblank(head_lines),
          sum(1 for ln in lines_starting(head, " ") if ln[1:2].strip()), len(lines_with(head, "\t"))),
     )
+
+
+def test_cell_per_line_detect_reads_tab_led_texts_in_one_pass() -> None:
+    text = "\n".join(["\t表一：收支总表", "\t名称", "", "\t项目\t金额", "\t具体指标"] * 5)
+    src = _src(text)
+    nonempty, one, labels = cpl_family._line_counts(src.lines)
+    assert (nonempty, one, labels) == _cell_per_line_counts_before(text) == (20, 15, 5)
+    assert cell_per_line.detect(src) == 1.0
 
 
 @settings(max_examples=400, deadline=None)

@@ -7,9 +7,15 @@ as :attr:`kg.reading.SourceText.lines`.
 
 from __future__ import annotations
 
+# Above this share of lines picked, a loop over the lines is cheaper than finding them one by one.
+LOOP_SHARE = 0.25
 
-def lines_with(text: str, needle: str) -> list[str]:
-    """The lines holding ``needle``, each once, in order."""
+
+def lines_with(text: str, needle: str, lines: list[str] | None = None) -> list[str]:
+    """The lines holding ``needle``, each once, in order (``lines``: the text's lines, to loop over when many
+    hold it)."""
+    if lines is not None and text.count(needle) > len(lines) * LOOP_SHARE:
+        return [ln for ln in lines if needle in ln]
     out: list[str] = []
     i = text.find(needle)
     while i >= 0:
@@ -23,8 +29,11 @@ def lines_with(text: str, needle: str) -> list[str]:
     return out
 
 
-def lines_starting(text: str, prefix: str) -> list[str]:
-    """The lines that start with ``prefix`` (one character or more, no line break in it)."""
+def lines_starting(text: str, prefix: str, lines: list[str] | None = None) -> list[str]:
+    """The lines that start with ``prefix`` (one character or more, no line break in it; ``lines`` as for
+    :func:`lines_with`)."""
+    if lines is not None and text.count("\n" + prefix) > len(lines) * LOOP_SHARE:
+        return [ln for ln in lines if ln.startswith(prefix)]
     out: list[str] = []
     i = 0 if text.startswith(prefix) else text.find("\n" + prefix)
     while i >= 0:

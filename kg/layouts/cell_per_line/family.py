@@ -30,7 +30,7 @@ from kg.layouts.cell_per_line.budget import (
 from kg.layouts.cell_per_line.cells import TABLE_LABEL, Table, lines_to_rows, rows_to_tables
 from kg.layouts.cell_per_line.forms import Form, checked_category, forms_of_table
 from kg.layouts.cell_per_line.link import Link, link_form, prose_alias_target, prose_mentions
-from kg.layouts.linescan import count_nonblank, lines_starting, lines_with
+from kg.layouts.linescan import LOOP_SHARE, count_nonblank, lines_starting, lines_with
 from kg.model import (
     DepartmentIndicator,
     Document,
@@ -62,10 +62,13 @@ GOAL_LABELS = ("项目绩效目标", "年度绩效目标", "绩效目标")
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: one-cell lines dominate, numbered table labels, free-text indicator forms."""
-    text = src.text
-    nonempty = count_nonblank(src.lines)
-    one = sum(1 for ln in lines_starting(text, "\t") if ln.find("\t", 1) < 0 and ln.strip())  # one cell a line
-    labels = sum(1 for ln in lines_with(text, "表") if TABLE_LABEL.match(ln))
+    text, lines = src.text, src.lines
+    if text.count("\n\t") > len(lines) * LOOP_SHARE:  # tab-led lines abound: one pass over every line
+        nonempty, one, labels = _line_counts(lines)
+    else:  # the few tab-led and 表 lines found in the text
+        nonempty = count_nonblank(lines)
+        one = sum(1 for ln in lines_starting(text, "\t", lines) if ln.find("\t", 1) < 0 and ln.strip())
+        labels = sum(1 for ln in lines_with(text, "表", lines) if TABLE_LABEL.match(ln))
     if not nonempty:
         return 0.0
     one_cell = one / nonempty
@@ -75,6 +78,20 @@ def detect(src: SourceText) -> float:
     if "具体指标" in text or "绩效目标申报表" in text:
         score += 0.2
     return round(min(score, 0.3) if one_cell < ONE_CELL_SHARE_MIN else score, 3)
+
+
+def _line_counts(lines: list[str]) -> tuple[int, int, int]:
+    """Non-blank lines, one-cell lines (a leading tab, no other), table-label lines."""
+    nonempty = one = labels = 0
+    for ln in lines:
+        if not ln.strip():
+            continue
+        nonempty += 1
+        if ln[:1] == "\t" and ln.find("\t", 1) < 0:
+            one += 1
+        if "表" in ln and TABLE_LABEL.match(ln):
+            labels += 1
+    return nonempty, one, labels
 
 
 def parse(src: SourceText) -> Document:

@@ -68,9 +68,9 @@ def detect(src: SourceText) -> float:
         return 0.0
     head = src.text if len(lines) == len(src.lines) else "\n".join(lines)
     blanks = len(lines) - count_nonblank(lines)
-    labels = sum(1 for ln in lines_with(head, "表") if (s := ln.strip())[:1] == "表" and TABLE_LABEL.match(s))
-    page_starts = sum(1 for ln in lines_starting(head, " ") if ln[1:2].strip())  # a page-start space
-    tabs = len(lines_with(head, "\t"))
+    labels = sum(1 for ln in lines_with(head, "表", lines) if (s := ln.strip())[:1] == "表" and TABLE_LABEL.match(s))
+    page_starts = sum(1 for ln in lines_starting(head, " ", lines) if ln[1:2].strip())  # a page-start space
+    tabs = len(lines_with(head, "\t", lines))
     blank_share = blanks / len(lines)
     score = 0.55 * min(1.0, labels / DETECT_TABLES_FULL)
     score += 0.15 if blank_share >= DETECT_BLANK_SHARE else 0.0

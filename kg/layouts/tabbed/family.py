@@ -35,7 +35,7 @@ TOTAL_TOLERANCE = Decimal("1.00")
 
 def detect(src: SourceText) -> float:
     """Score in [0, 1]: numbered ``表X：`` titles at column 0 *and* tab-separated multi-cell rows."""
-    titles = sum(1 for line in lines_starting(src.text, "表") if TITLE_RE.match(line.rstrip()))  # titles open with 表
+    titles = sum(1 for line in lines_starting(src.text, "表", src.lines) if TITLE_RE.match(line.rstrip()))  # titles open with 表
     if titles < DETECT_MIN_TITLES:
         return 0.1 * titles / DETECT_MIN_TITLES
     rows = sum(1 for line in src.lines if "\t" in line and sum(1 for c in line.split("\t") if c.strip()) >= 3)
