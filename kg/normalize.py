@@ -18,6 +18,9 @@ _TAG = re.compile(r"</?p\s*/?>", re.IGNORECASE)
 _WS = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 _OPEN_QUOTES = "“\"「『‘'"
 _NUMBER_CHARS = re.compile(r"^[+-]?[\d,，\s]*\.?[\d\s]*$")
+_NUMBER_GAPS = re.compile(r"[\s,，]")
+# A number printed plainly (1,431.217495, -12, 0.5): parse_decimal reads it without normalising it.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
 def strip_tags(s: str) -> str:
@@ -70,10 +73,12 @@ def parse_decimal(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
+    if _PLAIN_NUMBER.fullmatch(text):  # most cells: ASCII digits, commas, a point — what the steps below leave
+        return Decimal(text.replace(",", ""))
     t = unicodedata.normalize("NFKC", strip_tags(text)).strip()
     if not t or not _NUMBER_CHARS.match(t) or not any(c.isdigit() for c in t):
         return None
-    t = re.sub(r"[\s,，]", "", t)
+    t = _NUMBER_GAPS.sub("", t)
     try:
         return Decimal(t)
     except InvalidOperation:
@@ -98,7 +103,7 @@ def money_str(amount: Decimal | None) -> str | None:
 
 def number_str(text: str) -> str:
     """A value as written but without spaces or thousands separators (``2,808,000`` → ``2808000``)."""
-    return re.sub(r"[\s,，]", "", text)
+    return _NUMBER_GAPS.sub("", text)
 
 
 _OPS = {

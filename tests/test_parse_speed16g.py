@@ -4,6 +4,8 @@ the pdf_wrapped tail cut and department searches, clean_text without its pattern
 from __future__ import annotations
 
 import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from kg.layouts.pdf_wrapped import tables as pw_tables
 from kg.layouts.pdf_wrapped.text import Line, Section, join_wrapped
 from kg.layouts.prose_final.text import _FULLWIDTH, lines_to_prose
 from kg.layouts.tabbed.tables import TITLE_RE
-from kg.normalize import _TAG, _WS, clean_text
+from kg.normalize import _TAG, _WS, clean_text, parse_decimal
 from kg.paths import bundled_data_dir
 from kg.reading import SourceText, read_source
 from tests.test_parse_speed16f import _classifications_before
@@ -171,3 +173,22 @@ def test_prose_with_full_width_digits_is_folded() -> None:
     prose = lines_to_prose(_src("支出合计１２３．４５万元\n"))
     assert prose.text == "支出合计123.45万元"
     assert re.search(r"123\.45", prose.text)
+
+
+def _parse_decimal_before(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    t = unicodedata.normalize("NFKC", _TAG.sub("", text)).strip()
+    if not t or not re.match(r"^[+-]?[\d,，\s]*\.?[\d\s]*$", t) or not any(c.isdigit() for c in t):
+        return None
+    try:
+        return Decimal(re.sub(r"[\s,，]", "", t))
+    except InvalidOperation:
+        return None
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="0123456789,，.+- \n１<p>a", max_size=14))
+def test_parse_decimal_plain_path_equals_the_normalising_path(text: str) -> None:
+    got, want = parse_decimal.__wrapped__(text), _parse_decimal_before(text)
+    assert (str(got) if got is not None else None) == (str(want) if want is not None else None)

@@ -171,7 +171,7 @@ def similarity(a: str | None, b: str | None) -> float:
         return 0.0
     if x == y:
         return 1.0
-    short, long_ = sorted((x, y), key=len)
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) >= MIN_CONTAINED_CHARS and short in long_:
         return 0.9
     if not bx or not by:
