@@ -123,6 +123,31 @@ def test_last_year_group_is_not_this_years_figure() -> None:
         assert found and all(f.severity == "error" for f in found), new
 
 
+def test_same_as_last_year_words_are_read_as_no_change() -> None:
+    """"与上年一致 / 相同 / 无变化" say what 持平 says: wrong where the figure changed, right where it did not."""
+    text = """公开表7
+一般公共预算“三公”经费支出情况表
+单位：万元
+2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
+合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
+\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
+26.32\t5.00\t11.78\t\t11.78\t9.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
+二、“三公”经费预算情况
+2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元，比上年减少1.7万元。
+1.因公出国（境）经费5.00万元，与上年一致。
+3.公务接待费9.54万元，与上年相同。
+"""
+    def changes(t: str) -> list:  # type: ignore[type-arg]
+        return [f for f in _audit(t.split("\n"), 2026) if f.kind == "explanation.change"]
+
+    assert not changes(text)
+    for word in ("一致", "相同", "无变化"):
+        wrong = text.replace("公务接待费9.54万元，与上年相同", f"公务接待费9.54万元，与上年{word}").replace(
+            "\t9.54\t24.62", "\t10.54\t24.62").replace("26.32\t", "27.32\t").replace("减少1.7", "减少2.7")
+        (f,) = changes(wrong)
+        assert f.severity == "error" and "持平" in f.message, word
+
+
 def test_procurement_and_running_tables_recognised() -> None:
     kinds = [t.kind for t in tables_of_text(PROCUREMENT)]
     assert kinds == ["procurement"]
@@ -185,3 +210,13 @@ def test_three_sided_income_expense_table() -> None:
     middle = THREE_SIDED.replace("一、部门预算\t42,034,723.58\t一、部门预算\t42,034,723.58\t一",
                                  "一、部门预算\t42,034,723.58\t一、部门预算\t42,034,733.58\t一")
     assert [f.evidence[0].line for f in _audit(middle.split("\n"), 2026) if f.kind == "tables.side_sum"] == [6]
+
+
+def test_prose_after_a_table_does_not_unseat_its_columns() -> None:
+    """Regression: a tab table followed by as many 说明 sentences as it has rows was read as one cell a line (no
+    identity checked); the sentences are not the table's rows."""
+    table = ("一般公共预算“三公”经费支出情况表\n单位：万元\n合计\t因公出国（境）费\t公务用车购置及运行费\t公务接待费\n"
+             "12.00\t2.00\t6.00\t4.00\n")
+    prose = "".join(f"{k}.第{k}段说明文字，金额另见表格。\n" for k in range(1, 6))
+    (t,) = tables_of_text(table + prose)
+    assert t.kind == "sanggong" and t.positional and not t.layout and len(t.rows) >= 1

@@ -44,9 +44,11 @@ STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
 
 # A part of a stated total named after it ("其中：…资金安排1,293,300.00元").
 NAMED_PART = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)")
+# Words that say a figure did not change, as 持平 does: "，与上年一致" / "与上年相同" / "与上年无变化".
+SAME_WORDS = "一致|相同|相等|无变化|没有变化|保持不变|不变"
 # What follows a figure to state its change on last year: "，比上年减少2.7万元" / "，较2025年预算增加7.594万元" / "，与上年持平".
 CHANGE_AFTER = re.compile(rf"[，,]?(?:比|较|与)(?:上年|上一年|(?P<y>(?:19|20)\d\d)年)度?(?:年初)?(?:预算)?数?(?:相比)?[，,]?"
-                          rf"(?P<dir>增加|减少|增长|下降|持平)了?(?:(?P<c>{NUM})(?P<u>万元|元))?")
+                          rf"(?P<dir>增加|减少|增长|下降|持平|{SAME_WORDS})了?(?:(?P<c>{NUM})(?P<u>万元|元))?")
 # A heading naming one item alone, and the opening of the paragraph under it that states its figure.
 HEADED_ITEMS: list[tuple[str, re.Pattern[str]]] = [
     ("sg_abroad", re.compile(r"因公出国[（(]境[)）](?:经)?费用?")),
@@ -128,7 +130,7 @@ def _change(ad: AuditDoc, figures: dict[str, list[tuple[Amount, StdTable]]], key
     tol = _stated_half(m.group("a")) * UNIT_YUAN[unit] + amt.half_step * UNIT_YUAN[t.unit] + YUAN_EPSILON
     if c.group("c"):
         tol += _stated_half(c.group("c")) * UNIT_YUAN[c.group("u")]
-    d = c.group("dir")
+    d = "持平" if re.fullmatch(SAME_WORDS, c.group("dir")) else c.group("dir")
     wrong = (d in ("增加", "增长") and diff < -tol) or (d in ("减少", "下降") and diff > tol) \
         or (d == "持平" and abs(diff) > tol) \
         or (c.group("c") is not None and abs(abs(diff) - dec(c.group("c")) * UNIT_YUAN[c.group("u")]) > tol)

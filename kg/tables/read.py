@@ -124,6 +124,12 @@ def _is_data(row: Row, positional: bool) -> bool:
     return bool(toks) and _is_amount(toks[-1])
 
 
+def _is_sentence(row: Row) -> bool:
+    """A line of prose: one cell, not cut by a table's separator, holding a sentence's end (。；)."""
+    return row.separator not in POSITIONAL_SEPARATORS and len(row.filled) == 1 and \
+        any(p in row.filled[0].text for p in V.SENTENCE_ENDS)
+
+
 def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> StdTable | None:
     unit = None
     body: list[Row] = []
@@ -133,7 +139,8 @@ def _read_block(kind: str | None, title: str, line: int, block: list[Row]) -> St
             unit = m.group(1)
             continue
         body.append(r)
-    positional = sum(1 for r in body if r.separator in POSITIONAL_SEPARATORS) > len(body) / 2
+    voters = [r for r in body if not _is_sentence(r)]  # the 说明's paragraphs after a table are not its rows
+    positional = sum(1 for r in voters if r.separator in POSITIONAL_SEPARATORS) > len(voters) / 2
     first = next((i for i, r in enumerate(body) if _is_data(r, positional)), None)
     if first is None:
         return StdTable(kind or "other", title, line, unit, positional)

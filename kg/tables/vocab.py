@@ -130,3 +130,6 @@ CARRIED_OVER = re.compile(r"结转|结余")
 # The document says it left items out for secrecy ("部分涉密事项在预算公开时予以剔除", "涉密项目不予公开"): a table
 # whose rows fall short of its 合计 is then explained, not an error (kg.audit.tables_base.mismatch).
 WITHHELD = re.compile(r"予以剔除|涉密(?:事项|项目|信息|内容)|不予公开")
+
+# What ends a sentence of prose (a 说明 paragraph between or after the tables is not a table row).
+SENTENCE_ENDS = ("。", "；")
