@@ -90,3 +90,48 @@ def pdf_bytes(draw) -> bytes:  # type: ignore[no-untyped-def]
     draw(c)
     c.save()
     return buf.getvalue()
+
+
+def write_spreadsheetml(rows: list[list[str]], path: Path, sheet: str = "Sheet1") -> Path:
+    """An Excel 2003 XML workbook (SpreadsheetML), numbers typed Number as a spreadsheet would hold them."""
+    from html import escape
+
+    def cell(f: str) -> str:
+        v = as_value(f)
+        kind = "String" if isinstance(v, str) else "Number"
+        return f'<Cell><Data ss:Type="{kind}">{escape(f)}</Data></Cell>' if f else "<Cell/>"
+
+    body = "\n".join("<Row>" + "".join(cell(f) for f in fields) + "</Row>" for fields in rows)
+    xml = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+           f'<Worksheet ss:Name="{sheet}"><Table>\n{body}\n</Table></Worksheet>\n</Workbook>\n')
+    path.write_bytes(xml.encode("utf-8"))
+    return path
+
+
+def mhtml_bytes(pages: list[tuple[str, str]], charset: str = "utf-8") -> bytes:
+    """A single-file web page: each (location, html) a quoted-printable text/html part of a multipart/related."""
+    import quopri
+
+    boundary = "----=_NextPart_01DA0000.5F0E7A30"
+    parts = [f"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"{boundary}\"\r\n\r\n"
+             "This document is a Single File Web Page, also known as a Web Archive file.\r\n"]
+    for location, html in pages:
+        body = quopri.encodestring(html.encode(charset)).decode("ascii")
+        parts.append(f"\r\n--{boundary}\r\nContent-Location: file:///C:/x/{location}\r\n"
+                     f"Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; "
+                     f"charset=\"{charset}\"\r\n\r\n{body}\r\n")
+    parts.append(f"\r\n--{boundary}--\r\n")
+    return "".join(parts).encode("ascii")
+
+
+def write_mhtml(rows: list[list[str]], path: Path, charset: str = "gb2312") -> Path:
+    """A table page saved as a single file (Word/IE style), GB2312 by default, no charset in the page itself."""
+    from html import escape
+
+    body = "\n".join("<tr>" + "".join(f"<td>{escape(f)}</td>" for f in fields) + "</tr>" for fields in rows)
+    page = f"<html><head><title>t</title></head><body><table>\n{body}\n</table></body></html>\n"
+    path.write_bytes(mhtml_bytes([("page.htm", page)], "gb18030" if charset == "gb2312" else charset)
+                     .replace(b'charset="gb18030"', f'charset="{charset}"'.encode()))
+    return path

@@ -9,7 +9,15 @@ import pytest
 
 from kg.extract import extract_file, extract_source
 from kg.reading import read_source
-from tests.native_fixtures import text_rows, write_csv, write_docx_table, write_html_table, write_xlsx
+from tests.native_fixtures import (
+    text_rows,
+    write_csv,
+    write_docx_table,
+    write_html_table,
+    write_mhtml,
+    write_spreadsheetml,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TWINS = [ROOT / "data" / "000_a6aa16080cbf3072.txt",
@@ -19,7 +27,8 @@ FORM_TWINS = [ROOT / "tests" / "fixtures" / "forms" / f"{stem}.txt" for stem in 
     "f11_tabs_wide_table_operator_column_2025", "f12_tabs_yuan_operator_column_2024",
     "f20_department_whole_and_projects_2022", "f21_tabs_six_projects_unit_before_value_2025",
     "f26_tabs_packed_indicator_cell_2025")] + [ROOT / "tests" / "fixtures" / "selfeval" / "S6_selfeval_2023.txt"]
-WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "docx": write_docx_table, "html": write_html_table}
+WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "docx": write_docx_table, "html": write_html_table,
+           "xml": write_spreadsheetml, "mht": write_mhtml}
 
 
 def _gold(doc):  # type: ignore[no-untyped-def]
@@ -37,7 +46,8 @@ def test_native_twin_gives_the_text_records(tmp_path: Path, txt: Path, fmt: str)
     assert _gold(doc) == _gold(text_doc)
 
 
-LOC_OF_LINE = {"xlsx": "Sheet1!A{}", "csv": "row {}", "docx": "table 1 row {}", "html": "table 1 row {}"}
+LOC_OF_LINE = {"xlsx": "Sheet1!A{}", "csv": "row {}", "docx": "table 1 row {}", "html": "table 1 row {}",
+               "xml": "Sheet1!A{}", "mht": "table 1 row {}"}
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))

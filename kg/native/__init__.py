@@ -1,4 +1,4 @@
-"""Native files (PDF, XLSX/XLSM, XLS, DOCX, HTML, CSV) read into rows of cells with their locations.
+"""Native files (PDF, XLSX/XLSM, XLS, DOCX, HTML, MHTML, Excel 2003 XML, CSV) read into rows of cells with their locations.
 
 :func:`native_source` detects the format from the bytes (:mod:`kg.native.detect`) and returns a
 :class:`~kg.reading.SourceText` whose ``rows`` are the file's cells, ``text`` those rows linearised (one line a
@@ -51,13 +51,24 @@ def _html(data: bytes, path: str) -> SourceText:
     return read_html(data, path)
 
 
+def _spreadsheetml(data: bytes, path: str) -> SourceText:
+    from kg.native.spreadsheetml import read_spreadsheetml
+    return read_spreadsheetml(data, path)
+
+
+def _mhtml(data: bytes, path: str) -> SourceText:
+    from kg.native.mhtml import read_mhtml
+    return read_mhtml(data, path)
+
+
 def _csv(data: bytes, path: str) -> SourceText:
     from kg.native.csv import read_csv
     return read_csv(data, path)
 
 
 # format → reader (readers import their library lazily: a text ingest never loads pdfplumber)
-READERS: dict[str, Reader] = {"pdf": _pdf, "xlsx": _xlsx, "xls": _xls, "docx": _docx, "html": _html, "csv": _csv}
+READERS: dict[str, Reader] = {"pdf": _pdf, "xlsx": _xlsx, "xls": _xls, "docx": _docx, "html": _html, "csv": _csv,
+                              "spreadsheetml": _spreadsheetml, "mhtml": _mhtml}
 FORMATS = ("text", *READERS)
 
 

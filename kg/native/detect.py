@@ -18,6 +18,8 @@ ZIP_MEMBERS = (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("word/
 OLE_WORKBOOK = (b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00", b"B\x00o\x00o\x00k\x00")
 OLE_WORD = (b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00", b"W\x00k\x00s\x00S\x00S\x00")
 HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|table|body|head|meta\s)", re.I)
+# What marks an Excel 2003 XML workbook (SpreadsheetML) in its first bytes.
+SPREADSHEETML_MARKERS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"<Workbook")
 # Suffixes read as comma-separated values when the content is text.
 CSV_SUFFIXES = (".csv",)
 
@@ -27,7 +29,7 @@ IMAGE_ADVICE = "is an image ({}): run OCR first, e.g. ocrmypdf/tesseract"
 
 
 def detect_format(data: bytes, path: str = "") -> str:
-    """"pdf", "xlsx", "xls", "docx", "html", "csv" or "text"; :class:`InputError` for a type perfkg cannot read."""
+    """"pdf", "xlsx", "xls", "docx", "html", "spreadsheetml", "mhtml", "csv" or "text"; :class:`InputError` for a type perfkg cannot read."""
     head = data[:8]
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -38,11 +40,27 @@ def detect_format(data: bytes, path: str = "") -> str:
     for magic, name in IMAGES.items():
         if head.startswith(magic):
             raise InputError(IMAGE_ADVICE.format(name), path)
+    if looks_spreadsheetml(data):  # before the HTML sniff: its <Table> looks like a page's
+        return "spreadsheetml"
+    if looks_mhtml(data):
+        return "mhtml"
     if _looks_html(data):
         return "html"
     if Path(path).suffix.lower() in CSV_SUFFIXES:
         return "csv"
     return "text"
+
+
+def looks_spreadsheetml(data: bytes) -> bool:
+    """An Excel 2003 XML workbook: its namespace and ``<Workbook`` in the first bytes."""
+    head = data[:4096]
+    return all(m in head for m in SPREADSHEETML_MARKERS)
+
+
+def looks_mhtml(data: bytes) -> bool:
+    """A single-file web page: MIME headers naming a multipart/related message."""
+    head = data[:4096].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
 
 
 def _looks_html(data: bytes) -> bool:

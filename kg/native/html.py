@@ -68,10 +68,18 @@ def decode_html(data: bytes, path: str) -> tuple[str, str]:
 
 
 def read_html(data: bytes, path: str) -> SourceText:
+    text, enc = decode_html(data, path)
+    walker = _Walker()
+    walker.walk(html_root(text, path))
+    walker.flush()
+    return make_source(walker.rows, data, path, "html", enc)
+
+
+def html_root(text: str, path: str) -> Any:
+    """Decoded HTML → its lxml root, scripts, styles and the head dropped."""
     import lxml.html
     from lxml import etree
 
-    text, enc = decode_html(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", normalize_newlines(text))
     try:
         root = lxml.html.document_fromstring(text)
@@ -80,10 +88,16 @@ def read_html(data: bytes, path: str) -> SourceText:
     for el in list(root.iter(*DROP)):
         if el.getparent() is not None:
             el.drop_tree()
+    return root
+
+
+def html_rows(roots: list[Any]) -> list[RawRow]:
+    """The rows of several HTML documents read as one (tables and blocks numbered on across them)."""
     walker = _Walker()
-    walker.walk(root)
-    walker.flush()
-    return make_source(walker.rows, data, path, "html", enc)
+    for root in roots:
+        walker.walk(root)
+        walker.flush()
+    return walker.rows
 
 
 class _Walker:
