@@ -44,7 +44,8 @@ EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "la
 # Files taken from a folder (explicitly named files are always taken, whatever their suffix); a file in a folder
 # with another suffix is taken when its content is a native format (a PDF saved as .bin), else skipped with
 # the reason its content gives (a .doc: convert it to .docx; an image: run OCR first).
-FOLDER_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".csv")
+FOLDER_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".html", ".htm", ".mht", ".mhtml",
+                   ".csv")
 # Bytes read to tell a file's format by content (OLE2 stream names sit in the first sectors).
 SNIFF_BYTES = 1 << 20
 # A disclosure as text is tens of kilobytes; anything above this is not one (and would eat memory).

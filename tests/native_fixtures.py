@@ -135,3 +135,11 @@ def write_mhtml(rows: list[list[str]], path: Path, charset: str = "gb2312") -> P
     path.write_bytes(mhtml_bytes([("page.htm", page)], "gb18030" if charset == "gb2312" else charset)
                      .replace(b'charset="gb18030"', f'charset="{charset}"'.encode()))
     return path
+
+
+def write_doc_table(rows: list[list[str]], path: Path) -> Path:
+    """A Word 97–2003 .doc holding the rows as one table (tests/doc_writer.py)."""
+    from tests.doc_writer import rows_doc
+
+    path.write_bytes(rows_doc(rows))
+    return path

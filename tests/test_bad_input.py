@@ -47,10 +47,10 @@ KINDS: dict[str, tuple[Callable[[], bytes], str, str, int | None]] = {
     "gb18030_crlf.txt": (lambda: NUMBERED.replace("\n", "\r\n").encode("gb18030"), "ok", "", None),
 }
 OK_FILES = [n for n, k in KINDS.items() if k[1] == "ok"]
-SKIPPED = ("sub/report.doc", "sub/photo.png")
-# An old Word file (OLE2 with a WordDocument stream) and a PNG: not readable, skipped with what to do.
-SKIPPED_BYTES = {"sub/report.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-                 + "WordDocument".encode("utf-16-le"), "sub/photo.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}
+SKIPPED = ("sub/report.wps", "sub/photo.png")
+# An old WPS file (OLE2 with a WksSS stream) and a PNG: not readable, skipped with what to do.
+SKIPPED_BYTES = {"sub/report.wps": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+                 + "WksSSWorkBook".encode("utf-16-le"), "sub/photo.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}
 
 
 def _write_batch(folder: Path) -> dict[str, Path]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.doc_writer import doc_bytes
 from tests.native_fixtures import text_rows, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +49,14 @@ def test_ingest_folder_reads_native_files_and_skips_others(tmp_path: Path) -> No
     rows = text_rows(SEED.read_text(encoding="utf-8"))
     write_xlsx(rows, docs / "budget.xlsx")
     write_csv(rows, docs / "budget.csv")
-    (docs / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".encode("utf-16-le"))
+    (docs / "old.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WksSSWorkBook".encode("utf-16-le"))
+    (docs / "budget.doc").write_bytes(doc_bytes([rows]))
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<")
     res = CliRunner().invoke(app, ["ingest", str(docs), "--store", str(tmp_path / "st"), "--json", "-j", "1"])
     out = json.loads(res.stdout)
     status = {Path(f["path"]).name: (f["status"], f["reason"]) for f in out["files"]}
-    assert status["budget.xlsx"][0] == status["budget.csv"][0] == "ok"
-    assert status["old.doc"] == ("skipped", f"{docs / 'old.doc'}: is a Word 97–2003 / WPS document: convert it to "
+    assert status["budget.xlsx"][0] == status["budget.csv"][0] == status["budget.doc"][0] == "ok"
+    assert status["old.wps"] == ("skipped", f"{docs / 'old.wps'}: is an old WPS document: convert it to "
                                  ".docx (e.g. libreoffice --headless --convert-to docx)")
     assert status["broken.pdf"][0] == "failed" and "corrupt or truncated PDF" in status["broken.pdf"][1]
     assert "Traceback" not in res.stderr and res.exit_code == 1

@@ -119,16 +119,17 @@ def test_docx_tables_with_merges_and_paragraphs() -> None:
     assert cells[3][1].loc == "table 1 row 3 col 2"
 
 
-def test_doc_and_wps_ask_for_docx() -> None:
+def test_doc_is_read_and_old_wps_asks_for_docx() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
-    with pytest.raises(InputError, match=r"^old.doc: is a Word 97–2003 / WPS document: convert it to \.docx "
+    assert detect_format(ole + "WordDocument".encode("utf-16-le"), "old.doc") == "doc"
+    with pytest.raises(InputError, match=r"^old.wps: is an old WPS document: convert it to \.docx "
                        r"\(e\.g\. libreoffice --headless --convert-to docx\)$"):
-        detect_format(ole + "WordDocument".encode("utf-16-le"), "old.doc")
-    with pytest.raises(InputError, match="Word 97–2003 / WPS"):
         detect_format(ole + "WksSSWorkBook".encode("utf-16-le"), "old.wps")
     assert detect_format(ole + "Workbook".encode("utf-16-le"), "old.xls") == "xls"
     with pytest.raises(InputError, match="password-protected Office file"):
         detect_format(ole + "EncryptedPackage".encode("utf-16-le"), "locked.xlsx")
+    with pytest.raises(InputError, match=r"^old.doc: corrupt or truncated Word document"):
+        native_source(ole + "WordDocument".encode("utf-16-le"), "old.doc")  # the bytes of no real container
 
 
 @pytest.mark.parametrize("cut", [0.4, 0.9])

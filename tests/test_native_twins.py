@@ -12,6 +12,7 @@ from kg.reading import read_source
 from tests.native_fixtures import (
     text_rows,
     write_csv,
+    write_doc_table,
     write_docx_table,
     write_html_table,
     write_mhtml,
@@ -28,7 +29,7 @@ FORM_TWINS = [ROOT / "tests" / "fixtures" / "forms" / f"{stem}.txt" for stem in 
     "f20_department_whole_and_projects_2022", "f21_tabs_six_projects_unit_before_value_2025",
     "f26_tabs_packed_indicator_cell_2025")] + [ROOT / "tests" / "fixtures" / "selfeval" / "S6_selfeval_2023.txt"]
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "docx": write_docx_table, "html": write_html_table,
-           "xml": write_spreadsheetml, "mht": write_mhtml}
+           "xml": write_spreadsheetml, "mht": write_mhtml, "doc": write_doc_table}
 
 
 def _gold(doc):  # type: ignore[no-untyped-def]
@@ -47,7 +48,7 @@ def test_native_twin_gives_the_text_records(tmp_path: Path, txt: Path, fmt: str)
 
 
 LOC_OF_LINE = {"xlsx": "Sheet1!A{}", "csv": "row {}", "docx": "table 1 row {}", "html": "table 1 row {}",
-               "xml": "Sheet1!A{}", "mht": "table 1 row {}"}
+               "xml": "Sheet1!A{}", "mht": "table 1 row {}", "doc": "table 1 row {}"}
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))

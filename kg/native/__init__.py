@@ -1,4 +1,4 @@
-"""Native files (PDF, XLSX/XLSM, XLS, DOCX, HTML, MHTML, Excel 2003 XML, CSV) read into rows of cells with their locations.
+"""Native files (PDF, XLSX/XLSM, XLS, DOCX, DOC, HTML, MHTML, Excel 2003 XML, CSV) read into rows of cells with their locations.
 
 :func:`native_source` detects the format from the bytes (:mod:`kg.native.detect`) and returns a
 :class:`~kg.reading.SourceText` whose ``rows`` are the file's cells, ``text`` those rows linearised (one line a
@@ -46,6 +46,11 @@ def _docx(data: bytes, path: str) -> SourceText:
     return read_docx(data, path)
 
 
+def _doc(data: bytes, path: str) -> SourceText:
+    from kg.native.doc import read_doc
+    return read_doc(data, path)
+
+
 def _html(data: bytes, path: str) -> SourceText:
     from kg.native.html import read_html
     return read_html(data, path)
@@ -67,7 +72,7 @@ def _csv(data: bytes, path: str) -> SourceText:
 
 
 # format → reader (readers import their library lazily: a text ingest never loads pdfplumber)
-READERS: dict[str, Reader] = {"pdf": _pdf, "xlsx": _xlsx, "xls": _xls, "docx": _docx, "html": _html, "csv": _csv,
+READERS: dict[str, Reader] = {"pdf": _pdf, "xlsx": _xlsx, "xls": _xls, "docx": _docx, "doc": _doc, "html": _html, "csv": _csv,
                               "spreadsheetml": _spreadsheetml, "mhtml": _mhtml}
 FORMATS = ("text", *READERS)
 

@@ -16,20 +16,21 @@ IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF"
 ZIP_MEMBERS = (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("word/document.xml", "docx"))
 # OLE2 stream names → format
 OLE_WORKBOOK = (b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00", b"B\x00o\x00o\x00k\x00")
-OLE_WORD = (b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00", b"W\x00k\x00s\x00S\x00S\x00")
+OLE_WORD_DOCUMENT = "WordDocument".encode("utf-16-le")  # Word 97–2003 (and WPS saving in its format)
+OLE_WORD = (b"W\x00k\x00s\x00S\x00S\x00",)  # older WPS documents
 HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|table|body|head|meta\s)", re.I)
 # What marks an Excel 2003 XML workbook (SpreadsheetML) in its first bytes.
 SPREADSHEETML_MARKERS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"<Workbook")
 # Suffixes read as comma-separated values when the content is text.
 CSV_SUFFIXES = (".csv",)
 
-WORD_ADVICE = ("is a Word 97–2003 / WPS document: convert it to .docx "
+WORD_ADVICE = ("is an old WPS document: convert it to .docx "
                "(e.g. libreoffice --headless --convert-to docx)")
 IMAGE_ADVICE = "is an image ({}): run OCR first, e.g. ocrmypdf/tesseract"
 
 
 def detect_format(data: bytes, path: str = "") -> str:
-    """"pdf", "xlsx", "xls", "docx", "html", "spreadsheetml", "mhtml", "csv" or "text"; :class:`InputError` for a type perfkg cannot read."""
+    """"pdf", "xlsx", "xls", "doc", "docx", "html", "spreadsheetml", "mhtml", "csv" or "text"; :class:`InputError` for a type perfkg cannot read."""
     head = data[:8]
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -89,7 +90,9 @@ def _ole_format(data: bytes, path: str) -> str:
     body = data[:min(len(data), 1 << 20)]
     if "EncryptedPackage".encode("utf-16-le") in body:
         raise InputError("is a password-protected Office file: open it and save it without a password", path)
-    if any(m in body for m in OLE_WORD):  # before the workbook check: a WPS stream name holds "Book"
+    if OLE_WORD_DOCUMENT in body:  # before the workbook check: a WPS stream name holds "Book"
+        return "doc"
+    if any(m in body for m in OLE_WORD):
         raise InputError(WORD_ADVICE, path)
     if any(m in body for m in OLE_WORKBOOK):
         return "xls"
