@@ -16,6 +16,7 @@ IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF"
 ZIP_MEMBERS = (("xl/workbook.xml", "xlsx"), ("xl/workbook.bin", "xlsb"), ("word/document.xml", "docx"))
 # OLE2 stream names → format
 OLE_WORKBOOK = (b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00", b"B\x00o\x00o\x00k\x00")
+OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 OLE_WORD_DOCUMENT = "WordDocument".encode("utf-16-le")  # Word 97–2003 (and WPS saving in its format)
 OLE_WORD = (b"W\x00k\x00s\x00S\x00S\x00",)  # older WPS documents
 HTML_SNIFF = re.compile(rb"<(!doctype\s+html|html|table|body|head|meta\s)", re.I)
@@ -88,7 +89,9 @@ def _zip_format(data: bytes, path: str) -> str:
 
 def _ole_format(data: bytes, path: str) -> str:
     body = data[:min(len(data), 1 << 20)]
-    if "EncryptedPackage".encode("utf-16-le") in body:
+    if not any(m in body for m in (OLE_WORD_DOCUMENT, *OLE_WORD, *OLE_WORKBOOK, OLE_ENCRYPTED)):
+        body = data  # the directory may lie past the first MiB of a large file
+    if OLE_ENCRYPTED in body:
         raise InputError("is a password-protected Office file: open it and save it without a password", path)
     if OLE_WORD_DOCUMENT in body:  # before the workbook check: a WPS stream name holds "Book"
         return "doc"

@@ -22,6 +22,7 @@ from kg.native.grid import RawCell, RawRow, clean_cell, make_source
 from kg.reading import SourceText
 
 WORD_IDENT = 0xA5EC
+OLD_WORD_IDENTS = (0xA5DC, 0xA5DB)  # Word 6.0/95, Word 2.0
 # FIB offsets ([MS-DOC] 2.5.1): flags, ccpText, and the fc/lcb pairs of the piece table and PAPX bin table.
 FIB_FLAGS, FIB_CCP_TEXT, FIB_CLX, FIB_PAPX_BINS = 0x000A, 0x004C, 0x01A2, 0x0102
 F_WHICH_TBL_STM, F_ENCRYPTED = 0x0200, 0x0100
@@ -53,6 +54,8 @@ def read_doc(data: bytes, path: str) -> SourceText:
         ole = olefile.OleFileIO(io.BytesIO(data))
         word = ole.openstream("WordDocument").read()
         flags = _u16(word, FIB_FLAGS)
+        if _u16(word, 0) in OLD_WORD_IDENTS:
+            raise InputError("is a Word 6.0/95 document: open it and save it as .docx", path)
         if _u16(word, 0) != WORD_IDENT:
             raise InputError("is not a Word 97–2003 document (no Word FIB)", path)
         if flags & F_ENCRYPTED:
