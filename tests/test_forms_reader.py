@@ -64,3 +64,17 @@ def test_glued_indicators_cut_at_their_values() -> None:
         ("提质改造道路里程", "≥4.6公里"), ("新增停车泊位", "120个")]
     assert split_glued_indicators("工程完工时间2022年11月底前") == [("工程完工时间", "2022年11月底前")]
     assert split_words("目标值 ≥ 1,250 万元") == ["目标值", "≥1,250万元"]
+
+
+def test_unit_budget_title_names_the_unit_without_its_kind_word() -> None:
+    """Regression (a real 苏州 PDF): "2026 年度苏州市科学技术局单位预算公开" named the department "…科学技术局单位"."""
+    from kg.cells.text import text_to_rows
+    from kg.forms.reader import read_forms
+    from kg.layouts.forms import disclosure_title
+
+    for title, name in (("2026 年度苏州市科学技术局单位预算公开", "苏州市科学技术局"),
+                        ("2025年度某市某区财政局部门综合预算", "某市某区财政局"),
+                        ("2024年度中共某区委社会工作部部门决算", "中共某区委社会工作部")):
+        reading = read_forms(text_to_rows(f"{title}\n单位：万元\n"))
+        got = disclosure_title(reading)
+        assert got is not None and got[1] == name, (title, got)

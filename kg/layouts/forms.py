@@ -60,9 +60,9 @@ def detect(src: SourceText) -> float:
     return 0.2 if (disclosure_title(reading) or _department_label(reading)) and standard_tables(reading) else 0.0
 
 
-# A disclosure's title: 2024年度<department>部门决算, <department>2026年部门预算, …公开 …
+# A disclosure's title: 2024年度<department>部门决算, <department>2026年部门预算, 2026年度<unit>单位预算公开, …
 _DISCLOSURE = re.compile(r"^(?:(?P<y1>(?:19|20)\d{2})\s*年度?\s*)?(?P<name>.{2,40}?)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年度?\s*)?"
-                         r"(?:部门)?(?P<kind>预算|决算)(?:公开|表格|公开表格|说明)?")
+                         r"(?:部门|单位)?(?:综合)?(?P<kind>预算|决算)(?:公开|表格|公开表格|说明)?")
 
 
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
