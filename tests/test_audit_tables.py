@@ -186,6 +186,10 @@ def test_other_conventions_public_table_numbering() -> None:
     ("2024年支出预算100万元，与2023年90万元相比持平。", None),
     ("根据京财预〔2017〕89号文件，2024年部门预算如下。", None),
     ("2023年度决算数10.47万元，比2023年度年初预算数0万元增加10.47万元。", None),
+    # this year's 0 is no base (a real 湖州 说明): down to nothing is a 100% fall; a zero base's rate still is
+    ("2026年安排因公出国（境）费用预算0.00万元，比上年预算数下降100.0%。", None),
+    ("会议费预算0.00万元，比上年预算数减少29.60万元，下降100.0%。", None),
+    ("比上年0万元增长12%。", "explanation.zero_base"),
     ("填报人：××", "explanation.placeholder"),
 ])
 def test_explanation_sentences(text: str, kind: str | None) -> None:

@@ -221,3 +221,13 @@ def test_sanggong_columns_told_apart_by_year() -> None:
 ])
 def test_rates_not_raised_where_nothing_is_wrong(text: str) -> None:
     assert not _kinds(_audit(["2026年部门预算", "", text], 2026)) & NEW_KINDS
+
+
+@pytest.mark.parametrize("rate,raised", [("24.0%", False), ("23.9%", False), ("24%", False), ("23.8%", True),
+                                         ("24.1%", True)])
+def test_a_truncated_rate_is_not_an_error(rate: str, raised: bool) -> None:
+    """Regression (a real 湖州 说明): 11,688.70 of 48,707.45 is 23.998%; many 说明 cut it to 23.9% — read as printed,
+    not as a wrong rate; 23.8% and 24.1% are wrong whichever way the figure was shortened."""
+    text = f"2026年部门预算说明\n一般公共预算当年拨款37018.75万元，比上年执行数减少11688.70万元，下降{rate}，主要是人员调整。\n"
+    found = [f for f in _audit(text.split("\n"), 2026) if f.kind == "explanation.rate" and f.severity == "error"]
+    assert bool(found) == raised, [f.message for f in found]

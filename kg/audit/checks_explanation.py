@@ -25,8 +25,9 @@ CHANGE_NO_BASE = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)[，,]?比(?P<ctx>[^
 _NO_CHANGE_WORD = r"(?:(?!增加|减少|增长|下降|降低|持平)[^，。；%])"
 CHANGE_WITH_BASE = re.compile(rf"(?P<a>{NUM})(?P<u>万元|元)[，,]?(?:比|较)(?P<ctx>{_NO_CHANGE_WORD}*?)(?P<b>{NUM})(?:万元|元)"
                               rf"[，,]?(?P<dir>增加|增长|减少|下降|降低|持平)")
-# A base printed as 0 and a rate of it: "年初预算为0万元 … 完成年初预算的95.89%", "比上年0万元增长12%".
-ZERO_BASE_RATE = re.compile(r"(?:预算|上年|基数)(?:数)?(?:为|是)?0(?:\.0+)?(?:万元|元)[^。；]*?"
+# A base printed as 0 and a rate of it: "年初预算为0万元 … 完成年初预算的95.89%", "比上年0万元增长12%". This year's
+# 0 is no base: "…费用预算0.00万元，比上年预算数下降100.0%" went down to nothing.
+ZERO_BASE_RATE = re.compile(r"(?:年初预算|上年(?:预算|执行|决算)?|基数)(?:数)?(?:为|是)?0(?:\.0+)?(?:万元|元)[^。；]*?"
                             r"(?:完成(?:年初)?预算的?|增长|下降|增加|减少)(?P<p>\d+(?:\.\d+)?)%")
 PLACEHOLDER = re.compile(r"(?<![A-Za-z\d\-])(?:[XＸ×]{2,}|[xｘ]{2,})(?![A-Za-z])|待填写|待补充|此处填写")
 TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?度?\s*(?:部门|单位)?(?:预算|决算)")

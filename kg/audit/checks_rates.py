@@ -72,8 +72,10 @@ def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
 
 
 def _fits(p_text: str, rng: tuple[Decimal, Decimal] | None) -> bool:
+    """The printed rate is the recomputed one rounded, or cut after its last digit (23.998% printed 23.9%: many
+    说明 truncate)."""
     p, hp = dec(p_text), half(p_text) + RATE_EXTRA_POINTS
-    return rng is not None and rng[0] - hp <= p <= rng[1] + hp
+    return rng is not None and rng[0] - hp - 2 * half(p_text) <= p <= rng[1] + hp
 
 
 def _op(m: re.Match[str], unit: str | None = None) -> tuple[Decimal, Decimal]:

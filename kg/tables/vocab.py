@@ -68,7 +68,8 @@ COLUMN_MEANINGS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"名称|项目$|科目$|单位$")),
 ]
 # A 收入总表 column naming one source of income (its header's end), added up to the row's 合计.
-INCOME_PART = re.compile(r"(?:收入|拨款|资金|结转|结余|余额|金额)(?:不含\w{2,8})?$")  # 事业收入（不含教育收费）
+# 事业收入（不含教育收费）; a fund named alone (一般公共预算 under 本年收入) is a source too
+INCOME_PART = re.compile(r"(?:收入|拨款|资金|结转|结余|余额|金额|(?:一般公共|政府性基金|国有资本经营)预算)(?:不含\w{2,8})?$")
 # The header of a code column of its own (类 | 款 | 项 side by side under 科目编码).
 CODE_PARTS = ("类", "款", "项")
 # Header words of the parts that add up to a total within one row.
