@@ -179,6 +179,35 @@ def test_other_conventions_public_table_numbering() -> None:
     assert "tables.side_sum" in _kinds(_audit(broken.split("\n"), 2024))
 
 
+# A 收支总表 printing each 类's 款 and 项 lines alike, without codes (a real 深圳 file's shape).
+KUAN_XIANG = """表1
+收支总表
+单位：万元
+收入\t\t支出\t
+项目\t预算数\t项目\t预算数
+一、财政拨款\t1,344.35\t一、社会保障和就业支出\t1,302.36
+1.一般公共预算拨款\t1,344.35\t行政事业单位养老支出\t1,260.37
+2.政府性基金预算拨款\t0.00\t行政单位离退休\t353.70
+二、单位资金\t0.00\t机关事业单位基本养老保险缴费支出\t611.41
+\t\t机关事业单位职业年金缴费支出\t295.26
+\t\t抚恤\t41.99
+\t\t死亡抚恤\t41.99
+\t\t二、教育支出\t41.99
+\t\t进修及培训\t41.99
+\t\t培训支出\t41.99
+本年收入合计\t1,344.35\t本年支出合计\t1,344.35
+"""
+
+
+def test_kuan_and_xiang_lines_without_codes_are_read_as_a_tree() -> None:
+    """Regression: the 款 line and its 项 lines under a 类 were all summed (教育支出 41.99 vs 83.98)."""
+    lines = KUAN_XIANG.split("\n")
+    assert not [f.message for f in _audit(lines, 2026) if f.kind == "tables.sub_sum" and f.severity != "info"]
+    wrong = KUAN_XIANG.replace("机关事业单位职业年金缴费支出\t295.26", "机关事业单位职业年金缴费支出\t285.26")
+    found = [f for f in _audit(wrong.split("\n"), 2026) if f.kind == "tables.sub_sum"]
+    assert found and found[0].severity == "error" and "社会保障和就业支出" in found[0].message
+
+
 @pytest.mark.parametrize("text,kind", [
     ("政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元。", "explanation.zero_base"),
     ("年初预算为0万元，决算数10万元，完成年初预算的95.89%。", "explanation.zero_base"),

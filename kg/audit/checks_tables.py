@@ -22,6 +22,7 @@ from kg.audit.tables_base import (
     ev,
     mismatch,
     skipped,
+    sum_of,
     tol,
 )
 from kg.tables import vocab as V
@@ -106,8 +107,31 @@ def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
                         continue
                     f = mismatch(ad, "tables.sub_sum", t, parent.amount, [s.amount for s in picked if s.amount],
                                  f"{parent.raw} vs the {len(picked)} lines under it", [s.line for s in picked][:3])
+                    if f and not any(V.SUB_NUMBERED.match(s.raw) for s in picked):
+                        tops = _tree_tops([s.amount for s in picked if s.amount])  # 款 lines above their 项 lines
+                        if abs(sum_of(tops) - parent.amount.value) <= tol(parent.amount, *tops):
+                            f = None
                     if f:
                         yield f
+
+
+def _tree_tops(amounts: list) -> list:  # type: ignore[type-arg]
+    """Unnumbered lines under a 类 read as 款 lines each followed by the 项 lines adding up to it (a line with no
+    such run after it is a 项 of its own): the top-level lines. 收支总表s print 款 and 项 names alike, without codes
+    (教育支出 41.99 / 进修及培训 41.99 / 培训支出 41.99)."""
+    tops, i = [], 0
+    while i < len(amounts):
+        k, run = i + 1, []
+        while k < len(amounts):
+            run.append(amounts[k])
+            k += 1
+            if abs(sum_of(run) - amounts[i].value) <= tol(amounts[i], *run):
+                break
+        else:
+            k = i + 1  # no run after it adds up to it: a line of its own
+        tops.append(amounts[i])
+        i = k
+    return tops
 
 
 def _sub_run(subs: list, closed: bool) -> list | None:  # type: ignore[type-arg]

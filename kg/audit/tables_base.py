@@ -48,7 +48,7 @@ def tol(*amounts: Amount) -> Decimal:
     return sum((a.half_step for a in amounts), Decimal(0)) * TABLE_SUM_ROUNDING + Decimal("0.0000001")
 
 
-def _sum(xs: list[Amount]) -> Decimal:
+def sum_of(xs: list[Amount]) -> Decimal:
     return sum((a.value for a in xs), Decimal(0))
 
 
@@ -58,7 +58,7 @@ SHORT_BY_WITHHELD = ("tables.column_sum", "tables.hierarchy", "tables.side_sum",
 
 def mismatch(ad: AuditDoc, kind: str, t: StdTable, whole: Amount, parts: list[Amount], what: str,
               extra_lines: list[int] | None = None) -> Finding | None:
-    total = _sum(parts)
+    total = sum_of(parts)
     checked(ad).append(kind)
     if abs(total - whole.value) <= tol(whole, *parts):
         return None
