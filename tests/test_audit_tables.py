@@ -246,3 +246,56 @@ def test_rows_short_of_the_total_are_info_when_the_document_says_it_withheld_som
     assert all(f"line {len(noted)}" in f.message and f.evidence[-1].line == len(noted) for f in found)
     above = [*_plant("000", 405, "6.638364\t\t6.638364", "6.648364\t\t6.648364"), WITHHELD_NOTE]  # 0.01 higher
     assert "tables.column_sum" in _kinds(_audit(above, 2024))
+
+
+# A 基本支出表 by 资金使用单位: each unit's row above its economic classes, no codes (a real 广州 file's shape).
+BY_UNIT = """表11
+部门预算基本支出预算表
+单位名称：某局\t单位：万元
+支出项目类别（资金使用单位）\t总计\t财政拨款\t\t\t\t财政专户拨款\t其他资金
+\t\t合计\t一般公共预算\t政府性基金预算\t国有资本经营预算\t\t
+合计\t7,476.20\t7,476.20\t7,476.20\t0.00\t0.00\t0.00\t0.00
+某局（本级）\t4,084.15\t4,084.15\t4,084.15\t0.00\t0.00\t0.00\t0.00
+工资福利支出\t3,334.51\t3,334.51\t3,334.51\t0.00\t0.00\t0.00\t0.00
+商品和服务支出\t374.79\t374.79\t374.79\t0.00\t0.00\t0.00\t0.00
+对个人和家庭的补助\t374.85\t374.85\t374.85\t0.00\t0.00\t0.00\t0.00
+某局运营中心\t3,392.05\t3,392.05\t3,392.05\t0.00\t0.00\t0.00\t0.00
+工资福利支出\t2,977.98\t2,977.98\t2,977.98\t0.00\t0.00\t0.00\t0.00
+商品和服务支出\t414.07\t414.07\t414.07\t0.00\t0.00\t0.00\t0.00
+"""
+
+
+def test_unit_rows_above_their_classes_are_read_as_a_tree() -> None:
+    """Regression: every row of a table of units and their classes was summed (合计 vs twice its value)."""
+    assert not [f.message for f in _audit(BY_UNIT.split("\n"), 2026) if f.kind == "tables.column_sum"]
+    wrong = BY_UNIT.replace("合计\t7,476.20\t7,476.20\t7,476.20", "合计\t7,486.20\t7,486.20\t7,486.20")
+    found = [f for f in _audit(wrong.split("\n"), 2026) if f.kind == "tables.column_sum"]
+    assert found and all(f.severity == "error" for f in found)
+
+
+BRACKETED = """表5
+一般公共预算支出情况表（按功能分类科目）
+单位：万元
+功能科目名称\tone\t\t
+\t小计\t其中：基本支出\t项目支出
+合计\t1,080.58\t11.49\t1,069.09
+[201]一般公共服务支出\t1,075.58\t6.49\t1,069.09
+[20103]政府办公厅（室）及相关机构事务\t6.49\t6.49\t0.00
+[2010301]行政运行\t6.49\t6.49\t0.00
+[20132]组织事务\t1,069.09\t0.00\t1,069.09
+[2013299]其他组织事务支出\t1,069.09\t0.00\t1,069.09
+【208】社会保障和就业支出\t5.00\t5.00\t0.00
+【20805】行政事业单位养老支出\t5.00\t5.00\t0.00
+【2080505】机关事业单位基本养老保险缴费支出\t5.00\t5.00\t0.00
+""".replace("\tone\t", "\t一般公共预算支出\t")
+
+
+def test_codes_in_brackets_in_the_name_cell_are_codes() -> None:
+    """Regression (广州): "[201]一般公共服务支出" in the name column was not read as a code, so 类, 款 and 项 rows
+    were all summed (合计 vs three times its value)."""
+    (t,) = tables_of_text(BRACKETED)
+    assert [r.code for r in t.rows if not r.is_total][:3] == ["201", "20103", "2010301"]
+    assert not [f.message for f in _audit(BRACKETED.split("\n"), 2026) if f.kind.startswith("tables.")
+                and f.severity != "info"]
+    wrong = BRACKETED.replace("[2013299]其他组织事务支出\t1,069.09", "[2013299]其他组织事务支出\t1,059.09")
+    assert "tables.hierarchy" in {f.kind for f in _audit(wrong.split("\n"), 2026)}

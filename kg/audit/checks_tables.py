@@ -108,17 +108,18 @@ def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
                     f = mismatch(ad, "tables.sub_sum", t, parent.amount, [s.amount for s in picked if s.amount],
                                  f"{parent.raw} vs the {len(picked)} lines under it", [s.line for s in picked][:3])
                     if f and not any(V.SUB_NUMBERED.match(s.raw) for s in picked):
-                        tops = _tree_tops([s.amount for s in picked if s.amount])  # 款 lines above their 项 lines
+                        amounts = [s.amount for s in picked if s.amount]
+                        tops = [amounts[i] for i in tree_tops(amounts)]  # 款 lines above their 项 lines
                         if abs(sum_of(tops) - parent.amount.value) <= tol(parent.amount, *tops):
                             f = None
                     if f:
                         yield f
 
 
-def _tree_tops(amounts: list) -> list:  # type: ignore[type-arg]
-    """Unnumbered lines under a 类 read as 款 lines each followed by the 项 lines adding up to it (a line with no
-    such run after it is a 项 of its own): the top-level lines. 收支总表s print 款 and 项 names alike, without codes
-    (教育支出 41.99 / 进修及培训 41.99 / 培训支出 41.99)."""
+def tree_tops(amounts: list) -> list[int]:  # type: ignore[type-arg]
+    """Rows read as parents each followed by the rows adding up to it (a row with no such run after it stands
+    alone): the indexes of the top-level rows. Tables print 款 and 项 names alike without codes (教育支出 41.99 /
+    进修及培训 41.99 / 培训支出 41.99), or a unit's row above its economic classes."""
     tops, i = [], 0
     while i < len(amounts):
         k, run = i + 1, []
@@ -128,8 +129,8 @@ def _tree_tops(amounts: list) -> list:  # type: ignore[type-arg]
             if abs(sum_of(run) - amounts[i].value) <= tol(amounts[i], *run):
                 break
         else:
-            k = i + 1  # no run after it adds up to it: a line of its own
-        tops.append(amounts[i])
+            k = i + 1  # no run after it adds up to it: a row of its own
+        tops.append(i)
         i = k
     return tops
 
@@ -275,13 +276,28 @@ def check_column_sums(ad: AuditDoc) -> Iterator[Finding]:
             skipped(ad).append(f"{t.name}: column sums ({why})")
             continue
         top_len = min((len(r.code or "") for r in body), default=0)
-        top = [r for r in body if len(r.code or "") == top_len]
+        top = [r for r in body if len(r.code or "") == top_len] if coded else _uncoded_tops(t, total, body)
         for key, whole in column_values(t, total).items():
             parts = [v[key] for r in top if key in (v := column_values(t, r))]
             f = mismatch(ad, "tables.column_sum", t, whole, parts, f"column {key}: 合计 vs the sum of its rows")
             if f:
                 yield f
         yield from _hierarchy(ad, t, coded)
+
+
+def _uncoded_tops(t: StdTable, total: TRow, body: list[TRow]) -> list[TRow]:
+    """Rows without codes: all of them, unless they add up to 合计 only read as a tree (a unit's row above its
+    classes, a 款 above its 项): then the tree's top rows. Decided on the first column every row prints."""
+    totals = column_values(t, total)
+    key = next((k for k in totals if all(k in column_values(t, r) for r in body)), None)
+    if key is None:
+        return body
+    amounts = [column_values(t, r)[key] for r in body]
+    if abs(sum_of(amounts) - totals[key].value) <= tol(totals[key], *amounts):
+        return body
+    tops = [body[i] for i in tree_tops(amounts)]
+    parts = [column_values(t, r)[key] for r in tops]
+    return tops if abs(sum_of(parts) - totals[key].value) <= tol(totals[key], *parts) else body
 
 
 def _hierarchy(ad: AuditDoc, t: StdTable, coded: list[TRow]) -> Iterator[Finding]:

@@ -367,7 +367,7 @@ def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow
                     numbers.append(a)
                 continue
             m = V.CODE_CELL.match(c.text.strip()) if meaning == "code" or not _is_amount(c.text) else None
-            if m and code is None and meaning != "name":
+            if m and code is None and (meaning != "name" or c.text.strip()[:1] in V.CODE_BRACKETS):
                 code = m.group(1)
                 words.append(m.group(2) or m.group(3) or "")
             elif c.text.strip() and not _is_amount(c.text):

@@ -110,6 +110,8 @@ SANGGONG_BUDGET = re.compile(r"预算")
 # Leading item numbers of a 三公 row (1、 / 1. / （一）) removed before matching.
 SANGGONG_NUMBER = re.compile(r"^(?:其中)?(?:\d+|[一二三四五六七八九十]+)")
 # Classification codes: 类 3 digits, 款 5, 项 7 (functional); economic 3 / 5. A code cell may carry its name.
+# A name cell that opens with its code in brackets ([201]一般公共服务支出, 【2010301】行政运行) gives its code.
+CODE_BRACKETS = ("[", "【")
 CODE_CELL = re.compile(r"^[【\[]?(\d{3}|\d{5}|\d{7})[】\]]?(?:[-—－\s]+(\D.*)|([\u4e00-\u9fff].*))?$")
 # Function-classification 类 (the first 3 digits of a 2xx code) by name, as the 财政拨款收支总表 prints them
 # (earlier names too), so its expense lines can be matched with the 类 of the expense tables.
