@@ -15,6 +15,9 @@ from kg.normalize import clean_text
 DEFAULT_TABLE = "绩效目标表"
 
 
+_NUMBERING = re.compile(vocab.L3_NUMBERING)
+
+
 def _money(form: Form, hit: FieldHit | None):
     if hit is None:
         return None
@@ -23,7 +26,7 @@ def _money(form: Form, hit: FieldHit | None):
 
 def _indicator(values: dict[str, str], suffix: str, row: IndicatorRow, file: str, table: str,
                evaluated: bool) -> Indicator | None:
-    l3 = clean_text(values.get("l3" + suffix))
+    l3 = clean_text(_NUMBERING.sub("", values.get("l3" + suffix) or ""))
     raw_value = values.get("value" + suffix)
     if l3 is None or l3 in vocab.EMPTY_VALUES:
         return None

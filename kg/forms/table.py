@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from kg.cells.model import Cell, Row
@@ -296,7 +297,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
     follows it, else 二级 under the current 一级."""
     both = labels.category(text, "l1") and labels.category(text, "l2")
-    if both and state.get("l1") and not (nxt and labels.category(nxt, "l2")):
+    if both and (state.get("l1") or state.get("l2")) and not (nxt and labels.category(nxt, "l2")):
         state["l2"] = text
         return True
     if labels.category(text, "l1"):
@@ -308,6 +309,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     return False
 
 
+_PLACEHOLDER = re.compile(vocab.L3_NUMBERING)
 _PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
 _DASHED_PAGE = re.compile(r"[-—–]\s*\d{1,4}\s*[-—–]")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
@@ -414,11 +416,15 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             i += 1
             continue
         nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
+        if (joined := _wrapped_category(toks, i)) is not None:  # 可持续影 / 响指标: a category wrapped in its cell
+            _category(joined, state, next((c.text for _, c in toks[i + 2:i + 5] if labels.canon(c.text)), None))
+            i += 2
+            continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
-        if not labels.canon(text):  # (50分) after a category
-            i += 1
+        if not labels.canon(text) or _PLACEHOLDER.sub("", text).strip() in vocab.EMPTY_VALUES:
+            i += 1  # (50分) after a category; an unfilled template row (指标2：, ……)
             continue
         if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
             for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
@@ -432,6 +438,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         own = split_glued_indicators(text)
         if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
             after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
+        elif _only_scored(toks, i, after):
+            after_keys = ["weight", "score"]  # target and achieved left blank: the two figures are 分值 and 得分
         else:
             after_keys = after
         for key in after_keys:
@@ -456,6 +464,35 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
             full = {**{k: v for k, v in state.items() if v}, **one}
             form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
+
+
+def _wrapped_category(toks: list[tuple[int, Cell]], i: int) -> str | None:
+    """A 一级/二级 category printed over two lines (``可持续影`` / ``响指标``, ``服务对象`` / ``满意度指标``)."""
+    if i + 1 >= len(toks):
+        return None
+    a, b = toks[i][1].text.strip(), toks[i + 1][1].text.strip()
+    if not labels.canon(a) or not labels.canon(b) or any(labels.category(a, lvl) for lvl in ("l1", "l2")):
+        return None
+    joined = a + b
+    return joined if any(labels.category(joined, lvl) for lvl in ("l1", "l2")) else None
+
+
+_SCORE_FIGURE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+
+
+def _only_scored(toks: list[tuple[int, Cell]], i: int, after: list[str]) -> bool:
+    """A self-evaluated row (a line of single-space cells) whose name is followed by exactly two bare figures,
+    the second no more than the first, in a table whose 分值 and 得分 come after its 指标值 and 完成值: the blank
+    target and achieved cells were dropped, and the figures are the mandatory 分值 and 得分."""
+    if not all(k in after for k in ("value", "actual", "weight", "score")) or \
+            after.index("weight") < after.index("actual"):
+        return False
+    run = []
+    for _ri, c in toks[i:i + 3]:
+        if not _SCORE_FIGURE.fullmatch(c.text.strip()) or c.line != toks[i][1].line:
+            break
+        run.append(c.text.strip())
+    return len(run) == 2 and Decimal(run[1]) <= Decimal(run[0])
 
 
 def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
