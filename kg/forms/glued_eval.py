@@ -77,15 +77,16 @@ _OPS = r"(?:[≥≤=＝><≧≦]|大于等于|小于等于|不低于|不少于|�
 
 
 def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
-    num = rf"\d[\d,]*(?:\.\d+)?(?:{_unit_re()})?"
+    # a figure has no leading zero (``20|100%``, not ``201|00%``); a 分值/得分 is at most 100
+    num = rf"(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
     parts = [r"(?P<l3>[^\d≥≤=＝><≧≦]+?)"]
     for k in keys:
         if k in ("weight", "score"):
-            parts.append(rf"(?P<{k}>\d{{1,3}}(?:\.\d{{1,2}})?)")
+            parts.append(rf"(?P<{k}>(?:100|[1-9]?\d)(?:\.\d{{1,2}})?)")
         elif k == "value":
             parts.append(rf"(?P<value>{_OPS}?{num}|(?P<qv>[^\d≥≤=＝><]+?))")
-        elif k == "actual":
-            parts.append(rf"(?P<actual>{num}|(?P=qv))" if same_text else rf"(?P<actual>{num}|[^\d]+?)")
+        elif k == "actual":  # an achieved value may repeat the target's operator (≥266米 | ≥266米)
+            parts.append(rf"(?P<actual>{_OPS}?{num}|(?P=qv))" if same_text else rf"(?P<actual>{_OPS}?{num}|[^\d]+?)")
         else:
             return re.compile(r"(?!)")
     return re.compile("".join(parts))
@@ -100,7 +101,7 @@ def decode_indicator_rows(text: str, keys: list[str]) -> list[dict[str, str]] | 
     pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)]
     rows: list[dict[str, str]] = []
     pos = 0
-    t = text.replace(" ", "")
+    t = re.sub(r"[…\.]{2,}$", "", text.replace(" ", ""))  # a template's trailing …… (rows left unfilled)
     while pos < len(t):
         for pat in pats:
             m = pat.match(t, pos)
