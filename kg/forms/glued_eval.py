@@ -92,13 +92,25 @@ def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def decode_indicator_rows(text: str, keys: list[str]) -> list[dict[str, str]] | None:
+@lru_cache(maxsize=1)
+def _unscored_pattern() -> re.Pattern[str]:
+    """A row of 三级指标 年度指标值 全年完成值 with no 分值/得分 to anchor it: a name (which may begin with figures:
+    5000吨稻谷、500吨成品粮储备到位率), then two figures, or a worded target and the same words achieved."""
+    num = rf"{_OPS}?(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
+    name = r"(?:\d[\d,.]*[\u4e00-\u9fff、]+)*[^\d≥≤=＝><≧≦]+?"
+    return re.compile(rf"(?P<l3>{name})(?:(?P<value>{num})(?P<actual>{num})|(?P<qv>[^\d≥≤=＝><]+?)(?P<qa>(?P=qv)))")
+
+
+def decode_indicator_rows(text: str, keys: list[str], partial: bool = False):
     """A glued piece of one or more indicator rows (name, then the columns ``keys`` in order) → rows, when the
     whole piece cuts so; a qualitative target and its achieved value must read the same to be cut apart."""
     keys = [k for k in keys if k != "reason"]
-    if not {"value", "actual"} <= set(keys) or not any(k in keys for k in ("weight", "score")):
+    if not {"value", "actual"} <= set(keys):
         return None
-    pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)]
+    scored = any(k in keys for k in ("weight", "score"))
+    if not scored and keys != ["value", "actual"]:
+        return None
+    pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)] if scored else [_unscored_pattern()]
     rows: list[dict[str, str]] = []
     pos = 0
     t = re.sub(r"[…\.]{2,}$", "", text.replace(" ", ""))  # a template's trailing …… (rows left unfilled)
@@ -106,11 +118,16 @@ def decode_indicator_rows(text: str, keys: list[str]) -> list[dict[str, str]] | 
         for pat in pats:
             m = pat.match(t, pos)
             if m and (m.end() == len(t) or not t[m.end()].isdigit()):
-                rows.append({k: m.group(k) for k in ("l3", *keys)})
+                got = m.groupdict()
+                rows.append({"l3": got["l3"], **{k: got.get(k) or got.get("q" + k[0]) for k in keys}})
                 pos = m.end()
                 break
         else:
+            if partial and rows:
+                return rows, t[pos:]
             return None
+    if partial:
+        return (rows, "") if rows else None
     return rows or None
 
 

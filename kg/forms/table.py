@@ -426,12 +426,15 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         if not labels.canon(text) or _PLACEHOLDER.sub("", text).strip() in vocab.EMPTY_VALUES:
             i += 1  # (50分) after a category; an unfilled template row (指标2：, ……)
             continue
-        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
-            for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
+        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after, partial=True)):
+            for one in decoded[0]:  # a glued piece of whole rows, cut by the columns' kinds
                 full = {**{k: v for k, v in state.items() if v}, **one}
-                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
-            i += 1
-            continue
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term,
+                                                    "\t".join(v for v in one.values() if v)))
+            if not decoded[1]:
+                i += 1
+                continue
+            text = decoded[1]  # the rows the kinds could not cut: read as one row, as before
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
         i += 1
@@ -507,7 +510,8 @@ def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[in
 
 
 def _is_boundary(text: str) -> bool:
-    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text):
+    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text) \
+            or labels.is_frame(text):
         return True
     if _STOP_TEXT.match(text) or _is_page_chrome(text) or _TITLE.search(text):
         return True
