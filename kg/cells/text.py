@@ -149,6 +149,8 @@ def text_to_rows(text: str) -> list[Row]:
 
 _OP_ONLY = re.compile(r"^(?:[≥≤=＝><≧≦]|>=|<=|大于等于|小于等于|不低于|不少于|不超过|不高于)$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?%?$")
+# short words that follow a figure but are the next cell, not its unit (8 | 质量指标, 10 | 得分)
+_NOT_UNITS = ("指标", "分值", "得分", "权重", "合计", "总分", "其中")
 _SHORT_UNIT = re.compile(r"^(?:%|％|‰|[^\d\s—\-–]{1,4})$")
 
 
@@ -163,7 +165,7 @@ def split_words(text: str) -> list[str]:
         elif out and _NUMBER.match(p) and re.search(r"[≥≤=＝><]$", out[-1]):
             out[-1] += p
         elif out and _SHORT_UNIT.match(p) and _NUMBER.match(re.sub(r"^(?:[≥≤=＝><]|>=|<=)", "", out[-1])) \
-                and not re.search(r"[\u4e00-\u9fff]{5,}", p):
+                and not re.search(r"[\u4e00-\u9fff]{5,}", p) and not p.endswith(_NOT_UNITS):
             out[-1] += p
         else:
             out.append(p)

@@ -16,6 +16,7 @@ from kg.forms.head import read_head
 from kg.forms.table import find_header, read_table
 from kg.forms.wide import read_wide
 
+_YEAR_CELL = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效目标", "绩效自评", "自评表", "预算", "决算", "绩效指标", "申报表")
 _UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)|[（(](万元|元)[)）]\s*$")
@@ -43,21 +44,22 @@ def _is_start(row: Row) -> FieldHit | None:
 
 
 def _split_glued_forms(rows: list[Row]) -> list[Row]:
-    """A glued row holding several forms becomes one row per form (cut before each 项目名称)."""
+    """A glued row (or one long line of single-space cells) holding a form's start becomes one row per form
+    (cut before each 项目名称)."""
     out: list[Row] = []
     for row in rows:
-        if row.separator != "glued":
+        if row.separator not in ("glued", "words"):
             out.append(row)
             continue
         cur: list = []
         for cell in row.cells:
             m = labels.field(cell.text)
             if m is not None and m.key == vocab.FORM_START and cur:
-                out.append(Row(cur, row.line, row.table, row.line_end, "glued"))
+                out.append(Row(cur, row.line, row.table, row.line_end, row.separator))
                 cur = []
             cur.append(cell)
         if cur:
-            out.append(Row(cur, row.line, row.table, row.line_end, "glued"))
+            out.append(Row(cur, row.line, row.table, row.line_end, row.separator))
     return out
 
 
@@ -172,7 +174,7 @@ def document_year(rows: list[Row]) -> tuple[int | None, int | None]:
     """The fiscal year a title or heading states (``2024年度…绩效目标表``, ``（2024年度）``)."""
     fallback: tuple[int | None, int | None] = (None, None)
     for row in rows[:400]:
-        for cell in row.filled[:4]:
+        for cell in row.filled[:4] + [c for c in row.filled[4:] if _YEAR_CELL.fullmatch(c.text)]:
             t = cell.text
             m = _YEAR.search(t)
             if not m or len(t) > 60:

@@ -18,6 +18,14 @@ DEFAULT_TABLE = "绩效目标表"
 _NUMBERING = re.compile(vocab.L3_NUMBERING)
 
 
+_BLOCK_WEIGHT = re.compile(r"\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+
+
+def _level(text: str | None) -> str | None:
+    """A 一级/二级 category as named, without the block weight printed with it (产出指标(50分) → 产出指标)."""
+    return clean_text(_BLOCK_WEIGHT.sub("", text)) if text else None
+
+
 def _money(form: Form, hit: FieldHit | None):
     if hit is None:
         return None
@@ -31,7 +39,7 @@ def _indicator(values: dict[str, str], suffix: str, row: IndicatorRow, file: str
     if l3 is None or l3 in vocab.EMPTY_VALUES:
         return None
     op, value, unit = parse_target(raw_value, values.get("unit"), values.get("op"))
-    ind = Indicator(clean_text(values.get("l1" + suffix)), clean_text(values.get("l2" + suffix)), l3, op, value,
+    ind = Indicator(_level(values.get("l1" + suffix)), _level(values.get("l2" + suffix)), l3, op, value,
                     unit, clean_text(values.get("direction")), text=row.text,
                     provenance=Provenance(file, table, row.line, row.line_end))
     if evaluated:
