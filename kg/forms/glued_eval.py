@@ -98,7 +98,9 @@ def _unscored_pattern() -> re.Pattern[str]:
     5000吨稻谷、500吨成品粮储备到位率), then two figures, or a worded target and the same words achieved."""
     num = rf"{_OPS}?(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
     name = r"(?:\d[\d,.]*[\u4e00-\u9fff、]+)*[^\d≥≤=＝><≧≦]+?"
-    return re.compile(rf"(?P<l3>{name})(?:(?P<value>{num})(?P<actual>{num})|(?P<qv>[^\d≥≤=＝><]+?)(?P<qa>(?P=qv)))")
+    # a figure is not cut inside its digits (100%100% is 100% | 100%, never 10 | 0%), except 00 (0 | 0)
+    value = rf"{_OPS}?0(?=\d)|{num}(?!(?<=\d)\d)"
+    return re.compile(rf"(?P<l3>{name})(?:(?P<value>{value})(?P<actual>{num})|(?P<qv>[^\d≥≤=＝><]+?)(?P<qa>(?P=qv)))")
 
 
 def decode_indicator_rows(text: str, keys: list[str], partial: bool = False):
