@@ -76,7 +76,10 @@ def _unit_re() -> str:
 _OPS = r"(?:[≥≤=＝><≧≦]|大于等于|小于等于|不低于|不少于|不超过|不高于)"
 
 
-def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
+@lru_cache(maxsize=64)
+def _row_pattern(keys: tuple[str, ...], mode: str) -> re.Pattern[str]:
+    """One row's pattern. ``same``: achieved as printed for the target (6 | 6 | 20 in 6620, the usual case, tried
+    first); ``figures``: a figure after a figure, words after the same words; ``free``: words may follow either."""
     # a figure has no leading zero (``20|100%``, not ``201|00%``); a 分值/得分 is at most 100
     num = rf"(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
     parts = [r"(?P<l3>[^\d≥≤=＝><≧≦]+?)"]
@@ -86,7 +89,9 @@ def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
         elif k == "value":
             parts.append(rf"(?P<value>{_OPS}?{num}|(?P<qv>[^\d≥≤=＝><]+?))")
         elif k == "actual":  # an achieved value may repeat the target's operator (≥266米 | ≥266米)
-            parts.append(rf"(?P<actual>{_OPS}?{num}|(?P=qv))" if same_text else rf"(?P<actual>{_OPS}?{num}|[^\d]+?)")
+            # a worded target is achieved in words (never 补 | 贴渔船数 | 662): figures only after a figure
+            parts.append({"same": r"(?P<actual>(?P=value))", "figures": rf"(?P<actual>(?(qv)(?P=qv)|{_OPS}?{num}))",
+                          "free": rf"(?P<actual>(?(qv)[^\d]+?|(?:{_OPS}?{num}|[^\d]+?)))"}[mode])
         else:
             return re.compile(r"(?!)")
     return re.compile("".join(parts))
@@ -112,7 +117,7 @@ def decode_indicator_rows(text: str, keys: list[str], partial: bool = False):
     scored = any(k in keys for k in ("weight", "score"))
     if not scored and keys != ["value", "actual"]:
         return None
-    pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)] if scored else [_unscored_pattern()]
+    pats = [_row_pattern(tuple(keys), m) for m in ("same", "figures", "free")] if scored else [_unscored_pattern()]
     rows: list[dict[str, str]] = []
     pos = 0
     t = re.sub(r"[…\.]{2,}$", "", text.replace(" ", ""))  # a template's trailing …… (rows left unfilled)
