@@ -310,6 +310,8 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
 
 
 _PLACEHOLDER = re.compile(vocab.L3_NUMBERING)
+# a row under the indicators that closes the form (说明 | 无, 评价结论 | …), glued to its value
+_FOOT_ROW = re.compile(r"^(?:" + "|".join(map(re.escape, vocab.FOOT_LABELS)) + r")(?:[:：]|无$|$)")
 _PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
 _DASHED_PAGE = re.compile(r"[-—–]\s*\d{1,4}\s*[-—–]")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
@@ -407,7 +409,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     while i < len(toks):
         ri, cell = toks[i]
         text = cell.text
-        if _TITLE.search(text) or _STOP_TEXT.match(text) or _is_page_chrome(text) or (
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or _FOOT_ROW.match(text) or _is_page_chrome(text) or (
                 labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
                                                    form)):
             return
@@ -435,6 +437,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                 i += 1
                 continue
             text = decoded[1]  # the rows the kinds could not cut: read as one row, as before
+            if _FOOT_ROW.match(text):
+                return
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
         i += 1
@@ -442,7 +446,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
             after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
         elif _only_scored(toks, i, after):
-            after_keys = ["weight", "score"]  # target and achieved left blank: the two figures are 分值 and 得分
+            # target and achieved left blank: the two figures are 分值 and 得分 (a reason may follow)
+            after_keys = ["weight", "score", *(["reason"] if "reason" in after else [])]
         else:
             after_keys = after
         for key in after_keys:

@@ -153,6 +153,9 @@ END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的�
                                 "（单位盖章）", "单位盖章", "抄送", "印发", "主送：",
                                 "财务负责人", "联系人：", "联系人:")
 
+# Row labels under the indicator table that close a form (说明 | 无, 评价结论 | …).
+FOOT_LABELS: tuple[str, ...] = ("说明", "评价结论", "存在问题", "改进措施", "其他说明的问题", "自评结论")
+
 # Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
 CHROME_MARKERS: tuple[str, ...] = ("打印本页", "关闭窗口", "【打印】", "[打印]", "【关闭】", "[关闭]", "ICP备", "扫一扫",
                                    "版权所有", "主办：", "主办:", "技术支持", "网站标识码", "公网安备", "分享到",
