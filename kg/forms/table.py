@@ -417,7 +417,10 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             term = _section_term(text)
             i += 1
             continue
-        nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
+        ahead = [c.text for _, c in toks[i + 1:i + 5] if labels.canon(c.text)]
+        nxt_text = ahead[0] if ahead else None
+        if len(ahead) > 1 and not labels.category(ahead[0], "l2") and labels.category(ahead[0] + ahead[1], "l2"):
+            nxt_text = ahead[0] + ahead[1]  # the next category is wrapped over two lines (服务对象 / 满意度指标)
         if (joined := _wrapped_category(toks, i)) is not None:  # 可持续影 / 响指标: a category wrapped in its cell
             _category(joined, state, next((c.text for _, c in toks[i + 2:i + 5] if labels.canon(c.text)), None))
             i += 2
@@ -479,9 +482,10 @@ def _wrapped_category(toks: list[tuple[int, Cell]], i: int) -> str | None:
     if i + 1 >= len(toks):
         return None
     a, b = toks[i][1].text.strip(), toks[i + 1][1].text.strip()
-    if not labels.canon(a) or not labels.canon(b) or any(labels.category(a, lvl) for lvl in ("l1", "l2")):
+    is_cat = [any(labels.category(x, lvl) for lvl in ("l1", "l2")) for x in (a, b)]
+    if not labels.canon(a) or not labels.canon(b) or all(is_cat):
         return None
-    joined = a + b
+    joined = a + b  # 经济效益 / 指标 too: a category itself, the longer name printed whole
     return joined if any(labels.category(joined, lvl) for lvl in ("l1", "l2")) else None
 
 
