@@ -149,8 +149,9 @@ def project_of(form: Form, file: str) -> Project:
 
 
 def _without_phone(owner: str | None) -> str | None:
-    """``李建华0816-5221086`` (项目负责人及电话) → 李建华."""
-    return re.sub(r"[（(]?[\d\-—－]{7,}[)）]?$", "", owner).strip() or None if owner else owner
+    """``李建华0816-5221086``, ``谢凯13990260322(办公)`` (项目负责人及电话) → the name."""
+    return re.sub(r"[（(]?[\d\-—－]{7,}[)）]?(?:[（(](?:办公|手机|座机|电话)[)）])?$", "", owner).strip() or None \
+        if owner else owner
 
 
 def _printed(hit: FieldHit | None) -> str | None:
