@@ -160,8 +160,8 @@ def _printed(hit: FieldHit | None) -> str | None:
 
 
 def department_of(form: Form) -> tuple[str | None, str | None]:
-    """(code, name) of the form's 主管部门."""
-    t = form.text("department")
+    """(code, name) of the form's 主管部门 (a department-wide form's 部门（单位）名称)."""
+    t = form.text("department") or form.text("dept_name")
     if not t:
         return None, None
     return split_department(t)
