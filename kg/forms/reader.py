@@ -132,6 +132,9 @@ def read_forms(rows: list[Row]) -> Reading:
         read_head(head, form)
         if hit is not None and hit.text and "name" not in form.fields:
             form.fields["name"] = hit
+        _deviation(region, form)
+        if "total_score" not in form.fields:
+            _total_in_title_zone(rows[max(0, i - 4):i], form)
         if not form.text("name"):
             continue
         if header_at is None and not form.funds:
@@ -140,6 +143,30 @@ def read_forms(rows: list[Row]) -> Reading:
             continue
         reading.forms.append(form)
     return reading
+
+
+def _total_in_title_zone(rows: list[Row], form: Form) -> None:
+    """``总分：98.80分`` printed in one cell beside the 填报日期 above the form (湖北 省级项目自评表)."""
+    for row in rows:
+        for cell in row.filled:
+            m = labels.field(cell.text)
+            if m is not None and m.key == "total_score" and m.value:
+                value = re.sub(r"\s*分$", "", m.value.strip())
+                if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", value):
+                    form.fields["total_score"] = FieldHit("total_score", value, cell.line)
+                    return
+
+
+def _deviation(region: list[Row], form: Form) -> None:
+    """A form-level 偏差大或目标未完成原因分析 row (a table without a reason column) and its text."""
+    for row in region:
+        cells = row.filled
+        m = labels.field(cells[0].text) if cells else None
+        if m is not None and m.key == "deviation":
+            text = m.value or "".join(c.text for c in cells[1:])
+            if text:
+                form.fields["deviation"] = FieldHit("deviation", text, row.line)
+            return
 
 
 def _department_form(rows: list[Row]) -> Form | None:

@@ -10,7 +10,7 @@ from kg.forms.clauses import free_text_indicators
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.values import checked_option, parse_money, parse_target, split_department
 from kg.model import DepartmentIndicator, Figure, Funds, Indicator, Project, Provenance
-from kg.normalize import clean_text
+from kg.normalize import clean_text, target_met
 
 DEFAULT_TABLE = "绩效目标表"
 
@@ -133,6 +133,7 @@ def project_of(form: Form, file: str) -> Project:
                 indicators=annual, long_term=long_term, scoring=scoring_of(form, file),
                 provenance=Provenance(file, form.title or DEFAULT_TABLE, form.line_start, form.line_end))
     if form.evaluated:
+        _form_reason(form, annual)
         p.implementing_unit = clean_text(form.text("implementing_unit"))
         p.outcome = clean_text(form.text("achieved"))
         p.total_score = clean_text(form.text("total_score"))
@@ -146,6 +147,17 @@ def project_of(form: Form, file: str) -> Project:
             if p.funds.budget is not None:
                 p.amount = p.funds.budget
     return p
+
+
+def _form_reason(form: Form, annual: list[Indicator]) -> None:
+    """A table without a reason column whose form gives one reason under it (偏差大或目标未完成原因分析): that text
+    is the reason of each target not met."""
+    text = clean_text(form.text("deviation"))
+    if "reason" in form.columns or not text or text in vocab.EMPTY_VALUES:
+        return
+    for ind in annual:
+        if ind.evaluated and ind.reason is None and target_met(ind.op, ind.value, ind.unit, ind.actual) is False:
+            ind.reason = text
 
 
 def _without_phone(owner: str | None) -> str | None:

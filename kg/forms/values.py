@@ -115,6 +115,6 @@ def checked_option(text: str | None) -> str | None:
     if text is None or not any(ch in text for ch in "□☐√☑■✓✔"):
         return text
     m = _CHECKED.search(text.replace("□", "□ "))
-    if m:
-        return m.group(1).strip("□☐ ")
+    if m:  # without the option's list number (1、部门预算项目☑)
+        return re.sub(r"^\s*\d{1,2}\s*[、.．]\s*", "", m.group(1).strip("□☐ "))
     return text
