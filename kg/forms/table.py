@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 from kg.cells.model import Cell, Row
@@ -20,6 +19,7 @@ from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.glued_eval import decode_indicator_rows, total_score
+from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, wrapped_category
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -309,9 +309,6 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     return False
 
 
-_PLACEHOLDER = re.compile(vocab.L3_NUMBERING)
-# a row under the indicators that closes the form (说明 | 无, 评价结论 | …), glued to its value
-_FOOT_ROW = re.compile(r"^(?:" + "|".join(map(re.escape, vocab.FOOT_LABELS)) + r")(?:[:：]|无$|$)")
 _PAGE_NUMBER = re.compile(r"[-—–\s]*第?\s*\d{1,4}\s*页?\s*(?:[/／]?\s*共?\s*\d{1,4}\s*页?)?[-—–\s]*")
 _DASHED_PAGE = re.compile(r"[-—–]\s*\d{1,4}\s*[-—–]")
 _CHROME = re.compile(r"[-—–\s第页共/\d]+|[（(]?(?:19|20)\d{2}年度?[)）]?|[\u4e00-\u9fff]|指标")
@@ -409,7 +406,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     while i < len(toks):
         ri, cell = toks[i]
         text = cell.text
-        if _TITLE.search(text) or _STOP_TEXT.match(text) or _FOOT_ROW.match(text) or _is_page_chrome(text) or (
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or FOOT_ROW.match(text) or _is_page_chrome(text) or (
                 labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
                                                    form)):
             return
@@ -421,14 +418,14 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         nxt_text = ahead[0] if ahead else None
         if len(ahead) > 1 and not labels.category(ahead[0], "l2") and labels.category(ahead[0] + ahead[1], "l2"):
             nxt_text = ahead[0] + ahead[1]  # the next category is wrapped over two lines (服务对象 / 满意度指标)
-        if (joined := _wrapped_category(toks, i)) is not None:  # 可持续影 / 响指标: a category wrapped in its cell
+        if (joined := wrapped_category(toks, i)) is not None:  # 可持续影 / 响指标: a category wrapped in its cell
             _category(joined, state, next((c.text for _, c in toks[i + 2:i + 5] if labels.canon(c.text)), None))
             i += 2
             continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
-        if not labels.canon(text) or _PLACEHOLDER.sub("", text).strip() in vocab.EMPTY_VALUES:
+        if not labels.canon(text) or PLACEHOLDER.sub("", text).strip() in vocab.EMPTY_VALUES:
             i += 1  # (50分) after a category; an unfilled template row (指标2：, ……)
             continue
         if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after, partial=True)):
@@ -440,7 +437,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                 i += 1
                 continue
             text = decoded[1]  # the rows the kinds could not cut: read as one row, as before
-            if _FOOT_ROW.match(text):
+            if FOOT_ROW.match(text):
                 return
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
@@ -448,7 +445,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         own = split_glued_indicators(text)
         if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
             after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
-        elif _only_scored(toks, i, after):
+        elif only_scored(toks, i, after):
             # target and achieved left blank: the two figures are 分值 and 得分 (a reason may follow)
             after_keys = ["weight", "score", *(["reason"] if "reason" in after else [])]
         else:
@@ -475,36 +472,6 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
             full = {**{k: v for k, v in state.items() if v}, **one}
             form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
-
-
-def _wrapped_category(toks: list[tuple[int, Cell]], i: int) -> str | None:
-    """A 一级/二级 category printed over two lines (``可持续影`` / ``响指标``, ``服务对象`` / ``满意度指标``)."""
-    if i + 1 >= len(toks):
-        return None
-    a, b = toks[i][1].text.strip(), toks[i + 1][1].text.strip()
-    is_cat = [any(labels.category(x, lvl) for lvl in ("l1", "l2")) for x in (a, b)]
-    if not labels.canon(a) or not labels.canon(b) or all(is_cat):
-        return None
-    joined = a + b  # 经济效益 / 指标 too: a category itself, the longer name printed whole
-    return joined if any(labels.category(joined, lvl) for lvl in ("l1", "l2")) else None
-
-
-_SCORE_FIGURE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
-
-
-def _only_scored(toks: list[tuple[int, Cell]], i: int, after: list[str]) -> bool:
-    """A self-evaluated row (a line of single-space cells) whose name is followed by exactly two bare figures,
-    the second no more than the first, in a table whose 分值 and 得分 come after its 指标值 and 完成值: the blank
-    target and achieved cells were dropped, and the figures are the mandatory 分值 and 得分."""
-    if not all(k in after for k in ("value", "actual", "weight", "score")) or \
-            after.index("weight") < after.index("actual"):
-        return False
-    run = []
-    for _ri, c in toks[i:i + 3]:
-        if not _SCORE_FIGURE.fullmatch(c.text.strip()) or c.line != toks[i][1].line:
-            break
-        run.append(c.text.strip())
-    return len(run) == 2 and Decimal(run[1]) <= Decimal(run[0])
 
 
 def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
