@@ -44,3 +44,20 @@ def only_scored(toks: list[tuple[int, Cell]], i: int, after: list[str]) -> bool:
             break
         run.append(c.text.strip())
     return len(run) == 2 and Decimal(run[1]) <= Decimal(run[0])
+
+
+def reason_goes_on(toks: list[tuple[int, Cell]], i: int, rows: list, ri: int, is_boundary, value_like) -> bool:
+    """The next token continues a reason just read: same line of single-space cells, not a category, label or
+    template numbering, not a figure, and not an indicator's name (a name is followed by its target)."""
+    rj, cell = toks[i]
+    if rj != ri or rows[ri].separator not in ("line", "words"):
+        return False
+    text = cell.text
+    if is_boundary(text) or value_like(text) or PLACEHOLDER.match(text) or FOOT_ROW.match(text):
+        return False
+    last_on_line = i + 1 >= len(toks) or toks[i + 1][0] != ri
+    # a name beside a reason would be followed by its target on the line; a piece of a sentence has its commas
+    return last_on_line or bool(_SENTENCE.search(text)) and not value_like(toks[i + 1][1].text)
+
+
+_SENTENCE = re.compile(r"[，,；;。]")

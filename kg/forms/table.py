@@ -19,7 +19,7 @@ from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.glued_eval import decode_indicator_rows, total_score
-from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, wrapped_category
+from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, reason_goes_on, wrapped_category
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -456,7 +456,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             nxt = toks[i][1].text
             if _is_boundary(nxt):
                 break
-            if key == "reason" and not _is_reason(toks, i):
+            if key == "reason" and not (_is_reason(toks, i) or reason_goes_on(toks, i, rows, ri, _is_boundary,
+                                                                                _value_like)):
                 continue
             if key == "note":
                 continue
@@ -465,6 +466,10 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             vals[key] = nxt
             line_end = toks[i][1].line
             i += 1
+            if key == "reason":  # a reason cut at its own spaces (a line of single-space cells): the rest of it
+                while i < len(toks) and reason_goes_on(toks, i, rows, ri, _is_boundary, _value_like):
+                    vals["reason"] += toks[i][1].text
+                    i += 1
         pairs = [(vals["l3"], vals.get("value"))]
         if "value" not in vals and "value" in after:
             pairs = split_glued_indicators(text)
