@@ -108,6 +108,14 @@ def _unscored_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?P<l3>{name})(?:(?P<value>{value})(?P<actual>{num})|(?P<qv>[^\d≥≤=＝><]+?)(?P<qa>(?P=qv)))")
 
 
+def name_and_target(text: str) -> dict[str, str] | None:
+    """The last glued row a decoding could not cut (``政策性挂账利息补贴保障率100%无没有轮换、动用库存``): its name and
+    target are clear, what follows (the achieved words run into a reason) is not cut: left out."""
+    num = rf"{_OPS}?(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
+    m = re.fullmatch(rf"(?P<l3>[^\d≥≤=＝><≧≦]{{2,}}?)(?P<value>{num})(?P<rest>[^\d.,%].*)", text)
+    return {"l3": m.group("l3"), "value": m.group("value")} if m else None
+
+
 def decode_indicator_rows(text: str, keys: list[str], partial: bool = False):
     """A glued piece of one or more indicator rows (name, then the columns ``keys`` in order) → rows, when the
     whole piece cuts so; a qualitative target and its achieved value must read the same to be cut apart."""

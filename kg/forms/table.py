@@ -18,7 +18,7 @@ from kg.cells.text import split_words
 from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
-from kg.forms.glued_eval import decode_indicator_rows, total_score
+from kg.forms.glued_eval import decode_indicator_rows, name_and_target, total_score
 from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, reason_goes_on, wrapped_category
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
@@ -439,6 +439,11 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             text = decoded[1]  # the rows the kinds could not cut: read as one row, as before
             if FOOT_ROW.match(text):
                 return
+            if (last := name_and_target(text)) is not None:
+                full = {**{k: v for k, v in state.items() if v}, **last}
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, text))
+                i += 1
+                continue
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
         i += 1
