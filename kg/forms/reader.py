@@ -16,6 +16,7 @@ from kg.forms.head import read_head
 from kg.forms.table import find_header, read_table
 from kg.forms.wide import read_wide
 
+_TITLED_YEAR = re.compile(r"(?:表|报告)\s*[（(]\s*((?:19|20)\d{2})\s*年度\s*[)）]")
 _YEAR_CELL = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效目标", "绩效自评", "自评表", "预算", "决算", "绩效指标", "申报表")
@@ -204,6 +205,8 @@ def document_year(rows: list[Row]) -> tuple[int | None, int | None]:
         for cell in row.filled[:4] + [c for c in row.filled[4:] if _YEAR_CELL.fullmatch(c.text)]:
             t = cell.text
             m = _YEAR.search(t)
+            if m and len(t) > 60 and (b := _TITLED_YEAR.search(t)):  # 绩效自评表(2022年度) inside a long glued cell
+                return int(b.group(1)), cell.line
             if not m or len(t) > 60:
                 continue
             if "年度" in t or any(w in t for w in _TITLE_WORDS) or re.fullmatch(r"[（(]?\d{4}年度?[)）]?", t):
