@@ -106,7 +106,21 @@ def met(ind: Indicator | DepartmentIndicator) -> bool | None:
     """Whether a self-evaluated target (project or department-wide row) was met; None when undecidable."""
     if not ind.evaluated:
         return None
-    return target_met(ind.op, ind.value, ind.unit, ind.actual)
+    got = target_met(ind.op, ind.value, ind.unit, ind.actual)
+    if got is False and ind.op == "=" and not _lower_is_better(ind) and \
+            target_met("≥", ind.value, ind.unit, ind.actual):
+        return True  # 90% printed bare (read as =90%), 100% achieved: exceeding the mark meets it
+    return got
+
+
+# Words of an indicator (一级/二级/三级 or its 指标方向) under which less is better: exceeding an = target there
+# does not meet it.
+LOWER_IS_BETTER = ("成本", "反向", "费用", "支出", "投资", "单价", "发生率", "事故", "死亡率", "投诉")
+
+
+def _lower_is_better(ind: Indicator | DepartmentIndicator) -> bool:
+    words = " ".join(w for w in (getattr(ind, "l1", None), ind.l2, ind.l3, getattr(ind, "direction", None)) if w)
+    return any(w in words for w in LOWER_IS_BETTER)
 
 
 def lowered(promised_op: str | None, promised: str | None, promised_unit: str | None,

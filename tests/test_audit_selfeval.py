@@ -36,6 +36,7 @@ PLANTED = {
     ("k_six_projects_2024", "selfeval.cost_over_target", "乡镇敬老院改造提升项目", 57),
     ("k_six_projects_2024", "selfeval.unmet_full_marks", "乡镇敬老院改造提升项目", 57),
     ("k_six_projects_2024", "selfeval.unmet_no_reason", "乡镇敬老院改造提升项目", 57),
+    ("p_glued_unscored_page_chunks_2023", "selfeval.unmet_no_reason", "县级应急物资储备", 3),
 }
 # every fixture (all are read exactly); the rows of the fixtures' README "Planted inconsistencies" table
 EXACT = sorted(p.stem for p in SELFEVAL.glob("*.txt"))

@@ -52,3 +52,45 @@ def test_scoring_grid_rows_are_not_targets() -> None:
     grid = doc.projects[0].scoring
     assert [r.l1 for r in grid][:1] == ["项目决策"] and not doc.projects[0].indicators
     assert {r.l3: r.score for r in grid}["预算执行率"] == "4.8"
+
+
+def test_glued_rows_without_scores_and_as_far_as_they_go() -> None:
+    from kg.forms.glued_eval import decode_indicator_rows
+
+    keys = ["value", "actual", "reason"]
+    assert decode_indicator_rows("5000吨稻谷、500吨成品粮储备到位率100%100%库存数量真实率100%100%", keys) == [
+        {"l3": "5000吨稻谷、500吨成品粮储备到位率", "value": "100%", "actual": "100%"},
+        {"l3": "库存数量真实率", "value": "100%", "actual": "100%"}]
+    # never cut inside a figure's digits (100% is not 10 | 0%); the rest is left for the row reader
+    rows, rest = decode_indicator_rows("利息费用保障率100%100%政策性挂账利息补贴保障率100%无没有轮换", keys, partial=True)
+    assert rows == [{"l3": "利息费用保障率", "value": "100%", "actual": "100%"}]
+    assert rest == "政策性挂账利息补贴保障率100%无没有轮换"
+    # scored rows: the achieved value equal to the target is tried first (6620 → 6 | 6 | 20); 分值 ≤ 100
+    assert decode_indicator_rows("补贴渔船数6620", ["value", "actual", "score"]) == [
+        {"l3": "补贴渔船数", "value": "6", "actual": "6", "score": "20"}]
+    assert decode_indicator_rows("验收合格率10100%100%10", ["weight", "value", "actual", "score"]) == [
+        {"l3": "验收合格率", "weight": "10", "value": "100%", "actual": "100%", "score": "10"}]
+
+
+def test_equal_target_exceeded_is_met_unless_less_is_better() -> None:
+    from kg.model import Indicator
+    from kg.selfeval import met
+
+    def row(l2: str, l3: str, value: str, unit: str, actual: str) -> Indicator:
+        return Indicator("产出指标", l2, l3, "=", value, unit, evaluated=True, actual=actual)
+
+    assert met(row("服务对象满意度指标", "受益农户满意度", "90", "%", "96%")) is True
+    assert met(row("数量指标", "修复损毁沟渠", "30", "处", "36处")) is True
+    assert met(row("数量指标", "修复损毁沟渠", "30", "处", "28处")) is False
+    assert met(row("成本指标", "项目总成本", "45", "万元", "47.25万元")) is False  # a cost: more is worse
+
+
+def test_text_shapes_of_real_forms() -> None:
+    from kg.cells.text import split_words, text_to_rows
+    from kg.forms.values import checked_option
+
+    rows = text_to_rows("    项目名称 水旱灾害防御经费\n    数量指标 指标1:完成项目数量 1 1 10 10\n")
+    assert [r.separator for r in rows] == ["line", "line"]  # indentation only, no inner runs: not space-aligned
+    assert split_words("数量指标 奖补村数 ≥12个 12 10 8 质量指标") == [
+        "数量指标", "奖补村数", "≥12个", "12", "10", "8", "质量指标"]  # 8 | 质量指标, not 8质量指标
+    assert checked_option("1、部门预算项目☑  2、省直专项□") == "部门预算项目"

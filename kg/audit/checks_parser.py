@@ -65,7 +65,9 @@ def check_nothing_read(ad: AuditDoc) -> Iterator[Finding]:
     d = ad.doc
     # a disclosure of tables and 说明 only prints no project form: having none is not a loss there
     tables_only = any(w.kind == "no_project_forms" for w in d.warnings)
-    missing = [what for what, lost in (("no project", not d.projects and not tables_only),
+    # a department-wide self-evaluation (部门整体支出绩效自评表) has rows and no project form: nothing lost either
+    missing = [what for what, lost in (("no project", not d.projects and not tables_only
+                                        and not d.department_indicators),
                                        ("no fiscal year", d.year is None)) if lost]
     if missing:
         yield ad.finding("document_incomplete", "warning", None,

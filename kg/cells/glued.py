@@ -18,6 +18,9 @@ GLUED_MIN_LABELS = 3
 # Labels shorter than this are not cut at (单位, 方向 … stand inside ordinary words), except these.
 CUT_MIN_CHARS = 3
 SHORT_CUTS = ("分值", "得分", "总分", "总额", "其中")
+# Labels that also end ordinary indicator names (储备粮管理制度严格执行率, 价格执行率): a glued line is cut there
+# only where the label carries its column marker (执行率(B/A)).
+INNER_WORDS = ("执行率", "预算执行率")
 
 
 @lru_cache(maxsize=1)
@@ -31,12 +34,16 @@ def _cut_pattern() -> re.Pattern[str]:
     words.update(vocab.CUT_VALUES)
     words.update(vocab.END_MARKERS)
     words.update(("长期绩效指标", "年度绩效指标", "绩效指标"))
+    words.difference_update(INNER_WORDS)
+    words.update(w + m for w in INNER_WORDS for m in ("(B/A)", "（B/A）"))
     # a label may carry a unit in brackets and a colon: 资金总额（万元）：
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # a year (2022年度, 202201-202212) is a value: matched first so a label cannot take its 年度
-    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?:{alts})(?!表|绩效|自评|申报表|评价表)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
+    return re.compile(rf"(?P<year>{_YEAR_VALUE})|(?P<note>{_FOOTNOTE})|(?:{alts})(?!表|绩效|自评|申报表|评价表)(?:[（(](?:万元|元|A|B|B/A)[)）])?[：:]?")
 
 
+# the form's footnotes (注：1.一级指标分值统一设置为…): nothing after them is a cell of the form
+_FOOTNOTE = r"注[:：](?=\s*\d)"
 _YEAR_VALUE = r"(?:19|20)\d{2}(?:年度|年)(?=年度|资金|项目|当年)|(?:19|20)\d{4}[-—至](?:19|20)\d{4}"
 
 
@@ -52,7 +59,7 @@ def cut_glued(text: str) -> list[str] | None:
     for h in hits:
         if h.start() > pos:
             pieces.append(text[pos:h.start()].strip())
-        pieces.append(h.group(0).rstrip("：:"))
+        pieces.append("注：" if h.group("note") else h.group(0).rstrip("：:"))
         pos = h.end()
 
     if pos < len(text):
@@ -81,18 +88,46 @@ def _is_label_word(word: str) -> bool:
     return any(labels.match(w, kind) is not None for kind in ("field", "column"))
 
 
+_PAGE_CHUNK = re.compile(r"^([1-9]\d?)、")
+# a line break inside a cell, flattened to a space between two CJK characters (储备粮管理制 度严格执行率)
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()、]) (?=[\u4e00-\u9fff（）()])")
+
+
+def _join_page_chunks(rows: list[Row]) -> list[Row]:
+    """A document-preview site's text cut into numbered chunks (``1、…`` ``2、…`` ``3、…``, each a page's glued
+    text, a row running on across the cut) → one line, the chunk numbers removed."""
+    out: list[Row] = []
+    expect = 0
+    for row in rows:
+        one = row.separator == "line" and len(row.cells) == 1
+        m = _PAGE_CHUNK.match(row.cells[0].text) if one else None
+        if m and int(m.group(1)) == expect and out:
+            prev = out[-1]
+            text = prev.cells[0].text + row.cells[0].text[m.end():]
+            out[-1] = Row([Cell(text, prev.line, 0)], prev.line, prev.table, row.line_end or row.line, "line")
+            expect += 1
+            continue
+        if m and m.group(1) == "1" and len(row.cells[0].text) >= GLUED_MIN_CHARS:
+            row = Row([Cell(row.cells[0].text[m.end():], row.line, 0)], row.line, row.table, row.line_end, "line")
+            expect = 2
+        else:
+            expect = 0
+        out.append(row)
+    return out
+
+
 def unglue_rows(rows: list[Row]) -> list[Row]:
     """Rows with each glued one-cell line cut into cells by the vocabulary (separator ``glued``), and each line
     of single-space-separated cells holding labels cut at the spaces (separator ``words``)."""
     out: list[Row] = []
-    for row in rows:
+    for row in _join_page_chunks(rows):
         if row.separator == "line" and len(row.cells) == 1:
             words = _words_hold_labels(row.cells[0].text)
             if words is not None:
                 out.append(Row([Cell(w, row.line, i) for i, w in enumerate(words)], row.line, row.table,
                                row.line_end, "words"))
                 continue
-            pieces = cut_glued(row.cells[0].text)
+            pieces = cut_glued(_CJK_GAP.sub("", row.cells[0].text))
             if pieces and len(pieces) > 1:
                 out.append(Row([Cell(p, row.line, i) for i, p in enumerate(pieces)], row.line, row.table,
                                row.line_end, "glued"))

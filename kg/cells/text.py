@@ -114,6 +114,15 @@ def _tab_led(lines: list[str]) -> bool:
     return bool(filled) and led >= TAB_LED_SHARE * len(filled)
 
 
+def _dedented(lines: list[str]) -> list[str]:
+    """A web page's text indented by its markup (``    项目名称 水旱灾害防御经费``) but with no run of spaces inside
+    any line is not aligned by spaces: its indentation says nothing and is removed (lines of only spaces, empty
+    cells of a one-cell-per-line export, are kept)."""
+    if any("\t" in ln or _SPACE_RUN.search(ln.strip()) for ln in lines):
+        return lines
+    return [ln.lstrip(" \u3000\u00a0") if ln.strip() else ln for ln in lines]
+
+
 def text_to_rows(text: str) -> list[Row]:
     """Every non-blank line of ``text`` as a :class:`Row`; empty lines and ``|---|`` rules are left out. A line of
     only spaces is kept as one empty cell: one-cell-per-line exports write an empty table cell so (and a lone tab,
@@ -123,6 +132,7 @@ def text_to_rows(text: str) -> list[Row]:
     if _tab_led(lines):
         lines = [ln[1:] if ln.startswith("\t") and ln.count("\t") == 1 else ln for ln in lines]
         lines = [" " if ln == "" and raw == "\t" else ln for ln, raw in zip(lines, text.split("\n"), strict=True)]
+    lines = _dedented(lines)
     for first, last, line in logical_lines(lines):
         if not line:
             continue
@@ -139,6 +149,8 @@ def text_to_rows(text: str) -> list[Row]:
 
 _OP_ONLY = re.compile(r"^(?:[≥≤=＝><≧≦]|>=|<=|大于等于|小于等于|不低于|不少于|不超过|不高于)$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?%?$")
+# short words that follow a figure but are the next cell, not its unit (8 | 质量指标, 10 | 得分)
+_NOT_UNITS = ("指标", "分值", "得分", "权重", "合计", "总分", "其中")
 _SHORT_UNIT = re.compile(r"^(?:%|％|‰|[^\d\s—\-–]{1,4})$")
 
 
@@ -153,7 +165,7 @@ def split_words(text: str) -> list[str]:
         elif out and _NUMBER.match(p) and re.search(r"[≥≤=＝><]$", out[-1]):
             out[-1] += p
         elif out and _SHORT_UNIT.match(p) and _NUMBER.match(re.sub(r"^(?:[≥≤=＝><]|>=|<=)", "", out[-1])) \
-                and not re.search(r"[\u4e00-\u9fff]{5,}", p):
+                and not re.search(r"[\u4e00-\u9fff]{5,}", p) and not p.endswith(_NOT_UNITS):
             out[-1] += p
         else:
             out.append(p)

@@ -76,40 +76,73 @@ def _unit_re() -> str:
 _OPS = r"(?:[≥≤=＝><≧≦]|大于等于|小于等于|不低于|不少于|不超过|不高于)"
 
 
-def _row_pattern(keys: tuple[str, ...], same_text: bool) -> re.Pattern[str]:
-    num = rf"\d[\d,]*(?:\.\d+)?(?:{_unit_re()})?"
+@lru_cache(maxsize=64)
+def _row_pattern(keys: tuple[str, ...], mode: str) -> re.Pattern[str]:
+    """One row's pattern. ``same``: achieved as printed for the target (6 | 6 | 20 in 6620, the usual case, tried
+    first); ``figures``: a figure after a figure, words after the same words; ``free``: words may follow either."""
+    # a figure has no leading zero (``20|100%``, not ``201|00%``); a 分值/得分 is at most 100
+    num = rf"(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
     parts = [r"(?P<l3>[^\d≥≤=＝><≧≦]+?)"]
     for k in keys:
         if k in ("weight", "score"):
-            parts.append(rf"(?P<{k}>\d{{1,3}}(?:\.\d{{1,2}})?)")
+            parts.append(rf"(?P<{k}>(?:100|[1-9]?\d)(?:\.\d{{1,2}})?)")
         elif k == "value":
             parts.append(rf"(?P<value>{_OPS}?{num}|(?P<qv>[^\d≥≤=＝><]+?))")
-        elif k == "actual":
-            parts.append(rf"(?P<actual>{num}|(?P=qv))" if same_text else rf"(?P<actual>{num}|[^\d]+?)")
+        elif k == "actual":  # an achieved value may repeat the target's operator (≥266米 | ≥266米)
+            # a worded target is achieved in words (never 补 | 贴渔船数 | 662): figures only after a figure
+            parts.append({"same": r"(?P<actual>(?P=value))", "figures": rf"(?P<actual>(?(qv)(?P=qv)|{_OPS}?{num}))",
+                          "free": rf"(?P<actual>(?(qv)[^\d]+?|(?:{_OPS}?{num}|[^\d]+?)))"}[mode])
         else:
             return re.compile(r"(?!)")
     return re.compile("".join(parts))
 
 
-def decode_indicator_rows(text: str, keys: list[str]) -> list[dict[str, str]] | None:
+@lru_cache(maxsize=1)
+def _unscored_pattern() -> re.Pattern[str]:
+    """A row of 三级指标 年度指标值 全年完成值 with no 分值/得分 to anchor it: a name (which may begin with figures:
+    5000吨稻谷、500吨成品粮储备到位率), then two figures, or a worded target and the same words achieved."""
+    num = rf"{_OPS}?(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
+    name = r"(?:\d[\d,.]*[\u4e00-\u9fff、]+)*[^\d≥≤=＝><≧≦]+?"
+    # a figure is not cut inside its digits (100%100% is 100% | 100%, never 10 | 0%), except 00 (0 | 0)
+    value = rf"{_OPS}?0(?=\d)|{num}(?!(?<=\d)\d)"
+    return re.compile(rf"(?P<l3>{name})(?:(?P<value>{value})(?P<actual>{num})|(?P<qv>[^\d≥≤=＝><]+?)(?P<qa>(?P=qv)))")
+
+
+def name_and_target(text: str) -> dict[str, str] | None:
+    """The last glued row a decoding could not cut (``政策性挂账利息补贴保障率100%无没有轮换、动用库存``): its name and
+    target are clear, what follows (the achieved words run into a reason) is not cut: left out."""
+    num = rf"{_OPS}?(?:0|[1-9][\d,]*)(?:\.\d+)?(?:{_unit_re()})?"
+    m = re.fullmatch(rf"(?P<l3>[^\d≥≤=＝><≧≦]{{2,}}?)(?P<value>{num})(?P<rest>[^\d.,%].*)", text)
+    return {"l3": m.group("l3"), "value": m.group("value")} if m else None
+
+
+def decode_indicator_rows(text: str, keys: list[str], partial: bool = False):
     """A glued piece of one or more indicator rows (name, then the columns ``keys`` in order) → rows, when the
     whole piece cuts so; a qualitative target and its achieved value must read the same to be cut apart."""
     keys = [k for k in keys if k != "reason"]
-    if not {"value", "actual"} <= set(keys) or not any(k in keys for k in ("weight", "score")):
+    if not {"value", "actual"} <= set(keys):
         return None
-    pats = [_row_pattern(tuple(keys), True), _row_pattern(tuple(keys), False)]
+    scored = any(k in keys for k in ("weight", "score"))
+    if not scored and keys != ["value", "actual"]:
+        return None
+    pats = [_row_pattern(tuple(keys), m) for m in ("same", "figures", "free")] if scored else [_unscored_pattern()]
     rows: list[dict[str, str]] = []
     pos = 0
-    t = text.replace(" ", "")
+    t = re.sub(r"[…\.]{2,}$", "", text.replace(" ", ""))  # a template's trailing …… (rows left unfilled)
     while pos < len(t):
         for pat in pats:
             m = pat.match(t, pos)
             if m and (m.end() == len(t) or not t[m.end()].isdigit()):
-                rows.append({k: m.group(k) for k in ("l3", *keys)})
+                got = m.groupdict()
+                rows.append({"l3": got["l3"], **{k: got.get(k) or got.get("q" + k[0]) for k in keys}})
                 pos = m.end()
                 break
         else:
+            if partial and rows:
+                return rows, t[pos:]
             return None
+    if partial:
+        return (rows, "") if rows else None
     return rows or None
 
 

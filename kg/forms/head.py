@@ -8,11 +8,13 @@ the value cells after it; a run of labels of one group (资金总额 / 当年资
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from kg.cells.model import Cell, Row
 from kg.forms import labels
 from kg.forms.form import FieldHit, Form
 from kg.forms.glued_eval import decode_funds
+from kg.forms.values import split_number_unit
 
 # Labels whose values follow a run of such labels, in order (a header row above a value row).
 ORDERED = frozenset({"amount_total", "amount_year", "fiscal", "carry", "other", "goal_long", "goal_year",
@@ -120,6 +122,7 @@ def read_head(rows: list[Row], form: Form) -> None:
                     if not _FUNDS_CELL.match(vc.text.replace(" ", "")):
                         break  # a note after the row's figures (an empty score cell left out): no more values
                     form.funds[hm.key] = FieldHit(hm.key, vc.text, vc.line, form.money_unit, hm.distance, vc)
+                _empty_rate(form, [hm.key for hm in funds_header], len(vals))
             continue
         if not vals:
             continue
@@ -193,3 +196,21 @@ def _put(form: Form, m: labels.LabelMatch, text: str, cell: Cell) -> None:
     if m.key in form.fields:  # the first value a form gives for a label stands
         return
     form.fields[m.key] = FieldHit(m.key, text.strip(), cell.line, m.unit or form.money_unit, m.distance, cell)
+
+
+def _empty_rate(form: Form, keys: list[str], n_values: int) -> None:
+    """A funds row one value short whose 执行率 cell was left empty (``880 880 880 10 10`` under 年初预算数 …
+    分值 执行率 得分): the figure read as the rate has no ``%`` and is no more than the 分值, so it is the 得分."""
+    rate, weight = form.funds.get("rate"), form.funds.get("weight")
+    if rate is None or weight is None or "score" in form.funds or "score" not in keys or n_values != len(keys) - 1:
+        return
+    if keys.index("score") != keys.index("rate") + 1 or "%" in rate.text or "％" in rate.text:
+        return
+    r, w = split_number_unit(rate.text.replace(" ", "")), split_number_unit(weight.text.replace(" ", ""))
+    try:
+        smaller = r is not None and w is not None and Decimal(r[0].replace(",", "")) <= Decimal(w[0].replace(",", ""))
+    except InvalidOperation:
+        return
+    if smaller:
+        form.funds["score"] = FieldHit("score", rate.text, rate.line, None, rate.distance, rate.cell)
+        del form.funds["rate"]

@@ -23,7 +23,8 @@ _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,14}?):(?P<value>.*)$")
 
 
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\))")
-_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分)\)")
+# a note in brackets: a seal, a block weight, or a scoring formula (得分（20分*执行率）)
+_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分|[^()]{0,12}[*×][^()]{0,12})\)")
 
 
 @lru_cache(maxsize=65536)

@@ -16,6 +16,8 @@ from kg.forms.head import read_head
 from kg.forms.table import find_header, read_table
 from kg.forms.wide import read_wide
 
+_TITLED_YEAR = re.compile(r"(?:表|报告)\s*[（(]\s*((?:19|20)\d{2})\s*年度\s*[)）]")
+_YEAR_CELL = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = ("绩效目标", "绩效自评", "自评表", "预算", "决算", "绩效指标", "申报表")
 _UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)|[（(](万元|元)[)）]\s*$")
@@ -43,21 +45,22 @@ def _is_start(row: Row) -> FieldHit | None:
 
 
 def _split_glued_forms(rows: list[Row]) -> list[Row]:
-    """A glued row holding several forms becomes one row per form (cut before each 项目名称)."""
+    """A glued row (or one long line of single-space cells) holding a form's start becomes one row per form
+    (cut before each 项目名称)."""
     out: list[Row] = []
     for row in rows:
-        if row.separator != "glued":
+        if row.separator not in ("glued", "words"):
             out.append(row)
             continue
         cur: list = []
         for cell in row.cells:
             m = labels.field(cell.text)
             if m is not None and m.key == vocab.FORM_START and cur:
-                out.append(Row(cur, row.line, row.table, row.line_end, "glued"))
+                out.append(Row(cur, row.line, row.table, row.line_end, row.separator))
                 cur = []
             cur.append(cell)
         if cur:
-            out.append(Row(cur, row.line, row.table, row.line_end, "glued"))
+            out.append(Row(cur, row.line, row.table, row.line_end, row.separator))
     return out
 
 
@@ -130,6 +133,9 @@ def read_forms(rows: list[Row]) -> Reading:
         read_head(head, form)
         if hit is not None and hit.text and "name" not in form.fields:
             form.fields["name"] = hit
+        _deviation(region, form)
+        if "total_score" not in form.fields:
+            _total_in_title_zone(rows[max(0, i - 4):i], form)
         if not form.text("name"):
             continue
         if header_at is None and not form.funds:
@@ -138,6 +144,30 @@ def read_forms(rows: list[Row]) -> Reading:
             continue
         reading.forms.append(form)
     return reading
+
+
+def _total_in_title_zone(rows: list[Row], form: Form) -> None:
+    """``总分：98.80分`` printed in one cell beside the 填报日期 above the form (湖北 省级项目自评表)."""
+    for row in rows:
+        for cell in row.filled:
+            m = labels.field(cell.text)
+            if m is not None and m.key == "total_score" and m.value:
+                value = re.sub(r"\s*分$", "", m.value.strip())
+                if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", value):
+                    form.fields["total_score"] = FieldHit("total_score", value, cell.line)
+                    return
+
+
+def _deviation(region: list[Row], form: Form) -> None:
+    """A form-level 偏差大或目标未完成原因分析 row (a table without a reason column) and its text."""
+    for row in region:
+        cells = row.filled
+        m = labels.field(cells[0].text) if cells else None
+        if m is not None and m.key == "deviation":
+            text = m.value or "".join(c.text for c in cells[1:])
+            if text:
+                form.fields["deviation"] = FieldHit("deviation", text, row.line)
+            return
 
 
 def _department_form(rows: list[Row]) -> Form | None:
@@ -172,9 +202,11 @@ def document_year(rows: list[Row]) -> tuple[int | None, int | None]:
     """The fiscal year a title or heading states (``2024年度…绩效目标表``, ``（2024年度）``)."""
     fallback: tuple[int | None, int | None] = (None, None)
     for row in rows[:400]:
-        for cell in row.filled[:4]:
+        for cell in row.filled[:4] + [c for c in row.filled[4:] if _YEAR_CELL.fullmatch(c.text)]:
             t = cell.text
             m = _YEAR.search(t)
+            if m and len(t) > 60 and (b := _TITLED_YEAR.search(t)):  # 绩效自评表(2022年度) inside a long glued cell
+                return int(b.group(1)), cell.line
             if not m or len(t) > 60:
                 continue
             if "年度" in t or any(w in t for w in _TITLE_WORDS) or re.fullmatch(r"[（(]?\d{4}年度?[)）]?", t):

@@ -10,9 +10,20 @@ from kg.forms.clauses import free_text_indicators
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.values import checked_option, parse_money, parse_target, split_department
 from kg.model import DepartmentIndicator, Figure, Funds, Indicator, Project, Provenance
-from kg.normalize import clean_text
+from kg.normalize import clean_text, target_met
 
 DEFAULT_TABLE = "绩效目标表"
+
+
+_NUMBERING = re.compile(vocab.L3_NUMBERING)
+
+
+_BLOCK_WEIGHT = re.compile(r"\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+
+
+def _level(text: str | None) -> str | None:
+    """A 一级/二级 category as named, without the block weight printed with it (产出指标(50分) → 产出指标)."""
+    return clean_text(_BLOCK_WEIGHT.sub("", text)) if text else None
 
 
 def _money(form: Form, hit: FieldHit | None):
@@ -23,12 +34,12 @@ def _money(form: Form, hit: FieldHit | None):
 
 def _indicator(values: dict[str, str], suffix: str, row: IndicatorRow, file: str, table: str,
                evaluated: bool) -> Indicator | None:
-    l3 = clean_text(values.get("l3" + suffix))
+    l3 = clean_text(_NUMBERING.sub("", values.get("l3" + suffix) or ""))
     raw_value = values.get("value" + suffix)
     if l3 is None or l3 in vocab.EMPTY_VALUES:
         return None
     op, value, unit = parse_target(raw_value, values.get("unit"), values.get("op"))
-    ind = Indicator(clean_text(values.get("l1" + suffix)), clean_text(values.get("l2" + suffix)), l3, op, value,
+    ind = Indicator(_level(values.get("l1" + suffix)), _level(values.get("l2" + suffix)), l3, op, value,
                     unit, clean_text(values.get("direction")), text=row.text,
                     provenance=Provenance(file, table, row.line, row.line_end))
     if evaluated:
@@ -122,6 +133,7 @@ def project_of(form: Form, file: str) -> Project:
                 indicators=annual, long_term=long_term, scoring=scoring_of(form, file),
                 provenance=Provenance(file, form.title or DEFAULT_TABLE, form.line_start, form.line_end))
     if form.evaluated:
+        _form_reason(form, annual)
         p.implementing_unit = clean_text(form.text("implementing_unit"))
         p.outcome = clean_text(form.text("achieved"))
         p.total_score = clean_text(form.text("total_score"))
@@ -137,9 +149,21 @@ def project_of(form: Form, file: str) -> Project:
     return p
 
 
+def _form_reason(form: Form, annual: list[Indicator]) -> None:
+    """A table without a reason column whose form gives one reason under it (偏差大或目标未完成原因分析): that text
+    is the reason of each target not met."""
+    text = clean_text(form.text("deviation"))
+    if "reason" in form.columns or not text or text in vocab.EMPTY_VALUES:
+        return
+    for ind in annual:
+        if ind.evaluated and ind.reason is None and target_met(ind.op, ind.value, ind.unit, ind.actual) is False:
+            ind.reason = text
+
+
 def _without_phone(owner: str | None) -> str | None:
-    """``李建华0816-5221086`` (项目负责人及电话) → 李建华."""
-    return re.sub(r"[（(]?[\d\-—－]{7,}[)）]?$", "", owner).strip() or None if owner else owner
+    """``李建华0816-5221086``, ``谢凯13990260322(办公)`` (项目负责人及电话) → the name."""
+    return re.sub(r"[（(]?[\d\-—－]{7,}[)）]?(?:[（(](?:办公|手机|座机|电话)[)）])?$", "", owner).strip() or None \
+        if owner else owner
 
 
 def _printed(hit: FieldHit | None) -> str | None:
@@ -148,8 +172,8 @@ def _printed(hit: FieldHit | None) -> str | None:
 
 
 def department_of(form: Form) -> tuple[str | None, str | None]:
-    """(code, name) of the form's 主管部门."""
-    t = form.text("department")
+    """(code, name) of the form's 主管部门 (a department-wide form's 部门（单位）名称)."""
+    t = form.text("department") or form.text("dept_name")
     if not t:
         return None, None
     return split_department(t)

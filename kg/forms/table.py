@@ -18,7 +18,8 @@ from kg.cells.text import split_words
 from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
-from kg.forms.glued_eval import decode_indicator_rows, total_score
+from kg.forms.glued_eval import decode_indicator_rows, name_and_target, total_score
+from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, reason_goes_on, wrapped_category
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -296,7 +297,7 @@ def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -
     """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
     follows it, else 二级 under the current 一级."""
     both = labels.category(text, "l1") and labels.category(text, "l2")
-    if both and state.get("l1") and not (nxt and labels.category(nxt, "l2")):
+    if both and (state.get("l1") or state.get("l2")) and not (nxt and labels.category(nxt, "l2")):
         state["l2"] = text
         return True
     if labels.category(text, "l1"):
@@ -405,7 +406,7 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
     while i < len(toks):
         ri, cell = toks[i]
         text = cell.text
-        if _TITLE.search(text) or _STOP_TEXT.match(text) or _is_page_chrome(text) or (
+        if _TITLE.search(text) or _STOP_TEXT.match(text) or FOOT_ROW.match(text) or _is_page_chrome(text) or (
                 labels.field(text) and _ends_table(Row([cell, *[c for _, c in toks[i + 1:i + 8]]], cell.line),
                                                    form)):
             return
@@ -413,25 +414,45 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             term = _section_term(text)
             i += 1
             continue
-        nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
+        ahead = [c.text for _, c in toks[i + 1:i + 5] if labels.canon(c.text)]
+        nxt_text = ahead[0] if ahead else None
+        if len(ahead) > 1 and not labels.category(ahead[0], "l2") and labels.category(ahead[0] + ahead[1], "l2"):
+            nxt_text = ahead[0] + ahead[1]  # the next category is wrapped over two lines (服务对象 / 满意度指标)
+        if (joined := wrapped_category(toks, i)) is not None:  # 可持续影 / 响指标: a category wrapped in its cell
+            _category(joined, state, next((c.text for _, c in toks[i + 2:i + 5] if labels.canon(c.text)), None))
+            i += 2
+            continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
-        if not labels.canon(text):  # (50分) after a category
-            i += 1
+        if not labels.canon(text) or PLACEHOLDER.sub("", text).strip() in vocab.EMPTY_VALUES:
+            i += 1  # (50分) after a category; an unfilled template row (指标2：, ……)
             continue
-        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
-            for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
+        if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after, partial=True)):
+            for one in decoded[0]:  # a glued piece of whole rows, cut by the columns' kinds
                 full = {**{k: v for k, v in state.items() if v}, **one}
-                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
-            i += 1
-            continue
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term,
+                                                    "\t".join(v for v in one.values() if v)))
+            if not decoded[1]:
+                i += 1
+                continue
+            text = decoded[1]  # the rows the kinds could not cut: read as one row, as before
+            if FOOT_ROW.match(text):
+                return
+            if (last := name_and_target(text)) is not None:
+                full = {**{k: v for k, v in state.items() if v}, **last}
+                form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, text))
+                i += 1
+                continue
         vals: dict[str, str] = {"l3": text}
         line_end = cell.line
         i += 1
         own = split_glued_indicators(text)
         if own[0][1] is not None and (i >= len(toks) or not _value_like(toks[i][1].text)):
             after_keys: list[str] = []  # the cell holds its name and value: the next cell is the next indicator
+        elif only_scored(toks, i, after):
+            # target and achieved left blank: the two figures are 分值 and 得分 (a reason may follow)
+            after_keys = ["weight", "score", *(["reason"] if "reason" in after else [])]
         else:
             after_keys = after
         for key in after_keys:
@@ -440,7 +461,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             nxt = toks[i][1].text
             if _is_boundary(nxt):
                 break
-            if key == "reason" and not _is_reason(toks, i):
+            if key == "reason" and not (_is_reason(toks, i) or reason_goes_on(toks, i, rows, ri, _is_boundary,
+                                                                                _value_like)):
                 continue
             if key == "note":
                 continue
@@ -449,6 +471,10 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             vals[key] = nxt
             line_end = toks[i][1].line
             i += 1
+            if key == "reason":  # a reason cut at its own spaces (a line of single-space cells): the rest of it
+                while i < len(toks) and reason_goes_on(toks, i, rows, ri, _is_boundary, _value_like):
+                    vals["reason"] += toks[i][1].text
+                    i += 1
         pairs = [(vals["l3"], vals.get("value"))]
         if "value" not in vals and "value" in after:
             pairs = split_glued_indicators(text)
@@ -470,7 +496,8 @@ def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[in
 
 
 def _is_boundary(text: str) -> bool:
-    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text):
+    if labels.category(text, "l1") or labels.category(text, "l2") or _section_term(text) or _column_key(text) \
+            or labels.is_frame(text):
         return True
     if _STOP_TEXT.match(text) or _is_page_chrome(text) or _TITLE.search(text):
         return True

@@ -157,7 +157,9 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
     doc.projects = [project_of(f, file) for f in reading.forms]
     for f in reading.department_forms:
         doc.department_indicators.extend(department_indicators_of(f, file))
-        for key, fig in department_totals(f, file).items():
+        # a self-evaluation prints 年初预算数 / 全年预算数 / 全年执行数 side by side under each row: one figure per
+        # label would be the first column, not the year's spending; its totals are left to a prose sentence
+        for key, fig in (department_totals(f, file) if not f.evaluated else {}).items():
             doc.totals.setdefault(key, fig)
     for form in [*reading.forms, *reading.department_forms]:
         code, name = department_of(form)
