@@ -237,3 +237,17 @@ def test_html_positioned_rules_make_a_table_with_wrapped_cells() -> None:
     assert _grid(src) == [("p1", ["政策和项目预算绩效目标表"]), ("p1 t1 r1", ["三级指标", "指标值"]),
                           ("p1 t1 r2", ["享受医疗保障待遇的优抚对象满意度", "≥90%"])]
     assert src.rows[2].cells[1].loc == "p1 t1 r2 c2" and src.rows[2].cells[1].bbox == (150.0, 130.0, 350.0, 170.0)
+
+
+def test_a_cell_thinner_than_half_a_point_does_not_stop_the_table() -> None:
+    """Regression (a real 北京 budget PDF): a ruled cell narrower than half a point left no column before its right
+    edge, and the page raised ValueError (max of nothing) instead of being read."""
+    from kg.native.grid import Word
+    from kg.native.positioned import Table, table_rows
+
+    cells = [(0.0, 0.0, 0.3, 20.0), (0.3, 0.0, 50.0, 10.0), (50.0, 0.0, 100.0, 10.0),
+             (0.3, 10.0, 50.0, 20.0), (50.0, 10.0, 100.0, 20.0)]  # a sliver of a cell down the left edge
+    words = [Word("项目", 2, 20, 1, 9), Word("金额", 52, 70, 1, 9), Word("合计", 2, 20, 11, 19),
+             Word("12.00", 52, 80, 11, 19)]
+    rows = table_rows(Table((0.0, 0.0, 100.0, 20.0), cells), words, 1, 1)
+    assert [[c.text for c in r.cells] for r in rows] == [["", "项目", "金额"], ["", "合计", "12.00"]]

@@ -77,8 +77,9 @@ def table_rows(table: Table, words: list[Word], page: int, t: int) -> list[RawRo
             owned.setdefault(box, []).append(w)
     for box in by_area:
         r0, c0 = row[box[1]], col[box[0]]
-        c1 = max(i for i, x in enumerate(xs) if x < box[2] - 0.5)
-        r1 = max(i for i, y in enumerate(tops) if y < box[3] - 0.5)
+        c1 = max((i for i, x in enumerate(xs) if x < box[2] - 0.5), default=c0)  # a cell thinner than half a
+        r1 = max((i for i, y in enumerate(tops) if y < box[3] - 0.5), default=r0)  # point spans its own column
+        c1, r1 = max(c1, c0), max(r1, r0)
         mine = sorted(owned.get(box, []), key=lambda w: (round(w.top, 1), w.x0))
         text = join_broken(_lines(mine))
         ref = f"R{r0 + 1}C{c0 + 1}:R{r1 + 1}C{c1 + 1}" if (r1, c1) != (r0, c0) else None
