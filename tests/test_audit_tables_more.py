@@ -220,3 +220,22 @@ def test_prose_after_a_table_does_not_unseat_its_columns() -> None:
     prose = "".join(f"{k}.第{k}段说明文字，金额另见表格。\n" for k in range(1, 6))
     (t,) = tables_of_text(table + prose)
     assert t.kind == "sanggong" and t.positional and not t.layout and len(t.rows) >= 1
+
+
+def test_an_empty_first_cell_does_not_hand_its_column_key_on() -> None:
+    """Regression (a real 烟台 file): 2025's 因公出国 cell was empty, so 2026's 13.00 took the column's plain key and
+    was read as 2025's: 合计 10.40 vs 23.40, and the 说明's 13 万元 vs an empty cell — two false errors."""
+    text = """公开表7
+一般公共预算“三公”经费支出情况表
+单位：万元
+2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
+合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
+\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
+10.40\t\t5.40\t\t5.40\t5.00\t23.40\t13.00\t5.40\t\t5.40\t5.00
+二、“三公”经费预算情况
+2026年因公出国（境）费预算13万元。
+"""
+    found = [f for f in _audit(text.split("\n"), 2026) if f.severity != "info"]
+    assert not found, [f.message for f in found]
+    wrong = text.replace("\t23.40\t13.00", "\t24.40\t13.00")
+    assert "tables.sanggong" in {f.kind for f in _audit(wrong.split("\n"), 2026)}

@@ -362,7 +362,8 @@ def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow
             if meaning in AMOUNT_MEANINGS:
                 if _is_amount(c.text):
                     a = Amount(parse_decimal(c.text) or Decimal(0), c.text.strip(), c.line)
-                    key = meaning if meaning not in amounts else f"{meaning}#{j}"
+                    # the plain key is the meaning's first column only (an empty first cell must not hand it on)
+                    key = meaning if t.columns.index(meaning) == j else f"{meaning}#{j}"
                     amounts[key] = a
                     numbers.append(a)
                 continue
