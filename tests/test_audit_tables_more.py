@@ -239,3 +239,16 @@ def test_an_empty_first_cell_does_not_hand_its_column_key_on() -> None:
     assert not found, [f.message for f in found]
     wrong = text.replace("\t23.40\t13.00", "\t24.40\t13.00")
     assert "tables.sanggong" in {f.kind for f in _audit(wrong.split("\n"), 2026)}
+
+
+def test_a_title_glued_to_its_editor_line_opens_a_table() -> None:
+    """Regression (a real 上海 file): "…财政拨款收支预算总表编制单位：…中心 单位：元" in one cell did not open a table,
+    so its rows were read as the 支出总表's, and a false row error followed."""
+    text = ("2026年预算单位支出预算总表\n单位：元\n项目\t合计\t基本支出\t项目支出\n合计\t100\t60\t40\n"
+            "2026年预算单位财政拨款收支预算总表编制单位：某医疗保险事业管理中心 单位：元\n"
+            "财政拨款收入\t\t财政拨款支出\t\n项目\t预算数\t项目\t合计\n一、一般公共预算\t100\t一、社会保障和就业支出\t100\n"
+            "收入总计\t100\t支出总计\t100\n")
+    tables = tables_of_text(text)
+    assert [t.kind for t in tables] == ["expense", "fiscal_total"], [(t.kind, t.title) for t in tables]
+    assert tables[1].unit == "元"
+    assert not [f.message for f in _audit(text.split("\n"), 2026) if f.severity != "info"]

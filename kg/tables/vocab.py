@@ -44,7 +44,7 @@ TITLE_QUALIFIER = re.compile(r"表(?:按\w{2,12}|(?:功能|经济)(?:分类)?科
 # A "表一：" / "表 1" / "公开表3" line alone: the title follows on the next line.
 NUMBER_ONLY = re.compile(r"^(?:表[一二三四五六七八九十\d]+|预算\d+表|决算\d+表|公开表\d+|附表\d+)[、：:]?$")
 # A title glued to the unit line in one cell (squeezed): 收支预算总表部门中共江苏省委办公厅单位万元
-TITLE_WITH_UNIT = re.compile(r"^(.{2,38}?表(?:(?:功能|经济)(?:分类)?科目)?)(?:部门|单位|编制部门)\w*单位(?:万元|元)$")
+TITLE_WITH_UNIT = re.compile(r"^(.{2,38}?表(?:(?:功能|经济)(?:分类)?科目)?)(?:部门|单位|编制部门|编制单位)\w*单位(?:万元|元)$")
 UNIT_LINE = re.compile(r"(?:金额)?单位[：:]\s*(万元|元)")
 
 # Column meanings from header words (squeezed header text of the column, top to bottom), first match wins.
