@@ -252,3 +252,14 @@ def test_a_title_glued_to_its_editor_line_opens_a_table() -> None:
     assert [t.kind for t in tables] == ["expense", "fiscal_total"], [(t.kind, t.title) for t in tables]
     assert tables[1].unit == "元"
     assert not [f.message for f in _audit(text.split("\n"), 2026) if f.severity != "info"]
+
+
+def test_two_amounts_run_together_leave_the_row_unchecked() -> None:
+    """Regression (a real 重庆 PDF): "238.0041,534.73" (two cells' amounts joined by the PDF's text) was no amount,
+    so the row's sources added up to 0 and a false error followed; such a row is left unchecked, the others are."""
+    text = ("2026年部门收入总体情况表\n单位：万元\n科目编码\t科目名称\t总计\t一般公共预算拨款收入\t政府性基金预算拨款收入\n"
+            "合计\t\t41,872.73\t338.00\t41,534.73\n\t资源勘探工业信息等支出\t41,772.73\t238.0041,534.73\t\n"
+            "21505\t工业和信息产业\t238.00\t238.00\t\n2159802\t制造业\t41,534.73\t\t41,534.73\n"
+            "2010301\t行政运行\t100.00\t90.00\t\n")
+    found = [f for f in _audit(text.split("\n"), 2026) if f.kind == "tables.row_sum"]
+    assert [f.evidence[0].line for f in found] == [8], [f.message for f in found]  # 90 ≠ 100 on 行政运行 only

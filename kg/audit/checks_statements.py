@@ -245,8 +245,11 @@ def check_statements(ad: AuditDoc) -> Iterator[Finding]:
                 before = re.split(r"[。；;]", line[: m.start()])
                 head = before[0] if HEADING.match(line) and len(before) > 1 else ""  # "1.…（项）。" opening it
                 head += prev if len(prev) <= HEADING_CHARS and HEADING.match(prev) else ""
+                sentence, full = before[-1], line[: m.start()].split("。")
+                if full[-1].startswith("其中") and len(full) > 1:  # "…财政拨款支出X万元。其中：基本支出Y万元；项目…"
+                    sentence = full[-2] + full[-1]  # parts of the sentence before them: its subject holds
                 if key in ("income", "expense", "basic", "project") and (
-                        PART_SUBJECT.search(before[-1]) or ITEM_SUBJECT.search(head)):
+                        PART_SUBJECT.search(sentence) or ITEM_SUBJECT.search(head)):
                     continue  # a sentence (or the heading above it) on 财政拨款, one fund or one 类/款/项
                 clause = re.split(r"[，。；,;]", line[: m.start()])[-1]
                 years = re.findall(r"(?:19|20)\d\d", CITED_NUMBER.sub("", clause + m.group(0)[:4]))

@@ -179,8 +179,9 @@ def check_row_sums(ad: AuditDoc) -> Iterator[Finding]:
                 if whole not in t.columns or not all(p in t.columns for p in parts):
                     continue
                 for r in t.rows:
-                    if whole not in r.amounts or any(k.startswith("other_out") for k in r.amounts):
-                        continue
+                    if whole not in r.amounts or any(k.startswith("other_out") for k in r.amounts) or any(
+                            j < len(t.columns) and t.columns[j] in (whole, *parts) for j in r.unread):
+                        continue  # (an amount of the identity's columns printed garbled: not known)
                     if whole == "total" and _unread_in_group(t, r):
                         skipped(ad).append(f"{t.name}: {whole} = {' + '.join(parts)} on rows with an amount "
                                            "in a column whose header is not understood")
@@ -204,7 +205,8 @@ def _income_groups(t: StdTable) -> list[tuple[int, list[int]]] | None:
     understood or a source belongs to no 合计."""
     totals = [j for j, c in enumerate(t.columns) if c == "total"]
     parts = [j for j, c in enumerate(t.columns) if c == "income_part"]
-    if not totals or len(parts) < 2 or any(r.unread for r in t.rows):
+    if not totals or len(parts) < 2 or any(j >= len(t.columns) or t.columns[j] is None  # (a garbled amount in a
+                                           for r in t.rows for j in r.unread):          # known column: its row only)
         return None
     subs = {j: [p for p in parts if t.headers[p].startswith(t.headers[j][:-2])] for j in totals[1:]
             if t.headers[j].endswith("小计")}
@@ -227,7 +229,7 @@ def check_income_rows(ad: AuditDoc) -> Iterator[Finding]:
         for r in t.rows:
             by_col = {int(k.split("#")[1]) if "#" in k else t.columns.index(k): a for k, a in r.amounts.items()}
             for whole, cols in groups:
-                if whole not in by_col or not cols:
+                if whole not in by_col or not cols or any(j == whole or j in cols for j in r.unread):
                     continue
                 f = mismatch(ad, "tables.row_sum", t, by_col[whole], [by_col[j] for j in cols if j in by_col],
                              f"{t.headers[whole]} = the sum of its {len(cols)} columns on the row {r.label or r.code}")

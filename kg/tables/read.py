@@ -366,6 +366,8 @@ def _typed_row(r: Row, t: StdTable, prev_parts: list[str] | None = None) -> TRow
                     key = meaning if t.columns.index(meaning) == j else f"{meaning}#{j}"
                     amounts[key] = a
                     numbers.append(a)
+                elif V.GARBLED_AMOUNT.match(c.text.strip()):
+                    unread.append(j)  # two amounts run together (238.0041,534.73): the row's sums are not known
                 continue
             m = V.CODE_CELL.match(c.text.strip()) if meaning == "code" or not _is_amount(c.text) else None
             if m and code is None and (meaning != "name" or c.text.strip()[:1] in V.CODE_BRACKETS):

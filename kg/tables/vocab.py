@@ -136,3 +136,5 @@ WITHHELD = re.compile(r"予以剔除|涉密(?:事项|项目|信息|内容)|不�
 
 # What ends a sentence of prose (a 说明 paragraph between or after the tables is not a table row).
 SENTENCE_ENDS = ("。", "；")
+# An amount cell that is no amount but digits run together: two cells' amounts the PDF's text joined.
+GARBLED_AMOUNT = re.compile(r"^[\d,.]*\d\.\d+[\d,.]*\.\d+$")
