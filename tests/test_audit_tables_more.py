@@ -263,3 +263,19 @@ def test_two_amounts_run_together_leave_the_row_unchecked() -> None:
             "2010301\t行政运行\t100.00\t90.00\t\n")
     found = [f for f in _audit(text.split("\n"), 2026) if f.kind == "tables.row_sum"]
     assert [f.evidence[0].line for f in found] == [8], [f.message for f in found]  # 90 ≠ 100 on 行政运行 only
+
+
+def test_a_grand_total_printed_as_income_sum_is_the_counterpart_of_the_income_table() -> None:
+    """Regression (real 泉州 files): the 收支总表 prints 本年收入合计, 上年结转结余, then 收入合计 (no 收入总计); the
+    收入总表's 合计 (with 上年结转) and the 说明's 收入 equal 收入合计 — two false errors before."""
+    text = ("2026年度收支预算总表\n单位：万元\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t469.41\t一、公共安全支出\t583.41\n二、其他收入\t38.00\t\t\n"
+            "本年收入合计\t507.41\t本年支出合计\t583.41\n上年结转结余\t76.00\t结转下年支出\t0.00\n"
+            "收入合计\t583.41\t支出合计\t583.41\n"
+            "2026年度收入预算总表\n单位：万元\n单位名称\t总计\t一般公共预算拨款收入\t其他收入\t上年结转结余\n"
+            "合计\t583.41\t469.41\t38.00\t76.00\n"
+            "2026年，某局单位收入预算为583.41万元。\n")
+    found = [f for f in _audit(text.split("\n"), 2026) if f.severity != "info"]
+    assert not found, [f.message for f in found]
+    wrong = text.replace("合计\t583.41\t469.41", "合计\t593.41\t469.41")
+    assert "tables.cross" in {f.kind for f in _audit(wrong.split("\n"), 2026)}

@@ -18,8 +18,9 @@ def check_cross(ad: AuditDoc) -> Iterator[Finding]:
     ie = first(ad, "income_expense")
     pairs: list[tuple[StdTable | None, str, str, StdTable | None, list]] = []
     if ie:
-        pairs.append((first(ad, "expense"), "total", "支出", ie, [V.EXPENSE_YEAR_TOTAL, V.EXPENSE_TOTAL]))
-        pairs.append((first(ad, "income"), "total", "收入", ie, [V.INCOME_YEAR_TOTAL, V.INCOME_TOTAL]))
+        pairs.append((first(ad, "expense"), "total", "支出", ie,
+                      [V.EXPENSE_YEAR_TOTAL, V.EXPENSE_TOTAL, V.EXPENSE_SUM]))
+        pairs.append((first(ad, "income"), "total", "收入", ie, [V.INCOME_YEAR_TOTAL, V.INCOME_TOTAL, V.INCOME_SUM]))
     for t, key, label, other, pats in pairs:
         tr = t.total_row() if t else None
         if t is None or tr is None or key not in column_values(t, tr):

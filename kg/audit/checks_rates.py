@@ -174,8 +174,8 @@ def _totals(ad: AuditDoc) -> dict[str, list[Decimal]]:
             out.setdefault("other", []).append(tr.amounts["total"].value * UNIT_YUAN[t.unit])  # type: ignore[index]
         if t.kind not in ("income_expense", "fiscal_total"):
             continue
-        for key, pats in (("income", (V.INCOME_TOTAL, V.INCOME_YEAR_TOTAL)),
-                          ("expense", (V.EXPENSE_TOTAL, V.EXPENSE_YEAR_TOTAL))):
+        for key, pats in (("income", (V.INCOME_TOTAL, V.INCOME_YEAR_TOTAL, V.INCOME_SUM)),
+                          ("expense", (V.EXPENSE_TOTAL, V.EXPENSE_YEAR_TOTAL, V.EXPENSE_SUM))):
             for p in pats:
                 s = t.side_line(key, p)
                 if s and s.amount and s.amount.value:

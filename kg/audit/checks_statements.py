@@ -78,8 +78,8 @@ def _table_figures(ad: AuditDoc) -> dict[str, list[tuple[Amount, StdTable]]]:
         if t.layout:
             continue
         if t.kind == "income_expense":
-            for key, pats in (("income", (V.INCOME_TOTAL, V.INCOME_YEAR_TOTAL)),
-                              ("expense", (V.EXPENSE_TOTAL, V.EXPENSE_YEAR_TOTAL))):
+            for key, pats in (("income", (V.INCOME_TOTAL, V.INCOME_YEAR_TOTAL, V.INCOME_SUM)),
+                              ("expense", (V.EXPENSE_TOTAL, V.EXPENSE_YEAR_TOTAL, V.EXPENSE_SUM))):
                 for p in pats:
                     s = t.side_line(key, p)
                     if s and s.amount:

@@ -85,6 +85,9 @@ INCOME_TOTAL = re.compile(r"^收入总计[:：]?$|^总计$")  # 决算: 总计 o
 EXPENSE_TOTAL = re.compile(r"^支出总计[:：]?$|^总计$")
 ROW_NUMBER_HEADER = "行次"  # a column numbering the lines (决算 总表), never an amount
 INCOME_YEAR_TOTAL = re.compile(r"^本年收入合计[:：]?$")
+# A grand total printed as 收入合计 / 支出合计 under 上年结转 (泉州): a candidate only where no 收入总计 is printed.
+INCOME_SUM = re.compile(r"^收入合计[:：]?$")
+EXPENSE_SUM = re.compile(r"^支出合计[:：]?$")
 EXPENSE_YEAR_TOTAL = re.compile(r"^本年支出合计[:：]?$")
 EXPENSE_YEAR_LINE = re.compile(r"^一本年支出$")  # 一、本年支出 over 1、2、… (a 财政拨款收支总表 of 长沙)
 # A top-level line of a 收支总表 side: 一、…, 二、…
