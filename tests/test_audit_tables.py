@@ -268,6 +268,9 @@ BY_UNIT = """表11
 def test_unit_rows_above_their_classes_are_read_as_a_tree() -> None:
     """Regression: every row of a table of units and their classes was summed (合计 vs twice its value)."""
     assert not [f.message for f in _audit(BY_UNIT.split("\n"), 2026) if f.kind == "tables.column_sum"]
+    # the header printed again on the next page (a row of words, no amounts) does not stop the tree reading
+    again = BY_UNIT.replace("某局运营中心", "支出项目类别（资金使用单位）\t总计\t财政拨款\t\t\t\t财政专户拨款\t其他资金\n某局运营中心")
+    assert not [f.message for f in _audit(again.split("\n"), 2026) if f.kind == "tables.column_sum"]
     wrong = BY_UNIT.replace("合计\t7,476.20\t7,476.20\t7,476.20", "合计\t7,486.20\t7,486.20\t7,486.20")
     found = [f for f in _audit(wrong.split("\n"), 2026) if f.kind == "tables.column_sum"]
     assert found and all(f.severity == "error" for f in found)

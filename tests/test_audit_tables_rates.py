@@ -231,3 +231,11 @@ def test_a_truncated_rate_is_not_an_error(rate: str, raised: bool) -> None:
     text = f"2026年部门预算说明\n一般公共预算当年拨款37018.75万元，比上年执行数减少11688.70万元，下降{rate}，主要是人员调整。\n"
     found = [f for f in _audit(text.split("\n"), 2026) if f.kind == "explanation.rate" and f.severity == "error"]
     assert bool(found) == raised, [f.message for f in found]
+
+
+def test_a_share_of_another_named_total_does_not_confirm_the_base() -> None:
+    """Regression (a real 西安 说明): "24,498.01万元，占政府采购支出合同总额的9%，其中：7,086.06万元，占授予中小企业合同
+    金额的28.93%" — the second share's total (24,498.01) is not the first one's, so no false 9%-vs-100% error."""
+    text = ("2022年部门决算说明\n政府采购授予中小企业合同金额24,498.01万元，占政府采购支出合同总额的9%，其中：授予小微企业"
+            "合同金额7,086.06万元，占授予中小企业合同金额的28.93%。\n")
+    assert not [f.message for f in _audit(text.split("\n"), 2022) if f.kind == "explanation.share"]

@@ -209,7 +209,8 @@ def check_shares(ad: AuditDoc) -> Iterator[Finding]:
             if any(lo <= v <= hi for v in cands + named):
                 checked(ad).append("explanation.share")
                 continue
-            confirmed = named or [v for v in cands for j, x in enumerate(items) if j != k
+            confirmed = named or [v for v in cands for j, x in enumerate(items) if j != k  # a share of the same
+                                  and x.group("of") == m.group("of")  # named total: 占…合同总额 ≠ 占…合同金额
                                   and (r := _share_range(x))[0] <= v <= r[1] and dec(x.group("a"))]
             if not confirmed:
                 skipped(ad).append("a 说明 share whose total is not printed")

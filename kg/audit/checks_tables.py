@@ -291,13 +291,14 @@ def _uncoded_tops(t: StdTable, total: TRow, body: list[TRow]) -> list[TRow]:
     """Rows without codes: all of them, unless they add up to 合计 only read as a tree (a unit's row above its
     classes, a 款 above its 项): then the tree's top rows. Decided on the first column every row prints."""
     totals = column_values(t, total)
-    key = next((k for k in totals if all(k in column_values(t, r) for r in body)), None)
+    rows = [r for r in body if column_values(t, r)]  # (a header printed again on a page adds nothing)
+    key = next((k for k in totals if all(k in column_values(t, r) for r in rows)), None)
     if key is None:
         return body
-    amounts = [column_values(t, r)[key] for r in body]
+    amounts = [column_values(t, r)[key] for r in rows]
     if abs(sum_of(amounts) - totals[key].value) <= tol(totals[key], *amounts):
         return body
-    tops = [body[i] for i in tree_tops(amounts)]
+    tops = [rows[i] for i in tree_tops(amounts)]
     parts = [column_values(t, r)[key] for r in tops]
     return tops if abs(sum_of(parts) - totals[key].value) <= tol(totals[key], *parts) else body
 
