@@ -302,3 +302,29 @@ def test_codes_in_brackets_in_the_name_cell_are_codes() -> None:
                 and f.severity != "info"]
     wrong = BRACKETED.replace("[2013299]其他组织事务支出\t1,069.09", "[2013299]其他组织事务支出\t1,059.09")
     assert "tables.hierarchy" in {f.kind for f in _audit(wrong.split("\n"), 2026)}
+
+
+# 类, 款 and 项 named alike without codes, three levels (a real 杭州 表3's shape).
+THREE_LEVELS = """表3：2026年市级部门支出预算总表
+单位:万元
+功能分类科目名称\t总计\t基本支出\t项目支出
+合计\t424.67\t395.77\t28.90
+科学技术支出\t28.00\t\t28.00
+技术研究与开发\t28.00\t\t28.00
+科技成果转化与扩散\t28.00\t\t28.00
+社会保障和就业支出\t396.67\t395.77\t0.90
+行政事业单位养老支出\t396.67\t395.77\t0.90
+行政单位离退休\t193.24\t192.34\t0.90
+机关事业单位基本养老保险缴费支出\t135.62\t135.62\t
+机关事业单位职业年金缴费支出\t67.81\t67.81\t
+"""
+
+
+def test_three_levels_without_codes_are_read_as_a_tree() -> None:
+    """Regression: 类, 款 and 项 rows were all summed (合计 vs three times its value)."""
+    assert not [f.message for f in _audit(THREE_LEVELS.split("\n"), 2026) if f.kind == "tables.column_sum"]
+    wrong = THREE_LEVELS.replace("合计\t424.67", "合计\t434.67")
+    assert "tables.column_sum" in {f.kind for f in _audit(wrong.split("\n"), 2026)}
+    # a 款 that misses its 项 leaves parents beside loose rows: which row is wrong is not known, no column error
+    loose = THREE_LEVELS.replace("机关事业单位职业年金缴费支出\t67.81", "机关事业单位职业年金缴费支出\t57.81")
+    assert "tables.column_sum" not in {f.kind for f in _audit(loose.split("\n"), 2026) if f.kind}

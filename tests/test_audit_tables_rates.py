@@ -239,3 +239,12 @@ def test_a_share_of_another_named_total_does_not_confirm_the_base() -> None:
     text = ("2022年部门决算说明\n政府采购授予中小企业合同金额24,498.01万元，占政府采购支出合同总额的9%，其中：授予小微企业"
             "合同金额7,086.06万元，占授予中小企业合同金额的28.93%。\n")
     assert not [f.message for f in _audit(text.split("\n"), 2022) if f.kind == "explanation.share"]
+
+
+@pytest.mark.parametrize("share,raised", [("49.5%", False), ("49.4%", False), ("49.3%", True)])
+def test_a_truncated_share_is_not_an_error(share: str, raised: bool) -> None:
+    """Regression (a real 杭州 说明): 2,906.80 of 5,876.68 is 49.46%, printed 49.4% (cut after one decimal)."""
+    text = (f"2026年部门预算说明\n支出预算5,876.68万元，其中：基本支出2,906.80万元，占{share}；项目支出2,969.88万元，"
+            "占50.54%。\n")
+    found = [f for f in _audit(text.split("\n"), 2026) if f.kind == "explanation.share" and f.severity == "error"]
+    assert bool(found) == raised, [f.message for f in found]

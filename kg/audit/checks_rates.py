@@ -188,7 +188,7 @@ def _share_range(m: re.Match[str]) -> tuple[Decimal, Decimal]:
     """The totals (yuan) the item's amount and printed share allow."""
     a, ha = _op(m)
     p, hp = dec(m.group("p")), half(m.group("p")) + RATE_EXTRA_POINTS
-    lo = (a - ha) * HUNDRED / (p + hp)
+    lo = (a - ha) * HUNDRED / (p + hp + 2 * half(m.group("p")))  # the share may be cut, not rounded (as _fits)
     hi = (a + ha) * HUNDRED / (p - hp) if p - hp > 0 else Decimal("Infinity")
     return lo, hi
 

@@ -116,22 +116,44 @@ def check_sub_lines(ad: AuditDoc) -> Iterator[Finding]:
                         yield f
 
 
+TREE_DEPTH = 3  # levels below a top row: 类 → 款 → 项, or a unit → 类 → 款 → 项
+
+
 def tree_tops(amounts: list) -> list[int]:  # type: ignore[type-arg]
-    """Rows read as parents each followed by the rows adding up to it (a row with no such run after it stands
-    alone): the indexes of the top-level rows. Tables print 款 and 项 names alike without codes (教育支出 41.99 /
-    进修及培训 41.99 / 培训支出 41.99), or a unit's row above its economic classes."""
-    tops, i = [], 0
-    while i < len(amounts):
-        k, run = i + 1, []
+    return [i for i, _parent in tree_top_rows(amounts)]
+
+
+def tree_top_rows(amounts: list) -> list[tuple[int, bool]]:  # type: ignore[type-arg]
+    """Rows read as a tree: a row followed by rows adding up to it is their parent (they may be parents in turn,
+    down to TREE_DEPTH levels); a row with no such run after it stands alone. The top rows: (index, whether it is
+    a parent). Tables
+    print 类, 款 and 项 names alike without codes (科学技术支出 28 / 技术研究与开发 28 / 科技成果转化与扩散 28), or
+    a unit's row above its classes."""
+
+    def subtree_end(j: int, depth: int) -> int:
+        if depth > 0:
+            end = forest_end(j + 1, amounts[j], depth - 1)
+            if end is not None:
+                return end
+        return j + 1
+
+    def forest_end(i: int, target, depth: int) -> int | None:  # type: ignore[no-untyped-def]
+        run, k = [], i
         while k < len(amounts):
             run.append(amounts[k])
-            k += 1
-            if abs(sum_of(run) - amounts[i].value) <= tol(amounts[i], *run):
-                break
-        else:
-            k = i + 1  # no run after it adds up to it: a row of its own
-        tops.append(i)
-        i = k
+            k = subtree_end(k, depth)
+            diff = sum_of(run) - target.value
+            if abs(diff) <= tol(target, *run):
+                return k
+            if diff > 0:
+                return None
+        return None
+
+    tops, i = [], 0
+    while i < len(amounts):
+        end = subtree_end(i, TREE_DEPTH)
+        tops.append((i, end > i + 1))
+        i = end
     return tops
 
 
@@ -279,6 +301,10 @@ def check_column_sums(ad: AuditDoc) -> Iterator[Finding]:
             continue
         top_len = min((len(r.code or "") for r in body), default=0)
         top = [r for r in body if len(r.code or "") == top_len] if coded else _uncoded_tops(t, total, body)
+        if top is None:
+            skipped(ad).append(f"{t.name}: column sums (rows without codes that add up neither as a list nor as a "
+                               "tree of 类/款/项)")
+            continue
         for key, whole in column_values(t, total).items():
             parts = [v[key] for r in top if key in (v := column_values(t, r))]
             f = mismatch(ad, "tables.column_sum", t, whole, parts, f"column {key}: 合计 vs the sum of its rows")
@@ -287,9 +313,10 @@ def check_column_sums(ad: AuditDoc) -> Iterator[Finding]:
         yield from _hierarchy(ad, t, coded)
 
 
-def _uncoded_tops(t: StdTable, total: TRow, body: list[TRow]) -> list[TRow]:
-    """Rows without codes: all of them, unless they add up to 合计 only read as a tree (a unit's row above its
-    classes, a 款 above its 项): then the tree's top rows. Decided on the first column every row prints."""
+def _uncoded_tops(t: StdTable, total: TRow, body: list[TRow]) -> list[TRow] | None:
+    """Rows without codes: all of them when they add up to 合计 or no row is a parent, else the top rows of their
+    tree reading (a unit's row above its classes, a 类 above its 款 and 项) when those add up; None when neither
+    reading adds up (which row is wrong is not known). Decided on the first column every row prints."""
     totals = column_values(t, total)
     rows = [r for r in body if column_values(t, r)]  # (a header printed again on a page adds nothing)
     key = next((k for k in totals if all(k in column_values(t, r) for r in rows)), None)
@@ -298,9 +325,14 @@ def _uncoded_tops(t: StdTable, total: TRow, body: list[TRow]) -> list[TRow]:
     amounts = [column_values(t, r)[key] for r in rows]
     if abs(sum_of(amounts) - totals[key].value) <= tol(totals[key], *amounts):
         return body
-    tops = [rows[i] for i in tree_tops(amounts)]
+    read = tree_top_rows(amounts)
+    if not any(parent for _i, parent in read):
+        return body  # a flat table: its rows do not add up
+    tops = [rows[i] for i, _parent in read]
     parts = [column_values(t, r)[key] for r in tops]
-    return tops if abs(sum_of(parts) - totals[key].value) <= tol(totals[key], *parts) else body
+    if all(parent for _i, parent in read) or abs(sum_of(parts) - totals[key].value) <= tol(totals[key], *parts):
+        return tops  # every top row a parent (a unit above its classes): 合计 is checked against them
+    return None  # parents and loose rows side by side: some row is wrong, which one is not known
 
 
 def _hierarchy(ad: AuditDoc, t: StdTable, coded: list[TRow]) -> Iterator[Finding]:
