@@ -443,6 +443,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             if key == "reason" and not _is_reason(toks, i):
                 continue
             if key == "note":
+                if labels.canon(nxt) in vocab.STANDARD_WORDS:
+                    i += 1  # 计划标准 / 行业标准 …: the note cell of this row
                 continue
             if key != "value" and not _kind_ok(key, nxt):
                 continue

@@ -48,6 +48,8 @@ def split_number_unit(text: str) -> tuple[str, str | None] | None:
         unit = unit[1:-1]
     if not unit:
         return num, None
+    if unit == "万":  # 250万: 万 alone means 万元
+        return num, "万元"
     if unit in UNITS or _PER.match(unit) or unit == "百分比":
         return num, "%" if unit == "百分比" else unit
     return None
@@ -82,11 +84,11 @@ def parse_money(text: str | None, unit: str | None) -> Decimal | None:
     t = _fold(text or "").rstrip("。")
     if not t:
         return None
-    m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|亿元)?$", t)
+    m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|亿元|万)?$", t)
     if not m:
         return None
     amount = parse_decimal(m.group(1))
-    own = m.group(2)
+    own = "万元" if m.group(2) == "万" else m.group(2)  # 250万: 万 alone means 万元
     u = own or unit or "万元"
     if u == "亿元" and amount is not None:
         return to_yuan(amount * 10000, "万元")
