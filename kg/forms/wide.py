@@ -71,8 +71,9 @@ def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | No
     return None
 
 
-def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
-    found = find_wide_header(rows)
+def read_wide(rows: list[Row], money_unit: str | None,
+              found: tuple[int, dict[int, tuple[str, str | None]], Header] | None = None) -> list[Form]:
+    found = found or find_wide_header(rows)
     if found is None:
         return []
     at, field_cols, header = found
