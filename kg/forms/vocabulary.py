@@ -36,7 +36,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "amount_year": ("年度资金总额", "当年资金总额", "当年预算", "本年预算", "年度预算", "当年金额", "本年资金总额",
                     "年度预算金额", "当年预算数", "年度金额", "预算金额", "项目金额", "年度资金", "当年资金", "年度预算资金总额",
                     "预算资金总额", "当年预算资金总额", "本年预算资金", "年度资金申请总额", "本年度资金总额",
-                    "当年财政拨款预算金额", "年度本级预算金额", "本级预算金额", "预算数"),
+                    "当年财政拨款预算金额", "年度本级预算金额", "本级预算金额"),
     "fiscal": ("其中：财政拨款", "其中:财政拨款", "财政拨款", "其中：当年财政拨款", "当年财政拨款", "本年财政拨款", "其中：本年财政拨款", "财政资金",
                "其中：财政资金", "一般公共预算", "其中：一般公共预算"),
     "carry": ("上年结转资金", "上年结转", "其中：上年结转", "结转资金"),
@@ -62,6 +62,10 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
                  "年度总体目标完成情况综述"),
     "total_score": ("总分", "合计得分", "总得分", "合计"),
 }
+
+# Column headers that name a field only in the header row of a wide table (too generic for a form's head, where
+# 预算数 / 执行数 are columns of a task list or a self-evaluation).
+WIDE_FIELD_LABELS: dict[str, str] = {"预算数": "amount_year", "预算金额（元）": "amount_year", "金额": "amount_year"}
 
 # Fields whose label, when a cell holds it, starts a new form.
 FORM_START = "name"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kg.cells.model import Row
 from kg.forms import labels
+from kg.forms import vocabulary as vocab
 from kg.forms.blocks import split_centred
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.packed import is_packed, unpack
@@ -57,8 +58,11 @@ def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | No
     for cell in sorted(cells, key=lambda c: c.col):
         f = labels.match(cell.text, "field", fuzzy=False)
         ck = _column_key(cell.text)
+        wide_only = vocab.WIDE_FIELD_LABELS.get(labels.canon(cell.text))
         if f is not None and f.key in FIELD_COLUMNS and ck is None:
             fields[cell.col] = (f.key, f.unit)
+        elif wide_only is not None and ck is None:
+            fields[cell.col] = (wide_only, None)
         elif ck is not None:
             keys.append(ck[0])
             cols.append(cell.col)
