@@ -185,6 +185,13 @@ def _anchor_shift(cells: list[Cell], header: Header) -> int:
         if level in header.keys and labels.category(first.text, level):
             col = header.cols[header.keys.index(level)]
             return col - first.col if col > first.col else 0
+    if "l1" in header.keys:  # a web table whose merged cells were dropped and the row's cells packed left, the
+        col = header.cols[header.keys.index("l1")]  # missing ones as empty cells at its end
+        for c in [c for c in cells if c.text][1:4]:
+            shift = col - c.col
+            if shift > 0 and labels.category(c.text, "l1") and len(cells) >= shift and \
+                    not any(t.text for t in cells[-shift:]):
+                return shift
     return 0
 
 

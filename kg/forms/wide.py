@@ -13,6 +13,7 @@ from kg.forms.packed import is_packed, unpack
 from kg.forms.table import (
     ROW_SEPARATORS,
     Header,
+    _anchor_shift,
     _column_key,
     _ends_table,
     _fill_levels,
@@ -90,7 +91,8 @@ def read_wide(rows: list[Row], money_unit: str | None,
     for k, row in enumerate(body):
         if not row.filled:
             continue
-        by_col = {c.col: c for c in row.cells if c.text}
+        shift = _anchor_shift(row.cells, header) if row.separator != "spaces" else 0
+        by_col = {c.col + shift: c for c in row.cells if c.text}  # a row packed left (merged cells dropped)
         if name_col in by_col and labels.canon(by_col[name_col].text) in TOTAL_NAMES or any(
                 labels.canon(c.text) in TOTAL_NAMES for c in row.filled[:1]):
             form = None  # a 合计 / 小计 row
