@@ -421,6 +421,11 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             i += 1
             continue
         nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
+        if i + 1 < len(toks) and len(labels.canon(text)) >= 2 and labels.canon(toks[i + 1][1].text) and \
+                not labels.category(text, "l1") and not labels.category(text, "l2") and \
+                _category(text + toks[i + 1][1].text.strip(), state):
+            i += 2  # a category wrapped over two lines (项目完成 / 指标)
+            continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
