@@ -136,7 +136,9 @@ def _read_labelled(rows: list[Row], reading: Reading, doc_unit: str | None) -> N
             reading.department_forms.append(dept)
     if not reading.department_forms:
         _department_by_title(rows, [s[0] for s in starts], reading)
+    titles = [k for k, row in enumerate(rows) if _is_department_title(row)]
     for (i, hit, title_name), end in zip(starts, bounds[1:], strict=True):
+        end = min([end, *(k for k in titles if k > i)])  # a department-wide form's title ends a project's form
         region = rows[i:end]
         form = Form(region[0].line, region[-1].line_end or region[-1].line)
         form.money_unit = _unit_note(rows[max(0, i - 4):i]) or doc_unit
@@ -160,13 +162,17 @@ def _read_labelled(rows: list[Row], reading: Reading, doc_unit: str | None) -> N
 def _department_by_title(rows: list[Row], starts: list[int], reading: Reading) -> None:
     """A department-wide form anywhere: from its title (部门整体…绩效目标表) to the next form's start."""
     for i, row in enumerate(rows):
-        t = row.filled[0].text if len(row.filled) == 1 else ""
-        if len(t) <= 40 and "绩效" in t and any(w in t for w in _DEPT_WIDE) and "自评" not in t:
+        if _is_department_title(row):
             end = next((s for s in starts if s > i), len(rows))
             dept = _department_form(rows[i:end])
             if dept is not None:
                 reading.department_forms.append(dept)
                 return
+
+
+def _is_department_title(row: Row) -> bool:
+    t = row.filled[0].text if len(row.filled) == 1 else ""
+    return len(t) <= 40 and "绩效目标" in t and any(w in t for w in _DEPT_WIDE) and "自评" not in t
 
 
 def _department_form(rows: list[Row]) -> Form | None:
