@@ -78,7 +78,8 @@ def _is_label_word(word: str) -> bool:
     w = word.rstrip("：:")
     if _cut_pattern().fullmatch(w):
         return True
-    return any(labels.match(w, kind) is not None for kind in ("field", "column"))
+    return any(labels.match(w, kind) is not None for kind in ("field", "column")) or any(
+        labels.category(w, level) for level in ("l1", "l2"))  # 数量指标(或工作量指标): a category with a gloss
 
 
 def unglue_rows(rows: list[Row]) -> list[Row]:
