@@ -26,6 +26,7 @@ _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,14}?):(?P<value>.*)$")
 # 时效指标(工期指标、形象进度指标) — the label before it is the one meant.
 _GLOSS = re.compile(r"\((?:或|包含|含|即|如)[^()]{1,16}\)|\([^()]{1,14}指标(?:、[^()]{1,12})?\)$")
 _GLOSS_TAIL = re.compile(r"\([^()]{1,14}指标(?:、[^()]{1,12})?\)$")
+_SCORE_NOTE = re.compile(r"\s*[（(]\s*\d{1,3}\s*(?:[-~～—]\s*\d{1,3}\s*)?分?\s*[)）]\s*分?$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\))")
 _NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分)\)|\(\d{1,3}[-~～—]\d{1,3}\)分$|\(\d{1,3}[-~～—]\d{1,3}分\)$")
 
@@ -164,7 +165,7 @@ def field(text: str) -> LabelMatch | None:
 def category(text: str, level: str) -> str | None:
     """``text`` as an indicator category of ``level`` (l1 / l2 / grid), exact only, else None."""
     m = match(text, level, fuzzy=False)
-    return text.strip() if m else None
+    return _SCORE_NOTE.sub("", text.strip()) if m else None  # 成本指标(0-20)分 → 成本指标
 
 
 _FRAME_TITLE = re.compile(r"^[^，。；]{0,16}绩效[^，。；]{0,12}表$")
