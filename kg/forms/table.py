@@ -84,7 +84,8 @@ def find_header(rows: list[Row]) -> Header | None:
         j = i
         while j < len(flat):
             ri, cell = flat[j]
-            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]):
+            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]) \
+                    and not _broken_header_line(rows[ri]):
                 break  # a header in one row ends with its row
             ck = _column_key(cell.text, fuzzy=True)
             if ck is None:
@@ -98,16 +99,57 @@ def find_header(rows: list[Row]) -> Header | None:
                 break
             run.append((ri, cell, ck[0]))
             j += 1
-        keys = [k for _, _, k in run]
+        keys = _long_before_annual([k for _, _, k in run])
         if _qualifies(keys):
             rows_used = {ri for ri, _, _ in run}
             one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
             hrow = rows[max(rows_used)]
+            if not one_row and (cols := _broken_row_columns(rows, sorted(rows_used), run)) is not None:
+                return Header(keys, cols, [None] * len(keys), True, j, max(rows_used),
+                              (run[-1][0], run[-1][1].col), term, cols[-1] + 1, tuple(range(cols[-1] + 1)))
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
                           max(rows_used), (run[-1][0], run[-1][1].col), term, len(hrow.cells),
                           tuple(c.col for c in hrow.filled))
         i = max(j, i + 1)
     return None
+
+
+def _broken_header_line(row: Row) -> bool:
+    """A line of a '|' header row broken at its cells' line breaks: two cells at most, each a column label."""
+    return row.separator == "pipe" and len(row.filled) <= 2 and all(
+        _column_key(c.text) or labels.is_frame(c.text) for c in row.filled)
+
+
+_LONG_OF = {"l2": "l2_long", "l3": "l3_long", "value": "value_long"}
+
+
+def _long_before_annual(keys: list[str]) -> list[str]:
+    """Long-term and annual columns side by side with the same labels (二级 三级 指标值 | 二级 三级 计划指标值):
+    the first of each repeated column is the long-term one."""
+    if any(k.endswith("_long") for k in keys):
+        return keys
+    out = list(keys)
+    for key, long in _LONG_OF.items():
+        at = [n for n, k in enumerate(keys) if k == key]
+        if len(at) == 2:
+            out[at[0]] = long
+    return out
+
+
+def _broken_row_columns(rows: list[Row], used: list[int], run: list[tuple[int, Cell, str]]) -> list[int] | None:
+    """A '|' header row broken over several lines (a cell's line break copied into the text), the table's rows
+    below it whole: each header cell's column counted across its lines, else None."""
+    nxt = next((r for r in rows[used[-1] + 1:used[-1] + 4] if r.filled), None)
+    if nxt is None or nxt.separator != "pipe" or any(rows[ri].separator != "pipe" for ri in used) or \
+            len(nxt.filled) < len(run) - 1 or used != list(range(used[0], used[-1] + 1)):
+        return None
+    col_of: dict[tuple[int, int], int] = {}
+    n = 0
+    for ri in used:
+        for c in rows[ri].filled:
+            col_of[(ri, c.col)] = n
+            n += 1
+    return [col_of[(ri, c.col)] for ri, c, _ in run]
 
 
 def _qualifies(keys: list[str]) -> bool:
@@ -182,8 +224,9 @@ def _anchor_shift(cells: list[Cell], header: Header) -> int:
     if first is None:
         return 0
     for level in ("l1", "l2"):
-        if level in header.keys and labels.category(first.text, level):
-            col = header.cols[header.keys.index(level)]
+        at = [header.cols[n] for n, k in enumerate(header.keys) if k in (level, f"{level}_long")]
+        if at and labels.category(first.text, level):
+            col = min(at)
             return col - first.col if col > first.col else 0
     if "l1" in header.keys:  # a web table whose merged cells were dropped and the row's cells packed left, the
         col = header.cols[header.keys.index("l1")]  # missing ones as empty cells at its end
