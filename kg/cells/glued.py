@@ -87,6 +87,12 @@ def unglue_rows(rows: list[Row]) -> list[Row]:
     of single-space-separated cells holding labels cut at the spaces (separator ``words``)."""
     out: list[Row] = []
     for row in rows:
+        if row.separator == "spaces" and len(row.filled) == 1 and len(row.cells) <= 2:
+            words = _words_hold_labels(row.filled[0].text)  # an indented line of single-space-separated cells
+            if words is not None:
+                out.append(Row([Cell(w, row.line, i) for i, w in enumerate(words)], row.line, row.table,
+                               row.line_end, "words"))
+                continue
         if row.separator == "line" and len(row.cells) == 1:
             words = _words_hold_labels(row.cells[0].text)
             if words is not None:
