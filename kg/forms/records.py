@@ -152,10 +152,11 @@ def _printed(hit: FieldHit | None) -> str | None:
 
 def department_of(form: Form) -> tuple[str | None, str | None]:
     """(code, name) of the form's 主管部门."""
-    t = form.text("department")
+    t = form.text("department") or form.text("dept_name")  # a department-wide form names its own department
     if not t:
         return None, None
-    return split_department(t)
+    code, name = split_department(t)
+    return code or clean_text(form.text("dept_code")), name
 
 
 def department_indicators_of(form: Form, file: str) -> list[DepartmentIndicator]:
