@@ -500,8 +500,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             if key == "note":
                 c = labels.canon(nxt)
                 value_next = i + 1 < len(toks) and _value_like(toks[i + 1][1].text)
-                if c in vocab.STANDARD_WORDS or value_next and (
-                        _value_like(nxt) or any(w in c for w in vocab.STANDARD_WORDS if len(w) > 2)):
+                if c in vocab.STANDARD_WORDS or any(c.endswith(f"({w})") for w in vocab.STANDARD_WORDS) or \
+                        value_next and _value_like(nxt):
                     i += 1  # 计划标准 / 100%(历史标准) / a number, the value after it: this row's note cell
                 continue
             if key != "value" and not _kind_ok(key, nxt):
