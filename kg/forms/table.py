@@ -19,6 +19,13 @@ from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.glued_eval import decode_indicator_rows, total_score
+from kg.forms.header_shapes import (
+    broken_header_line,
+    broken_row_columns,
+    long_before_annual,
+    names_under_l2,
+    without_note,
+)
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
 
@@ -85,7 +92,7 @@ def find_header(rows: list[Row]) -> Header | None:
         while j < len(flat):
             ri, cell = flat[j]
             if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]) \
-                    and not _broken_header_line(rows[ri]):
+                    and not broken_header_line(rows[ri]):
                 break  # a header in one row ends with its row
             ck = _column_key(cell.text, fuzzy=True)
             if ck is None:
@@ -99,12 +106,12 @@ def find_header(rows: list[Row]) -> Header | None:
                 break
             run.append((ri, cell, ck[0]))
             j += 1
-        keys = _long_before_annual([k for _, _, k in run])
-        if _qualifies(keys):
-            rows_used = {ri for ri, _, _ in run}
-            one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+        keys = long_before_annual([k for _, _, k in run])
+        rows_used = {ri for ri, _, _ in run}
+        one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+        if _qualifies(keys) or not one_row and names_under_l2(keys):
             hrow = rows[max(rows_used)]
-            if not one_row and (cols := _broken_row_columns(rows, sorted(rows_used), run)) is not None:
+            if not one_row and (cols := broken_row_columns(rows, sorted(rows_used), run)) is not None:
                 return Header(keys, cols, [None] * len(keys), True, j, max(rows_used),
                               (run[-1][0], run[-1][1].col), term, cols[-1] + 1, tuple(range(cols[-1] + 1)))
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
@@ -112,44 +119,6 @@ def find_header(rows: list[Row]) -> Header | None:
                           tuple(c.col for c in hrow.filled))
         i = max(j, i + 1)
     return None
-
-
-def _broken_header_line(row: Row) -> bool:
-    """A line of a '|' header row broken at its cells' line breaks: two cells at most, each a column label."""
-    return row.separator == "pipe" and len(row.filled) <= 2 and all(
-        _column_key(c.text) or labels.is_frame(c.text) for c in row.filled)
-
-
-_LONG_OF = {"l2": "l2_long", "l3": "l3_long", "value": "value_long"}
-
-
-def _long_before_annual(keys: list[str]) -> list[str]:
-    """Long-term and annual columns side by side with the same labels (二级 三级 指标值 | 二级 三级 计划指标值):
-    the first of each repeated column is the long-term one."""
-    if any(k.endswith("_long") for k in keys):
-        return keys
-    out = list(keys)
-    for key, long in _LONG_OF.items():
-        at = [n for n, k in enumerate(keys) if k == key]
-        if len(at) == 2:
-            out[at[0]] = long
-    return out
-
-
-def _broken_row_columns(rows: list[Row], used: list[int], run: list[tuple[int, Cell, str]]) -> list[int] | None:
-    """A '|' header row broken over several lines (a cell's line break copied into the text), the table's rows
-    below it whole: each header cell's column counted across its lines, else None."""
-    nxt = next((r for r in rows[used[-1] + 1:used[-1] + 4] if r.filled), None)
-    if nxt is None or nxt.separator != "pipe" or any(rows[ri].separator != "pipe" for ri in used) or \
-            len(nxt.filled) < len(run) - 1 or used != list(range(used[0], used[-1] + 1)):
-        return None
-    col_of: dict[tuple[int, int], int] = {}
-    n = 0
-    for ri in used:
-        for c in rows[ri].filled:
-            col_of[(ri, c.col)] = n
-            n += 1
-    return [col_of[(ri, c.col)] for ri, c, _ in run]
 
 
 def _qualifies(keys: list[str]) -> bool:
@@ -447,7 +416,8 @@ def _value_like(text: str) -> bool:
 
 
 def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, form: Form) -> None:
-    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else ["value"]
+    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else \
+        header.keys[header.keys.index("l2") + 1:] if "l2" in header.keys else ["value"]
     after = [k for k in after if k not in ("l1", "l2")]
     state: dict[str, str | None] = {"l1": None, "l2": None}
     term: str | None = header.term
@@ -477,11 +447,13 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             continue
         if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after)):
             for one in decoded:  # a glued piece of whole rows, cut by the columns' kinds
+                if "note" in after and one.get("l3"):
+                    one = {**one, "l3": without_note(one["l3"])}
                 full = {**{k: v for k, v in state.items() if v}, **one}
                 form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
             i += 1
             continue
-        vals: dict[str, str] = {"l3": text}
+        vals: dict[str, str] = {"l3": without_note(text) if "note" in after else text}
         line_end = cell.line
         i += 1
         own = split_glued_indicators(text)
@@ -513,6 +485,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         if "value" not in vals and "value" in after:
             pairs = split_glued_indicators(text)
         for name, value in pairs:
+            if "note" in after:
+                name = without_note(name)
             one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
             full = {**{k: v for k, v in state.items() if v}, **one}
             form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))

@@ -136,6 +136,9 @@ GRID_TERMS: tuple[str, ...] = ("项目决策", "项目过程", "项目产出", "
 STANDARD_WORDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准", "其他", "国家标准", "省级标准",
                             "地方标准", "预算标准", "经验标准"})
 
+# Words an indicator's explanation (指标解释 / 绩效标准) opens with: glued to the name before it, it is cut off.
+NOTE_OPENERS: tuple[str, ...] = ("反映",)
+
 # Values that say a row carries no indicator.
 EMPTY_VALUES = frozenset({"", "无", "不适用", "—", "-", "--", "/", "——", "…", "不涉及"})
 
