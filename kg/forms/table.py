@@ -313,9 +313,9 @@ def _is_page_chrome(text: str) -> bool:
 
 def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -> bool:
     """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
-    follows it, else 二级 under the current 一级."""
+    follows it, else 二级 under the current 一级 (or among 二级 terms printed with no 一级 column)."""
     c1, c2 = labels.category(text, "l1"), labels.category(text, "l2")  # as printed, a score note dropped
-    if c1 and c2 and state.get("l1") and not (nxt and labels.category(nxt, "l2")):
+    if c1 and c2 and (state.get("l1") or state.get("l2")) and not (nxt and labels.category(nxt, "l2")):
         state["l2"] = c2
         return True
     if c1:
