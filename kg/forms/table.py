@@ -34,7 +34,8 @@ ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
 STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
                          "period", "amount_total", "amount_year", "expected", "achieved"})
 _STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|附件\d|附表\d|说明[:：]|"
-                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")")
+                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")|^[^，。；,;]{0,14}(?:"
+                        + "|".join(vocab.SIGN_OFF_ENDINGS) + r")\s*(?:[（(]盖章[)）])?$")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
                     r"(?:[（(][^）)]{1,10}[)）])?\s*$")
 _LONG = ("长期", "中期", "实施期", "总体")
@@ -435,8 +436,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             continue
         nxt_text = next((c.text for _, c in toks[i + 1:i + 4] if labels.canon(c.text)), None)
         if i + 1 < len(toks) and len(labels.canon(text)) >= 2 and labels.canon(toks[i + 1][1].text) and \
-                not labels.category(text, "l1") and not labels.category(text, "l2") and \
-                _category(text + toks[i + 1][1].text.strip(), state):
+                (labels.canon(toks[i + 1][1].text) == "指标" or not labels.category(text, "l1")
+                 and not labels.category(text, "l2")) and _category(text + toks[i + 1][1].text.strip(), state):
             i += 2  # a category wrapped over two lines (项目完成 / 指标)
             continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):

@@ -84,6 +84,7 @@ def parse_money(text: str | None, unit: str | None) -> Decimal | None:
     t = _fold(text or "").rstrip("。")
     if not t:
         return None
+    t = re.sub(r"^([+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|亿元|万)?)\(.*\)$", r"\1", t)  # 854万(…400万元,…295万元)
     m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|亿元|万)?$", t)
     if not m:
         return None

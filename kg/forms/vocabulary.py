@@ -165,6 +165,9 @@ END_MARKERS: tuple[str, ...] = ("其他说明的问题", "其他需要说明的�
                                 "财务负责人", "联系人：", "联系人:",
                                 "财政部门审核意见", "主管部门审核意见", "财政部门意见", "主管部门意见")
 
+# A cell ending so is a reviewer's sign-off box after the form (财政部门支出股室初审意见, 区扶贫办审核意见).
+SIGN_OFF_ENDINGS: tuple[str, ...] = ("审核意见", "初审意见", "审批意见", "复核意见", "审查意见")
+
 # Page chrome of web pages and document sites: a cell holding one of these ends an indicator table.
 CHROME_MARKERS: tuple[str, ...] = ("打印本页", "关闭窗口", "【打印】", "[打印]", "【关闭】", "[关闭]", "ICP备", "扫一扫",
                                    "版权所有", "主办：", "主办:", "技术支持", "网站标识码", "公网安备", "分享到",
