@@ -454,6 +454,9 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                 form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, "\t".join(one.values())))
             i += 1
             continue
+        if labels.field(text) and i + 2 < len(toks) and _label_cut_off(toks[i + 1][1].text, toks[i + 2][1].text):
+            text = text + toks[i + 1][1].text.strip()  # 财政资金 | 补助: a name the glued-line cutter split at a label
+            i += 1
         vals: dict[str, str] = {"l3": without_note(text) if "note" in after else text}
         line_end = cell.line
         i += 1
@@ -491,6 +494,13 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
             full = {**{k: v for k, v in state.items() if v}, **one}
             form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
+
+
+def _label_cut_off(rest: str, after: str) -> bool:
+    """The rest of a name cut at a label: a short word, neither value nor label nor category, a value after it."""
+    r = labels.canon(rest)
+    return 1 <= len(r) <= 4 and not _value_like(rest) and not labels.field(rest) and not _is_boundary(rest) \
+        and _value_like(after)
 
 
 def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:
