@@ -15,8 +15,8 @@ from kg.forms.values import parse_target
 from tests.forms_keys import assert_full_marks, assert_records_equal_key, key_of
 
 FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
-DOCS = sorted(p for p in FORMS.glob("*.txt") if key_of(p)["projects"])
-NEGATIVE = sorted(p for p in FORMS.glob("*.txt") if not key_of(p)["projects"])
+DOCS = sorted(p for p in FORMS.glob("*.txt") if key_of(p)["projects"] or key_of(p)["department_indicators"])
+NEGATIVE = sorted(p for p in FORMS.glob("*.txt") if p not in DOCS)  # no form at all
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)

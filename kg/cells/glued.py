@@ -85,7 +85,8 @@ def _is_label_word(word: str) -> bool:
     w = word.rstrip("：:")
     if _cut_pattern().fullmatch(w):
         return True
-    return any(labels.match(w, kind) is not None for kind in ("field", "column"))
+    return any(labels.match(w, kind) is not None for kind in ("field", "column")) or any(
+        labels.category(w, level) for level in ("l1", "l2"))  # 数量指标(或工作量指标): a category with a gloss
 
 
 _PAGE_CHUNK = re.compile(r"^([1-9]\d?)、")
@@ -121,6 +122,12 @@ def unglue_rows(rows: list[Row]) -> list[Row]:
     of single-space-separated cells holding labels cut at the spaces (separator ``words``)."""
     out: list[Row] = []
     for row in _join_page_chunks(rows):
+        if row.separator == "spaces" and len(row.filled) == 1 and len(row.cells) <= 2:
+            words = _words_hold_labels(row.filled[0].text)  # an indented line of single-space-separated cells
+            if words is not None:
+                out.append(Row([Cell(w, row.line, i) for i, w in enumerate(words)], row.line, row.table,
+                               row.line_end, "words"))
+                continue
         if row.separator == "line" and len(row.cells) == 1:
             words = _words_hold_labels(row.cells[0].text)
             if words is not None:

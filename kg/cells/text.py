@@ -160,7 +160,9 @@ def split_words(text: str) -> list[str]:
     parts = text.split()
     out: list[str] = []
     for p in parts:
-        if out and _OP_ONLY.match(out[-1]):
+        if out and out[-1].count("(") + out[-1].count("（") > out[-1].count(")") + out[-1].count("）"):
+            out[-1] += p  # inside brackets: 开发数量( ≥**个 ) is one cell
+        elif out and _OP_ONLY.match(out[-1]):
             out[-1] += p
         elif out and _NUMBER.match(p) and re.search(r"[≥≤=＝><]$", out[-1]):
             out[-1] += p

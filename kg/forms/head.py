@@ -136,6 +136,10 @@ def read_head(rows: list[Row], form: Form) -> None:
                 vals[0].text.rstrip().endswith("。") and all(rm.key in TEXT_JOIN_KEYS for _, rm in group):
             parts = [p + "。" for p in vals[0].text.split("。") if p.strip()]
             vals = [Cell(p, vals[0].line, vals[0].col, vals[0].loc) for p in parts]  # glued goal texts
+        if len(vals) < len(group) and not form.funds and not funds_header and \
+                any(rm.key in ("goal_year", "goal_long") for _, rm in group):
+            # a target form printing an (empty) 年度总体目标完成情况 column: the texts are the goals'
+            group = [(rc, rm) for rc, rm in group if rm.key != "achieved"] or group
         if len(group) >= 2 and kind == "money":  # money labels take number cells only
             vals = [v for v in vals if _MONEYISH.match(v.text.replace(" ", ""))] or vals
         if len(group) >= 2:

@@ -22,9 +22,16 @@ _CIRCLED = re.compile(r"\([A-Za-z/]+\)")  # (A), (B/A): column markers of self-e
 _LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,14}?):(?P<value>.*)$")
 
 
+# A gloss in brackets after a label: 指标值(或计划水平), 指标值(包含数字及文字描述), 数量指标(或建筑规模指标),
+# 时效指标(工期指标、形象进度指标) — the label before it is the one meant.
+_GLOSS = re.compile(r"\((?:或|包含|含|即|如)[^()]{1,16}\)|\([^()]{1,14}指标(?:、[^()]{1,12})?\)$"
+                    r"|\((?:19|20)\d{2}年?[-—–~至]+(?:19|20)\d{2}年?\)$")  # 中期滚动目标(2019年--2021年)
+_GLOSS_TAIL = re.compile(r"\([^()]{1,14}指标(?:、[^()]{1,12})?\)$")
+_SCORE_NOTE = re.compile(r"\s*[（(]\s*\d{1,3}\s*(?:[-~～—]\s*\d{1,3}\s*)?分?\s*[)）]\s*分?$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,2}[)、]|\(\d{1,2}\))")
-# a note in brackets: a seal, a block weight, or a scoring formula (得分（20分*执行率）)
-_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分|[^()]{0,12}[*×][^()]{0,12})\)")
+# a note in brackets: a seal, a block weight, a scoring formula (得分（20分*执行率）), a score range ((0-20)分)
+_NOTE = re.compile(r"\((?:盖章|签章|签字|公章|\d{1,3}分|[^()]{0,12}[*×][^()]{0,12})\)|\(\d{1,3}[-~～—]\d{1,3}\)分$"
+                   r"|\(\d{1,3}[-~～—]\d{1,3}分\)$")
 
 
 @lru_cache(maxsize=65536)
@@ -109,6 +116,10 @@ def match(text: str, kind: str, fuzzy: bool = True) -> LabelMatch | None:
                 value = text.split(":", 1)[1].strip() if ":" in text else (
                     text.split("：", 1)[1].strip() if "：" in text else lv.group("value"))
                 c = head
+    if key is None and _GLOSS.search(c):
+        bare = _strip_markers(_GLOSS_TAIL.sub("", _GLOSS.sub("", c)))
+        if len(bare) >= 2 and table.get(bare) is not None:
+            key, c = table[bare], bare
     if key is not None:
         return LabelMatch(kind, key if kind in ("field", "column") else table[c], c, unit, value or None)
     if not fuzzy or len(c) > 14 or any(ch.isdigit() for ch in c):
@@ -157,7 +168,7 @@ def field(text: str) -> LabelMatch | None:
 def category(text: str, level: str) -> str | None:
     """``text`` as an indicator category of ``level`` (l1 / l2 / grid), exact only, else None."""
     m = match(text, level, fuzzy=False)
-    return text.strip() if m else None
+    return _SCORE_NOTE.sub("", text.strip()) if m else None  # 成本指标(0-20)分 → 成本指标
 
 
 _FRAME_TITLE = re.compile(r"^[^，。；]{0,16}绩效[^，。；]{0,12}表$")

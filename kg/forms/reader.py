@@ -13,8 +13,8 @@ from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form
 from kg.forms.head import read_head
-from kg.forms.table import find_header, read_table
-from kg.forms.wide import read_wide
+from kg.forms.table import _column_key, find_header, read_table
+from kg.forms.wide import find_wide_header, read_wide
 
 _TITLED_YEAR = re.compile(r"(?:表|报告)\s*[（(]\s*((?:19|20)\d{2})\s*年度\s*[)）]")
 _YEAR_CELL = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]")
@@ -101,15 +101,31 @@ def read_forms(rows: list[Row]) -> Reading:
     reading = Reading(rows=rows)
     reading.year, _ = document_year(rows)
     doc_unit = _unit_note(rows)
-    wide = read_wide(rows, doc_unit)
-    if wide:
-        reading.forms.extend(f for f in wide if f.text("name"))
-        for f in wide:
-            if not f.text("name") and f.indicators:  # rows no named project owns (kg.forms.blocks): said, not lost
-                reading.notes.append(("rows_without_project", f"{len(f.indicators)} indicator rows (lines "
-                                      f"{f.line_start}–{f.line_end}) belong to no project of the table (a merged "
-                                      "name cell printed outside it?): not credited to any project", f.line_start))
+    found = find_wide_header(rows)
+    wide = read_wide(rows, doc_unit, found) if found is not None else []
+    if not wide:
+        _read_labelled(rows, reading, doc_unit)
         return reading
+    _read_labelled(_before_wide(rows, found[0]), reading, doc_unit)  # label-driven forms printed before it
+    reading.forms.extend(f for f in wide if f.text("name"))
+    for f in wide:
+        if not f.text("name") and f.indicators:  # rows no named project owns (kg.forms.blocks): said, not lost
+            reading.notes.append(("rows_without_project", f"{len(f.indicators)} indicator rows (lines "
+                                  f"{f.line_start}–{f.line_end}) belong to no project of the table (a merged "
+                                  "name cell printed outside it?): not credited to any project", f.line_start))
+    return reading
+
+
+def _before_wide(rows: list[Row], at: int) -> list[Row]:
+    """The rows before a wide table's header (its first header row too, when the header spans two rows)."""
+    pre = rows[:at]
+    while pre and pre[-1].filled and all(labels.field(c.text) or _column_key(c.text) for c in pre[-1].filled):
+        pre = pre[:-1]
+    return pre
+
+
+def _read_labelled(rows: list[Row], reading: Reading, doc_unit: str | None) -> None:
+    """Forms started by a 项目名称 label (or a title naming the project), and a department-wide form before them."""
     starts = find_starts(rows)
     bounds = [s[0] for s in starts] + [len(rows)]
     if starts and starts[0][0] > 0:
@@ -121,7 +137,11 @@ def read_forms(rows: list[Row]) -> Reading:
         dept = _department_form(rows)
         if dept is not None:
             reading.department_forms.append(dept)
+    if not reading.department_forms:
+        _department_by_title(rows, [s[0] for s in starts], reading)
+    titles = [k for k, row in enumerate(rows) if _is_department_title(row)]
     for (i, hit, title_name), end in zip(starts, bounds[1:], strict=True):
+        end = min([end, *(k for k in titles if k > i)])  # a department-wide form's title ends a project's form
         region = rows[i:end]
         form = Form(region[0].line, region[-1].line_end or region[-1].line)
         form.money_unit = _unit_note(rows[max(0, i - 4):i]) or doc_unit
@@ -143,7 +163,22 @@ def read_forms(rows: list[Row]) -> Reading:
                                f"{form.text('name')!r} was not read as a form", form.line_start))
             continue
         reading.forms.append(form)
-    return reading
+
+
+def _department_by_title(rows: list[Row], starts: list[int], reading: Reading) -> None:
+    """A department-wide form anywhere: from its title (部门整体…绩效目标表) to the next form's start."""
+    for i, row in enumerate(rows):
+        if _is_department_title(row):
+            end = next((s for s in starts if s > i), len(rows))
+            dept = _department_form(rows[i:end])
+            if dept is not None:
+                reading.department_forms.append(dept)
+                return
+
+
+def _is_department_title(row: Row) -> bool:
+    t = row.filled[0].text if len(row.filled) == 1 else ""
+    return len(t) <= 40 and "绩效目标" in t and any(w in t for w in _DEPT_WIDE) and "自评" not in t
 
 
 def _total_in_title_zone(rows: list[Row], form: Form) -> None:

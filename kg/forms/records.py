@@ -124,7 +124,10 @@ def project_of(form: Form, file: str) -> Project:
     m = _CODE_NAME.match(name)
     if m:  # 51092223T000007731205-城镇老旧小区改造…: the project code printed before the name
         code, name = code or m.group(1), m.group(2)
-    amount_hit = f.get("amount_year") or f.get("amount_total") or f.get("fiscal")
+    hits = [h for h in (f.get("amount_year"), f.get("amount_total"), f.get("fiscal")) if h is not None]
+    # the first that holds money (年度资金总额 | 金额(万元) over a 财政拨款小计 4.00 line: the label's own cell
+    # holds a column title, not an amount)
+    amount_hit = next((h for h in hits if _money(form, h) is not None), hits[0] if hits else None)
     annual, long_term = indicators_of(form, file)
     p = Project(name=name, amount=_money(form, amount_hit), amount_text=amount_hit.text if amount_hit else "",
                 code=code, category=clean_text(checked_option(form.text("category"))),
@@ -176,7 +179,8 @@ def department_of(form: Form) -> tuple[str | None, str | None]:
     t = form.text("department") or form.text("dept_name")
     if not t:
         return None, None
-    return split_department(t)
+    code, name = split_department(t)
+    return code or clean_text(form.text("dept_code")), name
 
 
 def department_indicators_of(form: Form, file: str) -> list[DepartmentIndicator]:

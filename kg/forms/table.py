@@ -19,6 +19,13 @@ from kg.forms import labels
 from kg.forms import vocabulary as vocab
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.glued_eval import decode_indicator_rows, name_and_target, total_score
+from kg.forms.header_shapes import (
+    broken_header_line,
+    broken_row_columns,
+    long_before_annual,
+    names_under_l2,
+    without_note,
+)
 from kg.forms.stream_cues import FOOT_ROW, PLACEHOLDER, only_scored, reason_goes_on, wrapped_category
 from kg.forms.values import split_number_unit, split_op
 from kg.normalize import normalize_op
@@ -28,7 +35,8 @@ ROW_SEPARATORS = frozenset({"tab", "pipe", "spaces", "native"})
 STOP_FIELDS = frozenset({"name", "department", "implementing_unit", "owner", "phone", "code", "category",
                          "period", "amount_total", "amount_year", "expected", "achieved"})
 _STOP_TEXT = re.compile(r"^(?:注[:：]|备注[:：]|附件\d|附表\d|说明[:：]|"
-                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")")
+                        + "|".join(re.escape(m) for m in vocab.END_MARKERS) + ")|^[^，。；,;]{0,14}(?:"
+                        + "|".join(vocab.SIGN_OFF_ENDINGS) + r")\s*(?:[（(]盖章[)）])?$")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|绩效自评表|评价表|公开表|预算表|决算表|情况表)\s*"
                     r"(?:[（(][^）)]{1,10}[)）])?\s*$")
 _LONG = ("长期", "中期", "实施期", "总体")
@@ -85,7 +93,8 @@ def find_header(rows: list[Row]) -> Header | None:
         j = i
         while j < len(flat):
             ri, cell = flat[j]
-            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]):
+            if run and ri != run[-1][0] and len(rows[ri].filled) > 1 and _qualifies([k for _, _, k in run]) \
+                    and not broken_header_line(rows[ri]):
                 break  # a header in one row ends with its row
             ck = _column_key(cell.text, fuzzy=True)
             if ck is None:
@@ -99,11 +108,14 @@ def find_header(rows: list[Row]) -> Header | None:
                 break
             run.append((ri, cell, ck[0]))
             j += 1
-        keys = [k for _, _, k in run]
-        if _qualifies(keys):
-            rows_used = {ri for ri, _, _ in run}
-            one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+        keys = long_before_annual([k for _, _, k in run])
+        rows_used = {ri for ri, _, _ in run}
+        one_row = len(rows_used) == 1 and rows[run[0][0]].separator in ROW_SEPARATORS
+        if _qualifies(keys) or not one_row and names_under_l2(keys):
             hrow = rows[max(rows_used)]
+            if not one_row and (cols := broken_row_columns(rows, sorted(rows_used), run)) is not None:
+                return Header(keys, cols, [None] * len(keys), True, j, max(rows_used),
+                              (run[-1][0], run[-1][1].col), term, cols[-1] + 1, tuple(range(cols[-1] + 1)))
             return Header(keys, [c.col for _, c, _ in run], [c.x for _, c, _ in run], one_row, j,
                           max(rows_used), (run[-1][0], run[-1][1].col), term, len(hrow.cells),
                           tuple(c.col for c in hrow.filled))
@@ -183,9 +195,17 @@ def _anchor_shift(cells: list[Cell], header: Header) -> int:
     if first is None:
         return 0
     for level in ("l1", "l2"):
-        if level in header.keys and labels.category(first.text, level):
-            col = header.cols[header.keys.index(level)]
+        at = [header.cols[n] for n, k in enumerate(header.keys) if k in (level, f"{level}_long")]
+        if at and labels.category(first.text, level):
+            col = min(at)
             return col - first.col if col > first.col else 0
+    if "l1" in header.keys:  # a web table whose merged cells were dropped and the row's cells packed left, the
+        col = header.cols[header.keys.index("l1")]  # missing ones as empty cells at its end
+        for c in [c for c in cells if c.text][1:4]:
+            shift = col - c.col
+            if shift > 0 and labels.category(c.text, "l1") and len(cells) >= shift and \
+                    not any(t.text for t in cells[-shift:]):
+                return shift
     return 0
 
 
@@ -295,16 +315,16 @@ def _is_page_chrome(text: str) -> bool:
 
 def _category(text: str, state: dict[str, str | None], nxt: str | None = None) -> bool:
     """Update the 一级/二级 state from a category cell. A term of both levels (成本指标) is 一级 when a 二级 term
-    follows it, else 二级 under the current 一级."""
-    both = labels.category(text, "l1") and labels.category(text, "l2")
-    if both and (state.get("l1") or state.get("l2")) and not (nxt and labels.category(nxt, "l2")):
-        state["l2"] = text
+    follows it, else 二级 under the current 一级 (or among 二级 terms printed with no 一级 column)."""
+    c1, c2 = labels.category(text, "l1"), labels.category(text, "l2")  # as printed, a score note dropped
+    if c1 and c2 and (state.get("l1") or state.get("l2")) and not (nxt and labels.category(nxt, "l2")):
+        state["l2"] = c2
         return True
-    if labels.category(text, "l1"):
-        state["l1"], state["l2"] = text, None
+    if c1:
+        state["l1"], state["l2"] = c1, None
         return True
-    if labels.category(text, "l2"):
-        state["l2"] = text
+    if c2:
+        state["l2"] = c2
         return True
     return False
 
@@ -398,7 +418,8 @@ def _value_like(text: str) -> bool:
 
 
 def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, form: Form) -> None:
-    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else ["value"]
+    after = header.keys[header.keys.index("l3") + 1:] if "l3" in header.keys else \
+        header.keys[header.keys.index("l2") + 1:] if "l2" in header.keys else ["value"]
     after = [k for k in after if k not in ("l1", "l2")]
     state: dict[str, str | None] = {"l1": None, "l2": None}
     term: str | None = header.term
@@ -422,6 +443,11 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             _category(joined, state, next((c.text for _, c in toks[i + 2:i + 5] if labels.canon(c.text)), None))
             i += 2
             continue
+        if i + 1 < len(toks) and len(labels.canon(text)) >= 2 and labels.canon(toks[i + 1][1].text) and \
+                (labels.canon(toks[i + 1][1].text) == "指标" or not labels.category(text, "l1")
+                 and not labels.category(text, "l2")) and _category(text + toks[i + 1][1].text.strip(), state):
+            i += 2  # a category wrapped over two lines (项目完成 / 指标)
+            continue
         if _category(text, state, nxt_text) or labels.is_frame(text) or _column_key(text) or _is_chrome(text):
             i += 1
             continue
@@ -430,6 +456,8 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
             continue
         if rows[ri].separator == "glued" and (decoded := decode_indicator_rows(text, after, partial=True)):
             for one in decoded[0]:  # a glued piece of whole rows, cut by the columns' kinds
+                if "note" in after and one.get("l3"):
+                    one = {**one, "l3": without_note(one["l3"])}
                 full = {**{k: v for k, v in state.items() if v}, **one}
                 form.indicators.append(IndicatorRow(full, cell.line, cell.line, term,
                                                     "\t".join(v for v in one.values() if v)))
@@ -444,7 +472,10 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                 form.indicators.append(IndicatorRow(full, cell.line, cell.line, term, text))
                 i += 1
                 continue
-        vals: dict[str, str] = {"l3": text}
+        if labels.field(text) and i + 2 < len(toks) and _label_cut_off(toks[i + 1][1].text, toks[i + 2][1].text):
+            text = text + toks[i + 1][1].text.strip()  # 财政资金 | 补助: a name the glued-line cutter split at a label
+            i += 1
+        vals: dict[str, str] = {"l3": without_note(text) if "note" in after else text}
         line_end = cell.line
         i += 1
         own = split_glued_indicators(text)
@@ -465,6 +496,11 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
                                                                                 _value_like)):
                 continue
             if key == "note":
+                c = labels.canon(nxt)
+                value_next = i + 1 < len(toks) and _value_like(toks[i + 1][1].text)
+                if c in vocab.STANDARD_WORDS or any(c.endswith(f"({w})") for w in vocab.STANDARD_WORDS) or \
+                        value_next and _value_like(nxt):
+                    i += 1  # 计划标准 / 100%(历史标准) / a number, the value after it: this row's note cell
                 continue
             if key != "value" and not _kind_ok(key, nxt):
                 continue
@@ -479,9 +515,18 @@ def _read_stream(toks: list[tuple[int, Cell]], rows: list[Row], header: Header, 
         if "value" not in vals and "value" in after:
             pairs = split_glued_indicators(text)
         for name, value in pairs:
+            if "note" in after:
+                name = without_note(name)
             one = {**vals, "l3": name, **({"value": value} if value is not None else {})}
             full = {**{k: v for k, v in state.items() if v}, **one}
             form.indicators.append(IndicatorRow(full, cell.line, line_end, term, "\t".join(one.values())))
+
+
+def _label_cut_off(rest: str, after: str) -> bool:
+    """The rest of a name cut at a label: a short word, neither value nor label nor category, a value after it."""
+    r = labels.canon(rest)
+    return 1 <= len(r) <= 4 and not _value_like(rest) and not labels.field(rest) and not _is_boundary(rest) \
+        and _value_like(after)
 
 
 def _word_tokens(toks: list[tuple[int, Cell]], rows: list[Row]) -> list[tuple[int, Cell]]:

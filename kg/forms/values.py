@@ -13,7 +13,7 @@ from kg.normalize import clean_text, normalize_op, parse_decimal, to_yuan
 UNITS = frozenset("""% ‰ 元 万元 亿元 千元 个 次 人 人次 万人次 台 套 台套 台(套) 件 份 天 日 小时 分钟 秒 年 月 周 期 条 场 场次
 项 家 户 间 处 所 座 平方米 万平方米 ㎡ 平米 米 公里 千米 km 吨 辆 部 本 册 篇 批 万次 个工作日 工作日 亩 万亩 公顷 株 棵
 名 位 所 栋 盏 块 张 套 类 门 班 期次 课时 学时 课 节 组 支 只 头 箱 宗 单 起 例 床 床位 户次 人天 人日 个月 年度 万册 万元/人
-元/人 元/年 万人 千人 万斤 口 眼 处次 厘米 毫米 分米 米/秒 千米/小时 批次 家次 株次 人·次 户次 场次 车次 万件 万户 千户 项次 个次 万公里 公里/年 万千米 万平方公里 平方公里 万辆 万台 万个 万份 万场 公斤 千克 斤 万吨 立方米 万立方米 千瓦 兆瓦 度 万千瓦时 小时/年 人/年 元/平方米 万元/公里 元/亩 户数 家次 村 镇 个村 个镇 辆次 车次 架次 份次 篇次 条次 人/次 次/年 小时/天 分 分钟/次 个百分点 Mbps TB GB
+元/人 元/年 万人 千人 万斤 口 眼 处次 厘米 毫米 分米 米/秒 千米/小时 批次 家次 株次 人·次 户次 场次 车次 万件 万户 千户 项次 个次 万公里 公里/年 万千米 万平方公里 平方公里 万辆 万台 万个 万份 万场 公斤 千克 斤 万吨 立方米 万立方米 千瓦 兆瓦 度 万千瓦时 小时/年 人/年 元/平方米 万元/公里 元/亩 户数 村 镇 个村 个镇 辆次 架次 份次 篇次 条次 人/次 次/年 小时/天 分 分钟/次 个百分点 Mbps TB GB m M 万株 万棵 万头 万只 页 万页
 """.split())
 _OPS = ("大于等于", "小于等于", "不低于", "不少于", "不超过", "不高于", "不大于", "不小于", "大于", "小于", "等于",
         ">=", "<=", "≥", "≤", "=", ">", "<", "≧", "≦")
@@ -48,6 +48,8 @@ def split_number_unit(text: str) -> tuple[str, str | None] | None:
         unit = unit[1:-1]
     if not unit:
         return num, None
+    if unit == "万":  # 250万: 万 alone means 万元
+        return num, "万元"
     if unit in UNITS or _PER.match(unit) or unit == "百分比":
         return num, "%" if unit == "百分比" else unit
     return None
@@ -82,11 +84,12 @@ def parse_money(text: str | None, unit: str | None) -> Decimal | None:
     t = _fold(text or "").rstrip("。")
     if not t:
         return None
-    m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|亿元)?$", t)
+    t = re.sub(r"^([+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|亿元|万)?)\(.*\)$", r"\1", t)  # 854万(…400万元,…295万元)
+    m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|亿元|万)?$", t)
     if not m:
         return None
     amount = parse_decimal(m.group(1))
-    own = m.group(2)
+    own = "万元" if m.group(2) == "万" else m.group(2)  # 250万: 万 alone means 万元
     u = own or unit or "万元"
     if u == "亿元" and amount is not None:
         return to_yuan(amount * 10000, "万元")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from kg.cells.model import Row
 from kg.forms import labels
+from kg.forms import vocabulary as vocab
 from kg.forms.blocks import split_centred
 from kg.forms.form import FieldHit, Form, IndicatorRow
 from kg.forms.packed import is_packed, unpack
 from kg.forms.table import (
     ROW_SEPARATORS,
     Header,
+    _anchor_shift,
     _column_key,
     _ends_table,
     _fill_levels,
@@ -57,8 +59,11 @@ def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | No
     for cell in sorted(cells, key=lambda c: c.col):
         f = labels.match(cell.text, "field", fuzzy=False)
         ck = _column_key(cell.text)
+        wide_only = vocab.WIDE_FIELD_LABELS.get(labels.canon(cell.text))
         if f is not None and f.key in FIELD_COLUMNS and ck is None:
             fields[cell.col] = (f.key, f.unit)
+        elif wide_only is not None and ck is None:
+            fields[cell.col] = (wide_only, None)
         elif ck is not None:
             keys.append(ck[0])
             cols.append(cell.col)
@@ -71,8 +76,9 @@ def _header_of(cells: list, at: int) -> tuple[int, dict[int, tuple[str, str | No
     return None
 
 
-def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
-    found = find_wide_header(rows)
+def read_wide(rows: list[Row], money_unit: str | None,
+              found: tuple[int, dict[int, tuple[str, str | None]], Header] | None = None) -> list[Form]:
+    found = found or find_wide_header(rows)
     if found is None:
         return []
     at, field_cols, header = found
@@ -85,7 +91,8 @@ def read_wide(rows: list[Row], money_unit: str | None) -> list[Form]:
     for k, row in enumerate(body):
         if not row.filled:
             continue
-        by_col = {c.col: c for c in row.cells if c.text}
+        shift = _anchor_shift(row.cells, header) if row.separator != "spaces" else 0
+        by_col = {c.col + shift: c for c in row.cells if c.text}  # a row packed left (merged cells dropped)
         if name_col in by_col and labels.canon(by_col[name_col].text) in TOTAL_NAMES or any(
                 labels.canon(c.text) in TOTAL_NAMES for c in row.filled[:1]):
             form = None  # a 合计 / 小计 row

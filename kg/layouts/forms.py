@@ -84,14 +84,23 @@ def disclosure_title(reading: Reading) -> tuple[int, str, str] | None:
     return None
 
 
-def _department_label(reading: Reading) -> str | None:
-    """``部门：中共江苏省委办公厅`` printed over a table."""
-    for row in reading.rows[:60]:
+def _department_label(reading: Reading, limit: int = 60) -> str | None:
+    """``部门：中共江苏省委办公厅`` / ``单位名称：重庆市水利局`` printed over a table."""
+    for row in reading.rows[:limit]:
         for cell in row.filled[:2]:
             m = _DEPT_LABEL.search(cell.text)
-            if m:
+            if m and not m.group("name")[0].isdigit() and m.group("name") not in ("万元", "元", "亿元", "千元"):
                 return m.group("name")
     return None
+
+
+def _disclosure_department(reading: Reading) -> str | None:
+    """The department a disclosure's title names (``重庆市人民政府办公厅`` over ``2026年部门预算情况说明``)."""
+    found = disclosure_title(reading)
+    if found is None or len(found[1]) < 4 or found[1].startswith(("第", "目录")):
+        return None
+    name = re.sub(r"[（(]本级[)）]?$", "", found[1].lstrip(". "))
+    return name or None
 
 
 def standard_tables(reading: Reading) -> list:
@@ -170,7 +179,8 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
     for kind, message, line in reading.notes:
         doc.warn(kind, message, line)
     if doc.department is None:
-        doc.department = _department_in_title(reading)
+        doc.department = _department_in_title(reading) or _disclosure_department(reading) \
+            or _department_label(reading, 400)
     doc.year = reading.year
     if doc.year is None:
         for form in reading.forms:
