@@ -10,7 +10,7 @@ import pytest
 from kg.cells.text import split_words, text_to_rows
 from kg.errors import UnknownLayoutError
 from kg.extract import extract_file
-from kg.forms.table import split_glued_indicators
+from kg.forms.stream import split_glued_indicators
 from kg.forms.values import parse_target
 from tests.forms_keys import assert_full_marks, assert_records_equal_key, key_of
 
