@@ -100,16 +100,20 @@ def test_actual_above_budget_is_info() -> None:
     assert info.severity == "info" and info.values["actual"] == "6.90" and info.values["budget"] == "5.80"
 
 
-def test_last_year_group_is_not_this_years_figure() -> None:
-    """A 三公 table with 2025年预算数 and 2026年预算数 groups: the 说明's 2026 figure is compared with the 2026 group
-    only, and each group adds up on its own."""
-    text = """公开表7
+# A 三公 table printing last year's and this year's figures side by side: its title and header (rows follow).
+SANGGONG_TWO_YEARS = """公开表7
 一般公共预算“三公”经费支出情况表
 单位：万元
 2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
 合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
 \t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
-27.32\t5.00\t11.78\t\t11.78\t10.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
+"""
+
+
+def test_last_year_group_is_not_this_years_figure() -> None:
+    """A 三公 table with 2025年预算数 and 2026年预算数 groups: the 说明's 2026 figure is compared with the 2026 group
+    only, and each group adds up on its own."""
+    text = SANGGONG_TWO_YEARS + """27.32\t5.00\t11.78\t\t11.78\t10.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
 二、“三公”经费预算情况
 2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元，比上年减少2.7万元。
 3.公务接待费9.54万元，比上年减少1万元。
@@ -125,13 +129,7 @@ def test_last_year_group_is_not_this_years_figure() -> None:
 
 def test_same_as_last_year_words_are_read_as_no_change() -> None:
     """"与上年一致 / 相同 / 无变化" say what 持平 says: wrong where the figure changed, right where it did not."""
-    text = """公开表7
-一般公共预算“三公”经费支出情况表
-单位：万元
-2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
-合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
-\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
-26.32\t5.00\t11.78\t\t11.78\t9.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
+    text = SANGGONG_TWO_YEARS + """26.32\t5.00\t11.78\t\t11.78\t9.54\t24.62\t5.00\t10.08\t\t10.08\t9.54
 二、“三公”经费预算情况
 2026年通过一般公共预算财政拨款安排的“三公”经费预算共24.62万元，比上年减少1.7万元。
 1.因公出国（境）经费5.00万元，与上年一致。
@@ -225,13 +223,7 @@ def test_prose_after_a_table_does_not_unseat_its_columns() -> None:
 def test_an_empty_first_cell_does_not_hand_its_column_key_on() -> None:
     """Regression (a real 烟台 file): 2025's 因公出国 cell was empty, so 2026's 13.00 took the column's plain key and
     was read as 2025's: 合计 10.40 vs 23.40, and the 说明's 13 万元 vs an empty cell — two false errors."""
-    text = """公开表7
-一般公共预算“三公”经费支出情况表
-单位：万元
-2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t
-合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费
-\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t
-10.40\t\t5.40\t\t5.40\t5.00\t23.40\t13.00\t5.40\t\t5.40\t5.00
+    text = SANGGONG_TWO_YEARS + """10.40\t\t5.40\t\t5.40\t5.00\t23.40\t13.00\t5.40\t\t5.40\t5.00
 二、“三公”经费预算情况
 2026年因公出国（境）费预算13万元。
 """
