@@ -78,3 +78,19 @@ def test_unit_budget_title_names_the_unit_without_its_kind_word() -> None:
         reading = read_forms(text_to_rows(f"{title}\n单位：万元\n"))
         got = disclosure_title(reading)
         assert got is not None and got[1] == name, (title, got)
+
+
+def test_standard_tables_without_a_title_are_read_as_a_disclosure() -> None:
+    """Regression (a real 北京 报表 PDF): a file of standard tables naming no department was read only while a
+    "金额单位：万元" line passed for its department ("万元"); with that fixed it was an unknown layout."""
+    from kg.extract import extract_source
+    from kg.reading import SourceText
+
+    text = ("收支总表\n金额单位：万元\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t100.00\t一、一般公共服务支出\t100.00\n本年收入合计\t100.00\t本年支出合计\t100.00\n"
+            "收入总表\n金额单位：万元\n合计\t一般公共预算资金\n100.00\t100.00\n"
+            "支出总表\n金额单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n合计\t\t100.00\t60.00\t40.00\n"
+            "2010301\t行政运行\t60.00\t60.00\t\n2010302\t一般行政管理事务\t40.00\t\t40.00\n")
+    doc = extract_source(SourceText("t.txt", "t.txt", text, "utf-8", "0"))
+    assert doc.layout == "forms" and doc.department is None and not doc.projects
+    assert {"no_project_forms", "department_missing"} <= {w.kind for w in doc.warnings}

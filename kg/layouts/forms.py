@@ -57,9 +57,14 @@ def detect(src: SourceText) -> float:
     reading = _reading(src, keep=True)
     if reading.forms or reading.department_forms:
         return 0.4
-    return 0.2 if (disclosure_title(reading) or _department_label(reading)) and standard_tables(reading) else 0.0
+    titled = disclosure_title(reading) or _department_label(reading)
+    tables = standard_tables(reading)
+    # a set of standard tables is a disclosure even when no title or label names its department (a 报表 file)
+    return 0.2 if tables and (titled or len(tables) >= UNTITLED_MIN_TABLES) else 0.0
 
 
+# Standard tables (收支总表, 收入总表 …) that make a disclosure of a text naming no department.
+UNTITLED_MIN_TABLES = 3
 # A disclosure's title: 2024年度<department>部门决算, <department>2026年部门预算, 2026年度<unit>单位预算公开, …
 _DISCLOSURE = re.compile(r"^(?:(?P<y1>(?:19|20)\d{2})\s*年度?\s*)?(?P<name>.{2,40}?)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年度?\s*)?"
                          r"(?:部门|单位)?(?:综合)?(?P<kind>预算|决算)(?:公开|表格|公开表格|说明)?")
@@ -156,10 +161,14 @@ def document_of(reading: Reading, file: str, doc: Document) -> Document:
     if not reading.forms and not reading.department_forms:
         title = disclosure_title(reading)
         label = _department_label(reading)
-        if (title or label) and standard_tables(reading):  # a disclosure of tables and 说明 only, no project
+        tables = standard_tables(reading)
+        if tables and (title or label or len(tables) >= UNTITLED_MIN_TABLES):  # tables and 说明 only, no project
             doc.year, doc.department, doc.doc_kind = title or (None, label, None)
             doc.warn("no_project_forms", "no 项目名称 with an indicator table: read as a disclosure of standard "
                      "tables and 说明 only (no projects, no targets)", None, "info")
+            if not (title or label):
+                doc.warn("department_missing", "no title or 部门/单位 label names the department: the file's "
+                         "standard tables are read, its department is not known", None)
             return doc
         raise UnknownLayoutError("no form found (unknown layout): no 项目名称 with an indicator table (一级/二级/三级指标, 指标值), "
                                  "and no known disclosure layout", file)
