@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 
 def extract(
-    file: Path = typer.Argument(..., help="A disclosure: text (UTF-8, UTF-16 or GB18030), PDF, XLSX/XLS, DOCX, "
-                                "HTML or CSV."),
+    file: Path = typer.Argument(..., help="A disclosure: text (UTF-8, UTF-16 or GB18030), PDF, XLSX/XLS (also "
+                                "Excel 2003 XML), DOCX/DOC, HTML/MHT or CSV."),
     as_json: bool = typer.Option(False, "--json", help="Print the records in the gold-schema shape, with provenance."),
     gold_only: bool = typer.Option(False, "--gold-only", help="Print JSON with only the keys of the gold schema "
                                    "(implies --json)."),

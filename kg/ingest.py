@@ -43,7 +43,7 @@ from kg.store import PreparedRows, Store, prepare_rows
 EXTRACTOR_MODULES = ("extract.py", "reading.py", "normalize.py", "model.py", "layouts", "native", "cells", "forms")
 # Files taken from a folder (explicitly named files are always taken, whatever their suffix); a file in a folder
 # with another suffix is taken when its content is a native format (a PDF saved as .bin), else skipped with
-# the reason its content gives (a .doc: convert it to .docx; an image: run OCR first).
+# the reason its content gives (an old-format .wps: convert it to .docx; an image: run OCR first).
 FOLDER_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".html", ".htm", ".mht", ".mhtml",
                    ".csv")
 # Bytes read to tell a file's format by content (OLE2 stream names sit in the first sectors).

@@ -22,7 +22,7 @@ from index.sync import sync_index
 from kg.ingest import ingest_paths
 from kg.layouts.numbered_tables.family import _TITLE_LINE, title_numbers
 from kg.layouts.pdf_wrapped.family import SPACED_CJK
-from kg.layouts.pdf_wrapped.tables import LAST_NUMBER, last_number
+from kg.layouts.pdf_wrapped.tables import numeric_tail_start
 from kg.layouts.prose_final.figures import SHARE_ITEM, _share_items
 from kg.store import BULK_MIN_DOCS, LOOKUP_INDEXES, Store, document_rows
 from tests.conftest import SEEDS
@@ -124,6 +124,7 @@ def test_spaced_cjk_found_where_the_old_pattern_finds_it(text: str) -> None:
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(["1", "23", ",", ".", "-", "+", " ", "\t", "a", "支出", "５", "\u3000", ".5"]),
                 max_size=12).map("".join))
-def test_last_number_equals_the_whole_text_search(text: str) -> None:
-    a, b = LAST_NUMBER.search(text), last_number(text)
-    assert (a.span() if a else None) == (b.span() if b else None)
+def test_numeric_tail_start_equals_the_whole_text_search(text: str) -> None:
+    from tests.test_parse_speed16f import _tail_start_by_search
+
+    assert numeric_tail_start(text) == _tail_start_by_search(text)

@@ -24,7 +24,7 @@ from kg.layouts.tabbed.tables import TITLE_RE
 from kg.normalize import _TAG, _WS, clean_text, parse_decimal
 from kg.paths import bundled_data_dir
 from kg.reading import SourceText, read_source
-from tests.test_parse_speed16f import _classifications_before
+from tests.test_parse_speed16f import _classifications_before, _tail_start_by_search
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ALL_TEXTS = sorted(bundled_data_dir().glob("*.txt")) + sorted(FIXTURES.glob("*/*.txt"))
@@ -125,17 +125,6 @@ def test_clean_text_equals_the_pattern(s: str) -> None:
     assert clean_text(s) == want
 
 
-def _numeric_tail_start_before(text: str) -> str:
-    head = text.rstrip()
-    while True:
-        m = pw_tables.LAST_NUMBER.search(head)
-        if not m:
-            return head
-        head = head[: m.start()]
-        if not head or not head[-1].isspace():
-            return head
-
-
 ROW = st.lists(st.sampled_from(["2010301-", "行政运行", " ", "35.14", "1,2", "-", "30101-", "ab", "50101-", "12",
                                 "-5.00", "３", "\u3000", ".", "+", ",", "0", "5", "\t"]), max_size=12).map("".join)
 
@@ -143,8 +132,8 @@ ROW = st.lists(st.sampled_from(["2010301-", "行政运行", " ", "35.14", "1,2",
 @settings(max_examples=600, deadline=None)
 @given(ROW)
 def test_tail_cut_and_coded_names_equal_the_whole_text_cut(text: str) -> None:
-    assert pw_tables.numeric_tail_start(text) == _numeric_tail_start_before(text)
-    before = pw_tables._coded_names(pw_tables.CODE_DASH.split(_numeric_tail_start_before(text)))
+    assert pw_tables.numeric_tail_start(text) == _tail_start_by_search(text)
+    before = pw_tables._coded_names(pw_tables.CODE_DASH.split(_tail_start_by_search(text)))
     assert pw_tables.coded_names(text) == before
 
 

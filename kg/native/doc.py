@@ -33,8 +33,8 @@ SPRM_IN_TABLE, SPRM_TTP, SPRM_INNER_TTP, SPRM_ITAP = 0x2416, 0x2417, 0x244B, 0x6
 # Characters of the text stream: paragraph end, cell/row mark, line break, page/section break, field marks.
 PARA_END, CELL_MARK, LINE_BREAK, PAGE_BREAK = "\r", "\x07", "\x0b", "\x0c"
 FIELD_BEGIN, FIELD_SEP, FIELD_END = "\x13", "\x14", "\x15"
-DROPPED = dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08\x1f"))  # anchors, footnote refs, optional hyphen
-REPLACED = {0x1E: "-", 0xA0: " "}  # non-breaking hyphen and space
+# Anchors, footnote refs and the optional hyphen dropped; the non-breaking hyphen and space made plain.
+VISIBLE = {**dict.fromkeys(map(ord, "\x01\x02\x03\x04\x05\x08\x1f")), 0x1E: "-", 0xA0: " "}
 
 
 @dataclass
@@ -212,7 +212,7 @@ def _visible(s: str) -> str:
             depth_code.pop()
         elif not any(depth_code):
             out.append("\n" if ch in (LINE_BREAK, PAGE_BREAK) else ch)
-    return "".join(out).translate(DROPPED).translate(REPLACED)
+    return "".join(out).translate(VISIBLE)
 
 
 def paras_to_rows(paras: list[Para]) -> list[RawRow]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.native.grid import RawCell, RawRow, clean_cell, make_source
-from kg.native.xlsx import _percent, _plain, _sheet_ref, col_letter
+from kg.native.xlsx import col_letter, percent_text, plain_number, sheet_ref
 from kg.reading import SourceText
 
 SS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -38,7 +38,7 @@ def read_spreadsheetml(data: bytes, path: str) -> SourceText:
     for ws in root.iter(_q("Worksheet")):
         name = ws.get(_q("Name")) or f"Sheet{len(raw) + 1}"
         if raw:
-            raw.append(RawRow([], _sheet_ref(name)))  # an empty line between sheets
+            raw.append(RawRow([], sheet_ref(name)))  # an empty line between sheets
         raw.extend(_sheet_rows(ws, name, percent_styles))
     return make_source(raw, data, path, "spreadsheetml")
 
@@ -55,7 +55,7 @@ def _percent_styles(root: Any) -> set[str]:
 
 
 def _sheet_rows(ws: Any, name: str, percent_styles: set[str]) -> list[RawRow]:
-    sheet = _sheet_ref(name)
+    sheet = sheet_ref(name)
     table = ws.find(_q("Table"))
     if table is None:
         return []
@@ -107,5 +107,5 @@ def _cell_text(cell: Any, percent_styles: set[str]) -> str:
             d = Decimal(text.strip())
         except InvalidOperation:
             return clean_cell(text)
-        return _percent(d) if cell.get(_q("StyleID")) in percent_styles else _plain(d)
+        return percent_text(d) if cell.get(_q("StyleID")) in percent_styles else plain_number(d)
     return clean_cell(text)

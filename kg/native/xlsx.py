@@ -27,14 +27,14 @@ def value_text(v: Any, number_format: str = "") -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, int):
-        return _percent(Decimal(v)) if "%" in number_format else str(v)
+        return percent_text(Decimal(v)) if "%" in number_format else str(v)
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return str(v)
         d = Decimal(repr(v))
         if "%" in number_format:
-            return _percent(d)
-        return _plain(d)
+            return percent_text(d)
+        return plain_number(d)
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     if isinstance(v, dt.date | dt.time):
@@ -44,14 +44,14 @@ def value_text(v: Any, number_format: str = "") -> str:
     return clean_cell(str(v))
 
 
-def _plain(d: Decimal) -> str:
+def plain_number(d: Decimal) -> str:
     if d == d.to_integral_value():
         return str(d.quantize(Decimal(1)))
     return format(d.normalize(), "f")
 
 
-def _percent(d: Decimal) -> str:
-    return _plain(d * 100) + "%"
+def percent_text(d: Decimal) -> str:
+    return plain_number(d * 100) + "%"
 
 
 def col_letter(n: int) -> str:
@@ -63,7 +63,7 @@ def col_letter(n: int) -> str:
     return s
 
 
-def _sheet_ref(name: str) -> str:
+def sheet_ref(name: str) -> str:
     return f"'{name}'" if any(c in name for c in " !'") else name
 
 
@@ -78,14 +78,14 @@ def read_xlsx(data: bytes, path: str) -> SourceText:
     raw: list[RawRow] = []
     for ws in wb.worksheets:
         if raw:
-            raw.append(RawRow([], _sheet_ref(ws.title)))  # an empty line between sheets
+            raw.append(RawRow([], sheet_ref(ws.title)))  # an empty line between sheets
         raw.extend(_sheet_rows(ws))
     wb.close()
     return make_source(raw, data, path, "xlsx")
 
 
 def _sheet_rows(ws: Any) -> list[RawRow]:
-    sheet = _sheet_ref(ws.title)
+    sheet = sheet_ref(ws.title)
     merged: dict[tuple[int, int], str] = {}
     for rng in ws.merged_cells.ranges:
         ref = rng.coord
@@ -115,7 +115,7 @@ def read_calamine(data: bytes, path: str, fmt: str = "xls") -> SourceText:
     raw: list[RawRow] = []
     for name in wb.sheet_names:
         if raw:
-            raw.append(RawRow([], _sheet_ref(name)))
+            raw.append(RawRow([], sheet_ref(name)))
         try:
             sheet = wb.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -128,7 +128,7 @@ def read_calamine(data: bytes, path: str, fmt: str = "xls") -> SourceText:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     merged[(r, c)] = ref
-        ref = _sheet_ref(name)
+        ref = sheet_ref(name)
         for r, values in enumerate(rows):
             cells = [RawCell(value_text(v if v != "" else None), f"{ref}!{col_letter(c + 1)}{r + 1}", None,
                              merged.get((r, c)), (r, c) in merged) for c, v in enumerate(values)]

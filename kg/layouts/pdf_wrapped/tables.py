@@ -21,8 +21,6 @@ FIVE_DIGITS_DASH = re.compile(r"\d{5}-")
 CODE_SPACE_NAME = re.compile(r"^(\d{7})\s+([^\d\s]+)\s+[\d.]")
 # The last amount cell of a joined row (the whole number: not preceded by a digit, comma or point).
 LAST_NUMBER = re.compile(r"(?<![\d,.])[+-]?\d[\d,]*(?:\.\d+)?\s*$")
-# A run of decimal digits, ``,.+-`` and whitespace (\d and \s as str.isdecimal and str.isspace).
-_RUN = re.compile(r"[\d,.+\-\s]*")
 # Row code of a purchased-service line: A0501, B1203.
 PURCHASE_CODE = re.compile(r"^[A-Z]\d{2,}$")
 # Column titles of a project table header, stripped off the first row (longest first).
@@ -100,13 +98,6 @@ def coded_names(joined: str) -> list[CodedName]:
 
 def _coded_names(parts: list[str]) -> list[CodedName]:
     return [CodedName(scheme_of(parts[i]), parts[i], despace(parts[i + 1])) for i in range(1, len(parts) - 1, 2)]
-
-
-def last_number(text: str) -> re.Match[str] | None:
-    """``LAST_NUMBER.search(text)``, started where the run of digits, ``,.+-`` and spaces ending the text starts
-    (a match lies in that run; the lookbehind still sees the character before it)."""
-    run = _RUN.match(text[::-1])  # the run read backwards from the end: one greedy match, always found
-    return LAST_NUMBER.search(text, len(text) - run.end() if run else 0)
 
 
 def numeric_tail_start(text: str) -> str:
@@ -207,14 +198,9 @@ def may_print_code_dash(lines: list[Line]) -> bool:
 
 def classifications(section: Section, file: str) -> list[Classification]:
     """Every code+name pair a table prints (2010301-行政运行; 2010301 行政运行)."""
-    out: list[Classification] = []
     if not may_print_code_dash(section.lines):  # then only the lines printing code and name can hold one
-        for ln in section.lines:
-            m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None
-            if m:
-                out.append(Classification("function", m.group(1), m.group(2), Provenance(file, section.label,
-                                                                                          ln.no, ln.no)))
-        return out
+        return _spaced_codes(section.lines, section.label, file)
+    out: list[Classification] = []
     groups, rest = rows_by_numeric_tail(section.lines)
     for g in [*groups, rest] if rest else groups:
         # a coded name (CODE_DASH) needs its dash, and its code before it, in the joined row; most rows print none
@@ -222,9 +208,15 @@ def classifications(section: Section, file: str) -> list[Classification]:
         if "-" in joined and CODE_DASH.search(joined):
             prov = Provenance(file, section.label, g[0].no, g[-1].no)
             out.extend(Classification(c.scheme, c.code, c.name, prov) for c in coded_names(joined) if c.name)
-        for ln in g:
-            m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None  # the pattern opens with a digit
-            if m:
-                out.append(Classification("function", m.group(1), m.group(2), Provenance(file, section.label,
-                                                                                          ln.no, ln.no)))
+        out.extend(_spaced_codes(g, section.label, file))
+    return out
+
+
+def _spaced_codes(lines: list[Line], label: str, file: str) -> list[Classification]:
+    """The lines printing a function code, a space and its name (2010301 行政运行 351.74)."""
+    out = []
+    for ln in lines:
+        m = CODE_SPACE_NAME.match(ln.text) if ln.text[:1].isdigit() else None  # the pattern opens with a digit
+        if m:
+            out.append(Classification("function", m.group(1), m.group(2), Provenance(file, label, ln.no, ln.no)))
     return out
